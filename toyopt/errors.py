@@ -1,0 +1,14 @@
+"""Typed errors. A *configuration* error is the caller's (bad option, missing
+file); a *submission* error is the student's code misbehaving."""
+
+
+class ToyoptError(Exception):
+    """Base class of every error toyopt raises on purpose."""
+
+
+class ConfigurationError(ToyoptError, ValueError):
+    """Bad input from the user of the library or CLI (names the bad value)."""
+
+
+class SubmissionError(ToyoptError):
+    """A submission cannot be loaded or misbehaved while being graded."""
