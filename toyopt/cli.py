@@ -1,0 +1,55 @@
+"""The `toyopt` command line: parses arguments and calls library functions.
+
+Each subcommand lives in its own module exposing ``add_arguments(parser)`` and
+``run(args) -> int``; `COMMANDS` maps the command name to that module, which
+is imported only when the command runs (keeps ``toyopt --help`` fast).
+"""
+
+import argparse
+import importlib
+import sys
+
+from toyopt_ref.errors import InvalidInputError
+
+from .errors import ToyoptError
+
+#: name -> (module, one-line help)
+COMMANDS = {
+    "tutorial": ("toyopt.tutorial", "run the tutorial end to end and write its figures"),
+}
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="toyopt",
+        description="Exercises, reference solution and autograder for the "
+        "'Optimisation and Learning' PyTorch tutorial.",
+    )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"toyopt {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        cmd = sub.add_parser(name, help=help_text, description=module.__doc__.split("\n\n")[0])
+        module.add_arguments(cmd)
+        cmd.set_defaults(_module=module)
+    return parser
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args._module.run(args) or 0
+    except (ToyoptError, InvalidInputError) as exc:
+        print(f"toyopt {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"toyopt {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
