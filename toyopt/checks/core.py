@@ -1,0 +1,195 @@
+"""The check framework: checks are written once and run by every front-end.
+
+A `Check` is a function ``check(target) -> None`` that raises `CheckFailure`
+with a student-facing message when the submission is wrong. It reaches student
+code only through ``target.probe(name, **kwargs)``, which returns plain data
+(a dict of JSON values and NumPy arrays) computed by a *probe* running next to
+the student code (in-process, or in the sandboxed worker). Verdicts are always
+computed here, never in the probe.
+
+Front-ends (`pytest autograder`, `toyopt grade`, nbgrader test cells) call
+`run_checks`, which returns frozen `CheckResult` records.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+from hypothesis import HealthCheck, settings
+
+#: Exercise names, in the order of the tutorial; each owns 25 points.
+EXERCISES = ("spiral_2d", "plot_datasets", "circular_mse", "epoch_loop")
+
+#: Module of the student package that defines each exercise.
+EXERCISE_MODULES = {
+    "spiral_2d": "data",
+    "plot_datasets": "plotting",
+    "circular_mse": "losses",
+    "epoch_loop": "training",
+}
+
+#: Hypothesis settings for grading: same examples every run, no deadline
+#: (a slow machine must not cost points), no example database (no state
+#: carried between runs), no health check that depends on timing.
+settings.register_profile(
+    "grading",
+    derandomize=True,
+    deadline=None,
+    database=None,
+    max_examples=40,
+    print_blob=False,
+    suppress_health_check=list(HealthCheck),
+)
+GRADING = settings.get_profile("grading")
+
+
+class CheckFailure(Exception):
+    """The submission gave a wrong answer; the message is for the student."""
+
+
+class ExerciseError(Exception):
+    """Student code could not be run for an exercise (base of the three below)."""
+
+    def __init__(self, exercise: str, message: str):
+        super().__init__(message)
+        self.exercise = exercise
+        self.message = message
+
+
+class NotImplementedYet(ExerciseError):
+    """The exercise still raises `NotImplementedError` (an untouched stub)."""
+
+
+class StudentException(ExerciseError):
+    """Student code raised; `message` names the type and text, no grader frames."""
+
+
+class ExerciseTimeout(ExerciseError):
+    """The exercise used up its time budget (an infinite loop, say)."""
+
+
+class Target(Protocol):
+    """What checks see of a submission."""
+
+    def probe(self, name: str, **kwargs) -> dict:
+        """Run probe `name` next to the student code and return plain data.
+
+        Raises `NotImplementedYet`, `StudentException` or `ExerciseTimeout`.
+        """
+
+
+@dataclass(frozen=True)
+class Check:
+    """One graded property of one exercise."""
+
+    id: str  # "spiral_2d.layout": unique, stable (appears in results files)
+    exercise: str
+    title: str  # shown to students: "layout: shapes, dtypes, label order"
+    points: float
+    func: Callable[[Target], None] = field(repr=False, compare=False)
+    visibility: str = "visible"  # Gradescope: visible | hidden | after_due_date | after_published
+    device: str = "cpu"  # "cuda" checks are skipped (not failed) without a GPU
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check (plain data; serialised in `toyopt.checks.results`)."""
+
+    id: str
+    exercise: str
+    title: str
+    score: float
+    max_score: float
+    status: str  # "passed" | "failed" | "error" | "not_implemented" | "timeout" | "skipped"
+    message: str  # for the student
+    visibility: str = "visible"
+    seconds: float = 0.0
+    staff_detail: str = ""  # grader traceback for staff only; never shown to students
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+
+_REGISTRY: list[Check] = []
+
+
+def check(exercise: str, name: str, points: float, title: str, visibility="visible", device="cpu"):
+    """Decorator registering ``func(target)`` as a check of `exercise`."""
+    if exercise not in EXERCISES:
+        raise ValueError(f"unknown exercise {exercise!r}")
+
+    def register(func):
+        suffix = "" if device == "cpu" else f"[{device}]"
+        _REGISTRY.append(Check(f"{exercise}.{name}{suffix}", exercise, title, points, func, visibility, device))
+        return func
+
+    return register
+
+
+def all_checks(exercises=EXERCISES) -> list[Check]:
+    """Every registered check of `exercises`, grouped by exercise in order."""
+    from . import _load_all  # noqa: F401  (imports the check modules once)
+
+    return [c for ex in exercises for c in _REGISTRY if c.exercise == ex]
+
+
+def run_check(target: Target, chk: Check, skip_reason: str | None = None) -> CheckResult:
+    """Run one check; every outcome (even a grader bug) becomes a result."""
+    base = dict(id=chk.id, exercise=chk.exercise, title=chk.title, max_score=chk.points,
+                visibility=chk.visibility)
+    if skip_reason is not None:
+        return CheckResult(score=0.0, status="skipped", message=skip_reason, **base)
+    start = time.perf_counter()
+    status, message, detail = "passed", "", ""
+    try:
+        chk.func(target)
+    except CheckFailure as exc:
+        status, message = "failed", str(exc)
+    except NotImplementedYet as exc:
+        status, message = "not_implemented", f"{chk.exercise}: not implemented yet ({exc.message})"
+    except ExerciseTimeout as exc:
+        status, message = "timeout", f"{chk.exercise}: {exc.message}"
+    except StudentException as exc:
+        status, message = "error", f"{chk.exercise}: your code raised {exc.message}"
+    except Exception as exc:  # a grader bug must not lose the other results
+        status = "error"
+        message = f"{chk.exercise}: the grader could not run this check (staff have the details)"
+        detail = "".join(traceback.format_exception(exc))
+    seconds = time.perf_counter() - start
+    score = chk.points if status == "passed" else 0.0
+    return CheckResult(score=score, status=status, message=message, seconds=seconds,
+                       staff_detail=detail, **base)
+
+
+def run_checks(target: Target, checks: list[Check], cuda_available: bool | None = None,
+               on_result: Callable[[CheckResult], None] | None = None) -> list[CheckResult]:
+    """Run `checks` in order. Once an exercise times out, its remaining checks
+    are not run (they score 0 with the same message): a hang costs that
+    exercise once, not one timeout per check. CUDA checks are skipped without
+    a GPU."""
+    if cuda_available is None:
+        import torch
+
+        cuda_available = torch.cuda.is_available()
+    timed_out: dict[str, str] = {}
+    results = []
+    for chk in checks:
+        if chk.exercise in timed_out:
+            res = CheckResult(id=chk.id, exercise=chk.exercise, title=chk.title, score=0.0,
+                              max_score=chk.points, status="timeout",
+                              message=timed_out[chk.exercise], visibility=chk.visibility)
+        else:
+            skip = None
+            if chk.device == "cuda" and not cuda_available:
+                skip = "skipped: no CUDA device on this machine"
+            res = run_check(target, chk, skip_reason=skip)
+            if res.status == "timeout":
+                timed_out[chk.exercise] = res.message
+        results.append(res)
+        if on_result is not None:
+            on_result(res)
+    return results

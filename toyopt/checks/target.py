@@ -1,0 +1,86 @@
+"""Targets: how checks reach a submission.
+
+`InProcessTarget` runs probes in this process (students' self-check with
+`pytest autograder`, nbgrader cells, the reference). A per-exercise time
+budget is enforced with SIGALRM where possible (main thread, POSIX). The
+sandboxed worker target lives in `toyopt.sandbox`.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from pathlib import Path
+
+from toyopt.probes import exercise_of, load_probes
+from toyopt.probes.runtime import NamespaceContext, PackageContext, StudentCodeError
+
+from .core import ExerciseTimeout, NotImplementedYet, StudentException
+
+#: Seconds of student code allowed per exercise, summed over its probes.
+DEFAULT_BUDGET = 60.0
+
+
+class _Alarm(BaseException):
+    """Raised by the SIGALRM handler; a BaseException so that student
+    ``except Exception`` blocks do not swallow it."""
+
+
+def translate(err: StudentCodeError):
+    """A probe's `StudentCodeError` as the check framework's exception."""
+    if err.kind == "not_implemented":
+        return NotImplementedYet(err.exercise, err.message)
+    return StudentException(err.exercise, err.message)
+
+
+class InProcessTarget:
+    """Probes run here, on functions from `ctx` (a probes.runtime context)."""
+
+    def __init__(self, ctx, budget: float = DEFAULT_BUDGET):
+        self.ctx = ctx
+        self.budget = float(budget)
+        self.used: dict[str, float] = {}
+        self._probes = load_probes()
+
+    @classmethod
+    def for_package(cls, root, package="exercises", **kwargs):
+        return cls(PackageContext(Path(root), package, fresh=package != "toyopt_ref"), **kwargs)
+
+    @classmethod
+    def for_namespace(cls, namespace, **kwargs):
+        return cls(NamespaceContext(namespace), **kwargs)
+
+    @classmethod
+    def reference(cls, **kwargs):
+        import toyopt_ref
+
+        return cls.for_package(Path(toyopt_ref.__file__).resolve().parent.parent, "toyopt_ref", **kwargs)
+
+    def probe(self, name: str, **kwargs) -> dict:
+        exercise = exercise_of(name)
+        left = self.budget - self.used.get(exercise, 0.0)
+        if left <= 0:
+            raise ExerciseTimeout(exercise, f"time budget of {self.budget:g} s used up")
+        use_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+        start = time.perf_counter()
+        old = None
+        if use_alarm:
+            def on_alarm(signum, frame):
+                raise _Alarm()
+
+            old = signal.signal(signal.SIGALRM, on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, left)
+        try:
+            return self._probes[name](self.ctx, **kwargs)
+        except StudentCodeError as err:
+            raise translate(err) from None
+        except _Alarm:
+            raise ExerciseTimeout(
+                exercise, f"stopped after {self.budget:g} s (the time budget of this exercise): "
+                "look for an infinite loop or work that grows too fast") from None
+        finally:
+            if use_alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, old)
+            self.used[exercise] = self.used.get(exercise, 0.0) + time.perf_counter() - start
