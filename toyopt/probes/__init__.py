@@ -13,7 +13,7 @@ import importlib
 from pathlib import Path
 
 #: Probe modules, in load order (file names in this folder).
-PROBE_MODULES = ("runtime",)  # exercise probe modules are appended as they are written
+PROBE_MODULES = ("runtime", "spiral_2d", "plot_datasets", "circular_mse", "epoch_loop")
 
 HERE = Path(__file__).resolve().parent
 

@@ -1,0 +1,1 @@
+"""Checks of the exercise (registered with `core.check`)."""
