@@ -139,6 +139,15 @@ def describe_exit(returncode: int | None) -> str:
     return f"exited with status {returncode}"
 
 
+def stderr_summary(tail: str, lines: int = 6) -> str:
+    """The last ``lines`` lines of stderr a student may see: no blank lines, no
+    frames of the grader's own files (faulthandler dumps list them)."""
+    kept = [line for line in tail.splitlines()
+            if line.strip() and "toyopt-worker" not in line
+            and not line.startswith("Extension modules:")]
+    return "\n".join(kept[-lines:])
+
+
 class Worker:
     """A sandboxed worker serving probe calls on one submission's scratch copy.
 
@@ -205,7 +214,8 @@ class Worker:
         for drain in self._drains:
             drain.start()
         hello = {"op": "hello", "exercise_modules": self.exercise_modules,
-                 "notebook": self._notebook}
+                 "notebook": self._notebook,
+                 "max_message_bytes": self.limits.max_message_bytes}
         reply = self._exchange(hello, "starting the worker", self.limits.start_timeout)
         if not reply.get("ok"):
             self.close()
@@ -315,8 +325,7 @@ class Worker:
         except subprocess.TimeoutExpired:  # alive but closed its pipe
             returncode, how = None, "closed the grader's pipe"
         self.close()
-        tail = "\n".join(line for line in self.stderr.tail.splitlines() if line.strip())
-        tail = "\n".join(tail.splitlines()[-6:])
+        tail = stderr_summary(self.stderr.tail)
         message = f"the submission's process {how} during {what}"
         if tail:
             message += f"; last lines of its stderr:\n{tail}"

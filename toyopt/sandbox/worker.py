@@ -180,7 +180,7 @@ class Context:
 
 
 # ----------------------------------------------------------------------------- serving
-def run_request(ctx: Context, probes: dict, request: dict) -> dict:
+def run_request(ctx: Context, probes: dict, request: dict, max_bytes: int) -> dict:
     """Run one probe and build the reply (never raises for student behaviour)."""
     rid = request.get("id")
     probe = probes.get(request.get("probe"))
@@ -191,7 +191,8 @@ def run_request(ctx: Context, probes: dict, request: dict) -> dict:
         result = probe(ctx, **(request.get("kwargs") or {}))
         if not isinstance(result, dict):
             raise protocol.ProtocolError(f"probe returned a {type(result).__name__}, not a dict")
-        protocol.encode({"result": result})  # fail here, as a reply, if it cannot cross
+        # fail here, as a reply, if the result cannot cross the boundary
+        protocol.encode({"result": result}, max_bytes=max_bytes)
         return {"id": rid, "ok": True, "result": result}
     except ExerciseLoadError as exc:
         kind, exc_type, exc_obj = "load_error", "ExerciseLoadError", exc
@@ -232,6 +233,7 @@ def serve(args) -> int:
         protocol.write_frame(wfd, {"ok": False, "op": "hello", "kind": "probes_failed",
                                    "type": _type_name(exc), "message": _safe_str(exc)})
         return 2
+    max_bytes = int(hello.get("max_message_bytes") or protocol.MAX_BYTES) - 1024
     ctx = Context(args.scratch, hello.get("exercise_modules") or {}, hello.get("notebook"))
     protocol.write_frame(wfd, {"ok": True, "op": "hello", "pid": os.getpid(),
                                "probes": sorted(probes)})
@@ -242,7 +244,7 @@ def serve(args) -> int:
             return 0
         if request.get("op") == "shutdown":
             return 0
-        reply = run_request(ctx, probes, request)
+        reply = run_request(ctx, probes, request, max_bytes)
         _flush_std()
         protocol.write_frame(wfd, reply)
 
@@ -313,6 +315,10 @@ def _reap() -> int | None:
         status = st
 
 
+class _Stop(Exception):
+    """SIGTERM reached the supervisor: kill everything and leave."""
+
+
 def supervise(args) -> int:
     """Fork the worker; outlive it only to kill whatever it left behind."""
     import ctypes
@@ -325,19 +331,24 @@ def supervise(args) -> int:
         return serve(args)
     os.close(args.request_fd)  # the worker's EOF must reach the parent
     os.close(args.reply_fd)
-    stop = []
-    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+
+    def on_term(*_):
+        raise _Stop  # waitpid() is retried after a handler that returns (PEP 475)
+
+    signal.signal(signal.SIGTERM, on_term)
     status = None
-    while not stop:
-        try:
-            pid, st = os.waitpid(-1, 0)
-        except ChildProcessError:
-            break
-        except InterruptedError:
-            continue
-        if pid == worker:
-            status = st
-            break
+    try:
+        while True:
+            try:
+                pid, st = os.waitpid(-1, 0)
+            except ChildProcessError:
+                break
+            if pid == worker:
+                status = st
+                break
+    except _Stop:
+        pass
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _kill_descendants()
     if status is None:
         return 128 + signal.SIGTERM
