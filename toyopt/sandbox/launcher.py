@@ -155,14 +155,17 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
     """The ``bwrap`` argument list (order matters: later mounts cover earlier ones)."""
     hidden = {os.path.realpath(h) for h in (*HIDDEN_DIRS, os.getcwd(), *hide) if os.path.isdir(h)}
     hidden = sorted((h for h in hidden if not _is_system(h)), key=lambda p: p.count("/"))
+    # a folder inside one already hidden would only show up as an empty mount point
+    hidden = [h for h in hidden if not any(h != o and _under(h, o) for o in hidden)]
     cmd = [shutil.which("bwrap"), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
            "--size", str(limits.tmpfs_bytes), "--tmpfs", "/tmp"]
     for folder in hidden:
         cmd += ["--size", str(MiB), "--tmpfs", folder]
-    for folder in _python_dirs():  # the interpreter may live under /root (pyenv) or /home
-        if any(_under(folder, h) for h in hidden):
-            cmd += ["--ro-bind", folder, folder]
-    packages = package_dirs()
+    rebound = [f for f in _python_dirs() if any(_under(f, h) for h in hidden)]
+    for folder in rebound:  # the interpreter may live under /root (pyenv) or /home
+        cmd += ["--ro-bind", folder, folder]
+    packages = [p for p in package_dirs()  # those not hidden already
+                if not any(_under(p, h) for h in hidden) or any(_under(p, r) for r in rebound)]
     for folder in packages:
         cmd += ["--size", str(MiB), "--tmpfs", folder]
     cmd += ["--ro-bind", code_dir, SANDBOX_CODE_DIR, "--bind", scratch, SANDBOX_SCRATCH]
