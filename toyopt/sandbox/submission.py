@@ -3,7 +3,8 @@
 A SUBMISSION is one of
 
 * a folder holding an ``exercises/`` package, or the ``exercises/`` folder itself;
-* a ``.zip`` of either (or of a notebook), extracted safely: no absolute paths, no
+* a ``.zip`` of either, of the package's contents (``__init__.py`` at its
+  root) or of a notebook, extracted safely: no absolute paths, no
   ``..``, no links, at most :data:`MAX_FILES` files and :data:`MAX_BYTES` bytes
   (counted while extracting, so a lying header cannot make a zip bomb);
 * a ``.ipynb`` notebook (or a folder / zip holding exactly one), whose code cells
@@ -70,7 +71,14 @@ def materialise(source: str | os.PathLike, parent: str | os.PathLike | None = No
             staging = Path(tempfile.mkdtemp(prefix="toyopt-unzip-", dir=parent))
             try:
                 _safe_extract(source, staging)
-                kind = _from_folder(staging, scratch, notes, label=source.name)
+                root = staging
+                if (staging / "__init__.py").is_file() and not (staging / "exercises").exists():
+                    root = staging / "exercises"  # a zip of the package's contents
+                    root.mkdir()
+                    for entry in list(staging.iterdir()):
+                        if entry != root:
+                            entry.rename(root / entry.name)
+                kind = _from_folder(root, scratch, notes, label=source.name)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
         elif source.suffix.lower() == ".ipynb":
