@@ -111,7 +111,7 @@ class Context:
         text = f"{_type_name(exc)}: {_safe_str(exc)}"
         frames = self.student_frames(exc)
         if frames and not isinstance(exc, SyntaxError):
-            text += f" ({frames[-1].split(': ', 1)[0]})"
+            text += f" ({frames[-1].split(', in ', 1)[0]})"
         return text
 
     # -- loading --------------------------------------------------------------------
