@@ -5,8 +5,6 @@ Runs inside the worker: standard library and NumPy only, no torch (fast starts).
 
 import os
 
-import numpy as np
-
 
 def echo(ctx, **kwargs):
     """Return the arguments unchanged (arrays included)."""
@@ -14,15 +12,12 @@ def echo(ctx, **kwargs):
 
 
 def call(ctx, exercise, args=(), kwargs=None):
-    """Call the student's ``exercise`` and return what it gave, as plain data."""
-    value = ctx.load(exercise)(*args, **(kwargs or {}))
-    if isinstance(value, np.ndarray):
-        return {"value": value}
-    return {"value": value}
+    """Call the student's ``exercise`` and return what it gave (arrays stay arrays)."""
+    return {"value": ctx.load(exercise)(*args, **(kwargs or {}))}
 
 
 def raw(ctx, exercise, args=()):
-    """Return the student's value without any conversion (it may not cross)."""
+    """Like ``call`` but with positional arguments only."""
     return {"value": ctx.load(exercise)(*args)}
 
 

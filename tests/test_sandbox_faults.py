@@ -1,7 +1,6 @@
 """Hostile and broken submissions, in both isolation modes: each fault becomes a
 typed error with a message a student can act on, and nothing outlives close()."""
 
-import os
 import time
 import uuid
 

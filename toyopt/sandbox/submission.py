@@ -119,7 +119,8 @@ def _copy_tree(src: Path, dest: Path, notes: list[str]) -> None:
     """Copy regular files only, within the size and count limits."""
     files = size = 0
     for root, dirs, names in os.walk(src, followlinks=False):
-        dirs[:] = [d for d in dirs if d != "__pycache__" and not os.path.islink(os.path.join(root, d))]
+        dirs[:] = [d for d in dirs
+                   if d != "__pycache__" and not os.path.islink(os.path.join(root, d))]
         target = dest / os.path.relpath(root, src)
         target.mkdir(parents=True, exist_ok=True)
         for name in names:
