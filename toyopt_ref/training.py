@@ -157,7 +157,7 @@ def _make_train_step(model, criterion, optimiser, x, y, device):
     fused_params = simple2d_params(model, device)
     params = fused_params if fused_params is not None else list(model.parameters())
     lr = plain_sgd_lr(optimiser, params)
-    group = optimiser.param_groups[0]
+    group = optimiser.param_groups[0] if lr is not None else None
     last = [None]
     enable_grad, autograd_grad, foreach_add_ = torch.enable_grad, torch.autograd.grad, \
         torch._foreach_add_
