@@ -16,6 +16,7 @@ from .errors import ToyoptError
 #: name -> (module, one-line help)
 COMMANDS = {
     "tutorial": ("toyopt.tutorial", "run the tutorial end to end and write its figures"),
+    "release": ("toyopt.release_cmd", "generate the student stubs (exercises/) from toyopt_ref"),
 }
 
 

@@ -1,0 +1,80 @@
+import textwrap
+
+import pytest
+
+from toyopt.release import SolutionRegionError, render_exercises, stale_files
+from toyopt.release.stubs import stub_source
+
+
+def test_committed_exercises_are_not_stale(repo_root):
+    stale = stale_files(repo_root / "exercises")
+    assert stale == [], f"exercises/ is stale ({stale}): run `toyopt release`"
+
+
+def test_stale_file_is_detected(tmp_path, repo_root):
+    for name, content in render_exercises().items():
+        (tmp_path / name).write_text(content)
+    assert stale_files(tmp_path) == []
+    (tmp_path / "data.py").write_text((tmp_path / "data.py").read_text() + "\n# edited\n")
+    (tmp_path / "losses.py").unlink()
+    assert stale_files(tmp_path) == ["data.py", "losses.py"]
+
+
+def test_stubs_hold_no_solution_and_raise_not_implemented():
+    files = render_exercises()
+    for name, content in files.items():
+        assert "BEGIN SOLUTION" not in content and "END SOLUTION" not in content
+        assert content.startswith("# Generated from toyopt_ref/")
+    for name, func in [("data.py", "spiral_2d"), ("plotting.py", "plot_datasets"),
+                       ("losses.py", "circular_mse"), ("training.py", "epoch_loop")]:
+        assert f'raise NotImplementedError("{func}: not implemented yet")' in files[name]
+    # the solution bodies are gone, the contracts stay
+    assert "np.random.uniform(-SPIRAL_NOISE, SPIRAL_NOISE, (2 * half, 2))" not in files["data.py"]
+    assert "Contract (what the autograder checks)" in files["data.py"]
+
+
+def test_stub_package_imports_and_non_exercise_code_runs(tmp_path, monkeypatch):
+    pkg = tmp_path / "exercises"
+    pkg.mkdir()
+    for name, content in render_exercises().items():
+        (pkg / name).write_text(content)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import importlib
+
+    data = importlib.import_module("exercises.data")
+    model = importlib.import_module("exercises.model")
+    try:
+        assert data.circular_2d(10)[0].shape == (10, 2)
+        assert model.Simple2DNetwork() is not None
+        with pytest.raises(NotImplementedError, match="spiral_2d: not implemented yet"):
+            data.spiral_2d(10)
+    finally:
+        import sys
+
+        for mod in [m for m in sys.modules if m == "exercises" or m.startswith("exercises.")]:
+            del sys.modules[mod]
+
+
+@pytest.mark.parametrize("source, message", [
+    ("def f():\n    ### BEGIN SOLUTION\n    return 1\n", "never closed"),
+    ("def f():\n    ### END SOLUTION\n", "without"),
+    ("### BEGIN SOLUTION\nx = 1\n### END SOLUTION\n", "outside a function"),
+    ("def f():\n    ### BEGIN SOLUTION\n    ### BEGIN SOLUTION\n", "nested"),
+])
+def test_malformed_regions_are_reported_with_their_line(source, message):
+    with pytest.raises(SolutionRegionError, match=message):
+        stub_source(source, "m.py")
+
+
+def test_region_keeps_indentation():
+    src = textwrap.dedent("""\
+        class A:
+            def f(self):
+                \"\"\"doc\"\"\"
+                ### BEGIN SOLUTION
+                return 1
+                ### END SOLUTION
+        """)
+    out = stub_source(src)
+    assert '        raise NotImplementedError("f: not implemented yet")\n' in out
+    compile(out, "x", "exec")

@@ -1,0 +1,124 @@
+"""Turn `toyopt_ref` into the student package `exercises/`.
+
+Each solution region becomes ``raise NotImplementedError(...)`` at the
+region's indentation; everything else (docstrings stating the contracts,
+non-exercise code) is copied unchanged, behind a header that says the file
+is generated. `stale_files` compares a folder with what would be generated.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import toyopt_ref
+from toyopt.errors import ConfigurationError
+
+BEGIN = "### BEGIN SOLUTION"
+END = "### END SOLUTION"
+
+#: Reference modules copied into the student package, in a stable order.
+MODULES = ("__init__.py", "errors.py", "data.py", "model.py", "losses.py", "plotting.py", "training.py",
+           "_fastpath.py")
+
+PACKAGE_DOC = '''"""Your exercises for the "Optimisation and Learning" tutorial.
+
+Complete the four functions that raise ``NotImplementedError``:
+
+- `data.spiral_2d`          -- the spiral dataset, vectorised
+- `plotting.plot_datasets`  -- one figure with a scatter plot per dataset
+- `losses.circular_mse`     -- mean squared error of angles
+- `training.epoch_loop`     -- the five steps of training
+
+Each docstring states the contract the autograder holds you to. Check your
+work with ``pytest autograder`` from the repository's root.
+"""
+'''
+
+HEADER = ("# Generated from toyopt_ref/{name} by `toyopt release`: edit toyopt_ref, not this file\n"
+          "# (students: this is your copy; complete the functions that raise NotImplementedError).\n")
+
+
+class SolutionRegionError(ConfigurationError):
+    """A solution region is malformed (unclosed, nested, or outside a function)."""
+
+
+def _enclosing_function(lines, index):
+    pattern = re.compile(r"^\s*def\s+(\w+)\s*\(")
+    for line in reversed(lines[:index]):
+        match = pattern.match(line)
+        if match:
+            return match.group(1)
+    return None
+
+
+def stub_source(text: str, name: str = "<source>") -> str:
+    """`text` with every solution region replaced by a NotImplementedError stub."""
+    lines = text.splitlines(keepends=True)
+    out = []
+    start = None
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if stripped == BEGIN:
+            if start is not None:
+                raise SolutionRegionError(f"{name}:{number}: nested {BEGIN!r} (region opened at line {start})")
+            start = number
+            indent = line[: len(line) - len(line.lstrip())]
+            func = _enclosing_function(lines, number - 1)
+            if func is None:
+                raise SolutionRegionError(f"{name}:{number}: solution region outside a function")
+            out.append(f"{indent}# YOUR CODE HERE\n")
+            out.append(f'{indent}raise NotImplementedError("{func}: not implemented yet")\n')
+        elif stripped == END:
+            if start is None:
+                raise SolutionRegionError(f"{name}:{number}: {END!r} without {BEGIN!r}")
+            start = None
+        elif start is None:
+            out.append(line)
+    if start is not None:
+        raise SolutionRegionError(f"{name}:{start}: {BEGIN!r} is never closed")
+    return "".join(out)
+
+
+def _strip_module_doc(text):
+    """Drop the leading module docstring (the package's is replaced)."""
+    match = re.match(r'\s*"""(?:.|\n)*?"""\n', text)
+    return text[match.end():] if match else text
+
+
+def render_exercises(source_dir: Path | None = None) -> dict[str, str]:
+    """``{relative path: content}`` of the student package."""
+    source_dir = Path(source_dir or Path(toyopt_ref.__file__).parent)
+    files = {}
+    for name in MODULES:
+        text = (source_dir / name).read_text(encoding="utf-8")
+        if name == "__init__.py":
+            text = PACKAGE_DOC + _strip_module_doc(text)
+        files[name] = HEADER.format(name=name) + stub_source(text, name)
+    return files
+
+
+def stale_files(out_dir: Path, source_dir: Path | None = None) -> list[str]:
+    """Files of `out_dir` that differ from (or are missing against) a fresh render."""
+    out_dir = Path(out_dir)
+    stale = []
+    for name, content in render_exercises(source_dir).items():
+        path = out_dir / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != content:
+            stale.append(name)
+    return stale
+
+
+def write_exercises(out_dir: Path, source_dir: Path | None = None) -> list[Path]:
+    """Write the student package into `out_dir` (each file atomically)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, content in render_exercises(source_dir).items():
+        path = out_dir / name
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(content, encoding="utf-8")
+        os.replace(tmp, path)
+        written.append(path)
+    return written
