@@ -206,6 +206,9 @@ def markdown(rows, n_seeds, seconds):
         "A check passes when any of its k seeds reaches the threshold. `p` is the 95 % upper bound",
         "(Clopper-Pearson) of the per-seed failure rate; false-fail <= p^k per grading run.",
         "Broken implementations: the best value any of them reached over the mutant seeds.",
+        "An epoch_loop without zero_grad still converges (accumulated gradients act like momentum),",
+        "so accuracy cannot catch it: the check also replays epochs 1, E/2 and E as reference SGD",
+        "steps from the returned weights, which it fails.",
         "",
         "| check | configuration | metric | threshold | median | 1st pct (worst for RMSE: 99th) | worst | "
         "failures / seeds | p (95 %) | k | false-fail <= | grading seeds | broken implementations |",
