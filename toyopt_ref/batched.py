@@ -177,39 +177,51 @@ def _train_chunk(loss, params, x_tr, y_tr, x_te, y_te, lr, epochs):
 
     params: W1 (R,5,2), b1 (R,5,1), W2 (R,1,5), b2 (R,1,1), updated in place;
     x_* (R,2,N) float32, y_* (R,1,N) float32, lr (R,1,1). Returns device
-    tensors: counts (E,R,2) int32, losses (E,R,2) float32, untrained (R,).
+    tensors: counts (E,2,R) int32, losses (E,2,R) float32, untrained (R,).
+
+    Layer 1 keeps weight and bias as one ``(R, 5, 3)`` matrix against points
+    with a row of ones, so its forward is one `bmm` and its gradient
+    ``sum_n dL/dh[k,n] * x[i,n]`` one `bmm` too. With ``dL/dh[k,n] =
+    W2[k] * g[n] * relu'(h[k,n])`` the factor ``W2[k]`` is pulled out of the
+    sum: ``W2[k] * (relu' @ (g * x)^T)[k, i]``, so no ``(R, 5, N)`` gradient
+    tensor is ever built (the sums differ from autograd's only in rounding).
     """
     W1, b1, W2, b2 = params
-    n_tr, n_te = x_tr.shape[-1], x_te.shape[-1]
+    R, n_tr, n_te = W1.shape[0], x_tr.shape[-1], x_te.shape[-1]
+    P1 = torch.cat([W1, b1], dim=2)  # (R,5,3)
+
+    def with_ones(x):
+        return torch.cat([x, torch.ones_like(x[:, :1])], dim=1)  # (R,3,N)
+
+    x_tr, x_te = with_ones(x_tr), with_ones(x_te)
     lab_tr, lab_te = y_tr >= 0.5, y_te >= 0.5
-    x_tr_t = x_tr.transpose(1, 2).contiguous()  # (R,N,2) for the weight gradient
-    R = W1.shape[0]
     counts = torch.empty((epochs, 2, R), dtype=torch.int32, device=W1.device)
     losses = torch.empty((epochs, 2, R), dtype=torch.float32, device=W1.device)
 
     def predict(x):
-        hidden = torch.baddbmm(b1, W1, x).clamp_min_(0)
+        hidden = torch.bmm(P1, x).clamp_min_(0)
         return hidden, torch.baddbmm(b2, W2, hidden)
 
-    untrained = ((predict(x_te)[1] >= 0.5) == lab_te).sum((1, 2), dtype=torch.int32)
+    def correct(p, lab):
+        return torch.eq(p >= 0.5, lab).sum((1, 2), dtype=torch.int32)
+
+    untrained = correct(predict(x_te)[1], lab_te)
     for epoch in range(epochs):
         hidden, p = predict(x_tr)
-        counts[epoch, 0] = ((p >= 0.5) == lab_tr).sum((1, 2), dtype=torch.int32)
+        counts[epoch, 0] = correct(p, lab_tr)
         losses[epoch, 0], g = _loss_and_grad(loss, p, y_tr, n_tr)
-        # Backward of Linear(5,1) <- ReLU <- Linear(2,5), written out.
-        gW2 = torch.bmm(g, hidden.transpose(1, 2))
+        gW2 = torch.bmm(g, hidden.transpose(1, 2))  # (R,1,5)
         gb2 = g.sum(2, keepdim=True)
-        gh = torch.ops.aten.threshold_backward(torch.bmm(W2.transpose(1, 2), g), hidden, 0)
-        gW1 = torch.bmm(gh, x_tr_t)
-        gb1 = gh.sum(2, keepdim=True)
+        # relu'(h) = [h > 0] = sign(relu(h)); gradient of [W1 | b1]:
+        gP1 = torch.bmm(torch.sign(hidden), (g * x_tr).transpose(1, 2))  # (R,5,3)
+        gP1.mul_(W2.transpose(1, 2))
         # SGD: p <- p - lr * grad, as torch.optim.SGD without momentum.
-        W1.sub_(lr * gW1)
-        b1.sub_(lr * gb1)
+        P1.sub_(lr * gP1)
         W2.sub_(lr * gW2)
         b2.sub_(lr * gb2)
 
         p = predict(x_te)[1]
-        counts[epoch, 1] = ((p >= 0.5) == lab_te).sum((1, 2), dtype=torch.int32)
+        counts[epoch, 1] = correct(p, lab_te)
         losses[epoch, 1] = _loss_and_grad(loss, p, y_te, n_te, need_grad=False)[0]
     return counts, losses, untrained
 
