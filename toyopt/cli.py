@@ -16,6 +16,7 @@ from .errors import ToyoptError
 #: name -> (module, one-line help)
 COMMANDS = {
     "tutorial": ("toyopt.tutorial", "run the tutorial end to end and write its figures"),
+    "sweep": ("toyopt.sweep", "train a grid of runs at once and answer the tutorial's questions"),
 }
 
 
