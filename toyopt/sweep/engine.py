@@ -96,7 +96,8 @@ def run_sweep(config, progress=True, workers=None, chunk_size=None):
     try:
         for indices, log in iter_train_runs(
                 specs, num_points=config.num_points, test_fraction=config.test_fraction,
-                device=device, chunk_size=chunk_size, workers=workers, progress=bar.update):
+                device=device, chunk_size=chunk_size, workers=workers, progress=bar.update,
+                record_losses=False):
             _reduce_group(result, specs, np.asarray(indices), log, budgets)
     finally:
         bar.close()

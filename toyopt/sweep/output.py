@@ -111,33 +111,32 @@ def heatmap_solved_share(result):
 
 
 def learning_curve_bands(result, dataset):
-    """Test accuracy per epoch for one dataset: a panel per loss, a median
-    line and a 5-95 % band per (init, lr)."""
+    """Test accuracy per epoch for one dataset: a row of panels per learning
+    rate, a column per loss, a median line and a 5-95 % band per init."""
     from matplotlib.figure import Figure
 
     cfg = result.config
-    fig = Figure(figsize=(3.6 * len(cfg.losses), 3.6), layout="constrained")
-    axes = fig.subplots(1, len(cfg.losses), squeeze=False, sharey=True)[0]
+    fig = Figure(figsize=(3.4 * len(cfg.losses), 2.9 * len(cfg.lrs) + 0.6), layout="constrained")
+    axes = fig.subplots(len(cfg.lrs), len(cfg.losses), squeeze=False, sharex=True, sharey=True)
     epochs = np.arange(1, cfg.trained_epochs + 1)
-    colours = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown",
-               "tab:pink", "tab:gray", "tab:olive", "tab:cyan"]
-    for ax, loss in zip(axes, cfg.losses):
-        k = 0
-        for init in cfg.inits:
-            for lr in cfg.lrs:
+    colours = ("tab:blue", "tab:orange", "tab:green")
+    for i, lr in enumerate(cfg.lrs):
+        for j, loss in enumerate(cfg.losses):
+            ax = axes[i, j]
+            for init, colour in zip(cfg.inits, colours):
                 p5, p50, p95 = result.bands[dataset, loss, init, lr]
-                colour = colours[k % len(colours)]
-                ax.fill_between(epochs, p5, p95, color=colour, alpha=0.15, linewidth=0)
-                ax.plot(epochs, p50, color=colour, linewidth=1.3, label=f"{init}, lr {lr:g}")
-                k += 1
-        ax.set_title(loss, fontsize=10)
-        ax.set_xlabel("epoch")
-        ax.set_xscale("log")
-        ax.set_ylim(0, 101)
-        ax.grid(alpha=0.3)
-    axes[0].set_ylabel("test accuracy (%)")
-    axes[-1].legend(fontsize=7, loc="lower right")
-    fig.suptitle(f"{dataset}: median and 5-95 % band over {cfg.seeds} seeds")
+                ax.fill_between(epochs, p5, p95, color=colour, alpha=0.18, linewidth=0)
+                ax.plot(epochs, p50, color=colour, linewidth=1.4, label=f"init {init}")
+            ax.set_title(f"{loss}, lr {lr:g}", fontsize=9)
+            ax.set_xscale("log")
+            ax.set_ylim(0, 101)
+            ax.grid(alpha=0.3)
+            if i == len(cfg.lrs) - 1:
+                ax.set_xlabel("epoch")
+            if j == 0:
+                ax.set_ylabel("test accuracy (%)")
+    axes[0, -1].legend(fontsize=7, loc="lower right")
+    fig.suptitle(f"{dataset}: median and 5-95 % band of the test accuracy over {cfg.seeds} seeds")
     return fig
 
 

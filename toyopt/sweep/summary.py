@@ -63,6 +63,18 @@ class _Facts:
         return best, ties, stats
 
 
+def _compare(f, field, ref, other, datasets):
+    """Datasets whose mean final accuracy at ``field=other`` is clearly below
+    that at ``field=ref`` (by more than `TIE_Z` standard errors), and the rest."""
+    lower, same = [], []
+    for d in datasets:
+        where = dict(dataset=d, init=f.init, lr=f.lr, epochs=f.E)
+        a = _mean_se(f.acc(**{**where, field: ref}))
+        b = _mean_se(f.acc(**{**where, field: other}))
+        (lower if a[0] - b[0] > TIE_Z * np.hypot(a[1], b[1]) else same).append(d)
+    return lower, same
+
+
 def build_summary(result, command=None):
     """The Markdown text of ``summary.md`` for `result`."""
     f = _Facts(result)
@@ -102,8 +114,8 @@ def build_summary(result, command=None):
         "", "## How good are untrained features?", "",
         f"Close to chance: over all datasets and inits the untrained network's test accuracy "
         f"has median {np.median(untrained_all):.0f} %, but single seeds range from "
-        f"{untrained_all.min():.0f} to {untrained_all.max():.0f} % (a random network often "
-        "predicts one class for every point, which scores the share of that class). "
+        f"{untrained_all.min():.0f} to {untrained_all.max():.0f} % (the untrained accuracy "
+        "depends on the init and the seed only, not on the loss or the learning rate). "
         "Median [5th, 95th percentile] per dataset and init:", "",
         _table(["dataset"] + list(cfg.inits), rows),
     ]
@@ -149,8 +161,10 @@ def build_summary(result, command=None):
         out += ["", "Best loss at the other settings: " + "; ".join(other) + "."]
 
     # 3. Smaller learning rate.
+    out += ["", "## What happens when you decrease the learning rate?", ""]
     if len(cfg.lrs) > 1:
         lrs = sorted(cfg.lrs, reverse=True)
+        hi, lo = lrs[0], lrs[-1]
         rows = []
         for dataset in cfg.datasets:
             row = [dataset]
@@ -159,43 +173,43 @@ def build_summary(result, command=None):
                 row.append(f"{f.describe(dataset=dataset, init=f.init, lr=lr)}, "
                            f"median epochs to 95 %: {_median_epochs(e95)}")
             rows.append(row)
-        hi, lo = lrs[0], lrs[-1]
-        drops = {d: f.acc(dataset=d, init=f.init, lr=hi).mean() - f.acc(dataset=d, init=f.init, lr=lo).mean()
-                 for d in learnable}
+        lower, same = _compare(f, "lr", hi, lo, learnable)
         speed = []
         for d in learnable:
-            a = np.nanmedian(f.acc("epoch_to_95", dataset=d, init=f.init, lr=hi)) \
-                if np.any(~np.isnan(f.acc("epoch_to_95", dataset=d, init=f.init, lr=hi))) else np.nan
-            b = np.nanmedian(f.acc("epoch_to_95", dataset=d, init=f.init, lr=lo)) \
-                if np.any(~np.isnan(f.acc("epoch_to_95", dataset=d, init=f.init, lr=lo))) else np.nan
-            if not np.isnan(a) and not np.isnan(b):
-                speed.append(f"{d} {a:.0f} -> {b:.0f}")
-        out += [
-            "", "## What happens when you decrease the learning rate?", "",
-            f"Learning slows down: from lr {hi:g} to {lo:g}, the mean final accuracy after {f.E} epochs "
-            "changes by " + ", ".join(f"{d} {-v:+.1f} points" for d, v in drops.items())
-            + (". Median epochs to reach 95 % (seeds that reach it): " + ", ".join(speed) if speed else "")
-            + ". Pooled over losses, mean final test accuracy (share solved):", "",
-            _table(["dataset"] + [f"lr {lr:g}" for lr in lrs], rows),
-        ]
+            a = f.acc("epoch_to_95", dataset=d, init=f.init, lr=hi)
+            b = f.acc("epoch_to_95", dataset=d, init=f.init, lr=lo)
+            if np.any(~np.isnan(a)) and np.any(~np.isnan(b)):
+                speed.append(f"{d} {np.nanmedian(a):.0f} -> {np.nanmedian(b):.0f}")
+        text = f"From lr {hi:g} to {lo:g} (same {f.E} epochs), the mean final accuracy "
+        text += ("drops clearly on " + ", ".join(lower) if lower else "drops clearly nowhere")
+        text += (" and stays within noise on " + ", ".join(same) if same else "") + ". "
+        if speed:
+            text += ("Seeds that still reach 95 % need more epochs (median): " + ", ".join(speed) + ". "
+                     "Each step moves the weights less, so the same distance takes more steps. ")
+        out += [text + "Pooled over losses, mean final test accuracy (share solved):", "",
+                _table(["dataset"] + [f"lr {lr:g}" for lr in lrs], rows)]
+    else:
+        out += ["This grid has one learning rate: rerun with e.g. `--lrs 0.1,0.01`."]
 
     # 4. Fewer epochs.
+    out += ["", "## What happens when you reduce the number of epochs?", ""]
     if len(cfg.epochs) > 1:
         budgets = sorted(cfg.epochs)
-        rows = []
-        for dataset in cfg.datasets:
-            rows.append([dataset] + [f.describe(dataset=dataset, init=f.init, lr=f.lr, epochs=e)
-                                     for e in budgets])
         short, long = budgets[0], budgets[-1]
+        rows = [[d] + [f.describe(dataset=d, init=f.init, lr=f.lr, epochs=e) for e in budgets]
+                for d in cfg.datasets]
+        lower, same = _compare(f, "epochs", long, short, cfg.datasets)
         gaps = ", ".join(
             f"{d} {f.acc(dataset=d, init=f.init, lr=f.lr, epochs=short).mean():.1f} vs "
-            f"{f.acc(dataset=d, init=f.init, lr=f.lr, epochs=long).mean():.1f}" for d in learnable)
-        out += [
-            "", "## What happens when you reduce the number of epochs?", "",
-            f"Accuracy is lower where training had not converged: mean final accuracy after {short} "
-            f"vs {long} epochs: {gaps}. Pooled over losses, mean final test accuracy (share solved):", "",
-            _table(["dataset"] + [f"{e} epochs" for e in budgets], rows),
-        ]
+            f"{f.acc(dataset=d, init=f.init, lr=f.lr, epochs=long).mean():.1f}" for d in cfg.datasets)
+        text = (f"Stopping at {short} instead of {long} epochs costs accuracy where training was still "
+                f"improving: " + (", ".join(lower) if lower else "nowhere in this grid"))
+        text += ("; it changes nothing beyond noise on " + ", ".join(same) if same else "")
+        out += [text + f" (mean final accuracy {short} vs {long} epochs: {gaps}). "
+                "Pooled over losses, mean final test accuracy (share solved):", "",
+                _table(["dataset"] + [f"{e} epochs" for e in budgets], rows)]
+    else:
+        out += ["This grid has one epoch budget: rerun with e.g. `--epochs 100,300,1000`."]
 
     # 5. Same epochs for every dataset?
     rows = []
@@ -205,19 +219,28 @@ def build_summary(result, command=None):
             e95 = f.acc("epoch_to_95", dataset=dataset, loss=loss, init=f.init, lr=f.lr)
             row.append(f"{_median_epochs(e95)} ({np.mean(~np.isnan(e95)) * 100:.0f} %)")
         rows.append(row)
-    med = {d: f.acc("epoch_to_95", dataset=d, init=f.init, lr=f.lr) for d in cfg.datasets}
-    reach = ", ".join(f"{d} {_median_epochs(v)}" + ("" if np.any(~np.isnan(v)) else "")
-                      for d, v in med.items())
+    e95 = {d: f.acc("epoch_to_95", dataset=d, init=f.init, lr=f.lr) for d in cfg.datasets}
+    reached = {d: v[~np.isnan(v)] for d, v in e95.items()}
+    never = [d for d, v in reached.items() if len(v) == 0]
+    some = {d: v for d, v in reached.items() if len(v)}
+    if len(some) > 1 or never:
+        text = "No. " if (len({int(np.median(v)) for v in some.values()}) > 1 or (some and never)) else ""
+    else:
+        text = ""
+    text += (f"Median epoch at which the test accuracy first reaches {SOLVED_ACC:g} % (pooled over losses, "
+             f"seeds that reach it within {f.E} epochs): "
+             + ", ".join(f"{d} {np.median(v):.0f} ({len(v) / len(e95[d]) * 100:.0f} % of seeds)"
+                         for d, v in some.items()))
+    if never:
+        text += ("; " if some else "") + ", ".join(never) + f" never within {f.E} epochs, with any loss"
     out += [
         "", "## Do we need the same number of epochs across all datasets to reach perfect accuracy?", "",
-        f"No. Median epoch at which the test accuracy first reaches {SOLVED_ACC:g} % (pooled over "
-        f"losses, seeds that reach it within {f.E} epochs): {reach}. Datasets that the 2-5-1 "
-        "network cannot separate (random labels, the spiral) never get there, however long. "
-        "Per loss, median epochs to 95 % (share of seeds that reach it):", "",
+        text + ". Per loss, median epochs to 95 % (share of seeds that reach it):", "",
         _table(["dataset"] + list(cfg.losses), rows),
     ]
 
     # 6. Initialisation.
+    out += ["", "## Does the initialisation have an impact on training?", ""]
     if len(cfg.inits) > 1:
         rows = []
         for dataset in cfg.datasets:
@@ -227,19 +250,22 @@ def build_summary(result, command=None):
                 row.append(f"{acc.mean():.1f} ({np.mean(acc >= SOLVED_ACC) * 100:.0f} % solved, "
                            f"{np.mean(acc < 70) * 100:.0f} % below 70)")
             rows.append(row)
-        spread = []
-        for d in learnable:
-            means = {init: f.acc(dataset=d, init=init, lr=f.lr).mean() for init in cfg.inits}
-            top = max(means, key=means.get)
-            low = min(means, key=means.get)
-            spread.append(f"{d}: {top} {means[top]:.1f} vs {low} {means[low]:.1f}")
-        out += [
-            "", "## Does the initialisation have an impact on training?", "",
-            "Yes, through the share of seeds that get stuck (dead ReLU units, a flat start) rather "
-            "than through the accuracy of the seeds that train well. Best vs worst init by mean "
-            "final accuracy: " + "; ".join(spread) + ". Pooled over losses:", "",
-            _table(["dataset"] + list(cfg.inits), rows),
-        ]
+        clear, within = [], []
+        for d in cfg.datasets:
+            stats = {init: _mean_se(f.acc(dataset=d, init=init, lr=f.lr)) for init in cfg.inits}
+            top = max(stats, key=lambda k: stats[k][0])
+            low = min(stats, key=lambda k: stats[k][0])
+            gap = stats[top][0] - stats[low][0]
+            item = f"{d} ({top} {stats[top][0]:.1f} vs {low} {stats[low][0]:.1f})"
+            (clear if gap > TIE_Z * np.hypot(stats[top][1], stats[low][1]) else within).append(item)
+        text = ("Yes on " + "; ".join(clear) if clear else "Not beyond noise in this grid")
+        text += ("; within noise on " + "; ".join(within) if within and clear else "")
+        out += [text + f" (mean final accuracy, best vs worst init at lr {f.lr:g}, {f.E} epochs). "
+                "The table shows how the init moves the share of seeds that stall (below 70 %) and that solve the task. "
+                "Pooled over losses:", "",
+                _table(["dataset"] + list(cfg.inits), rows)]
+    else:
+        out += ["This grid has one initialisation: rerun with e.g. `--inits uniform,xavier,default`."]
     out += ["", "Figures: `heatmap_median_accuracy.png`, `heatmap_solved_share.png`, "
             "`curves_<dataset>.png` (median and 5-95 % band of the test accuracy per epoch).", ""]
     return "\n".join(out)
