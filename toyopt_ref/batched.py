@@ -257,9 +257,9 @@ def train_batched(loss, init_params, train_dbs, test_dbs, lrs, epochs, device=No
     parameters (see `initial_parameters`); `train_dbs`, `test_dbs`: R
     ``(points, labels)`` pairs, all train sets of one size and all test sets
     of one size; `lrs`: R learning rates. Runs are split into chunks of
-    `chunk_size` (default `CPU_CHUNK` / `CUDA_CHUNK`); on CPU, `workers`
-    threads (default: torch's thread count) each train one chunk at a time
-    with one intra-op thread. `progress(n)` is called as n more runs finish.
+    `chunk_size` (default `CPU_CHUNK` / `CUDA_CHUNK`, made smaller when that
+    leaves a worker idle); on CPU, `workers` threads (default: torch's thread
+    count) each train one chunk at a time with one intra-op thread. `progress(n)` is called as n more runs finish.
     ``record_losses=False`` skips the loss values (NaN in the log; the
     gradients are the same), which saves a few operations an epoch.
     """
@@ -318,6 +318,11 @@ def train_batched(loss, init_params, train_dbs, test_dbs, lrs, epochs, device=No
         if progress is not None:
             progress(stop - start)
 
+    workers = torch.get_num_threads() if workers is None else max(1, int(workers))
+    if device.type != "cpu":
+        workers = 1
+    # Enough chunks to keep every worker busy (100 runs on 2 threads: 2 x 50).
+    chunk_size = min(chunk_size, -(-R // workers))
     starts = list(range(0, R, chunk_size))
     if device.type != "cpu":
         for start in starts:
@@ -325,7 +330,6 @@ def train_batched(loss, init_params, train_dbs, test_dbs, lrs, epochs, device=No
         return log
     # Tiny matrices: one intra-op thread per chunk, chunks side by side in
     # Python threads (the kernels release the GIL).
-    workers = torch.get_num_threads() if workers is None else max(1, int(workers))
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
