@@ -17,6 +17,7 @@ from .errors import ToyoptError
 COMMANDS = {
     "tutorial": ("toyopt.tutorial", "run the tutorial end to end and write its figures"),
     "release": ("toyopt.release_cmd", "generate the student stubs (exercises/) from toyopt_ref"),
+    "sweep": ("toyopt.sweep", "train a grid of runs at once and answer the tutorial's questions"),
 }
 
 
