@@ -48,7 +48,11 @@ def definitions(module_name: str) -> dict[str, tuple[str, bool]]:
             start = min(d.lineno for d in node.decorator_list) - 1
         while start > 0 and lines[start - 1].lstrip().startswith("#"):
             start -= 1
-        source = "\n".join(lines[start:node.end_lineno])
+        end = node.end_lineno
+        # Trailing comments inside the body (``    ### END SOLUTION``) belong to it.
+        while end < len(lines) and lines[end][:1].isspace() and lines[end].lstrip().startswith("#"):
+            end += 1
+        source = "\n".join(lines[start:end])
         for name in names:
             found[name] = (source, isinstance(node, ast.Assign))
     return found
@@ -133,8 +137,11 @@ class Namespace:
             previous = is_assignment
         imports = self.imports_for(body, module_name)
         self.define(body)
-        parts = [p for p in (prelude.strip(), "\n".join(imports), body) if p]
-        return "\n\n".join(parts)
+        head = "\n\n".join(p for p in (prelude.strip(), "\n".join(imports)) if p)
+        if not head:
+            return body
+        defines_first = body.startswith(("def ", "class ", "@"))
+        return head + ("\n\n\n" if defines_first else "\n\n") + body
 
     def define(self, source: str) -> None:
         """Record the names `source` binds at its top level."""
