@@ -1,0 +1,229 @@
+# Generated from toyopt_ref/_fastpath.py by `toyopt release`: edit toyopt_ref, not this file
+# (students: this is your copy; complete the functions that raise NotImplementedError).
+"""Fast per-epoch steps for `training.train` that keep the tutorial's numbers bit for bit.
+
+Two shortcuts, each taken only when it cannot change the maths:
+
+- `plain_sgd_lr`: a `torch.optim.SGD` without momentum, weight decay,
+  Nesterov, ``maximize``, ``fused`` or hooks updates every parameter with
+  ``param.add_(grad, alpha=-lr)``; one ``torch._foreach_add_`` call runs the
+  same kernel without the optimiser's Python machinery, and the gradients come
+  from ``torch.autograd.grad`` instead of ``zero_grad()`` + ``backward()``.
+- `Simple2DSteps`: for the tutorial's `Simple2DNetwork` exactly (no hooks,
+  float32, contiguous parameters) the forward pass runs without a graph and
+  the backward pass of the network is written out with the very kernels
+  autograd runs for ``addmm``/``relu`` (see `Simple2DSteps.step`); autograd is
+  kept only for the criterion, so any criterion works.
+
+Everything else goes through the generic five steps in `training.train`.
+"""
+
+import torch
+from torch import nn
+from torch.optim import optimizer as _optim_module
+
+from .model import Simple2DNetwork
+
+
+def _has_tensor_hooks(param):
+    return bool(getattr(param, "_backward_hooks", None)) or \
+        bool(getattr(param, "_post_accumulate_grad_hooks", None))
+
+
+def plain_sgd_lr(optimiser, params):
+    """The learning rate if `optimiser` is a plain SGD over exactly `params`, else None.
+
+    "Plain": type exactly `torch.optim.SGD`, one parameter group holding the
+    same tensors as `params` (all requiring grad, no tensor hooks), a float
+    learning rate, no momentum, dampening irrelevant, no weight decay,
+    Nesterov, ``maximize``, ``differentiable`` or ``fused``, and no step hooks
+    (instance or global) and no patched ``step``/``zero_grad``.
+    """
+    if type(optimiser) is not torch.optim.SGD:
+        return None
+    if "step" in vars(optimiser) or "zero_grad" in vars(optimiser):
+        return None
+    if optimiser._optimizer_step_pre_hooks or optimiser._optimizer_step_post_hooks:
+        return None
+    if getattr(_optim_module, "_global_optimizer_pre_hooks", None) or \
+            getattr(_optim_module, "_global_optimizer_post_hooks", None):
+        return None
+    if len(optimiser.param_groups) != 1:
+        return None
+    group = optimiser.param_groups[0]
+    if group.get("momentum", 0) != 0 or group.get("weight_decay", 0) != 0 \
+            or group.get("nesterov") or group.get("maximize") \
+            or group.get("differentiable") or group.get("fused"):
+        return None
+    lr = group["lr"]
+    if isinstance(lr, torch.Tensor) or isinstance(lr, bool) or not isinstance(lr, (int, float)):
+        return None
+    group_params = group["params"]
+    if len(group_params) != len(params) or \
+            any(a is not b for a, b in zip(group_params, params)):
+        return None
+    if any(not p.requires_grad or _has_tensor_hooks(p) for p in params):
+        return None
+    return float(lr)
+
+
+def _module_hooks(module):
+    return (module._forward_hooks or module._forward_pre_hooks or module._backward_hooks
+            or getattr(module, "_backward_pre_hooks", None))
+
+
+def _global_module_hooks():
+    m = nn.modules.module
+    names = ("_global_forward_hooks", "_global_forward_pre_hooks",
+             "_global_backward_hooks", "_global_backward_pre_hooks")
+    return any(getattr(m, name, None) for name in names)
+
+
+def simple2d_params(model, device):
+    """``[w1, b1, w2, b2]`` if `model` qualifies for `Simple2DSteps`, else None."""
+    if type(model) is not Simple2DNetwork or _global_module_hooks():
+        return None
+    l1, l2 = getattr(model, "linear1", None), getattr(model, "linear2", None)
+    if type(l1) is not nn.Linear or type(l2) is not nn.Linear:
+        return None
+    if any(_module_hooks(m) for m in model.modules()):
+        return None
+    params = [l1.weight, l1.bias, l2.weight, l2.bias]
+    if any(p is None for p in params):
+        return None
+    model_params = list(model.parameters())
+    if len(model_params) != 4 or any(a is not b for a, b in zip(model_params, params)):
+        return None
+    for p in params:
+        if p.dtype != torch.float32 or p.device != device or not p.is_contiguous() \
+                or p.layout != torch.strided:
+            return None
+    if l1.weight.shape[1] != 2 or l2.weight.shape[0] != 1:
+        return None
+    return params
+
+
+class Simple2DSteps:
+    """Forward and backward of `Simple2DNetwork` with autograd's own kernels.
+
+    ``nn.Linear`` computes ``addmm(b, x, w.t())``; autograd's backward of that
+    (``mm_mat2_backward`` for the column-major ``w.t()``, then ``TBackward``)
+    gives ``grad.t().mm(x)`` for ``w``, ``grad.sum(0)`` for ``b`` (the engine's
+    ``sum_to``), and ``grad.mm(w)`` for ``x`` (``mm_mat1_backward``); ReLU's is
+    ``threshold_backward(grad, relu_output, 0)``. The loss gradient reaches the
+    network as the ``(n,)`` gradient unsqueezed to ``(n, 1)``. Replaying these
+    calls on the same tensors gives the same bits as ``loss.backward()``.
+    """
+
+    def __init__(self, model, params):
+        w1, b1, w2, b2 = params
+        self.params = params
+        self.relu = bool(model.nonlinearity)
+        # Views of the parameters: they follow the in-place updates.
+        self.w1, self.b1, self.w2, self.b2 = w1, b1, w2, b2
+        self.w1t, self.w2t = w1.t(), w2.t()
+
+    def predict(self, x):
+        """The flattened prediction (no graph), and the hidden activations."""
+        h = torch.addmm(self.b1, x, self.w1t)
+        if self.relu:
+            h = torch.relu(h)
+        return torch.addmm(self.b2, h, self.w2t).view(-1), h
+
+    def grads(self, x, h, grad_pred):
+        """Parameter gradients from ``d loss / d prediction`` (shape ``(n,)``)."""
+        g = grad_pred.unsqueeze(1)
+        gw2 = g.t().mm(h)
+        gb2 = g.sum(0)
+        gh = g.mm(self.w2)
+        if self.relu:
+            gh = torch.ops.aten.threshold_backward(gh, h, 0)
+        gw1 = gh.t().mm(x)
+        gb1 = gh.sum(0)
+        return [gw1, gb1, gw2, gb2]
+
+
+# --- the criterion: d loss / d prediction --------------------------------------
+
+_REDUCTIONS = {"mean": 1, "sum": 2}  # torch.nn._reduction.get_enum
+
+
+def _direct_kernels(criterion):
+    """``(forward, backward)`` aten calls for criteria with their own backward kernel.
+
+    For exactly ``nn.MSELoss``, ``nn.HuberLoss`` and ``nn.SmoothL1Loss``
+    (``beta > 0``) with a scalar reduction, no hooks and no weight, the
+    functional form calls one aten op and autograd's formula for it is one
+    ``*_backward(grad, input, target, reduction, ...)`` kernel; calling the two
+    directly gives the same bits without building a graph. None otherwise.
+    """
+    kind = type(criterion)
+    if kind not in (nn.MSELoss, nn.HuberLoss, nn.SmoothL1Loss) or _global_module_hooks() \
+            or _module_hooks(criterion) or getattr(criterion, "weight", None) is not None:
+        return None
+    reduction = _REDUCTIONS.get(criterion.reduction)
+    if reduction is None:
+        return None
+    aten, functional = torch.ops.aten, torch._C._nn
+    if kind is nn.MSELoss:
+        extra, fwd, bwd = (), functional.mse_loss, aten.mse_loss_backward
+    elif kind is nn.HuberLoss:
+        extra, fwd, bwd = (float(criterion.delta),), functional.huber_loss, \
+            aten.huber_loss_backward
+    else:
+        if not criterion.beta > 0:
+            return None
+        extra, fwd, bwd = (float(criterion.beta),), functional.smooth_l1_loss, \
+            aten.smooth_l1_loss_backward
+    return (lambda p, y: fwd(p, y, reduction, *extra),
+            lambda seed, p, y: bwd(seed, p, y, reduction, *extra))
+
+
+def _run_backward():
+    """The autograd engine's entry point (what ``torch.autograd.grad`` calls), if present."""
+    try:
+        from torch.autograd.variable import Variable
+        return Variable._execution_engine.run_backward
+    except (ImportError, AttributeError):
+        return None
+
+
+class CriterionGrad:
+    """``loss_and_grad(prediction, target) -> (loss, d loss / d prediction)`` and ``loss``.
+
+    Uses `_direct_kernels` where they apply, else autograd on the criterion
+    alone: the prediction is made a leaf and the engine is run from the loss
+    seeded with 1 (as ``loss.backward()`` seeds it), straight through the
+    engine's entry point to skip ``torch.autograd.grad``'s Python checks.
+    `prediction` must be a fresh tensor that does not require grad.
+    """
+
+    def __init__(self, criterion, dtype, device):
+        self.criterion = criterion
+        self.seed = torch.ones((), dtype=dtype, device=device)
+        direct = _direct_kernels(criterion)
+        self.direct = direct is not None
+        if direct is not None:
+            self.loss, backward = direct
+            seed = self.seed
+
+            def loss_and_grad(p, y):
+                return self.loss(p, y), backward(seed, p, y)
+        else:
+            self.loss = criterion
+            loss_and_grad = self._autograd
+        self.loss_and_grad = loss_and_grad
+        self._engine = _run_backward()
+
+    def _autograd(self, p, y):
+        p.requires_grad_()
+        with torch.enable_grad():
+            loss = self.criterion(p, y)
+        seed = self.seed
+        if self._engine is None or not isinstance(loss, torch.Tensor) or loss.dim() != 0 \
+                or loss.dtype != seed.dtype or loss.device != seed.device:
+            (grad,) = torch.autograd.grad(loss, p)
+        else:
+            (grad,) = self._engine((loss,), (seed,), False, False, (p,), False, False)
+        p.requires_grad_(False)
+        return loss, grad

@@ -1,0 +1,332 @@
+"""Trusted side of the boundary: :class:`Worker` starts, calls and stops the worker.
+
+Only plain data (JSON values and NumPy arrays, see :mod:`.protocol`) comes back,
+and every reply is validated before use.  Failures are typed:
+
+* :class:`WorkerTimeout` -- a call (or the start) ran past its deadline; the
+  worker has been killed and the next :meth:`Worker.call` starts a fresh one
+  (or call :meth:`Worker.restart`).
+* :class:`WorkerCrashed` -- the worker ended mid-call (``os._exit``, a signal such
+  as SIGSEGV, the kernel's OOM or CPU-limit kill); the message says how and
+  quotes the last lines of its stderr.
+* :class:`ProbeFailed` -- the worker is alive and reports the student's exception
+  (``kind`` says which: see ``worker.py``); ``sys.exit`` inside a probe is one of
+  these (kind ``exit``), as it costs no restart.
+* :class:`ProtocolError` -- the reply was not a valid frame; the worker is killed.
+
+:meth:`Worker.close` kills the whole process tree: with bubblewrap the PID
+namespace dies with the worker; without it the subreaper kills every
+descendant.  Student output is drained by threads: the first
+``limits.output_bytes`` of stdout and stderr are kept, the rest only counted.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from toyopt.errors import ConfigurationError, SubmissionError
+
+from . import launcher, protocol
+from .launcher import Limits
+from .protocol import ProtocolError
+from .submission import NOTEBOOK_FILE, Submission
+
+#: exercise name -> module of an ``exercises/`` package submission
+EXERCISE_MODULES = {
+    "spiral_2d": "exercises.data",
+    "plot_datasets": "exercises.plotting",
+    "circular_mse": "exercises.losses",
+    "epoch_loop": "exercises.training",
+}
+TAIL_BYTES = 4096
+
+
+class WorkerError(SubmissionError):
+    """Base of the failures a call to the worker can raise."""
+
+
+class WorkerTimeout(WorkerError):
+    """The worker did not answer in time and was killed."""
+
+
+class WorkerCrashed(WorkerError):
+    """The worker process ended while a reply was awaited."""
+
+    def __init__(self, message: str, returncode: int | None = None, stderr_tail: str = ""):
+        super().__init__(message)
+        self.returncode = returncode
+        self.stderr_tail = stderr_tail
+
+
+class ProbeFailed(WorkerError):
+    """The student's code raised (or could not be loaded); the worker is still usable."""
+
+    def __init__(self, probe: str, kind: str, type_name: str, message: str, frames: list[str]):
+        self.probe, self.kind, self.type_name = probe, kind, type_name
+        self.message, self.frames = message, frames
+        text = message if kind in ("load_error", "exit") else f"{type_name}: {message}"
+        if frames:
+            text += f" (at {frames[-1]})"
+        super().__init__(text)
+
+
+@dataclass(frozen=True)
+class CapturedOutput:
+    """A bounded capture of one output stream of the worker."""
+
+    head: str          #: first ``limits.output_bytes`` bytes, decoded
+    tail: str          #: last 4 kB, decoded (for crash messages)
+    total_bytes: int   #: everything written, kept or not
+
+    @property
+    def truncated(self) -> bool:
+        return self.total_bytes > len(self.head.encode("utf-8", "replace"))
+
+
+class _Drain(threading.Thread):
+    """Read a pipe to EOF, keeping a bounded head and tail and counting the rest."""
+
+    def __init__(self, stream, limit: int):
+        super().__init__(daemon=True)
+        self._fd, self._stream, self._limit = stream.fileno(), stream, limit
+        self._head, self._tail, self._total = bytearray(), bytearray(), 0
+        self._lock = threading.Lock()
+
+    def run(self):
+        while True:
+            try:
+                chunk = os.read(self._fd, 1 << 16)
+            except OSError:
+                break
+            if not chunk:
+                break
+            with self._lock:
+                self._total += len(chunk)
+                room = self._limit - len(self._head)
+                if room > 0:
+                    self._head += chunk[:room]
+                self._tail = (self._tail + chunk)[-TAIL_BYTES:]
+        self._stream.close()
+
+    def snapshot(self) -> CapturedOutput:
+        with self._lock:
+            return CapturedOutput(self._head.decode("utf-8", "replace"),
+                                  self._tail.decode("utf-8", "replace"), self._total)
+
+
+def describe_exit(returncode: int | None) -> str:
+    """'killed by SIGSEGV (...)' / 'exited with status 3' for a worker's exit code.
+
+    bwrap and the fallback's subreaper both report a signal death as 128 + N."""
+    if returncode is None:
+        return "stopped answering"
+    signum = -returncode if returncode < 0 else returncode - 128 if returncode > 128 else 0
+    if signum:
+        try:
+            name = signal.Signals(signum).name
+        except ValueError:
+            name = f"signal {signum}"
+        hint = {"SIGKILL": " (out of memory, or killed)", "SIGXCPU": " (CPU time limit)",
+                "SIGSEGV": " (segmentation fault)", "SIGABRT": " (aborted)"}.get(name, "")
+        return f"was killed by {name}{hint}"
+    return f"exited with status {returncode}"
+
+
+def stderr_summary(tail: str, lines: int = 6) -> str:
+    """The last ``lines`` lines of stderr a student may see: no blank lines, no
+    frames of the grader's own files (faulthandler dumps list them)."""
+    kept = [line for line in tail.splitlines()
+            if line.strip() and "toyopt-worker" not in line
+            and not line.startswith("Extension modules:")]
+    return "\n".join(kept[-lines:])
+
+
+class Worker:
+    """A sandboxed worker serving probe calls on one submission's scratch copy.
+
+    ``Worker(scratch_dir, probes_path, exercise_modules, limits)``; use as a
+    context manager (or call :meth:`close`).  ``isolation`` is ``"auto"``
+    (bubblewrap when it works, else a subprocess with a :class:`SandboxWarning`),
+    ``"bwrap"`` or ``"subprocess"``; ``hide`` adds folders to hide (out dirs).
+    Not thread-safe: use one Worker from one long-lived thread (bubblewrap's
+    ``--die-with-parent`` follows the thread that started it).
+    """
+
+    def __init__(self, scratch_dir, probes_path, exercise_modules=None,
+                 limits: Limits | None = None, *, isolation: str = "auto", hide=()):
+        self.scratch_dir = Path(scratch_dir)
+        self.probes_path = Path(probes_path)
+        self.exercise_modules = dict(EXERCISE_MODULES if exercise_modules is None
+                                     else exercise_modules)
+        self.limits = limits or Limits()
+        self._isolation_request, self._hide = isolation, tuple(hide)
+        self._notebook = NOTEBOOK_FILE if (self.scratch_dir / NOTEBOOK_FILE).is_file() else None
+        self._launched: launcher.Launched | None = None
+        self._drains: tuple[_Drain, _Drain] | None = None
+        self._next_id = 0
+        self.probes: list[str] = []
+
+    @classmethod
+    def from_submission(cls, submission: Submission, probes_path, **kwargs) -> "Worker":
+        return cls(submission.scratch_dir, probes_path, **kwargs)
+
+    # -- lifecycle -------------------------------------------------------------------
+    def __enter__(self) -> "Worker":
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    @property
+    def isolation(self) -> str | None:
+        """``"bwrap"`` or ``"subprocess"`` once started."""
+        return self._launched.isolation if self._launched else None
+
+    @property
+    def pid(self) -> int | None:
+        return self._launched.process.pid if self._launched else None
+
+    @property
+    def stdout(self) -> CapturedOutput:
+        return self._drains[0].snapshot() if self._drains else CapturedOutput("", "", 0)
+
+    @property
+    def stderr(self) -> CapturedOutput:
+        return self._drains[1].snapshot() if self._drains else CapturedOutput("", "", 0)
+
+    def start(self) -> None:
+        """Launch the worker and load the probe module (idempotent)."""
+        if self._launched is not None:
+            return
+        self._launched = launcher.launch(self.scratch_dir, self.probes_path, self.limits,
+                                         isolation=self._isolation_request, hide=self._hide)
+        proc = self._launched.process
+        self._drains = (_Drain(proc.stdout, self.limits.output_bytes),
+                        _Drain(proc.stderr, self.limits.output_bytes))
+        for drain in self._drains:
+            drain.start()
+        hello = {"op": "hello", "exercise_modules": self.exercise_modules,
+                 "notebook": self._notebook,
+                 "max_message_bytes": self.limits.max_message_bytes}
+        reply = self._exchange(hello, "starting the worker", self.limits.start_timeout)
+        if not reply.get("ok"):
+            self.close()
+            raise ConfigurationError(
+                f"probe module {self.probes_path} failed to load in the worker: "
+                f"{reply.get('type')}: {reply.get('message')}")
+        self.probes = [str(p) for p in reply.get("probes", [])]
+
+    def restart(self) -> None:
+        """Kill the worker (if any) and start a fresh one."""
+        self.close()
+        self.start()
+
+    def close(self) -> None:
+        """Stop the worker and everything it started; safe to call twice."""
+        self._stop(graceful=True)
+
+    def _stop(self, graceful: bool) -> None:
+        launched, self._launched = self._launched, None
+        if launched is None:
+            return
+        proc = launched.process
+        if graceful and proc.poll() is None:
+            try:  # polite first: an idle worker exits at once
+                protocol.write_frame(launched.request_fd, {"op": "shutdown"},
+                                     time.monotonic() + 0.2)
+                proc.wait(timeout=1.0)
+            except (ProtocolError, OSError, subprocess.TimeoutExpired):
+                pass
+        self._kill_tree(launched)
+        for fd in (launched.request_fd, launched.reply_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        for drain in self._drains or ():
+            drain.join(timeout=2.0)
+        shutil.rmtree(launched.code_dir, ignore_errors=True)
+
+    @staticmethod
+    def _kill_tree(launched: launcher.Launched) -> None:
+        proc = launched.process
+        if launched.isolation == "subprocess" and proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)  # the subreaper SIGKILLs all descendants
+            try:
+                proc.wait(timeout=3.0)
+            except subprocess.TimeoutExpired:
+                pass
+        try:  # bwrap: killing its process group tears down the PID namespace
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        proc.wait()
+
+    # -- calls -----------------------------------------------------------------------
+    def call(self, probe: str, timeout: float, **kwargs) -> dict:
+        """Run ``probe(ctx, **kwargs)`` in the worker and return its result dict."""
+        if not timeout > 0:
+            raise ConfigurationError(f"invalid timeout {timeout!r} for probe {probe!r}")
+        self.start()
+        self._next_id += 1
+        request = {"id": self._next_id, "probe": probe, "kwargs": kwargs}
+        try:
+            protocol.encode(request, max_bytes=self.limits.max_message_bytes)
+        except ProtocolError as exc:
+            raise ConfigurationError(f"arguments of probe {probe!r} cannot be sent: {exc}") from exc
+        reply = self._exchange(request, f"probe {probe!r}", timeout)
+        if reply.get("id") != self._next_id or not isinstance(reply.get("ok"), bool):
+            self.close()
+            raise ProtocolError(f"the worker's reply to probe {probe!r} is not an answer to it")
+        if reply["ok"]:
+            result = reply.get("result")
+            if not isinstance(result, dict):
+                self.close()
+                raise ProtocolError(f"probe {probe!r} returned no result dict")
+            return result
+        kind = str(reply.get("kind"))
+        if kind == "unknown_probe":
+            raise ConfigurationError(f"the probe module defines no probe {probe!r}")
+        frames = reply.get("frames") if isinstance(reply.get("frames"), list) else []
+        raise ProbeFailed(probe, kind, str(reply.get("type"))[:200],
+                          str(reply.get("message"))[:4000], [str(f)[:400] for f in frames[:10]])
+
+    def _exchange(self, message: dict, what: str, timeout: float) -> dict:
+        launched = self._launched
+        deadline = time.monotonic() + timeout
+        try:
+            protocol.write_frame(launched.request_fd, message, deadline)
+            return protocol.read_frame(launched.reply_fd, deadline,
+                                       max_bytes=self.limits.max_message_bytes,
+                                       max_arrays=self.limits.max_arrays)
+        except protocol.FrameTimeout:
+            self._stop(graceful=False)
+            raise WorkerTimeout(f"{what} did not finish within {timeout:g} s; "
+                                "the worker was stopped") from None
+        except protocol.FrameEOF:
+            raise self._crashed(launched, what) from None
+        except ProtocolError as exc:
+            self._stop(graceful=False)
+            raise ProtocolError(f"invalid reply from the worker ({what}): {exc}") from None
+
+    def _crashed(self, launched: launcher.Launched, what: str) -> WorkerCrashed:
+        proc = launched.process
+        try:
+            returncode = proc.wait(timeout=2.0)
+            how = describe_exit(returncode)
+        except subprocess.TimeoutExpired:  # alive but closed its pipe
+            returncode, how = None, "closed the grader's pipe"
+        self.close()
+        tail = stderr_summary(self.stderr.tail)
+        message = f"the submission's process {how} during {what}"
+        if tail:
+            message += f"; last lines of its stderr:\n{tail}"
+        return WorkerCrashed(message, returncode, tail)

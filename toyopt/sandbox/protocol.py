@@ -1,0 +1,242 @@
+"""Framing of the messages that cross the sandbox boundary.
+
+Contract
+--------
+* A *frame* is an 8-byte big-endian length followed by that many bytes of UTF-8
+  JSON holding one JSON object.
+* NumPy arrays travel inside the JSON as ``{"__ndarray__": "<base64 .npy>"}`` and
+  are decoded with ``np.load(..., allow_pickle=False)`` after their ``.npy`` header
+  has been checked (plain numeric / bool / string dtypes only, and the byte count
+  the header promises must be exactly what is there, so a lying header cannot
+  make the reader allocate).  Nothing is ever unpickled.
+* Limits: a frame is at most ``max_bytes`` (64 MiB by default) and holds at most
+  ``max_arrays`` arrays (256 by default); anything else is a :class:`ProtocolError`.
+* Reads and writes take an absolute ``deadline`` (``time.monotonic()`` seconds,
+  or ``None`` to block); running past it raises :class:`FrameTimeout`, the other
+  end closing the pipe raises :class:`FrameEOF`.  Malformed bytes never hang the
+  reader: it reads exactly the announced length, which is checked first.
+
+This file is copied, alone with ``worker.py``, into the sandbox where the
+``toyopt`` package is hidden; so it imports only the standard library and NumPy.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import select
+import struct
+import time
+
+import numpy as np
+
+try:  # trusted side: part of toyopt's typed hierarchy
+    from toyopt.errors import SubmissionError as _Base
+except ImportError:  # inside the sandbox toyopt is hidden on purpose
+    _Base = Exception
+
+HEADER = struct.Struct(">Q")
+MAX_BYTES = 64 * 1024 * 1024
+MAX_ARRAYS = 256
+MAX_DEPTH = 64
+ARRAY_KEY = "__ndarray__"
+#: dtype kinds allowed to cross: bool, signed/unsigned int, float, complex, str, bytes.
+ALLOWED_KINDS = frozenset("biufcSU")
+
+
+class ProtocolError(_Base):
+    """Bytes from the other side are not a valid frame (or cannot be sent)."""
+
+
+class FrameTimeout(ProtocolError):
+    """The deadline passed before a whole frame was read or written."""
+
+
+class FrameEOF(ProtocolError):
+    """The other end closed its pipe (for the parent: the worker is gone)."""
+
+
+# ----------------------------------------------------------------------------- encoding
+def encode(message: dict, *, max_bytes: int = MAX_BYTES, max_arrays: int = MAX_ARRAYS) -> bytes:
+    """Serialise ``message`` (a dict of JSON values and ndarrays) into one frame."""
+    if not isinstance(message, dict):
+        raise ProtocolError(f"a message must be a dict, not {type(message).__name__}")
+    counter = [0]
+    plain = _to_plain(message, counter, max_arrays, "message", 0)
+    try:
+        body = json.dumps(plain, allow_nan=True, separators=(",", ":")).encode("utf-8")
+    except (TypeError, ValueError) as exc:  # e.g. a circular structure slipped through
+        raise ProtocolError(f"message cannot be written as JSON: {exc}") from exc
+    if len(body) > max_bytes:
+        raise ProtocolError(f"message of {len(body)} bytes exceeds the limit of {max_bytes} bytes")
+    return HEADER.pack(len(body)) + body
+
+
+def _to_plain(value, counter, max_arrays, where, depth):
+    if depth > MAX_DEPTH:
+        raise ProtocolError(f"{where} is nested deeper than {MAX_DEPTH} levels")
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (int, float)) and type(value) in (int, float):
+        return value
+    if isinstance(value, np.generic):
+        if value.dtype.kind in "biuf":
+            return value.item()
+        value = np.asarray(value)
+    if isinstance(value, np.ndarray):
+        counter[0] += 1
+        if counter[0] > max_arrays:
+            raise ProtocolError(f"message holds more than {max_arrays} arrays")
+        return {ARRAY_KEY: _array_to_b64(value, where)}
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise ProtocolError(f"{where} has a non-string key {key!r:.60}")
+            if key == ARRAY_KEY:
+                raise ProtocolError(f"{where} uses the reserved key {ARRAY_KEY!r}")
+            out[key] = _to_plain(item, counter, max_arrays, f"{where}[{key!r}]", depth + 1)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_to_plain(v, counter, max_arrays, f"{where}[{i}]", depth + 1)
+                for i, v in enumerate(value)]
+    raise ProtocolError(f"{where} is a {type(value).__name__}, which cannot cross the "
+                        "sandbox boundary (only JSON values and NumPy arrays can)")
+
+
+def _array_to_b64(array: np.ndarray, where: str) -> str:
+    # A base-class copy: subclasses, views and memory maps become a plain array.
+    plain = np.array(array, copy=True, subok=False)
+    if plain.dtype.kind not in ALLOWED_KINDS or plain.dtype.hasobject or plain.dtype.names:
+        raise ProtocolError(f"{where} has dtype {plain.dtype}, which cannot cross the sandbox "
+                            "boundary (numeric, bool and string arrays only)")
+    buffer = io.BytesIO()
+    np.save(buffer, plain, allow_pickle=False)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+# ----------------------------------------------------------------------------- decoding
+def decode(body: bytes, *, max_arrays: int = MAX_ARRAYS) -> dict:
+    """Parse a frame's body (without its length header) into a dict."""
+    counter = [0]
+
+    def hook(obj):
+        if ARRAY_KEY in obj:
+            if len(obj) != 1 or not isinstance(obj[ARRAY_KEY], str):
+                raise ProtocolError("malformed array entry")
+            counter[0] += 1
+            if counter[0] > max_arrays:
+                raise ProtocolError(f"message holds more than {max_arrays} arrays")
+            return _b64_to_array(obj[ARRAY_KEY])
+        return obj
+
+    try:
+        message = json.loads(body.decode("utf-8"), object_hook=hook)
+    except ProtocolError:
+        raise
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ProtocolError(f"frame is not valid JSON: {type(exc).__name__}: {exc}"[:300]) from exc
+    if not isinstance(message, dict):
+        raise ProtocolError(f"frame holds a {type(message).__name__}, not a JSON object")
+    return message
+
+
+def _b64_to_array(text: str) -> np.ndarray:
+    try:
+        raw = base64.b64decode(text.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError) as exc:
+        raise ProtocolError(f"array is not valid base64: {exc}") from exc
+    stream = io.BytesIO(raw)
+    try:
+        version = np.lib.format.read_magic(stream)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream)
+        elif version in ((2, 0), (3, 0)):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream)
+        else:
+            raise ProtocolError(f"unsupported .npy version {version}")
+    except ProtocolError:
+        raise
+    except (ValueError, TypeError, SyntaxError, OverflowError) as exc:
+        raise ProtocolError(f"array has a malformed .npy header: {exc}"[:300]) from exc
+    if dtype.hasobject or dtype.kind not in ALLOWED_KINDS or dtype.names:
+        raise ProtocolError(f"array of dtype {dtype} refused (numeric, bool and string only)")
+    count = 1
+    for dim in shape:
+        count *= dim
+    expected = count * dtype.itemsize
+    if expected != len(raw) - stream.tell():
+        raise ProtocolError(f"array header promises {expected} bytes of data, "
+                            f"{len(raw) - stream.tell()} are there")
+    stream.seek(0)
+    try:
+        array = np.load(stream, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise ProtocolError(f"array cannot be loaded: {exc}"[:300]) from exc
+    if type(array) is not np.ndarray:  # np.load only makes ndarrays; belt and braces
+        raise ProtocolError("array did not decode to a plain ndarray")
+    return array
+
+
+# ----------------------------------------------------------------------------- pipes
+def _remaining(deadline):
+    if deadline is None:
+        return None
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise FrameTimeout("deadline passed")
+    return left
+
+
+def _wait(fd: int, event: int, deadline) -> None:
+    """Block until ``fd`` is ready for ``event`` (poll, so any fd number works)."""
+    poller = select.poll()
+    poller.register(fd, event)
+    while True:
+        left = _remaining(deadline)
+        timeout_ms = -1 if left is None else max(1, int(left * 1000) + 1)
+        if poller.poll(timeout_ms):
+            return  # readable, writable, or hung up: the read/write says which
+
+
+def _read_exact(fd: int, n: int, deadline) -> bytes:
+    chunks, got = [], 0
+    while got < n:
+        _wait(fd, select.POLLIN, deadline)
+        chunk = os.read(fd, min(n - got, 1 << 20))
+        if not chunk:
+            raise FrameEOF(f"pipe closed after {got} of {n} bytes")
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def read_frame(fd: int, deadline: float | None = None, *, max_bytes: int = MAX_BYTES,
+               max_arrays: int = MAX_ARRAYS) -> dict:
+    """Read and decode one frame from ``fd`` (see the module docstring)."""
+    (length,) = HEADER.unpack(_read_exact(fd, HEADER.size, deadline))
+    if length > max_bytes:
+        raise ProtocolError(f"frame announces {length} bytes, over the limit of {max_bytes}")
+    return decode(_read_exact(fd, length, deadline), max_arrays=max_arrays)
+
+
+def write_frame(fd: int, message: dict, deadline: float | None = None, *,
+                max_bytes: int = MAX_BYTES, max_arrays: int = MAX_ARRAYS) -> None:
+    """Encode ``message`` and write it whole to ``fd`` before ``deadline``."""
+    data = memoryview(encode(message, max_bytes=max_bytes, max_arrays=max_arrays))
+    was_blocking = os.get_blocking(fd)
+    os.set_blocking(fd, False)  # a partial write must never block past the deadline
+    try:
+        while data:
+            _wait(fd, select.POLLOUT, deadline)
+            try:
+                written = os.write(fd, data[: 1 << 16])
+            except BlockingIOError:
+                continue
+            except BrokenPipeError as exc:
+                raise FrameEOF("pipe closed by the reader") from exc
+            data = data[written:]
+    finally:
+        os.set_blocking(fd, was_blocking)

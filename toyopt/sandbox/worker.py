@@ -1,0 +1,379 @@
+"""The program that runs inside the sandbox: the only process where student code runs.
+
+Self-contained on purpose: it is copied with ``protocol.py`` and the probe module
+into a private read-only folder inside the sandbox, where ``toyopt`` is hidden,
+so it imports only the standard library, NumPy and ``protocol`` at start.
+
+Command line::
+
+    python -s -B worker.py --probes PROBES.py --request-fd R --reply-fd W
+                           --scratch DIR [--supervise] [--limit-as BYTES]
+                           [--limit-cpu S] [--limit-fsize BYTES] [--limit-nproc N]
+
+Conversation on the two pipes (frames of :mod:`protocol`):
+
+1. hello: parent sends ``{"op": "hello", "exercise_modules": {name: module},
+   "notebook": path-or-null}``; the worker imports the probe module and answers
+   ``{"ok": true, "op": "hello", "pid", "probes": [...]}`` (or ``ok: false``).
+2. calls: ``{"id", "probe", "kwargs"}`` -> ``{"id", "ok": true, "result"}`` or
+   ``{"id", "ok": false, "kind", "type", "message", "frames"}`` where ``kind`` is
+   ``not_implemented``, ``exception``, ``exit`` (student called ``sys.exit``),
+   ``load_error`` (the exercise cannot be loaded), ``bad_result`` (the result
+   cannot cross the boundary) or ``unknown_probe``; ``frames`` lists only frames
+   in the student's files.
+3. ``{"op": "shutdown"}`` or EOF on the request pipe: exit 0.
+
+The probe module defines ``PROBES: dict[str, Callable[[ctx, **kwargs], dict]]``;
+``ctx.load(exercise)`` returns the student's callable.  The worker seeds nothing.
+Student ``print`` goes to stdout/stderr, which the parent captures and truncates.
+
+``--supervise`` (used without bubblewrap, which has its own PID namespace) makes
+the first process a Linux *child subreaper* that forks the real worker, sets the
+rlimits, and on SIGTERM, on its parent's death or when the worker exits, SIGKILLs
+every descendant, daemons that called ``setsid`` included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import faulthandler
+import importlib
+import importlib.util
+import json
+import linecache
+import os
+import signal
+import sys
+import traceback
+import types
+
+import protocol
+
+MAX_MESSAGE_CHARS = 2000
+MAX_FRAMES = 5
+NOTEBOOK_MODULE = "__notebook__"
+
+
+class ExerciseLoadError(Exception):
+    """The student's function for an exercise cannot be loaded (message says why)."""
+
+
+# ----------------------------------------------------------------------------- summaries
+def _safe_str(exc: BaseException) -> str:
+    try:
+        text = str(exc)
+    except Exception:  # a student's __str__ may raise anything
+        text = "<message could not be printed>"
+    return text if len(text) <= MAX_MESSAGE_CHARS else text[:MAX_MESSAGE_CHARS] + " [...]"
+
+
+def _type_name(exc: BaseException) -> str:
+    cls = type(exc)
+    module = getattr(cls, "__module__", "") or ""
+    return cls.__qualname__ if module in ("builtins", "") else f"{module}.{cls.__qualname__}"
+
+
+class Context:
+    """What a probe sees: ``load(exercise)`` and the scratch folder."""
+
+    def __init__(self, scratch: str, exercise_modules: dict, notebook: str | None):
+        self.scratch = os.path.realpath(scratch)
+        self.exercise_modules = dict(exercise_modules)
+        self._notebook = notebook
+        self._namespace: dict | None = None
+        self._cell_failures: list[str] = []
+        self._errors: dict[str, str] = {}
+
+    # -- student frames -------------------------------------------------------------
+    def is_student_file(self, filename: str) -> bool:
+        if filename.startswith("<cell "):
+            return True
+        real = os.path.realpath(filename)
+        return real.startswith(self.scratch + os.sep)
+
+    def student_frames(self, exc: BaseException) -> list[str]:
+        frames = []
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if self.is_student_file(frame.filename):
+                name = frame.filename
+                if not name.startswith("<"):
+                    name = os.path.relpath(os.path.realpath(name), self.scratch)
+                line = f"{name}, line {frame.lineno}, in {frame.name}"
+                if frame.line:
+                    line += f": {frame.line.strip()[:200]}"
+                frames.append(line)
+        if isinstance(exc, SyntaxError) and exc.filename and self.is_student_file(exc.filename):
+            frames.append(f"{exc.filename}, line {exc.lineno}")
+        return frames[-MAX_FRAMES:]
+
+    def summary(self, exc: BaseException) -> str:
+        """``Type: message (file, line N)`` with the innermost student frame."""
+        text = f"{_type_name(exc)}: {_safe_str(exc)}"
+        frames = self.student_frames(exc)
+        if frames and not isinstance(exc, SyntaxError):
+            text += f" ({frames[-1].split(', in ', 1)[0]})"
+        return text
+
+    # -- loading --------------------------------------------------------------------
+    def load(self, exercise: str):
+        """The student's callable for ``exercise``; raises :class:`ExerciseLoadError`."""
+        if exercise not in self.exercise_modules:
+            raise ExerciseLoadError(f"unknown exercise {exercise!r}")
+        if exercise in self._errors:
+            raise ExerciseLoadError(self._errors[exercise])
+        try:
+            func = self._load_notebook(exercise) if self._notebook else self._load_module(exercise)
+        except ExerciseLoadError as exc:
+            self._errors[exercise] = str(exc)
+            raise
+        if not callable(func):
+            message = f"{exercise} is a {type(func).__name__}, not a function"
+            self._errors[exercise] = message
+            raise ExerciseLoadError(message)
+        return func
+
+    def _load_module(self, exercise: str):
+        module_name = self.exercise_modules[exercise]
+        filename = module_name.replace(".", "/") + ".py"
+        if self.scratch not in sys.path:
+            sys.path.insert(0, self.scratch)
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                raise ExerciseLoadError(f"{filename} is missing from the submission") from None
+            raise ExerciseLoadError(f"{filename} failed to import: {self.summary(exc)}") from None
+        except SystemExit as exc:
+            raise ExerciseLoadError(
+                f"{filename} called sys.exit({exc.code!r}) while being imported") from None
+        except BaseException as exc:  # noqa: BLE001 - anything the student raises
+            raise ExerciseLoadError(f"{filename} failed to import: {self.summary(exc)}") from None
+        if not hasattr(module, exercise):
+            raise ExerciseLoadError(f"{filename} does not define {exercise}")
+        return getattr(module, exercise)
+
+    def _load_notebook(self, exercise: str):
+        if self._namespace is None:
+            self._run_notebook()
+        if exercise not in self._namespace:
+            message = f"the notebook does not define {exercise}"
+            if self._cell_failures:
+                message += "; " + "; ".join(self._cell_failures[:3])
+            raise ExerciseLoadError(message)
+        return self._namespace[exercise]
+
+    def _run_notebook(self):
+        """Exec the selected cells in one namespace, recording (not raising) failures."""
+        with open(os.path.join(self.scratch, self._notebook), encoding="utf-8") as handle:
+            cells = json.load(handle)["cells"]
+        module = types.ModuleType(NOTEBOOK_MODULE)
+        sys.modules[NOTEBOOK_MODULE] = module
+        self._namespace = module.__dict__
+        for cell in cells:
+            name = f"<cell {cell['index']}>"
+            source = cell["source"]
+            linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+            try:
+                exec(compile(source, name, "exec"), self._namespace)  # noqa: S102 - the point
+            except BaseException as exc:  # noqa: BLE001 - recorded, never raised
+                self._cell_failures.append(f"cell {cell['index']} failed: {self.summary(exc)}")
+
+
+# ----------------------------------------------------------------------------- serving
+def run_request(ctx: Context, probes: dict, request: dict, max_bytes: int) -> dict:
+    """Run one probe and build the reply (never raises for student behaviour)."""
+    rid = request.get("id")
+    probe = probes.get(request.get("probe"))
+    if probe is None:
+        return {"id": rid, "ok": False, "kind": "unknown_probe", "type": "KeyError",
+                "message": f"no probe named {request.get('probe')!r}", "frames": []}
+    try:
+        result = probe(ctx, **(request.get("kwargs") or {}))
+        if not isinstance(result, dict):
+            raise protocol.ProtocolError(f"probe returned a {type(result).__name__}, not a dict")
+        # fail here, as a reply, if the result cannot cross the boundary
+        protocol.encode({"result": result}, max_bytes=max_bytes)
+        return {"id": rid, "ok": True, "result": result}
+    except ExerciseLoadError as exc:
+        kind, exc_type, exc_obj = "load_error", "ExerciseLoadError", exc
+    except protocol.ProtocolError as exc:
+        kind, exc_type, exc_obj = "bad_result", "ProtocolError", exc
+    except NotImplementedError as exc:
+        kind, exc_type, exc_obj = "not_implemented", "NotImplementedError", exc
+    except SystemExit as exc:
+        kind, exc_type, exc_obj = "exit", "SystemExit", exc
+    except BaseException as exc:  # noqa: BLE001 - the boundary: report whatever it is
+        kind, exc_type, exc_obj = "exception", _type_name(exc), exc
+    message = (f"called sys.exit({exc_obj.code!r})" if kind == "exit" else _safe_str(exc_obj))
+    return {"id": rid, "ok": False, "kind": kind, "type": exc_type, "message": message,
+            "frames": ctx.student_frames(exc_obj)}
+
+
+def _flush_std():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - the student may have replaced or closed it
+            pass
+
+
+def serve(args) -> int:
+    faulthandler.enable()  # a segfault leaves a Python traceback on stderr
+    rfd, wfd = args.request_fd, args.reply_fd
+    try:
+        hello = protocol.read_frame(rfd)
+    except protocol.FrameEOF:
+        return 0
+    try:
+        spec = importlib.util.spec_from_file_location("toyopt_probes", args.probes)
+        probes_module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(probes_module)
+        probes = dict(probes_module.PROBES)
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, then exit
+        protocol.write_frame(wfd, {"ok": False, "op": "hello", "kind": "probes_failed",
+                                   "type": _type_name(exc), "message": _safe_str(exc)})
+        return 2
+    max_bytes = int(hello.get("max_message_bytes") or protocol.MAX_BYTES) - 1024
+    ctx = Context(args.scratch, hello.get("exercise_modules") or {}, hello.get("notebook"))
+    protocol.write_frame(wfd, {"ok": True, "op": "hello", "pid": os.getpid(),
+                               "probes": sorted(probes)})
+    while True:
+        try:
+            request = protocol.read_frame(rfd)
+        except protocol.FrameEOF:
+            return 0
+        if request.get("op") == "shutdown":
+            return 0
+        reply = run_request(ctx, probes, request, max_bytes)
+        _flush_std()
+        protocol.write_frame(wfd, reply)
+
+
+# ----------------------------------------------------------------------------- supervisor
+def apply_limits(args) -> None:
+    """Set rlimits in this process; every descendant inherits them."""
+    import resource
+
+    def cap(which, value):
+        if value is not None and value > 0:
+            resource.setrlimit(which, (value, value))
+
+    cap(resource.RLIMIT_AS, args.limit_as)
+    cap(resource.RLIMIT_CPU, args.limit_cpu)
+    cap(resource.RLIMIT_FSIZE, args.limit_fsize)
+    cap(resource.RLIMIT_NPROC, args.limit_nproc)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(b")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _kill_descendants() -> None:
+    for _ in range(200):
+        pids = _descendants(os.getpid())
+        if not pids:
+            break
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        _reap()
+    _reap()
+
+
+def _reap() -> int | None:
+    status = None
+    while True:
+        try:
+            pid, st = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return status
+        if pid == 0:
+            return status
+        status = st
+
+
+class _Stop(Exception):
+    """SIGTERM reached the supervisor: kill everything and leave."""
+
+
+def supervise(args) -> int:
+    """Fork the worker; outlive it only to kill whatever it left behind."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER: orphans of the tree come here
+    libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG: parent gone -> clean up
+    worker = os.fork()
+    if worker == 0:
+        return serve(args)
+    os.close(args.request_fd)  # the worker's EOF must reach the parent
+    os.close(args.reply_fd)
+
+    def on_term(*_):
+        raise _Stop  # waitpid() is retried after a handler that returns (PEP 475)
+
+    signal.signal(signal.SIGTERM, on_term)
+    status = None
+    try:
+        while True:
+            try:
+                pid, st = os.waitpid(-1, 0)
+            except ChildProcessError:
+                break
+            if pid == worker:
+                status = st
+                break
+    except _Stop:
+        pass
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _kill_descendants()
+    if status is None:
+        return 128 + signal.SIGTERM
+    if os.WIFSIGNALED(status):
+        return 128 + os.WTERMSIG(status)
+    return os.WEXITSTATUS(status)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="toyopt sandbox worker")
+    parser.add_argument("--probes", required=True)
+    parser.add_argument("--request-fd", type=int, required=True)
+    parser.add_argument("--reply-fd", type=int, required=True)
+    parser.add_argument("--scratch", required=True)
+    parser.add_argument("--supervise", action="store_true")
+    for name in ("as", "cpu", "fsize", "nproc"):
+        parser.add_argument(f"--limit-{name}", type=int, default=None)
+    args = parser.parse_args(argv)
+    apply_limits(args)
+    if args.supervise and sys.platform.startswith("linux"):
+        return supervise(args)
+    return serve(args)
+
+
+if __name__ == "__main__":
+    code = main()
+    _flush_std()
+    os._exit(code)  # skip interpreter teardown: student atexit hooks and threads get no say
