@@ -144,8 +144,8 @@ class Namespace:
         return head + ("\n\n\n" if defines_first else "\n\n") + body
 
     def define(self, source: str) -> None:
-        """Record the names `source` binds at its top level."""
-        tree = ast.parse(source)
+        """Record the names `source` binds at its top level (IPython magics skipped)."""
+        tree = ast.parse("\n".join(line for line in source.splitlines() if not line.startswith(("%", "!"))))
         for node in tree.body:
             if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                 self.defined.add(node.name)
