@@ -15,6 +15,9 @@ def add_arguments(parser):
     init.add_argument("dir", metavar="DIR", help="the course folder (created; must be empty unless --force)")
     init.add_argument("--assignment", default=DEFAULT_ASSIGNMENT, help="assignment name (default: %(default)s)")
     init.add_argument("--course-id", default=DEFAULT_COURSE_ID, help="nbgrader course id (default: %(default)s)")
+    init.add_argument("--hide", action="append", default=[], metavar="CHECK_ID",
+                      help="put this check in a hidden test cell (repeatable; e.g. spiral_2d.vectorised); "
+                      "checks the autograder marks hidden are always hidden")
     init.add_argument("--force", action="store_true",
                       help="overwrite the config and source notebook of an existing folder")
 
@@ -22,7 +25,8 @@ def add_arguments(parser):
 def run(args):
     from toyopt.nbgrader import init_course
 
-    course = init_course(args.dir, assignment=args.assignment, course_id=args.course_id, force=args.force)
+    course = init_course(args.dir, assignment=args.assignment, course_id=args.course_id,
+                         force=args.force, hidden=args.hide)
     print(f"wrote {course.config}\nwrote {course.notebook}\n"
           f"next: cd {course.root} && nbgrader generate_assignment {course.assignment}")
     return 0

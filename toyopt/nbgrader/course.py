@@ -102,11 +102,13 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def init_course(root, assignment: str = DEFAULT_ASSIGNMENT, course_id: str = DEFAULT_COURSE_ID,
-                force: bool = False) -> Course:
+                force: bool = False, hidden=()) -> Course:
     """Write the course folder `root`; refuse a non-empty folder unless `force`.
 
     With `force`, the config, ``.gitignore`` and the source notebook are
     rewritten; the gradebook and students' folders are left alone.
+    `hidden` names checks to hide in this course's notebook besides those
+    the registry marks as not visible.
     """
     from toyopt.notebook import render
 
@@ -118,7 +120,7 @@ def init_course(root, assignment: str = DEFAULT_ASSIGNMENT, course_id: str = DEF
     if root.is_dir() and any(root.iterdir()) and not force:
         raise CourseExistsError(f"{root} is not empty (an existing course?): "
                                 "choose a new folder, or pass --force to overwrite its config and source notebook")
-    notebook_text = render()  # before writing anything: a failure leaves no half course
+    notebook_text = render(hidden)  # before writing anything: a failure leaves no half course
     source_dir = root / "source" / assignment
     source_dir.mkdir(parents=True, exist_ok=True)
     config = root / "nbgrader_config.py"

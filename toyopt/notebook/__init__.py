@@ -15,12 +15,13 @@ from pathlib import Path
 DEFAULT_PATH = Path("notebooks") / "optimisation_and_learning.ipynb"
 
 
-def render() -> str:
-    """The source notebook's text (imports the generator lazily: test cells
-    import `toyopt.notebook.cells` without nbformat work)."""
+def render(hidden=()) -> str:
+    """The source notebook's text; `hidden` names extra checks to hide (see
+    `build.build_notebook`). The generator is imported lazily: test cells
+    import `toyopt.notebook.cells` without loading it."""
     from .build import render_notebook
 
-    return render_notebook()
+    return render_notebook(hidden)
 
 
 def is_stale(path) -> bool:

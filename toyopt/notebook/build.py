@@ -21,6 +21,7 @@ import nbformat
 from nbformat import v4
 
 from toyopt.checks import EXERCISES, EXERCISE_MODULES, all_checks
+from toyopt.errors import ConfigurationError
 
 from . import prose
 from .source import Namespace, definitions
@@ -144,11 +145,26 @@ def _fmt_points(points: float) -> str:
     return f"{points:g}"
 
 
-def test_cell_source(chk) -> str:
+def is_hidden(chk, hidden=()) -> bool:
+    """Hidden in the notebook: not ``visible`` in the registry, or named in `hidden`."""
+    return chk.visibility != "visible" or chk.id in hidden
+
+
+def check_hidden_ids(hidden) -> frozenset:
+    """`hidden` as a set of known CPU check ids (an unknown id is a configuration error)."""
+    hidden = frozenset(hidden)
+    known = {c.id for ex in EXERCISES for c in notebook_checks(ex)}
+    unknown = sorted(hidden - known)
+    if unknown:
+        raise ConfigurationError(f"unknown check id {unknown[0]!r} to hide (known: {', '.join(sorted(known))})")
+    return hidden
+
+
+def test_cell_source(chk, hidden=()) -> str:
     """The code of the test cell of check `chk` (hidden checks in a hidden region)."""
     call = f"run({chk.exercise!r}, globals(), ids=[{chk.id!r}])".replace("'", '"')
     points = _fmt_points(chk.points)
-    if chk.visibility == "visible":
+    if not is_hidden(chk, hidden):
         header = f"# Test {chk.exercise}: {chk.title} ({points} points)"
         return f"{header}\nfrom toyopt.notebook.cells import run\n\n{call}"
     header = f"# Hidden test of {chk.exercise} ({points} points): it runs when your notebook is graded."
@@ -157,9 +173,10 @@ def test_cell_source(chk) -> str:
 
 
 class _Builder:
-    def __init__(self):
+    def __init__(self, hidden=frozenset()):
         self.cells = []
         self.ns = Namespace()
+        self.hidden = hidden
 
     def _add(self, cell, cell_id):
         cell["id"] = cell_id
@@ -190,7 +207,7 @@ class _Builder:
         if checks:
             self.md(prose.TESTS)
         for chk in checks:
-            cell = v4.new_code_cell(test_cell_source(chk))
+            cell = v4.new_code_cell(test_cell_source(chk, self.hidden))
             gid = grade_id(f"test_{chk.id}")
             cell.metadata["nbgrader"] = {"grade": True, "grade_id": gid, "locked": True,
                                          "points": chk.points, "schema_version": 3, "solution": False}
@@ -206,9 +223,13 @@ class _Builder:
         self._add(cell, gid)
 
 
-def build_notebook():
-    """The source notebook as an `nbformat.NotebookNode` (no outputs)."""
-    b = _Builder()
+def build_notebook(hidden=()):
+    """The source notebook as an `nbformat.NotebookNode` (no outputs).
+
+    `hidden`: ids of checks to put in hidden test regions besides those the
+    registry marks as not visible (a course may keep more of them hidden).
+    """
+    b = _Builder(check_hidden_ids(hidden))
     pts = {ex: _fmt_points(exercise_points(ex)) for ex in EXERCISES}
     b.md(prose.GENERATED + "\n\n" + prose.INTRO)
     b.md(prose.SETUP)
@@ -271,6 +292,6 @@ def build_notebook():
     return nb
 
 
-def render_notebook() -> str:
+def render_notebook(hidden=()) -> str:
     """The source notebook as the exact text written to disk."""
-    return nbformat.writes(build_notebook(), version=4) + "\n"
+    return nbformat.writes(build_notebook(hidden), version=4) + "\n"
