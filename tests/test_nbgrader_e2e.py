@@ -28,7 +28,7 @@ import pytest
 
 from toyopt.checks import EXERCISES
 from toyopt.nbgrader.course import DEFAULT_ASSIGNMENT as ASSIGNMENT, NOTEBOOK_FILE
-from toyopt.notebook.build import exercise_points, notebook_checks, test_cell_source
+from toyopt.notebook.build import exercise_points, grade_id, grading_cell_source, notebook_checks
 from toyopt.notebook.prose import ANSWER_POINTS, QUESTIONS
 
 pytestmark = pytest.mark.slow
@@ -84,7 +84,7 @@ def make_partial(source: Path, release: Path, out: Path):
     source and the first test cell of `EDITED` replaced by ``pass``."""
     src = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nbformat.read(source, 4).cells}
     nb = nbformat.read(release, 4)
-    first_test = f"test_{notebook_checks(EDITED)[0].id}".replace(".", "_")
+    first_test = grade_id(f"test_{notebook_checks(EDITED)[0].id}")
     for cell in nb.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
         if gid in SOLVED:
@@ -172,9 +172,9 @@ def test_exported_scores_are_exactly_the_expected_ones(course):
 
 def test_edited_test_cell_is_restored_before_grading(course):
     first = notebook_checks(EDITED)[0]
-    gid = f"test_{first.id}".replace(".", "_")
+    gid = grade_id(f"test_{first.id}")
     cell = next(c for c in autograded(course, "carol").cells if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
-    assert cell.source == test_cell_source(first, hidden_ids())
+    assert cell.source == grading_cell_source(first, hidden_ids())
     assert any(o.output_type == "error" for o in cell.outputs)  # the stub fails it again
 
 

@@ -13,7 +13,7 @@ line (the exception and the student-facing message).
 from __future__ import annotations
 
 from nbconvert.preprocessors import Preprocessor
-from traitlets import Unicode
+from traitlets import Bool, Unicode
 
 BEGIN = "BEGIN HIDDEN TESTS"
 END = "END HIDDEN TESTS"
@@ -35,6 +35,9 @@ def strip_hidden(source: str, begin: str = BEGIN, end: str = END) -> tuple[str, 
 
 class HideHiddenTests(Preprocessor):
     """Remove hidden tests from feedback: sources and tracebacks."""
+
+    # nbconvert runs a registered preprocessor only when it is enabled.
+    enabled = Bool(True, help="whether hidden tests are removed").tag(config=True)
 
     begin_test_delimeter = Unicode(BEGIN, help="start of a hidden test region").tag(config=True)
     end_test_delimeter = Unicode(END, help="end of a hidden test region").tag(config=True)

@@ -160,7 +160,7 @@ def check_hidden_ids(hidden) -> frozenset:
     return hidden
 
 
-def test_cell_source(chk, hidden=()) -> str:
+def grading_cell_source(chk, hidden=()) -> str:
     """The code of the test cell of check `chk` (hidden checks in a hidden region)."""
     call = f"run({chk.exercise!r}, globals(), ids=[{chk.id!r}])".replace("'", '"')
     points = _fmt_points(chk.points)
@@ -207,7 +207,7 @@ class _Builder:
         if checks:
             self.md(prose.TESTS)
         for chk in checks:
-            cell = v4.new_code_cell(test_cell_source(chk, self.hidden))
+            cell = v4.new_code_cell(grading_cell_source(chk, self.hidden))
             gid = grade_id(f"test_{chk.id}")
             cell.metadata["nbgrader"] = {"grade": True, "grade_id": gid, "locked": True,
                                          "points": chk.points, "schema_version": 3, "solution": False}

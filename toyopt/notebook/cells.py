@@ -14,8 +14,10 @@ as a partial grade.
 
 Nothing reaches stderr on a correct solution (nbgrader scores a test cell
 with any stderr output 0): warnings are silenced and whatever the student's
-code prints while being checked is discarded. Frames of this module are
-hidden from IPython tracebacks (``__tracebackhide__``).
+code prints while being checked is discarded. Under IPython, a failure is
+shown as one line (``CheckFailed: <messages>``), without a traceback: no
+grader frame and no test source (hidden tests included) reaches the
+student.
 
 Grading here is in-process, like `pytest autograder`: it trusts the
 notebook's kernel. The sandboxed route is `toyopt grade`.
@@ -33,6 +35,25 @@ from toyopt.errors import ConfigurationError
 #: an exercise is shared by its test cells, and redefining the function (a
 #: fix) starts a fresh budget.
 _TARGETS: dict = {}
+
+
+class CheckFailed(AssertionError):
+    """A test cell's checks failed; the message is for the student."""
+
+
+def _short_traceback(shell, etype, value, tb, tb_offset=None):
+    """IPython custom exception handler: the message alone, no frames."""
+    return [f"{etype.__name__}: {value}"]
+
+
+def _install_short_tracebacks():
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: ordinary tracebacks
+        return
+    shell = get_ipython()
+    if shell is not None and CheckFailed not in getattr(shell, "custom_exceptions", ()):
+        shell.set_custom_exc((CheckFailed,), _short_traceback)
 
 
 def select(exercise: str, ids=None):
@@ -92,12 +113,13 @@ def report_line(result) -> str:
 
 
 def run(exercise: str, namespace: dict, ids=None) -> None:
-    """Grade `exercise` as defined in `namespace`; raise AssertionError on failure."""
-    __tracebackhide__ = True  # noqa: F841  (IPython hides this frame)
+    """Grade `exercise` as defined in `namespace`; raise `CheckFailed` (an
+    AssertionError) with the student-facing messages on failure."""
+    _install_short_tracebacks()
     results = grade(exercise, namespace, ids)
     for result in results:
         print(report_line(result))
     failed = [r for r in results if not r.passed]
     if failed:
         messages = "\n".join(r.message or f"{r.exercise}: {r.status}" for r in failed)
-        raise AssertionError(messages)
+        raise CheckFailed(messages)
