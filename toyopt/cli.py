@@ -18,6 +18,8 @@ COMMANDS = {
     "tutorial": ("toyopt.tutorial", "run the tutorial end to end and write its figures"),
     "release": ("toyopt.release_cmd", "generate the student stubs (exercises/) from toyopt_ref"),
     "sweep": ("toyopt.sweep", "train a grid of runs at once and answer the tutorial's questions"),
+    "notebook": ("toyopt.notebook_cmd", "generate the nbgrader source notebook from toyopt_ref"),
+    "nbgrader": ("toyopt.nbgrader_cmd", "nbgrader course tools (init)"),
 }
 
 
