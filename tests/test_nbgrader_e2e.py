@@ -74,9 +74,15 @@ class Session:
         return proc
 
 
-def hidden_ids():
-    """The last CPU check of every exercise: hidden in this course."""
+def hidden_by_option():
+    """The last CPU check of every exercise: hidden in this course by `--hide`."""
     return [notebook_checks(ex)[-1].id for ex in EXERCISES if notebook_checks(ex)]
+
+
+def hidden_ids():
+    """Every hidden check of this course: `--hide`'s and those the registry marks hidden."""
+    marked = [c.id for ex in EXERCISES for c in notebook_checks(ex) if c.visibility != "visible"]
+    return sorted(set(marked) | set(hidden_by_option()))
 
 
 def make_partial(source: Path, release: Path, out: Path):
@@ -107,7 +113,7 @@ def course(tmp_path_factory):
     # the refusal and --force/--hide are unit-tested; here, in-process, to save a CLI start
     with pytest.raises(CourseExistsError):
         init_course(base / "course")
-    init_course(base / "course", force=True, hidden=hidden_ids())
+    init_course(base / "course", force=True, hidden=hidden_by_option())
     run(rest[rest.index("cd course")])
     run("nbgrader generate_assignment optimisation_and_learning")
     root = run.cwd

@@ -15,3 +15,26 @@ def test_quick_start_is_two_commands_run_verbatim_by_ci(repo_root):
     ci = (repo_root / ".ci" / "run").read_text().splitlines()
     for command in commands:
         assert command in ci, f"CI does not run the README command {command!r}"
+
+
+def test_readme_feedback_example_is_what_the_grader_says(repo_root):
+    import sys
+
+    sys.path.insert(0, str(repo_root / "tests"))
+    from corpus_tools import CORPUS, grade, load
+
+    mutant = load(CORPUS / "spiral_2d" / "mutant_num_points_rows.py")
+    messages = [r.message for r in grade("spiral_2d", mutant.spiral_2d)]
+    readme = " ".join((repo_root / "README.md").read_text().split())
+    example = "spiral_2d(3): expected points of shape (2, 2) (2 * (3 // 2) points), got (3, 2)"
+    assert example in messages
+    assert f"`{example}`" in readme
+
+
+def test_readme_names_only_real_subcommands(repo_root):
+    from toyopt.cli import COMMANDS
+
+    readme = (repo_root / "README.md").read_text()
+    named = set(re.findall(r"`toyopt ([a-z-]+)", readme))
+    assert named, "README names no toyopt subcommand"
+    assert named <= set(COMMANDS), named - set(COMMANDS)

@@ -128,12 +128,19 @@ def network_convergence(target, key):
         "on at least one of them (calibrated on the reference)")
 
 
-@check("epoch_loop", "converges_linear", 3, "trains the network on linear data to a calibrated accuracy")
+#: Convergence checks are hidden tests: in nbgrader they sit inside a hidden-tests
+#: region, on Gradescope they show after the due date.
+HIDDEN = "after_due_date"
+
+
+@check("epoch_loop", "converges_linear", 3, "trains the network on linear data to a calibrated accuracy",
+       visibility=HIDDEN)
 def check_converges_linear(target):
     network_convergence(target, "epoch_loop.linear")
 
 
-@check("epoch_loop", "converges_circular", 4, "trains the network on circular data to a calibrated accuracy")
+@check("epoch_loop", "converges_circular", 4, "trains the network on circular data to a calibrated accuracy",
+       visibility=HIDDEN)
 def check_converges_circular(target):
     network_convergence(target, "epoch_loop.circular")
 
@@ -171,7 +178,8 @@ def train_angles_reference(cfg, seed, loss):
     return angles_rmse(float(w.detach()), float(b.detach()), w_true, b_true)
 
 
-@check("circular_mse", "learns_angles", 2, "a regressor trained with it learns angles across the wrap-around")
+@check("circular_mse", "learns_angles", 2, "a regressor trained with it learns angles across the wrap-around",
+       visibility=HIDDEN)
 def check_learns_angles(target):
     cfg = CONVERGENCE["circular_mse.angles"]
     reached = []
@@ -242,7 +250,8 @@ def spiral_learnability(points, labels, cfg, seed):
     return float(np.mean(pred == (yte == 1)) * 100)
 
 
-@check("spiral_2d", "learnable", 3, "your spiral data is learnable by a bigger network")
+@check("spiral_2d", "learnable", 3, "your spiral data is learnable by a bigger network",
+       visibility=HIDDEN)
 def check_spiral_learnable(target):
     cfg = CONVERGENCE["spiral_2d.learnable"]
     n = cfg["num_points"]

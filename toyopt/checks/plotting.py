@@ -265,7 +265,8 @@ def check_aspect(target):
                 f"(ax.axis('equal') or ax.set_aspect('equal'))")
 
 
-@check(EX, "suptitle", 2, "the title argument becomes the figure's suptitle (none when not given)")
+@check(EX, "suptitle", 2, "the title argument becomes the figure's suptitle (none when not given)",
+       visibility="after_due_date")
 def check_suptitle(target):
     for index, scenario in enumerate(SCENARIOS):
         got = _figure(target, index)["suptitle"]

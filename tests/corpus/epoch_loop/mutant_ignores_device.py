@@ -1,5 +1,7 @@
 """Bug: ignores the device argument and the model's device (always CUDA when available, else CPU); only a GPU run can tell."""
 
+NEEDS_CUDA = True  # bench/corpus_table.py lists it as "needs a GPU" on CPU-only machines
+
 import numpy as np
 import torch
 
