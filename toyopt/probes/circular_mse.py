@@ -1,3 +1,211 @@
-"""Probes of the `circular_mse` exercise (self-contained: relative imports only)."""
+"""Probes of the `circular_mse` exercise (self-contained: relative imports only).
 
-PROBES = {}
+Every probe takes its inputs from the check (NumPy arrays, numbers, strings),
+builds tensors, calls the student's ``circular_mse`` through ``ctx`` and
+reports what came back as plain data. Nothing is judged here.
+"""
+
+import math
+
+import numpy as np
+import torch
+
+from .runtime import StudentCodeError, describe
+
+EXERCISE = "circular_mse"
+
+_DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+def _tensor(values, dtype, requires_grad=False):
+    array = np.array(values, dtype=np.float64, copy=True)
+    return torch.tensor(array, dtype=_DTYPES[dtype], requires_grad=requires_grad)
+
+
+def _kwargs(case):
+    """Only the optional arguments the check asked to pass (others keep the default)."""
+    kwargs = {}
+    if case.get("period") is not None:
+        kwargs["period"] = case["period"]
+    if case.get("reduction") is not None:
+        kwargs["reduction"] = case["reduction"]
+    return kwargs
+
+
+def _report(result):
+    """What came back, as plain data: type, dtype, shape, device and values."""
+    out = {"type": type(result).__name__, "is_tensor": isinstance(result, torch.Tensor)}
+    if isinstance(result, torch.Tensor):
+        out["dtype"] = str(result.dtype).replace("torch.", "")
+        out["shape"] = [int(s) for s in result.shape]
+        out["device"] = str(result.device)
+        out["requires_grad"] = bool(result.requires_grad)
+        out["value"] = np.array(result.detach().to("cpu", torch.float64).numpy(), dtype=np.float64, copy=True)
+    else:
+        out["dtype"] = ""
+        out["shape"] = None
+        out["device"] = ""
+        out["requires_grad"] = False
+        try:
+            out["value"] = np.array(np.asarray(result, dtype=np.float64), dtype=np.float64, copy=True)
+            out["shape"] = [int(s) for s in out["value"].shape]
+        except (TypeError, ValueError):
+            out["value"] = None
+    return out
+
+
+def evaluate(ctx, cases):
+    """Call ``circular_mse`` on each case; report each result.
+
+    A case: ``prediction``, ``target`` (arrays), ``dtype`` (of the prediction),
+    optional ``target_dtype``, ``period``, ``reduction``.
+    """
+    torch.manual_seed(0)
+    results = []
+    with torch.no_grad():
+        for case in cases:
+            pred = _tensor(case["prediction"], case["dtype"])
+            target = _tensor(case["target"], case.get("target_dtype") or case["dtype"])
+            results.append(_report(ctx.call(EXERCISE, pred, target, **_kwargs(case))))
+    return {"results": results}
+
+
+def _grad_array(tensor):
+    if tensor.grad is None:
+        return None
+    return np.array(tensor.grad.detach().to("cpu", torch.float64).numpy(), dtype=np.float64, copy=True)
+
+
+def gradients(ctx, cases):
+    """Autograd gradients (float64) w.r.t. prediction and target, the value at
+    perturbed inputs (for finite differences on the trusted side) and the
+    outcome of ``torch.autograd.gradcheck``.
+
+    A case: ``prediction``, ``target``, ``period``, ``reduction``, and
+    ``probes``: a list of ``[prediction, target]`` pairs to evaluate too.
+    """
+    torch.manual_seed(0)
+    results = []
+    for case in cases:
+        pred = _tensor(case["prediction"], "float64", requires_grad=True)
+        target = _tensor(case["target"], "float64", requires_grad=True)
+        kwargs = _kwargs(case)
+        out = ctx.call(EXERCISE, pred, target, **kwargs)
+        entry = _report(out)
+        entry["backward_error"] = ""
+        entry["grad_prediction"] = None
+        entry["grad_target"] = None
+        if isinstance(out, torch.Tensor) and out.requires_grad:
+            try:
+                out.sum().backward()
+            except RuntimeError as exc:
+                entry["backward_error"] = describe(exc)
+            entry["grad_prediction"] = _grad_array(pred)
+            entry["grad_target"] = _grad_array(target)
+        elif isinstance(out, torch.Tensor):
+            entry["backward_error"] = "the result does not require grad (no autograd graph)"
+        else:
+            entry["backward_error"] = f"the result is a {type(out).__name__}, not a tensor"
+        values = []
+        with torch.no_grad():
+            for p, t in case.get("probes", []):
+                res = ctx.call(EXERCISE, _tensor(p, "float64"), _tensor(t, "float64"), **kwargs)
+                values.append(_report(res)["value"])
+        entry["probe_values"] = values
+        entry["gradcheck"], entry["gradcheck_error"] = _gradcheck(ctx, case, kwargs)
+        results.append(entry)
+    return {"results": results}
+
+
+def _gradcheck(ctx, case, kwargs):
+    pred = _tensor(case["prediction"], "float64", requires_grad=True)
+    target = _tensor(case["target"], "float64", requires_grad=True)
+    func = ctx.load(EXERCISE)
+
+    def f(p, t):
+        return func(p, t, **kwargs)
+
+    try:
+        return bool(torch.autograd.gradcheck(f, (pred, target), eps=1e-6, atol=1e-5, rtol=1e-3)), ""
+    except NotImplementedError as exc:
+        raise StudentCodeError(EXERCISE, "not_implemented", str(exc) or "NotImplementedError") from None
+    except Exception as exc:  # gradcheck's own failure or the student's exception
+        return False, describe(exc)[:300]
+
+
+def errors(ctx, cases):
+    """Call with bad arguments; report which exception (if any) came out.
+
+    A case: ``prediction``, ``target``, ``dtype``, optional ``period`` (any
+    JSON value), ``reduction``.
+    """
+    func = ctx.load(EXERCISE)
+    results = []
+    for case in cases:
+        pred = _tensor(case["prediction"], case.get("dtype", "float64"))
+        target = _tensor(case["target"], case.get("dtype", "float64"))
+        kwargs = {}
+        if "period" in case:
+            period = case["period"]
+            # non-finite numbers travel as 0-d arrays (JSON has no inf)
+            kwargs["period"] = float(period) if isinstance(period, np.ndarray) else period
+        if "reduction" in case:
+            kwargs["reduction"] = case["reduction"]
+        entry = {"raised": "", "value_error": False, "type_error": False, "message": ""}
+        try:
+            with torch.no_grad():
+                out = func(pred, target, **kwargs)
+            entry["returned"] = _report(out)["type"]
+        except NotImplementedError as exc:
+            raise StudentCodeError(EXERCISE, "not_implemented", str(exc) or "NotImplementedError") from None
+        except Exception as exc:
+            entry["raised"] = type(exc).__name__
+            entry["value_error"] = isinstance(exc, ValueError)
+            entry["type_error"] = isinstance(exc, TypeError)
+            entry["message"] = str(exc)[:200]
+        results.append(entry)
+    return {"results": results}
+
+
+def train_angles(ctx, x, target, steps, lr, period=None, seed=0):
+    """Fit ``angle = w * x + b`` to `target` angles by full-batch SGD on the
+    student's ``circular_mse`` (float64, from w = b = 0).
+
+    Returns the final ``w``, ``b`` and the loss of every step (as reported).
+    """
+    torch.manual_seed(seed)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        xs = _tensor(x, "float64")
+        ts = _tensor(target, "float64")
+        w = torch.zeros((), dtype=torch.float64, requires_grad=True)
+        b = torch.zeros((), dtype=torch.float64, requires_grad=True)
+        opt = torch.optim.SGD([w, b], lr=float(lr))
+        kwargs = {} if period is None else {"period": period}
+        losses = []
+        for _ in range(int(steps)):
+            loss = ctx.call(EXERCISE, w * xs + b, ts, **kwargs)
+            if not isinstance(loss, torch.Tensor) or not loss.requires_grad:
+                return {"ok": False, "why": f"the loss is a {type(loss).__name__} without an autograd graph",
+                        "w": math.nan, "b": math.nan, "losses": np.array(losses, dtype=np.float64)}
+            opt.zero_grad()
+            try:
+                loss.backward()
+            except RuntimeError as exc:
+                return {"ok": False, "why": "backward() failed: " + describe(exc)[:200],
+                        "w": math.nan, "b": math.nan, "losses": np.array(losses, dtype=np.float64)}
+            opt.step()
+            losses.append(float(loss.detach()))
+    finally:
+        torch.set_num_threads(threads)
+    return {"ok": True, "why": "", "w": float(w.detach()), "b": float(b.detach()),
+            "losses": np.array(losses, dtype=np.float64)}
+
+
+PROBES = {
+    "circular_mse.evaluate": evaluate,
+    "circular_mse.gradients": gradients,
+    "circular_mse.errors": errors,
+    "circular_mse.train_angles": train_angles,
+}

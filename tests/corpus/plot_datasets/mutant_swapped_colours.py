@@ -1,0 +1,27 @@
+"""Bug: label 0 blue and label 1 red (colours swapped)."""
+import numpy as np
+from matplotlib.figure import Figure
+
+#: The checks this bug must fail (and only these).
+EXPECT_FAILED = ('plot_datasets.colours',)
+
+COLOURS = {0: "blue", 1: "red"}
+
+
+def plot_datasets(dbs, title=None):
+    if not dbs:
+        raise ValueError("dbs must not be empty")
+    fig = Figure(figsize=(4 * len(dbs), 4))
+    axes = [fig.add_subplot(1, len(dbs), k + 1) for k in range(len(dbs))]
+    for ax, (name, (points, labels)) in zip(axes, dbs.items()):
+        points, labels = np.asarray(points), np.asarray(labels)
+        for label in (0, 1):
+            sel = labels == label
+            if sel.any():
+                ax.scatter(points[sel, 0], points[sel, 1], c=COLOURS[label], label=str(label))
+        ax.legend()
+        ax.set_title(name)
+        ax.set_aspect("equal")
+    if title is not None:
+        fig.suptitle(title)
+    return fig

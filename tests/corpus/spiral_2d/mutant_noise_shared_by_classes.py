@@ -1,0 +1,21 @@
+"""Bug: class 1 reuses the noise of class 0 (drawn once for h points)."""
+
+import numpy as np
+
+#: The checks this bug must fail (and only these).
+EXPECT_FAILED = ('spiral_2d.noise_distribution',)
+
+
+def spiral_2d(num_points):
+    if isinstance(num_points, bool) or not isinstance(num_points, (int, np.integer)):
+        raise TypeError("num_points must be an integer")
+    if num_points < 0:
+        raise ValueError("num_points must be non-negative")
+    h = num_points // 2
+    i = np.arange(h, dtype=np.float64)
+    r = np.concatenate([5 * i / max(h, 1), 5 * i / max(h, 1)])
+    t = np.concatenate([1.75 * 2 * np.pi * i / max(h, 1), 1.75 * 2 * np.pi * i / max(h, 1) + np.pi])
+    noise = np.tile(np.random.uniform(-0.1, 0.1, (h, 2)), (2, 1))
+    points = np.stack([r * np.sin(t), r * np.cos(t)], axis=1) + noise
+    labels = np.repeat(np.array([0, 1], dtype=np.int64), h)
+    return points, labels

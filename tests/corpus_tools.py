@@ -1,0 +1,31 @@
+"""Loading corpus files (`tests/corpus/<exercise>/*.py`) and grading them."""
+
+import importlib.util
+from pathlib import Path
+
+from toyopt.checks import all_checks, run_checks
+from toyopt.checks.target import InProcessTarget
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+def corpus_files(exercise, kind):
+    """The `kind` ("correct" or "mutant") files of `exercise`, sorted."""
+    return sorted((CORPUS / exercise).glob(f"{kind}_*.py"))
+
+
+def load(path):
+    spec = importlib.util.spec_from_file_location(f"corpus_{path.parent.name}_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def grade(exercise, func):
+    """Results of `exercise`'s checks on the plain function `func`."""
+    target = InProcessTarget.for_namespace({exercise: func})
+    return run_checks(target, all_checks((exercise,)), cuda_available=False)
+
+
+def grade_reference(exercise):
+    return run_checks(InProcessTarget.reference(), all_checks((exercise,)), cuda_available=False)

@@ -1,0 +1,53 @@
+"""The plot_datasets checks on a corpus: the reference and >= 3 different
+correct versions get full marks; each mutant fails exactly the checks its
+`EXPECT_FAILED` names (its docstring says what the bug is)."""
+
+import pytest
+
+from corpus_tools import corpus_files, grade, grade_reference, load
+
+EX = "plot_datasets"
+CORRECT = corpus_files(EX, "correct")
+MUTANTS = corpus_files(EX, "mutant")
+
+
+def test_corpus_is_big_enough():
+    assert len(CORRECT) >= 3 and len(MUTANTS) >= 8
+
+
+def test_reference_gets_full_marks():
+    results = grade_reference(EX)
+    assert [r.message for r in results if not r.passed] == []
+    assert sum(r.score for r in results) == 25
+
+
+@pytest.mark.parametrize("path", CORRECT, ids=[p.stem for p in CORRECT])
+def test_correct_version_gets_full_marks(path):
+    results = grade(EX, load(path).plot_datasets)
+    assert [(r.id, r.message) for r in results if not r.passed] == []
+    assert sum(r.score for r in results) == 25
+
+
+@pytest.mark.parametrize("path", MUTANTS, ids=[p.stem for p in MUTANTS])
+def test_mutant_fails_exactly_its_checks(path):
+    module = load(path)
+    assert module.__doc__ and "Bug" in module.__doc__
+    results = grade(EX, module.plot_datasets)
+    failed = {r.id for r in results if not r.passed}
+    assert failed == set(module.EXPECT_FAILED), [(r.id, r.message) for r in results if not r.passed]
+    assert sum(r.score for r in results) < 25
+    assert all(r.status == "failed" and r.message for r in results if not r.passed)
+
+
+def test_pyplot_figures_are_closed_after_grading():
+    import matplotlib.pyplot as plt
+
+    grade(EX, load(CORRECT[0].parent / "correct_pyplot_subplots.py").plot_datasets)
+    assert plt.get_fignums() == []
+
+
+def test_grading_is_deterministic():
+    func = load(MUTANTS[0]).plot_datasets
+    first = [(r.id, r.status, r.score, r.message) for r in grade(EX, func)]
+    again = [(r.id, r.status, r.score, r.message) for r in grade(EX, func)]
+    assert first == again
