@@ -3,7 +3,8 @@ with ONE attack from ``tests/hostile/`` added.  Each test claims the score stays
 what the genuine work earns and that nothing outside the sandbox changed.
 
 All submissions are graded once, together, by `grade_many` (two jobs, the bulk
-path of `toyopt grade --out-dir`), in a module fixture.
+path of `toyopt grade --out-dir`), in a module fixture; to keep it fast, a
+submission is graded on the attacked exercise and a bystander (`ONLY`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 
 import toyopt
 from grade_support import (REF_DIR, attack, prepend, reference_submission, scores,
-                           stub_submission)
+                           selective_grade, stub_submission)
 from sandbox_support import processes_with, wait_until
 from toyopt.grading.bulk import grade_many
 from toyopt.sandbox import bwrap_works
@@ -30,6 +31,14 @@ pytestmark = [pytest.mark.slow,
 TIMEOUT = 30.0  # per exercise; the reference needs a few seconds per exercise
 TOKEN = f"toyopt-hostile-{uuid.uuid4().hex[:12]}"
 EXERCISES = ("spiral_2d", "plot_datasets", "circular_mse", "epoch_loop")
+DATA_ONLY = ("spiral_2d", "plot_datasets")  # data.py attacks: the exercises that import it
+#: exercises graded per submission (all when absent): the attacked one and a bystander
+ONLY = {name: DATA_ONLY for name in ("lying_array", "honest_zeros", "pickle_payload",
+                                     "read_reference", "daemon", "fork_swarm", "output_flood",
+                                     "escape")}
+ONLY.update({name: ("spiral_2d", "circular_mse")
+             for name in ("exit_at_import", "os_exit_in_function", "infinite_loop")})
+ONLY["memory_hog"] = DATA_ONLY
 
 
 class Listener:
@@ -101,7 +110,8 @@ def graded(tmp_path_factory):
     toyopt_before = {p: p.stat().st_mtime_ns for p in Path(toyopt.__file__).parent.rglob("*.py")}
     sources = sorted(subs.iterdir())
     start = time.monotonic()
-    counts = grade_many(sources, out, jobs=2, timeout=TIMEOUT, progress=False)
+    counts = grade_many(sources, out, jobs=2, timeout=TIMEOUT, progress=False, figures=False,
+                        grade=selective_grade, only=ONLY)
     seconds = time.monotonic() - start
     results = {p.name: json.loads((out / p.name / "results.json").read_text()) for p in sources}
     frozen = {name: (out / name / "results.json").read_bytes() for name in results}
@@ -119,7 +129,7 @@ def outputs(graded, name, exercise):
 def assert_full_except(graded, name, *losing):
     """Every exercise but `losing` scores what the reference scores; `losing` score 0."""
     ref, got = graded["scores"]["reference"], graded["scores"][name]
-    for exercise in EXERCISES:
+    for exercise in ONLY.get(name, EXERCISES):
         expected = 0 if exercise in losing else ref[exercise]
         assert got[exercise] == expected, (name, exercise, got, outputs(graded, name, exercise))
 
@@ -158,8 +168,9 @@ def test_lying_array_subclass_scores_like_the_same_data_told_honestly(graded):
 
 def test_pickle_payload_never_runs_in_the_grader(graded):
     assert not (graded["markers"] / "pickle").exists()
-    assert graded["scores"]["pickle_payload"]["spiral_2d"] == 0
-    assert_full_except(graded, "pickle_payload", "spiral_2d")
+    assert (graded["scores"]["pickle_payload"]["spiral_2d"]
+            < graded["scores"]["reference"]["spiral_2d"])
+    assert graded["scores"]["pickle_payload"]["plot_datasets"] == graded["scores"]["reference"]["plot_datasets"]
 
 
 def test_reference_solution_is_out_of_reach(graded):
@@ -171,7 +182,7 @@ def test_daemon_cannot_rewrite_results_after_grading(graded):
     time.sleep(6)  # the daemon would write 4 s after it started, for 10 s
     path = graded["out"] / "daemon" / "results.json"
     assert path.read_bytes() == graded["frozen"]["daemon"]
-    assert json.loads(path.read_bytes())["score"] == graded["scores"]["reference"]["total"]
+    assert json.loads(path.read_bytes())["score"] == graded["scores"]["daemon"]["total"] > 0
     assert not (graded["markers"] / "daemon").exists()
     assert_full_except(graded, "daemon")
 
