@@ -8,6 +8,7 @@ of the other exercises.
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -86,13 +87,32 @@ def test_default_target_grades_exercises_in_the_current_folder(tmp_path):
     assert table_row(proc.stdout, "spiral_2d")[:4] == ["spiral_2d", "0", "/", "25"]
 
 
-def test_missing_exercises_folder_is_a_clear_usage_error(tmp_path):
+def test_missing_submission_folder_is_a_clear_usage_error(tmp_path):
     results = tmp_path / "results.json"
-    proc = run_autograder("--results", str(results), cwd=tmp_path)
+    proc = run_autograder("--submission", str(tmp_path), "--results", str(results))
     assert proc.returncode == 4, proc.stdout + proc.stderr
-    assert "no exercises/ folder found" in proc.stderr
-    assert "--submission PATH" in proc.stderr
+    assert "no exercises/ folder found in --submission" in proc.stderr
     assert json.loads(results.read_text())["score"] == 0
+
+
+def test_no_exercises_folder_in_cwd_or_rootdir_is_a_clear_usage_error(tmp_path):
+    shutil.copytree(ROOT / "autograder", tmp_path / "autograder",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    env = dict(os.environ, PYTHONPATH=str(ROOT), MPLBACKEND="Agg")
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "autograder"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 4, proc.stdout + proc.stderr
+    assert "no exercises/ folder found in the current folder" in proc.stderr
+    assert "--submission PATH" in proc.stderr
+
+
+def test_released_stubs_score_zero_on_spiral_and_plot():
+    proc = run_autograder(cwd=ROOT)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert table_row(proc.stdout, "spiral_2d")[:4] == ["spiral_2d", "0", "/", "25"]
+    assert table_row(proc.stdout, "plot_datasets")[:4] == ["plot_datasets", "0", "/", "25"]
+    assert proc.stdout.count("not implemented yet") >= 14
+    assert "Traceback" not in proc.stdout
 
 
 def test_infinite_loop_costs_its_exercise_once_within_the_budget(tmp_path):

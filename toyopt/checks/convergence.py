@@ -168,7 +168,7 @@ def train_angles_reference(cfg, seed, loss):
         with torch.no_grad():
             w -= cfg["lr"] * gw
             b -= cfg["lr"] * gb
-    return angles_rmse(float(w), float(b), w_true, b_true)
+    return angles_rmse(float(w.detach()), float(b.detach()), w_true, b_true)
 
 
 @check("circular_mse", "learns_angles", 2, "a regressor trained with it learns angles across the wrap-around")

@@ -150,7 +150,10 @@ def run_check(target: Target, chk: Check, skip_reason: str | None = None) -> Che
     except CheckFailure as exc:
         status, message = "failed", str(exc)
     except NotImplementedYet as exc:
-        status, message = "not_implemented", f"{chk.exercise}: not implemented yet ({exc.message})"
+        status = "not_implemented"
+        module = EXERCISE_MODULES[chk.exercise]
+        message = (f"{chk.exercise}: not implemented yet: complete {chk.exercise}() in "
+                   f"exercises/{module}.py (it still raises NotImplementedError)")
     except ExerciseTimeout as exc:
         status, message = "timeout", f"{chk.exercise}: {exc.message}"
     except StudentException as exc:

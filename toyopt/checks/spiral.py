@@ -193,7 +193,7 @@ def correlation_test(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 # ------------------------------------------------------------------ checks
 
 
-@check(EX, "layout", 5, "layout: shapes 2 * (n // 2), float points, integer labels, label 0 first")
+@check(EX, "layout", 4, "layout: shapes 2 * (n // 2), float points, integer labels, label 0 first")
 def check_layout(target):
     def one(n):
         _checked(target, n, seed=1000 + n)
@@ -201,7 +201,7 @@ def check_layout(target):
     _falsify(st.integers(0, 300), (0, 1, 2, 3, 7, 10), one)
 
 
-@check(EX, "noise_box", 5, "every point lies within 0.1 (per coordinate) of its point on the spiral")
+@check(EX, "noise_box", 4, "every point lies within 0.1 (per coordinate) of its point on the spiral")
 def check_noise_box(target):
     def one(n):
         problem = box_problem(n, _checked(target, n, seed=2000 + n))
@@ -245,7 +245,7 @@ def check_noise_distribution(target):
                 f"{r:+.3f} (p = {p:.1e}): draw fresh noise for every coordinate of every point")
 
 
-@check(EX, "reproducible", 3, "randomness from np.random: same seed same output, other seed other output")
+@check(EX, "reproducible", 2, "randomness from np.random: same seed same output, other seed other output")
 def check_reproducible(target):
     n = 50
     outs = {}

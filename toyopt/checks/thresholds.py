@@ -8,9 +8,9 @@ hand: change the configuration in ``toyopt/checks/calibrate.py`` and rerun.
 
 # fmt: off
 CONVERGENCE = {
-    "epoch_loop.linear": {'dataset': 'linear', 'criterion': 'L1', 'lr': 0.1, 'epochs': 300, 'train_points': 200, 'test_points': 1000, 'metric': 'best test accuracy (%)', 'seeds': (0, 1, 2), 'threshold': 80.0},
-    "epoch_loop.circular": {'dataset': 'circular', 'criterion': 'MSE', 'lr': 0.1, 'epochs': 1000, 'train_points': 400, 'test_points': 1000, 'metric': 'best test accuracy (%)', 'seeds': (0, 1, 2), 'threshold': 80.0},
-    "circular_mse.angles": {'points': 64, 'steps': 150, 'lr': 0.2, 'metric': 'circular RMSE on a test grid (rad)', 'seeds': (0, 1, 2), 'threshold': 0.05},
-    "spiral_2d.learnable": {'num_points': 600, 'epochs': 400, 'lr': 0.01, 'hidden': 32, 'metric': 'test accuracy (%) of a 2-32-32-1 MLP', 'seeds': (0, 1, 2), 'threshold': 90.0},
+    'epoch_loop.linear': {'dataset': 'linear', 'criterion': 'L1', 'lr': 0.1, 'epochs': 300, 'train_points': 200, 'test_points': 1000, 'metric': 'best test accuracy (%)', 'seeds': (0, 1, 2), 'threshold': 87.0},
+    'epoch_loop.circular': {'dataset': 'circular', 'criterion': 'MSE', 'lr': 0.1, 'epochs': 1000, 'train_points': 400, 'test_points': 1000, 'metric': 'best test accuracy (%)', 'seeds': (0, 1, 2), 'threshold': 82.0},
+    'circular_mse.angles': {'points': 64, 'steps': 150, 'lr': 0.2, 'metric': 'circular RMSE on a test grid (rad)', 'seeds': (0, 1, 2), 'threshold': 0.05},
+    'spiral_2d.learnable': {'num_points': 600, 'epochs': 400, 'lr': 0.01, 'hidden': 32, 'metric': 'test accuracy (%) of a 2-32-32-1 MLP', 'seeds': (0, 1, 2), 'threshold': 90.0},
 }
 # fmt: on

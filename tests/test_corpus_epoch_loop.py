@@ -1,0 +1,70 @@
+"""The epoch_loop corpus: correct variants get full marks, every mutant loses marks."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+import torch
+
+from toyopt.checks.core import all_checks, run_checks
+from toyopt.checks.target import InProcessTarget
+
+EXERCISE = "epoch_loop"
+CORPUS = Path(__file__).parent / "corpus" / EXERCISE
+CORRECT = sorted(CORPUS.glob("correct_*.py"))
+# ignoring the device shows only on a GPU (tested where CUDA is present)
+CUDA_ONLY = {"mutant_ignores_device"}
+MUTANTS = sorted(p for p in CORPUS.glob("mutant_*.py") if p.stem not in CUDA_ONLY)
+
+
+def load(path):
+    spec = importlib.util.spec_from_file_location(f"corpus_{EXERCISE}_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def grade(func):
+    target = InProcessTarget.for_namespace({EXERCISE: func})
+    return run_checks(target, all_checks((EXERCISE,)), cuda_available=False)
+
+
+def score(results):
+    return sum(r.score for r in results), sum(r.max_score for r in results)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_device_ignoring_mutant_loses_marks_on_cuda():
+    module = load(CORPUS / "mutant_ignores_device.py")
+    target = InProcessTarget.for_namespace({EXERCISE: module.epoch_loop})
+    results = run_checks(target, all_checks((EXERCISE,)), cuda_available=True)
+    assert any(r.status == "failed" for r in results if r.id.endswith("[cuda]")) or score(results)[0] < 25
+
+
+def test_corpus_is_big_enough():
+    assert len(CORRECT) >= 3 and len(MUTANTS) >= 8
+
+
+def test_reference_gets_full_marks():
+    results = run_checks(InProcessTarget.reference(), all_checks((EXERCISE,)), cuda_available=False)
+    got, total = score(results)
+    assert total == 25
+    assert got == total, [(r.id, r.message, r.staff_detail) for r in results if not r.passed]
+
+
+@pytest.mark.parametrize("path", CORRECT, ids=lambda p: p.stem)
+def test_correct_variant_gets_full_marks(path):
+    results = grade(load(path).epoch_loop)
+    got, total = score(results)
+    assert got == total, [(r.id, r.message, r.staff_detail) for r in results if not r.passed]
+
+
+@pytest.mark.parametrize("path", MUTANTS, ids=lambda p: p.stem)
+def test_mutant_loses_marks(path):
+    module = load(path)
+    assert module.__doc__ and module.__doc__.startswith("Bug:"), "a mutant's docstring says what the bug is"
+    results = grade(module.epoch_loop)
+    got, total = score(results)
+    assert got < total
+    assert all(r.status in ("passed", "failed", "error", "skipped") for r in results)
+    assert not any(r.staff_detail for r in results), "a grader crash is not a verdict"

@@ -1,0 +1,132 @@
+"""`toyopt nbgrader init`: write a ready nbgrader course folder.
+
+The folder holds ``nbgrader_config.py`` (course id, root, gradebook path,
+per-cell timeout, the stderr pattern of library warnings, feedback without
+hidden tests), the source notebook under ``source/<assignment>/`` and a
+``.gitignore`` that keeps the gradebook (it holds the hidden tests) and the
+students' work out of version control.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from toyopt.errors import ConfigurationError
+
+DEFAULT_ASSIGNMENT = "optimisation_and_learning"
+DEFAULT_COURSE_ID = "toyopt"
+NOTEBOOK_FILE = "optimisation_and_learning.ipynb"
+
+#: nbgrader's per-cell execution timeout (seconds). A test cell runs at most
+#: one exercise's time budget of student code (`checks.target.DEFAULT_BUDGET`,
+#: 60 s) plus the checks' own work; the margin covers a busy grading machine.
+CELL_TIMEOUT = 300
+
+#: stderr outputs matching this are dropped before grading: a library warning
+#: (``SomethingWarning: ...``) must not cost a test cell its points.
+WARNING_PATTERN = r"\b[A-Za-z]*Warning: "
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+CONFIG_TEMPLATE = '''\
+# nbgrader configuration of course {course_id!r}, written by `toyopt nbgrader init`.
+# Run every nbgrader command from this folder: nbgrader reads ./nbgrader_config.py.
+import os
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import GetGrades
+
+from toyopt.nbgrader.feedback import HideHiddenTests
+
+c = get_config()  # noqa: F821 (defined by nbgrader when it loads this file)
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = {course_id!r}
+c.CourseDirectory.root = HERE
+# The gradebook holds the hidden tests: never publish it (see .gitignore).
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
+
+# Seconds per cell (a test cell runs one check; an exercise gets 60 s of student code).
+c.Execute.timeout = {timeout}
+
+# Any stderr output scores a test cell 0: drop library warnings before grading.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = {pattern!r}
+
+# Feedback: nbgrader's own preprocessors, then hidden tests removed from
+# cell sources and from the tracebacks of failing hidden tests.
+c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, HideHiddenTests]
+'''
+
+GITIGNORE = """\
+# Written by `toyopt nbgrader init`.
+# The gradebook holds the hidden tests and every grade: never commit it.
+gradebook.db
+# Students' work and what nbgrader makes of it.
+submitted/
+autograded/
+feedback/
+grades.csv
+"""
+
+
+class CourseExistsError(ConfigurationError):
+    """The target folder already holds files; pass ``force=True`` to overwrite."""
+
+
+@dataclass(frozen=True)
+class Course:
+    """What `init_course` wrote."""
+
+    root: Path
+    assignment: str
+    course_id: str
+    config: Path
+    notebook: Path
+
+
+def _check_name(what: str, value: str) -> str:
+    if not isinstance(value, str) or not _NAME.match(value):
+        raise ConfigurationError(
+            f"invalid {what} {value!r}: use letters, digits, '_' and '-', starting with a letter or digit")
+    return value
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def init_course(root, assignment: str = DEFAULT_ASSIGNMENT, course_id: str = DEFAULT_COURSE_ID,
+                force: bool = False, hidden=()) -> Course:
+    """Write the course folder `root`; refuse a non-empty folder unless `force`.
+
+    With `force`, the config, ``.gitignore`` and the source notebook are
+    rewritten; the gradebook and students' folders are left alone.
+    `hidden` names checks to hide in this course's notebook besides those
+    the registry marks as not visible.
+    """
+    from toyopt.notebook import render
+
+    _check_name("assignment name", assignment)
+    _check_name("course id", course_id)
+    root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise ConfigurationError(f"{root} exists and is not a folder")
+    if root.is_dir() and any(root.iterdir()) and not force:
+        raise CourseExistsError(f"{root} is not empty (an existing course?): "
+                                "choose a new folder, or pass --force to overwrite its config and source notebook")
+    notebook_text = render(hidden)  # before writing anything: a failure leaves no half course
+    source_dir = root / "source" / assignment
+    source_dir.mkdir(parents=True, exist_ok=True)
+    config = root / "nbgrader_config.py"
+    _atomic_write(config, CONFIG_TEMPLATE.format(course_id=course_id, timeout=CELL_TIMEOUT,
+                                                 pattern=WARNING_PATTERN))
+    _atomic_write(root / ".gitignore", GITIGNORE)
+    notebook = source_dir / NOTEBOOK_FILE
+    _atomic_write(notebook, notebook_text)
+    return Course(root=root, assignment=assignment, course_id=course_id, config=config, notebook=notebook)

@@ -1,0 +1,40 @@
+"""The tutorial as an nbgrader notebook, generated from `toyopt_ref`.
+
+`build` assembles the source notebook (`prose` holds its text, `source` cuts
+code out of the reference); `cells` is what the notebook's test cells import
+at grading time. The committed copy lives at `DEFAULT_PATH`; `toyopt
+notebook --check` (and a test) fail when it is stale.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Where the generated source notebook is committed, relative to the repository root.
+DEFAULT_PATH = Path("notebooks") / "optimisation_and_learning.ipynb"
+
+
+def render(hidden=()) -> str:
+    """The source notebook's text; `hidden` names extra checks to hide (see
+    `build.build_notebook`). The generator is imported lazily: test cells
+    import `toyopt.notebook.cells` without loading it."""
+    from .build import render_notebook
+
+    return render_notebook(hidden)
+
+
+def is_stale(path) -> bool:
+    """True when `path` is missing or differs from a fresh render."""
+    path = Path(path)
+    return not path.is_file() or path.read_text(encoding="utf-8") != render()
+
+
+def write(path) -> Path:
+    """Write the source notebook to `path` atomically; return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(render(), encoding="utf-8")
+    os.replace(tmp, path)
+    return path

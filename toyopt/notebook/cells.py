@@ -1,0 +1,125 @@
+"""What the notebook's autograded test cells call: the checks of `pytest autograder`.
+
+A test cell of the generated notebook reads::
+
+    from toyopt.notebook.cells import run
+    run("spiral_2d", globals(), ids=["spiral_2d.layout"])
+
+`run` grades the functions the notebook defines (looked up by name in the
+namespace it is given) with the named checks, prints one line per check on
+stdout and raises `AssertionError` with the student-facing messages when one
+fails: nbgrader then scores the cell 0, and full points otherwise. It returns
+None on purpose: a value left as a cell's result would be read by nbgrader
+as a partial grade.
+
+Nothing reaches stderr on a correct solution (nbgrader scores a test cell
+with any stderr output 0): warnings are silenced and whatever the student's
+code prints while being checked is discarded. Under IPython, a failure is
+shown as one line (``CheckFailed: <messages>``), without a traceback: no
+grader frame and no test source (hidden tests included) reaches the
+student.
+
+Grading here is in-process, like `pytest autograder`: it trusts the
+notebook's kernel. The sandboxed route is `toyopt grade`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import warnings
+
+from toyopt.errors import ConfigurationError
+
+#: One target per (namespace, exercise, function object): the time budget of
+#: an exercise is shared by its test cells, and redefining the function (a
+#: fix) starts a fresh budget.
+_TARGETS: dict = {}
+
+
+class CheckFailed(AssertionError):
+    """A test cell's checks failed; the message is for the student."""
+
+
+def _short_traceback(shell, etype, value, tb, tb_offset=None):
+    """IPython custom exception handler: the message alone, no frames."""
+    return [f"{etype.__name__}: {value}"]
+
+
+def _install_short_tracebacks():
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: ordinary tracebacks
+        return
+    shell = get_ipython()
+    if shell is not None and CheckFailed not in getattr(shell, "custom_exceptions", ()):
+        shell.set_custom_exc((CheckFailed,), _short_traceback)
+
+
+def select(exercise: str, ids=None):
+    """The checks of `exercise` named by `ids` (all of its checks if None), in
+    registry order. An unknown exercise or id is a configuration error."""
+    from toyopt.checks import EXERCISES, all_checks
+
+    if exercise not in EXERCISES:
+        raise ConfigurationError(f"unknown exercise {exercise!r}; choose one of {', '.join(EXERCISES)}")
+    checks = all_checks([exercise])
+    if ids is None:
+        return checks
+    if isinstance(ids, str):
+        ids = [ids]
+    known = {c.id for c in checks}
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise ConfigurationError(f"unknown check {unknown[0]!r} for {exercise} "
+                                 f"(known: {', '.join(sorted(known)) or 'none'})")
+    wanted = set(ids)
+    return [c for c in checks if c.id in wanted]
+
+
+def _target(namespace, exercise):
+    from toyopt.checks.target import InProcessTarget
+
+    key = (id(namespace), exercise, id(namespace.get(exercise)))
+    target = _TARGETS.get(key)
+    if target is None:
+        target = _TARGETS[key] = InProcessTarget.for_namespace(namespace)
+    return target
+
+
+@contextlib.contextmanager
+def _quiet():
+    """No warnings and no student prints while the checks run."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            yield
+
+
+def grade(exercise: str, namespace: dict, ids=None) -> list:
+    """Run the checks and return their `CheckResult` records (prints nothing)."""
+    from toyopt.checks import run_checks
+
+    checks = select(exercise, ids)
+    target = _target(namespace, exercise)
+    with _quiet():
+        return run_checks(target, checks)
+
+
+def report_line(result) -> str:
+    """``passed  spiral_2d: layout (2/2 points)``: one line per check."""
+    return (f"{result.status:<8s} {result.exercise}: {result.title} "
+            f"({result.score:g}/{result.max_score:g} points)")
+
+
+def run(exercise: str, namespace: dict, ids=None) -> None:
+    """Grade `exercise` as defined in `namespace`; raise `CheckFailed` (an
+    AssertionError) with the student-facing messages on failure."""
+    _install_short_tracebacks()
+    results = grade(exercise, namespace, ids)
+    for result in results:
+        print(report_line(result))
+    failed = [r for r in results if not r.passed]
+    if failed:
+        messages = "\n".join(r.message or f"{r.exercise}: {r.status}" for r in failed)
+        raise CheckFailed(messages)

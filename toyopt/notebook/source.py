@@ -1,0 +1,163 @@
+"""Code of `toyopt_ref` as notebook cells: definitions copied verbatim, plus
+the imports they need.
+
+The notebook is generated from the reference (one source of truth): a cell
+holds top-level definitions (functions, classes, constants, with the comment
+lines just above them) cut from a `toyopt_ref` module by `ast`, never
+retyped. `Namespace` tracks which names earlier cells define, so that each
+cell imports exactly the globals its code uses and nothing defines them yet.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import importlib
+import inspect
+import types
+
+from toyopt.errors import ConfigurationError
+
+
+class SourceError(ConfigurationError):
+    """A requested definition is missing from the reference module."""
+
+
+def _module(name: str):
+    return importlib.import_module(f"toyopt_ref.{name}")
+
+
+def definitions(module_name: str) -> dict[str, tuple[str, bool]]:
+    """``{name: (source, is_assignment)}`` of the top-level defs, classes and
+    simple assignments of ``toyopt_ref.<module_name>``, each with its leading
+    comment lines."""
+    module = _module(module_name)
+    text = inspect.getsource(module)
+    lines = text.splitlines()
+    tree = ast.parse(text)
+    found = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names = [node.name]
+        elif isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets):
+            names = [t.id for t in node.targets]
+        else:
+            continue
+        start = node.lineno - 1
+        if getattr(node, "decorator_list", None):
+            start = min(d.lineno for d in node.decorator_list) - 1
+        while start > 0 and lines[start - 1].lstrip().startswith("#"):
+            start -= 1
+        end = node.end_lineno
+        # Trailing comments inside the body (``    ### END SOLUTION``) belong to it.
+        while end < len(lines) and lines[end][:1].isspace() and lines[end].lstrip().startswith("#"):
+            end += 1
+        source = "\n".join(lines[start:end])
+        for name in names:
+            found[name] = (source, isinstance(node, ast.Assign))
+    return found
+
+
+def free_names(source: str) -> set[str]:
+    """Names `source` reads but does not bind (builtins excluded).
+
+    Conservative: a name bound anywhere in the code counts as bound, so a
+    global read in one function and assigned in another is missed; a missed
+    import shows up when the generated notebook is run by the tests.
+    """
+    tree = ast.parse(source)
+    loaded, bound = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+    return loaded - bound - set(dir(builtins))
+
+
+def import_line(name: str, value, module_name: str) -> str:
+    """The import statement that binds `name` to `value` (a global of
+    ``toyopt_ref.<module_name>``)."""
+    if isinstance(value, types.ModuleType):
+        full = value.__name__
+        if full == name:
+            return f"import {full}"
+        parent, _, last = full.rpartition(".")
+        if parent and last == name:
+            return f"from {parent} import {name}"
+        return f"import {full} as {name}"
+    home = getattr(value, "__module__", None)
+    if not (isinstance(value, (type, types.FunctionType)) and home and getattr(value, "__name__", None) == name):
+        home = f"toyopt_ref.{module_name}"
+    return f"from {home} import {name}"
+
+
+class Namespace:
+    """The names defined so far by the generated notebook's cells."""
+
+    def __init__(self):
+        self.defined: set[str] = set()
+
+    def imports_for(self, source: str, module_name: str) -> list[str]:
+        """Import lines for the globals of ``toyopt_ref.<module_name>`` that
+        `source` uses and no earlier cell defines (sorted, deduplicated)."""
+        module = _module(module_name)
+        plain, grouped = set(), {}
+        for name in sorted(free_names(source) - self.defined):
+            if name in vars(module):
+                line = import_line(name, vars(module)[name], module_name)
+                if line.startswith("from "):
+                    home, _, what = line[len("from "):].partition(" import ")
+                    grouped.setdefault(home, []).append(what)
+                else:
+                    plain.add(line)
+        return sorted(plain) + [f"from {home} import {', '.join(grouped[home])}" for home in sorted(grouped)]
+
+    def copy(self, module_name: str, names, prelude: str = "") -> str:
+        """A cell's code: imports, then the definitions `names` copied from
+        ``toyopt_ref.<module_name>`` in the order given."""
+        defs = definitions(module_name)
+        missing = [n for n in names if n not in defs]
+        if missing:
+            raise SourceError(f"toyopt_ref.{module_name} defines no {missing[0]!r}")
+        body, previous = "", None
+        for source, is_assignment in dict.fromkeys(defs[n] for n in names):
+            if previous is not None:
+                if previous and is_assignment:
+                    body += "\n\n" if source.startswith("#") else "\n"
+                else:
+                    body += "\n\n\n"
+            body += source
+            previous = is_assignment
+        imports = self.imports_for(body, module_name)
+        self.define(body)
+        head = "\n\n".join(p for p in (prelude.strip(), "\n".join(imports)) if p)
+        if not head:
+            return body
+        defines_first = body.startswith(("def ", "class ", "@"))
+        return head + ("\n\n\n" if defines_first else "\n\n") + body
+
+    def define(self, source: str) -> None:
+        """Record the names `source` binds at its top level (IPython magics skipped)."""
+        tree = ast.parse("\n".join(line for line in source.splitlines() if not line.startswith(("%", "!"))))
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                self.defined.add(node.name)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for t in targets:
+                    for sub in ast.walk(t):
+                        if isinstance(sub, ast.Name):
+                            self.defined.add(sub.id)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                self.defined.update((a.asname or a.name).split(".")[0] for a in node.names)
+            elif isinstance(node, (ast.For, ast.With)):
+                for sub in ast.walk(node):
+                    if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                        self.defined.add(sub.id)
