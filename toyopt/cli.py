@@ -17,6 +17,8 @@ from .errors import ToyoptError
 COMMANDS = {
     "tutorial": ("toyopt.tutorial", "run the tutorial end to end and write its figures"),
     "release": ("toyopt.release_cmd", "generate the student stubs (exercises/) from toyopt_ref"),
+    "grade": ("toyopt.grade_cmd", "grade submissions in a sandbox (Gradescope JSON, CSV, feedback)"),
+    "gradescope-bundle": ("toyopt.gradescope_cmd", "build the Gradescope autograder zip"),
     "sweep": ("toyopt.sweep", "train a grid of runs at once and answer the tutorial's questions"),
     "notebook": ("toyopt.notebook_cmd", "generate the nbgrader source notebook from toyopt_ref"),
     "nbgrader": ("toyopt.nbgrader_cmd", "nbgrader course tools (init)"),

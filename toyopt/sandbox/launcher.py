@@ -51,6 +51,7 @@ HERE = Path(__file__).resolve().parent
 SANDBOX_CODE_DIR = "/tmp/toyopt-worker"
 SANDBOX_SCRATCH = "/tmp/scratch"
 HIDDEN_PACKAGES = ("toyopt", "toyopt_ref")
+PROBE_PACKAGE = "toyopt_probes"  #: name of a probe package (a folder) inside the sandbox
 HIDDEN_DIRS = ("/work", "/home", "/root")
 _SYSTEM_DIRS = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/dev",
                 "/proc", "/sys", "/tmp", "/var")
@@ -93,7 +94,7 @@ class Launched:
     request_fd: int   #: parent writes requests here
     reply_fd: int     #: parent reads replies here
     isolation: str    #: "bwrap" or "subprocess"
-    code_dir: Path    #: private copy of worker.py, protocol.py, probes.py (caller removes)
+    code_dir: Path    #: private copy of worker.py, protocol.py and the probes (caller removes)
 
 
 @functools.lru_cache(maxsize=1)
@@ -199,11 +200,14 @@ def sandbox_env(scratch: str, tmp: str) -> dict:
 
 def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
            hide=()) -> Launched:
-    """Start a worker on ``scratch_dir`` with the probe module at ``probes_path``."""
+    """Start a worker on ``scratch_dir`` with the probes at ``probes_path``: one
+    module file, or a package folder (its ``*.py`` files are copied and imported
+    as the package ``toyopt_probes``; see ``worker.load_probes``)."""
     scratch = os.path.realpath(scratch_dir)
     if not os.path.isdir(scratch):
         raise ConfigurationError(f"scratch folder not found: {scratch_dir}")
-    if not os.path.isfile(probes_path):
+    package = os.path.isdir(probes_path)
+    if not package and not os.path.isfile(probes_path):
         raise ConfigurationError(f"probe module not found: {probes_path}")
     if isolation not in ("auto", "bwrap", "subprocess"):
         raise ConfigurationError(f"invalid isolation {isolation!r}: auto, bwrap or subprocess")
@@ -212,15 +216,24 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
         raise ConfigurationError("isolation 'bwrap' requested but bubblewrap does not work here")
 
     code_dir = Path(tempfile.mkdtemp(prefix="toyopt-worker-"))
-    for source, name in ((HERE / "worker.py", "worker.py"), (HERE / "protocol.py", "protocol.py"),
-                         (Path(probes_path), "probes.py")):
+    copies = [(HERE / "worker.py", "worker.py"), (HERE / "protocol.py", "protocol.py")]
+    if package:  # a probe package (toyopt/probes): its .py files become `toyopt_probes`
+        (code_dir / PROBE_PACKAGE).mkdir()
+        copies += [(path, f"{PROBE_PACKAGE}/{path.name}")
+                   for path in sorted(Path(probes_path).glob("*.py"))]
+    else:
+        copies.append((Path(probes_path), "probes.py"))
+    for source, name in copies:
         shutil.copyfile(source, code_dir / name)
         os.chmod(code_dir / name, 0o444)
+    if package:
+        os.chmod(code_dir / PROBE_PACKAGE, 0o555)
     req_r, req_w = os.pipe()
     rep_r, rep_w = os.pipe()
     inside_code = SANDBOX_CODE_DIR if use_bwrap else str(code_dir)
     inside_scratch = SANDBOX_SCRATCH if use_bwrap else scratch
-    worker_args = [f"{inside_code}/worker.py", "--probes", f"{inside_code}/probes.py",
+    probes_inside = f"{inside_code}/{PROBE_PACKAGE if package else 'probes.py'}"
+    worker_args = [f"{inside_code}/worker.py", "--probes", probes_inside,
                    "--request-fd", str(req_r), "--reply-fd", str(rep_w),
                    "--scratch", inside_scratch,
                    "--limit-as", str(limits.memory_bytes), "--limit-cpu", str(limits.cpu_seconds),

@@ -23,8 +23,10 @@ Conversation on the two pipes (frames of :mod:`protocol`):
    in the student's files.
 3. ``{"op": "shutdown"}`` or EOF on the request pipe: exit 0.
 
-The probe module defines ``PROBES: dict[str, Callable[[ctx, **kwargs], dict]]``;
-``ctx.load(exercise)`` returns the student's callable.  The worker seeds nothing.
+The probe module defines ``PROBES: dict[str, Callable[[ctx, **kwargs], dict]]``
+(or ``--probes`` names a package folder ``toyopt_probes``: see :func:`load_probes`);
+``ctx.load(exercise)`` returns the student's callable, and with a probe package
+``ctx.call(exercise, *args)`` calls it, its failures reported as ``StudentCodeError``.  The worker seeds nothing.
 Student ``print`` goes to stdout/stderr, which the parent captures and truncates.
 
 ``--supervise`` (used without bubblewrap, which has its own PID namespace) makes
@@ -52,6 +54,7 @@ import protocol
 MAX_MESSAGE_CHARS = 2000
 MAX_FRAMES = 5
 NOTEBOOK_MODULE = "__notebook__"
+PROBE_PACKAGE = "toyopt_probes"
 
 
 class ExerciseLoadError(Exception):
@@ -78,6 +81,7 @@ class Context:
 
     def __init__(self, scratch: str, exercise_modules: dict, notebook: str | None):
         self.scratch = os.path.realpath(scratch)
+        self.roots = (self.scratch + os.sep, "<cell ")  # student files (probes' runtime)
         self.exercise_modules = dict(exercise_modules)
         self._notebook = notebook
         self._namespace: dict | None = None
@@ -180,7 +184,43 @@ class Context:
 
 
 # ----------------------------------------------------------------------------- serving
-def run_request(ctx: Context, probes: dict, request: dict, max_bytes: int) -> dict:
+def load_probes(path: str):
+    """``(probes, context class, student error class)`` from the probe module file
+    at ``path``, or from the probe package folder at ``path`` (named
+    ``toyopt_probes``: its ``PROBE_MODULES`` are imported and their ``PROBES``
+    merged).  A package's ``runtime._Context`` provides ``ctx.call`` (one
+    implementation, shared with in-process grading): mixed into :class:`Context`,
+    which provides ``load``.  Its ``runtime.StudentCodeError`` is what ``ctx.call``
+    raises (``None`` for a single module)."""
+    if not os.path.isdir(path):
+        spec = importlib.util.spec_from_file_location(PROBE_PACKAGE, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return dict(module.PROBES), Context, None
+    parent, name = os.path.split(os.path.normpath(path))
+    if name != PROBE_PACKAGE:
+        raise ImportError(f"a probe package must be named {PROBE_PACKAGE}, not {name}")
+    sys.path.insert(0, parent)
+    try:
+        package = importlib.import_module(PROBE_PACKAGE)
+        probes = {}
+        for module_name in package.PROBE_MODULES:
+            module = importlib.import_module(f"{PROBE_PACKAGE}.{module_name}")
+            probes.update(getattr(module, "PROBES", {}))
+    finally:
+        sys.path.remove(parent)
+    runtime = importlib.import_module(f"{PROBE_PACKAGE}.runtime")
+    ctx_class = type("ProbeContext", (Context, runtime._Context), {})
+    return probes, ctx_class, runtime.StudentCodeError
+
+
+#: StudentCodeError kinds (probes' runtime) -> reply kinds
+_STUDENT_KINDS = {"not_implemented": "not_implemented", "import": "load_error",
+                  "missing": "load_error"}
+
+
+def run_request(ctx: Context, probes: dict, request: dict, max_bytes: int,
+                student_error: type | None = None) -> dict:
     """Run one probe and build the reply (never raises for student behaviour)."""
     rid = request.get("id")
     probe = probes.get(request.get("probe"))
@@ -196,6 +236,11 @@ def run_request(ctx: Context, probes: dict, request: dict, max_bytes: int) -> di
         return {"id": rid, "ok": True, "result": result}
     except ExerciseLoadError as exc:
         kind, exc_type, exc_obj = "load_error", "ExerciseLoadError", exc
+    except student_error or _NoStudentError as exc:
+        # ctx.call's translation of the student's failure: its message already names
+        # the type and the student's frames
+        kind = _STUDENT_KINDS.get(getattr(exc, "kind", None), "exception")
+        exc_type, exc_obj = "StudentCodeError", exc
     except protocol.ProtocolError as exc:
         kind, exc_type, exc_obj = "bad_result", "ProtocolError", exc
     except NotImplementedError as exc:
@@ -207,6 +252,10 @@ def run_request(ctx: Context, probes: dict, request: dict, max_bytes: int) -> di
     message = (f"called sys.exit({exc_obj.code!r})" if kind == "exit" else _safe_str(exc_obj))
     return {"id": rid, "ok": False, "kind": kind, "type": exc_type, "message": message,
             "frames": ctx.student_frames(exc_obj)}
+
+
+class _NoStudentError(Exception):
+    """Stands for ``StudentCodeError`` when the probes have no runtime (never raised)."""
 
 
 def _flush_std():
@@ -225,16 +274,13 @@ def serve(args) -> int:
     except protocol.FrameEOF:
         return 0
     try:
-        spec = importlib.util.spec_from_file_location("toyopt_probes", args.probes)
-        probes_module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(probes_module)
-        probes = dict(probes_module.PROBES)
+        probes, ctx_class, student_error = load_probes(args.probes)
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, then exit
         protocol.write_frame(wfd, {"ok": False, "op": "hello", "kind": "probes_failed",
                                    "type": _type_name(exc), "message": _safe_str(exc)})
         return 2
     max_bytes = int(hello.get("max_message_bytes") or protocol.MAX_BYTES) - 1024
-    ctx = Context(args.scratch, hello.get("exercise_modules") or {}, hello.get("notebook"))
+    ctx = ctx_class(args.scratch, hello.get("exercise_modules") or {}, hello.get("notebook"))
     protocol.write_frame(wfd, {"ok": True, "op": "hello", "pid": os.getpid(),
                                "probes": sorted(probes)})
     while True:
@@ -244,7 +290,7 @@ def serve(args) -> int:
             return 0
         if request.get("op") == "shutdown":
             return 0
-        reply = run_request(ctx, probes, request, max_bytes)
+        reply = run_request(ctx, probes, request, max_bytes, student_error)
         _flush_std()
         protocol.write_frame(wfd, reply)
 

@@ -1,0 +1,104 @@
+"""`toyopt grade`: folders, zips and notebooks; bulk mode; bad input; resuming."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import zipfile
+
+import pytest
+
+from grade_support import (crashing_grade, reference_notebook, reference_submission,
+                           stub_submission)
+from toyopt.cli import main
+from toyopt.grading import grade_submission
+from toyopt.grading.bulk import grade_many
+
+
+def _zip(folder, path):
+    with zipfile.ZipFile(path, "w") as archive:
+        for file in folder.rglob("*"):
+            archive.write(file, file.relative_to(folder))
+    return path
+
+
+@pytest.mark.slow
+def test_grade_zip_writes_gradescope_results_with_full_marks(tmp_path, capsys):
+    archive = _zip(reference_submission(tmp_path / "ref"), tmp_path / "alice.zip")
+    results = tmp_path / "res" / "results.json"
+    assert main(["grade", str(archive), "--results", str(results), "--timeout", "120"]) == 0
+    data = json.loads(results.read_text())
+    assert data["score"] == data["max_score"] > 0
+    assert {"tests", "execution_time", "output"} <= set(data)
+    assert all(len(t["tags"]) == 1 for t in data["tests"])
+    assert "total" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_grade_notebook_with_reference_cells_gets_full_marks(tmp_path):
+    report = grade_submission(reference_notebook(tmp_path / "bob.ipynb"), timeout=120)
+    assert report.submission == "bob"
+    assert report.score == report.max_score > 0
+    assert report.notes[0] in ("isolation: bubblewrap",) or report.notes[0].startswith("WARNING")
+
+
+def test_stub_folder_scores_zero_with_not_implemented_messages(tmp_path):
+    report = grade_submission(stub_submission(tmp_path / "carol"), timeout=120, figures=False)
+    assert report.score == 0 and report.error == ""
+    assert all(r.status in ("not_implemented", "skipped") for r in report.results)
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["grade", "/nonexistent/sub"], "submission not found"),
+    (["grade", "{sub}", "{sub}"], "--out-dir"),
+    (["grade", "{sub}", "--out-dir", "{file}"], "not a folder"),
+    (["grade", "{sub}", "--timeout", "0"], "--timeout"),
+    (["grade", "{sub}", "--csv", "x.csv"], "--csv needs --out-dir"),
+])
+def test_bad_input_exits_2_with_one_line(tmp_path, capsys, argv, needle):
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (tmp_path / "file").write_text("")
+    argv = [a.format(sub=sub, file=tmp_path / "file") for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert needle in err and len(err.splitlines()) == 1
+
+
+def test_bulk_broken_and_crashing_submissions_never_lose_the_others(tmp_path):
+    subs = tmp_path / "subs"
+    stub_submission(subs / "good")
+    (subs / "empty").mkdir()  # no exercises/, no notebook
+    stub_submission(subs / "crash")  # the grader's process dies on this one
+    (subs / "corrupt.zip").write_bytes(b"not a zip")
+    out = tmp_path / "out"
+    counts = grade_many(sorted(subs.iterdir()), out, jobs=2, timeout=60, progress=False,
+                        grade=crashing_grade, figures=False)
+    assert counts["graded"] == 4
+    for name in ("good", "empty", "crash", "corrupt"):
+        assert (out / name / "results.json").is_file(), name
+        assert (out / name / "feedback.html").is_file(), name
+    crash = json.loads((out / "crash" / "results.json").read_text())
+    assert "died" in crash["output"]
+    empty = json.loads((out / "empty" / "results.json").read_text())
+    assert "could not be read" in empty["output"]
+    rows = list(csv.DictReader((out / "grades.csv").open()))
+    assert [r["submission"] for r in rows] == ["corrupt", "crash", "empty", "good"]
+    assert list(rows[0]) == ["submission", "spiral_2d", "plot_datasets", "circular_mse",
+                             "epoch_loop", "total"]
+
+
+def test_rerun_resumes_and_force_regrades(tmp_path, capsys):
+    sub = stub_submission(tmp_path / "dave")
+    out = tmp_path / "out"
+    argv = ["grade", str(sub), "--out-dir", str(out), "--jobs", "1", "--csv", str(tmp_path / "g.csv")]
+    assert main(argv) == 0
+    first = (out / "dave" / "results.json").stat().st_mtime_ns
+    assert main(argv) == 0
+    assert "skipped 1" in capsys.readouterr().out
+    assert (out / "dave" / "results.json").stat().st_mtime_ns == first
+    assert main([*argv, "--force"]) == 0
+    assert (out / "dave" / "results.json").stat().st_mtime_ns != first
+    assert (tmp_path / "g.csv").read_text().startswith("submission,spiral_2d")
+    shutil.rmtree(out)

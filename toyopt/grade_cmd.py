@@ -1,0 +1,39 @@
+"""Grade submissions in a sandbox: Gradescope results.json, a CSV gradebook, feedback pages.
+
+    toyopt grade SUBMISSION                              # print the score table
+    toyopt grade SUBMISSION --results results.json       # Gradescope's file
+    toyopt grade SUB1 SUB2 ... --out-dir graded [--jobs N] [--csv grades.csv] [--force]
+
+A SUBMISSION is a folder holding an exercises/ package, the exercises/ folder, a .zip
+of either, or a notebook. Exit status 0 whenever grading worked, whatever the scores.
+"""
+
+import sys
+
+RESULTS_HELP = "write Gradescope's results.json for the (single) submission to FILE"
+OUT_DIR_HELP = "write DIR/<name>/results.json and feedback.html per submission, and DIR/grades.csv"
+CSV_HELP = "path of the CSV gradebook (default: DIR/grades.csv; needs --out-dir)"
+JOBS_HELP = "submissions graded in parallel (default: the number of cores)"
+TIMEOUT_HELP = "seconds of student code allowed per exercise (default: 60)"
+FORCE_HELP = "grade again submissions whose results.json already exists in --out-dir"
+
+
+def add_arguments(parser):
+    parser.add_argument("submissions", nargs="+", metavar="SUBMISSION")
+    parser.add_argument("--results", metavar="FILE", help=RESULTS_HELP)
+    parser.add_argument("--out-dir", metavar="DIR", help=OUT_DIR_HELP)
+    parser.add_argument("--csv", metavar="FILE", help=CSV_HELP)
+    parser.add_argument("--jobs", type=int, metavar="N", help=JOBS_HELP)
+    parser.add_argument("--timeout", type=float, default=None, metavar="S",
+                        help=TIMEOUT_HELP)
+    parser.add_argument("--force", action="store_true", help=FORCE_HELP)
+
+
+def run(args):
+    from toyopt.checks.target import DEFAULT_BUDGET
+    from toyopt.grading.cli import grade_command
+
+    timeout = DEFAULT_BUDGET if args.timeout is None else args.timeout
+    return grade_command(args.submissions, results=args.results, out_dir=args.out_dir,
+                         csv_path=args.csv, jobs=args.jobs, timeout=timeout,
+                         force=args.force, stdout=sys.stdout, stderr=sys.stderr)

@@ -1,0 +1,20 @@
+"""Build the Gradescope autograder zip (setup.sh, run_autograder, toyopt's sources).
+
+    toyopt gradescope-bundle autograder.zip [--timeout S]
+
+Upload the zip as a Gradescope "zip file upload" autograder (Ubuntu base image).
+"""
+
+
+def add_arguments(parser):
+    parser.add_argument("out", metavar="OUT.zip", help="path of the zip to write")
+    parser.add_argument("--timeout", type=float, default=None, metavar="S",
+                        help="seconds of student code allowed per exercise (default: 60)")
+
+
+def run(args):
+    from toyopt.grading.bundle import build_bundle
+
+    path = build_bundle(args.out, timeout=args.timeout)
+    print(f"wrote {path}")
+    return 0

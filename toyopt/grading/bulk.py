@@ -1,0 +1,184 @@
+"""Grade many submissions: in parallel, resumable, never losing one.
+
+Each submission is graded in a pool process (which owns its sandbox Worker in
+its main thread); its ``results.json`` and ``feedback.html`` are written here,
+atomically, as soon as it is done.  A re-run skips submissions whose
+``results.json`` exists (unless `force`).  If a pool process dies (a grader
+crash), the submissions it may have held are retried one at a time in a fresh
+process; one that breaks its process again gets a results file saying so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from toyopt.checks.core import EXERCISES
+from toyopt.checks.results import to_gradescope, write_json_atomic
+from toyopt.errors import ConfigurationError
+
+from .feedback import render_feedback
+from .report import GradeReport, failed_report, grade_submission, submission_name
+
+RESULTS_FILE = "results.json"
+FEEDBACK_FILE = "feedback.html"
+CSV_COLUMNS = ("submission", *EXERCISES, "total")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One submission to grade and where its files go."""
+
+    source: str
+    name: str
+    out_dir: str
+
+
+def results_json(report: GradeReport) -> dict:
+    """Gradescope's results.json of a report (the same serialiser as `pytest autograder`)."""
+    output = None
+    if report.error:
+        output = report.error
+    return to_gradescope(report.results, report.execution_time, output=output)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_report(report: GradeReport, folder: Path) -> Path:
+    """``folder/results.json`` and ``folder/feedback.html``; the results last, so a
+    folder with results.json is complete (re-runs skip it)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        page = render_feedback(report)
+    except Exception as exc:  # noqa: BLE001 - a broken page must not lose the grade
+        page = f"<!DOCTYPE html><title>feedback</title><p>no feedback page ({type(exc).__name__})"
+    write_text_atomic(folder / FEEDBACK_FILE, page)
+    return write_json_atomic(folder / RESULTS_FILE, results_json(report))
+
+
+def unique_jobs(sources, out_dir: Path) -> list[Job]:
+    """A job per source, named after it (``name-2``, ... for repeated names)."""
+    jobs, seen = [], {}
+    for source in sources:
+        name = submission_name(source) or "submission"
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            name = f"{name}-{seen[name]}"
+        jobs.append(Job(str(source), name, str(out_dir / name)))
+    return jobs
+
+
+def _grade_job(job: Job, options: dict) -> GradeReport:
+    """Runs in a pool process."""
+    return grade_submission(job.source, name=job.name, **options)
+
+
+def grade_many(sources, out_dir, *, jobs: int | None = None, force: bool = False,
+               csv_path=None, progress: bool = True, grade=_grade_job, **options) -> dict:
+    """Grade `sources` into ``out_dir/<name>/``; write the CSV gradebook.
+
+    Returns ``{"graded": n, "skipped": n, "failed": n, "csv": path}``.  `options`
+    go to :func:`grade_submission` (``timeout``, ``limits``, ``isolation``...).
+    `grade(job, options)` is the function run in each pool process."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigurationError(f"--out-dir {out_dir} exists and is not a folder")
+    jobs = (os.cpu_count() or 1) if jobs is None else jobs
+    if jobs < 1:
+        raise ConfigurationError(f"invalid --jobs {jobs}: must be >= 1")
+    for source in sources:
+        if not Path(source).exists():
+            raise ConfigurationError(f"submission not found: {source}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    options.setdefault("hide", (str(out_dir.resolve()),))
+    all_jobs = unique_jobs(sources, out_dir)
+    todo = [j for j in all_jobs if force or not (Path(j.out_dir) / RESULTS_FILE).is_file()]
+    counts = {"graded": 0, "skipped": len(all_jobs) - len(todo), "failed": 0}
+
+    bar = _progress(len(todo), progress)
+
+    def done(job: Job, report: GradeReport) -> None:
+        write_report(report, Path(job.out_dir))
+        counts["graded"] += 1
+        counts["failed"] += bool(report.error)
+        bar.update(1)
+
+    retry = _run_pool(todo, jobs, grade, options, done)
+    for job in retry:  # one at a time: a crash now is this submission's own
+        leftover = _run_pool([job], 1, grade, options, done)
+        for lost in leftover:
+            done(lost, failed_report(lost.source, "the grader's process died while grading "
+                                     "this submission (staff have been told)", name=lost.name))
+    bar.close()
+    csv_path = Path(csv_path) if csv_path else out_dir / "grades.csv"
+    write_gradebook(all_jobs, csv_path)
+    counts["csv"] = str(csv_path)
+    return counts
+
+
+def _run_pool(jobs: list[Job], workers: int, grade, options, done) -> list[Job]:
+    """Grade `jobs`; return those lost to a broken pool."""
+    if not jobs:
+        return []
+    lost = []
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+        futures = {pool.submit(grade, job, options): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                report = future.result()
+            except BrokenProcessPool:
+                lost.append(job)
+                continue
+            except Exception as exc:  # noqa: BLE001 - a grader bug: a visible result
+                report = failed_report(job.source, f"the grader failed on this submission: "
+                                       f"{type(exc).__name__}", name=job.name)
+            done(job, report)
+    return lost
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="submission", desc="grading", disable=not enabled,
+                dynamic_ncols=True)
+
+
+def gradebook_row(name: str, results: dict) -> dict:
+    """A CSV row from a results.json dict: points per exercise (by tag) and total."""
+    row = {"submission": name}
+    for exercise in EXERCISES:
+        points = sum(float(t.get("score", 0)) for t in results.get("tests", [])
+                     if exercise in (t.get("tags") or []))
+        row[exercise] = f"{points:g}"
+    row["total"] = f"{float(results.get('score', 0)):g}"
+    return row
+
+
+def write_gradebook(jobs: list[Job], csv_path: Path) -> Path:
+    """The CSV gradebook of every job's results.json (written atomically)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for job in jobs:
+        path = Path(job.out_dir) / RESULTS_FILE
+        try:
+            results = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            results = {"score": 0, "tests": []}
+        writer.writerow(gradebook_row(job.name, results))
+    csv_path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(csv_path, buffer.getvalue())
+    return csv_path

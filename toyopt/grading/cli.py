@@ -1,0 +1,54 @@
+"""What `toyopt grade` does, as a library function (the CLI only parses)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from toyopt.checks.results import score_table, write_json_atomic
+from toyopt.errors import ConfigurationError
+
+
+def grade_command(submissions, *, results=None, out_dir=None, csv_path=None, jobs=None,
+                  timeout: float, force: bool = False, stdout, stderr, **options) -> int:
+    """Validate the options (a `ConfigurationError` names the bad one), grade, report."""
+    if not timeout > 0:
+        raise ConfigurationError(f"invalid --timeout {timeout!r}: must be > 0 seconds")
+    if jobs is not None and jobs < 1:
+        raise ConfigurationError(f"invalid --jobs {jobs}: must be >= 1")
+    for source in submissions:
+        if not Path(source).exists():
+            raise ConfigurationError(f"submission not found: {source}")
+    if results is not None and out_dir is not None:
+        raise ConfigurationError("--results and --out-dir: pick one (--out-dir writes "
+                                 "DIR/<name>/results.json)")
+    if results is not None and len(submissions) != 1:
+        raise ConfigurationError("--results takes one submission; use --out-dir for several")
+    if results is not None and Path(results).is_dir():
+        raise ConfigurationError(f"--results {results} is a folder; expected a file path")
+    if out_dir is None and len(submissions) > 1:
+        raise ConfigurationError("several submissions need --out-dir DIR")
+    if csv_path is not None and out_dir is None:
+        raise ConfigurationError("--csv needs --out-dir")
+    if out_dir is not None and Path(out_dir).exists() and not Path(out_dir).is_dir():
+        raise ConfigurationError(f"--out-dir {out_dir} exists and is not a folder")
+    if out_dir is not None:
+        from .bulk import grade_many
+
+        counts = grade_many(submissions, out_dir, jobs=jobs, force=force, csv_path=csv_path,
+                            timeout=timeout, **options)
+        print(f"graded {counts['graded']}, skipped {counts['skipped']} already graded, "
+              f"{counts['failed']} could not be graded; gradebook: {counts['csv']}", file=stdout)
+        return 0
+    from .bulk import results_json
+    from .report import grade_submission
+
+    hide = tuple(str(Path(p).resolve().parent) for p in (results,) if p)
+    report = grade_submission(submissions[0], timeout=timeout, hide=hide, **options)
+    if results is not None:
+        write_json_atomic(results, results_json(report))
+    print(score_table(report.results), file=stdout)
+    for note in report.notes[:1]:
+        print(note, file=stderr)
+    if report.error:
+        print(report.error, file=stderr)
+    return 0

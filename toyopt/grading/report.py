@@ -1,0 +1,163 @@
+"""Grade one submission in the sandbox: :func:`grade_submission` -> :class:`GradeReport`.
+
+Every outcome is a report: a submission that cannot be read, or a grader that
+fails on it, gives a report whose checks all say so (status ``error``), so that
+a results file is always written.  Only a bad *path* (missing, unsupported
+kind) raises :class:`ConfigurationError`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+import traceback
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toyopt import probes
+from toyopt.checks.core import CheckResult, all_checks, run_checks
+from toyopt.checks.results import exercise_totals, total
+from toyopt.checks.target import DEFAULT_BUDGET
+from toyopt.errors import ConfigurationError, SubmissionError
+from toyopt.sandbox import Limits, SandboxWarning, Worker, materialise
+from toyopt.sandbox.client import EXERCISE_MODULES
+
+from .target import SandboxTarget
+
+#: characters of student output kept in a report (each stream)
+OUTPUT_CHARS = 2000
+PACKAGE_FILES = {f"{m.split('.')[1]}.py" for m in EXERCISE_MODULES.values()}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A picture for the feedback: PNG bytes drawn in the trusted process."""
+
+    exercise: str
+    caption: str
+    png: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class GradeReport:
+    """The grading of one submission (plain data; see `toyopt.checks.results`
+    and `feedback` for its serialisations)."""
+
+    submission: str                      #: name: folder / file stem
+    source: str                          #: the path given
+    results: tuple[CheckResult, ...]
+    score: float
+    max_score: float
+    execution_time: float                #: seconds, wall
+    notes: tuple[str, ...] = ()          #: for staff: isolation, restarts, skipped files
+    output: str = ""                     #: summary of what the student's code printed
+    figures: tuple[Figure, ...] = ()
+    error: str = ""                      #: set when the submission could not be graded
+
+    @property
+    def totals(self) -> dict[str, dict]:
+        """``{exercise: {"score", "max_score", "passed", "checks"}}``."""
+        return exercise_totals(self.results)
+
+
+def submission_name(path) -> str:
+    """``alice`` for ``alice/``, ``alice.zip``, ``alice.ipynb`` or ``alice/exercises``."""
+    path = Path(path).resolve()
+    if path.name == "exercises" and path.is_dir():
+        path = path.parent
+    return path.stem if path.is_file() else path.name
+
+
+def failed_report(path, message: str, seconds: float = 0.0, name: str | None = None,
+                  notes=()) -> GradeReport:
+    """A report whose every check is an error saying `message` (score 0)."""
+    results = tuple(CheckResult(id=c.id, exercise=c.exercise, title=c.title, score=0.0,
+                                max_score=c.points, status="error", message=message,
+                                visibility=c.visibility)
+                    for c in all_checks())
+    score, max_score = total(results)
+    return GradeReport(name or submission_name(path), str(path), results, score, max_score,
+                       seconds, tuple(notes), error=message)
+
+
+def _package_files_at_root(path: Path) -> bool:
+    """A folder holding the package's files themselves (Gradescope upload of data.py...)."""
+    return (path.is_dir() and not (path / "exercises").exists() and path.name != "exercises"
+            and any((path / name).is_file() for name in PACKAGE_FILES))
+
+
+def _materialise(path: Path, scratch_parent: str):
+    if _package_files_at_root(path):  # copy them under exercises/ first
+        staging = Path(tempfile.mkdtemp(prefix="toyopt-flat-", dir=scratch_parent))
+        shutil.copytree(path, staging / "exercises", symlinks=True)
+        return materialise(staging, scratch_parent)
+    return materialise(path, scratch_parent)
+
+
+def _output_summary(target: SandboxTarget) -> str:
+    lines = []
+    for label, index in (("stdout", 0), ("stderr", 1)):
+        captured = [pair[index] for pair in target.captured()]
+        written = sum(c.total_bytes for c in captured)
+        if not written:
+            continue
+        head = "".join(c.head for c in captured)[:OUTPUT_CHARS]
+        note = f"your code wrote {written} bytes to {label}"
+        if written > len(head.encode("utf-8", "replace")):
+            note += f" (the first {len(head)} characters are shown)"
+        lines.append(f"{note}:\n{head}")
+    return "\n\n".join(lines)
+
+
+def grade_submission(path, *, timeout: float = DEFAULT_BUDGET, limits: Limits | None = None,
+                     isolation: str = "auto", hide=(), name: str | None = None,
+                     figures: bool = True, checks=None) -> GradeReport:
+    """Grade the submission at `path` (folder, ``exercises/`` folder, zip or
+    notebook) in a sandboxed worker; `timeout` is each exercise's budget of
+    seconds of student code.  Never raises for the submission's faults."""
+    path = Path(path)
+    if not path.exists():
+        raise ConfigurationError(f"submission not found: {path}")
+    if not timeout > 0:
+        raise ConfigurationError(f"invalid timeout {timeout!r}: must be > 0 seconds")
+    name = name or submission_name(path)
+    start = time.perf_counter()
+    checks = all_checks() if checks is None else checks
+    with tempfile.TemporaryDirectory(prefix="toyopt-grade-") as scratch_parent:
+        try:
+            submission = _materialise(path, scratch_parent)
+        except SubmissionError as exc:
+            return failed_report(path, f"the submission could not be read: {exc}",
+                                 time.perf_counter() - start, name)
+        notes = list(submission.notes)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SandboxWarning)  # said in the report's notes
+            worker = Worker(submission.scratch_dir, probes.HERE, limits=limits,
+                            isolation=isolation, hide=hide)
+            target = SandboxTarget(worker, budget=timeout)
+            try:
+                results = tuple(run_checks(target, checks))
+                pictures = ()
+                if figures:
+                    from .figures import draw_figures  # matplotlib only when asked
+                    pictures = draw_figures(target, results)
+            except Exception as exc:  # noqa: BLE001 - a grader bug: report, never lose
+                detail = "".join(traceback.format_exception(exc))
+                return failed_report(path, "the grader failed on this submission "
+                                     "(staff have the details)", time.perf_counter() - start,
+                                     name, notes=[*notes, detail])
+            finally:
+                worker.close()
+        if "subprocess" in target.isolations:
+            notes.insert(0, "WARNING: no bubblewrap; student code ran in a plain subprocess "
+                         "with rlimits only")
+        elif "bwrap" in target.isolations:
+            notes.insert(0, "isolation: bubblewrap")
+        if target.restarts:
+            notes.append(f"the worker was restarted {target.restarts} time(s)")
+        score, max_score = total(results)
+        return GradeReport(name, str(path), results, score, max_score,
+                           time.perf_counter() - start, tuple(notes), _output_summary(target),
+                           tuple(pictures))

@@ -1,0 +1,109 @@
+"""The checks' `Target` over a sandboxed worker (trusted side).
+
+`SandboxTarget.probe(name, **kwargs)` runs probe `name` in the worker with a
+timeout equal to what is left of the exercise's time budget, and turns every
+worker fault into the check framework's exceptions:
+
+========================  ==========================================================
+worker raises             checks see
+========================  ==========================================================
+``WorkerTimeout``         ``ExerciseTimeout`` (the worker is restarted for the next call)
+``WorkerCrashed``         ``StudentException`` saying how it ended (restarted too)
+``ProbeFailed``           ``NotImplementedYet`` for a stub, else ``StudentException``
+``ProtocolError``         ``StudentException("sent malformed data back")`` (restarted)
+========================  ==========================================================
+
+A restart is lazy (the next call starts a fresh worker) and its start-up is not
+charged to any exercise's budget.
+"""
+
+from __future__ import annotations
+
+import time
+
+from toyopt.checks.core import ExerciseTimeout, NotImplementedYet, StudentException
+from toyopt.checks.target import DEFAULT_BUDGET
+from toyopt.errors import ConfigurationError
+from toyopt.probes import exercise_of
+from toyopt.sandbox import (CapturedOutput, ProbeFailed, ProtocolError, Worker, WorkerCrashed,
+                            WorkerTimeout)
+from toyopt.sandbox.client import describe_exit
+
+
+class SandboxTarget:
+    """Probes run in `worker` (a :class:`toyopt.sandbox.Worker` made with the
+    probe package ``toyopt/probes``); `budget` seconds of student code per
+    exercise, summed over its probes."""
+
+    def __init__(self, worker: Worker, budget: float = DEFAULT_BUDGET):
+        if not budget > 0:
+            raise ConfigurationError(f"invalid time budget {budget!r}: must be > 0")
+        self.worker = worker
+        self.budget = float(budget)
+        self.used: dict[str, float] = {}
+        self.restarts = 0
+        self.outputs: list[tuple[CapturedOutput, CapturedOutput]] = []  # of stopped workers
+        self.isolations: set[str] = set()  # "bwrap" / "subprocess" of each start
+        self._started = False
+
+    def _ensure_started(self) -> None:
+        if self.worker.pid is None:
+            if self._started:  # the last one was stopped: keep what it printed
+                self.outputs.append((self.worker.stdout, self.worker.stderr))
+                self.restarts += 1
+            self.worker.start()
+            self._started = True
+            self.isolations.add(self.worker.isolation)
+
+    def captured(self) -> list[tuple[CapturedOutput, CapturedOutput]]:
+        """``(stdout, stderr)`` of every worker this target started, in order."""
+        current = [(self.worker.stdout, self.worker.stderr)] if self._started else []
+        return self.outputs + current
+
+    def probe(self, name: str, **kwargs) -> dict:
+        exercise = exercise_of(name)
+        left = self.budget - self.used.get(exercise, 0.0)
+        if left <= 0:
+            raise ExerciseTimeout(exercise, f"time budget of {self.budget:g} s used up")
+        self._ensure_started()
+        start = time.perf_counter()
+        try:
+            return self.worker.call(name, timeout=left, **kwargs)
+        except WorkerTimeout:
+            raise ExerciseTimeout(
+                exercise, f"stopped after {self.budget:g} s (the time budget of this exercise): "
+                "look for an infinite loop or work that grows too fast") from None
+        except WorkerCrashed as exc:
+            raise StudentException(exercise, crash_message(exc)) from None
+        except ProbeFailed as exc:
+            raise probe_failure(exercise, exc) from None
+        except ProtocolError:
+            raise StudentException(
+                exercise, "no result: the process running your code sent malformed data back "
+                "to the grader") from None
+        finally:
+            self.used[exercise] = self.used.get(exercise, 0.0) + time.perf_counter() - start
+
+
+def crash_message(exc: WorkerCrashed) -> str:
+    """'a fatal error: the process running your code exited with status 7' (+ stderr)."""
+    how = describe_exit(exc.returncode) if exc.returncode is not None else "closed the grader's pipe"
+    message = f"a fatal error: the process running your code {how}"
+    if exc.stderr_tail:
+        message += f"; last lines of its stderr:\n{exc.stderr_tail}"
+    return message
+
+
+def probe_failure(exercise: str, exc: ProbeFailed):
+    """The check framework's exception for a student failure the worker reported."""
+    where = f" ({exc.frames[-1]})" if exc.frames and exc.type_name != "StudentCodeError" else ""
+    if exc.kind == "not_implemented":
+        return NotImplementedYet(exercise, exc.message)
+    if exc.kind == "exit":
+        return StudentException(exercise, f"SystemExit: your code {exc.message}{where}")
+    if exc.kind == "load_error" or exc.type_name == "StudentCodeError":
+        return StudentException(exercise, exc.message)
+    if exc.kind == "bad_result":
+        return StudentException(exercise, f"a result that cannot be sent back to the grader: "
+                                f"{exc.message}")
+    return StudentException(exercise, f"{exc.type_name}: {exc.message}{where}")
