@@ -14,7 +14,10 @@ worker raises             checks see
 ========================  ==========================================================
 
 A restart is lazy (the next call starts a fresh worker) and its start-up is not
-charged to any exercise's budget.
+charged to any exercise's budget. After `MAX_CRASHES` crashes within one
+exercise, its remaining probes fail at once with the last crash's message
+instead of restarting again (each restart costs a torch import), as a timeout
+costs an exercise once.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ from toyopt.probes import exercise_of
 from toyopt.sandbox import (CapturedOutput, ProbeFailed, ProtocolError, Worker, WorkerCrashed,
                             WorkerTimeout)
 from toyopt.sandbox.client import describe_exit
+
+#: Worker crashes (os._exit, segfault, protocol abuse) tolerated per exercise.
+MAX_CRASHES = 2
 
 
 class SandboxTarget:
@@ -44,6 +50,7 @@ class SandboxTarget:
         self.restarts = 0
         self.outputs: list[tuple[CapturedOutput, CapturedOutput]] = []  # of stopped workers
         self.isolations: set[str] = set()  # "bwrap" / "subprocess" of each start
+        self.crashes: dict[str, list[str]] = {}  # exercise -> crash messages
         self._started = False
 
     def _ensure_started(self) -> None:
@@ -65,6 +72,10 @@ class SandboxTarget:
         left = self.budget - self.used.get(exercise, 0.0)
         if left <= 0:
             raise ExerciseTimeout(exercise, f"time budget of {self.budget:g} s used up")
+        crashed = self.crashes.get(exercise, [])
+        if len(crashed) >= MAX_CRASHES:
+            raise StudentException(exercise, f"{crashed[-1]} (not run again: the process "
+                                   f"running your code died {len(crashed)} times in this exercise)")
         self._ensure_started()
         start = time.perf_counter()
         try:
@@ -74,13 +85,15 @@ class SandboxTarget:
                 exercise, f"stopped after {self.budget:g} s (the time budget of this exercise): "
                 "look for an infinite loop or work that grows too fast") from None
         except WorkerCrashed as exc:
+            self.crashes.setdefault(exercise, []).append(crash_message(exc))
             raise StudentException(exercise, crash_message(exc)) from None
         except ProbeFailed as exc:
             raise probe_failure(exercise, exc) from None
         except ProtocolError:
-            raise StudentException(
-                exercise, "no result: the process running your code sent malformed data back "
-                "to the grader") from None
+            message = ("no result: the process running your code sent malformed data back "
+                       "to the grader")
+            self.crashes.setdefault(exercise, []).append(message)
+            raise StudentException(exercise, message) from None
         finally:
             self.used[exercise] = self.used.get(exercise, 0.0) + time.perf_counter() - start
 
