@@ -14,6 +14,7 @@ from toyopt.grading.feedback import render_feedback
 from toyopt.grading.report import Figure, GradeReport
 
 SECRET = "hidden-detail-expected-0.73519"
+PICTURE_RGB = (0, 230, 0)  # a green nothing else on the page is
 
 
 def _png(width=4, height=4, rgb=(200, 30, 30)) -> bytes:
@@ -38,7 +39,7 @@ def _report() -> GradeReport:
     )
     return GradeReport("eve <img src=x>", "/x", results, 4.0, 17.0, 1.0,
                        ("isolation: bubblewrap",), "your code wrote 12 bytes to stdout:\n<i>hi</i>",
-                       (Figure("spiral_2d", "your spiral", _png()),))
+                       (Figure("spiral_2d", "your spiral", _png(160, 120, PICTURE_RGB)),))
 
 
 def test_feedback_escapes_student_text_and_hides_hidden_details():
@@ -69,3 +70,8 @@ def test_feedback_renders_in_headless_chromium(tmp_path):
     assert image.size == (1200, 1600)
     low, high = image.getextrema()
     assert high - low > 100  # text on a white page, not a blank screenshot
+    import numpy as np
+
+    rgb = np.asarray(Image.open(shot).convert("RGB"))
+    picture = int(np.all(rgb == PICTURE_RGB, axis=-1).sum())
+    assert picture >= 0.9 * 160 * 120  # the inlined PNG was decoded and shown at its size

@@ -15,6 +15,7 @@ OUT_DIR_HELP = "write DIR/<name>/results.json and feedback.html per submission, 
 CSV_HELP = "path of the CSV gradebook (default: DIR/grades.csv; needs --out-dir)"
 JOBS_HELP = "submissions graded in parallel (default: the number of cores)"
 TIMEOUT_HELP = "seconds of student code allowed per exercise (default: 60)"
+NO_FIGURES_HELP = "leave the pictures out of feedback.html (faster; they need --out-dir)"
 FORCE_HELP = "grade again submissions whose results.json already exists in --out-dir"
 
 
@@ -27,6 +28,7 @@ def add_arguments(parser):
     parser.add_argument("--timeout", type=float, default=None, metavar="S",
                         help=TIMEOUT_HELP)
     parser.add_argument("--force", action="store_true", help=FORCE_HELP)
+    parser.add_argument("--no-figures", dest="figures", action="store_false", help=NO_FIGURES_HELP)
 
 
 def run(args):
@@ -36,4 +38,4 @@ def run(args):
     timeout = DEFAULT_BUDGET if args.timeout is None else args.timeout
     return grade_command(args.submissions, results=args.results, out_dir=args.out_dir,
                          csv_path=args.csv, jobs=args.jobs, timeout=timeout,
-                         force=args.force, stdout=sys.stdout, stderr=sys.stderr)
+                         force=args.force, figures=args.figures, stdout=sys.stdout, stderr=sys.stderr)

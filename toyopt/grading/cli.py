@@ -9,7 +9,8 @@ from toyopt.errors import ConfigurationError
 
 
 def grade_command(submissions, *, results=None, out_dir=None, csv_path=None, jobs=None,
-                  timeout: float, force: bool = False, stdout, stderr, **options) -> int:
+                  timeout: float, force: bool = False, figures: bool = True, stdout, stderr,
+                  **options) -> int:
     """Validate the options (a `ConfigurationError` names the bad one), grade, report."""
     if not timeout > 0:
         raise ConfigurationError(f"invalid --timeout {timeout!r}: must be > 0 seconds")
@@ -35,7 +36,7 @@ def grade_command(submissions, *, results=None, out_dir=None, csv_path=None, job
         from .bulk import grade_many
 
         counts = grade_many(submissions, out_dir, jobs=jobs, force=force, csv_path=csv_path,
-                            timeout=timeout, **options)
+                            timeout=timeout, figures=figures, **options)
         print(f"graded {counts['graded']}, skipped {counts['skipped']} already graded, "
               f"{counts['failed']} could not be graded; gradebook: {counts['csv']}", file=stdout)
         return 0
@@ -43,7 +44,8 @@ def grade_command(submissions, *, results=None, out_dir=None, csv_path=None, job
     from .report import grade_submission
 
     hide = tuple(str(Path(p).resolve().parent) for p in (results,) if p)
-    report = grade_submission(submissions[0], timeout=timeout, hide=hide, **options)
+    # one submission writes no feedback.html (score table / results.json): no pictures
+    report = grade_submission(submissions[0], timeout=timeout, hide=hide, figures=False, **options)
     if results is not None:
         write_json_atomic(results, results_json(report))
     print(score_table(report.results), file=stdout)

@@ -69,7 +69,8 @@ def render_feedback(report) -> str:
     for exercise in order:
         rows = "\n".join(_row(r) for r in report.results if r.exercise == exercise)
         figures = "\n".join(
-            _fill("FIGURE", caption=f.caption, png=base64.b64encode(f.png).decode("ascii"))
+            _fill("FIGURE", caption=f.caption, alt=f.alt or f.caption,
+                  png=base64.b64encode(f.png).decode("ascii"))
             for f in report.figures if f.exercise == exercise)
         sections.append(_fill("SECTION", exercise=exercise, score=_points(totals[exercise]["score"]),
                               max_score=_points(totals[exercise]["max_score"]),

@@ -38,6 +38,7 @@ class Figure:
     exercise: str
     caption: str
     png: bytes = field(repr=False)
+    alt: str = ""                        #: text for screen readers (default: the caption)
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,17 @@ def _output_summary(target: SandboxTarget) -> str:
     return "\n\n".join(lines)
 
 
+def _pictures(target: SandboxTarget, results, notes: list) -> tuple[Figure, ...]:
+    """The feedback's figures; a failure here loses pictures, never results."""
+    try:
+        from .figures import draw_figures  # matplotlib only when asked
+
+        return draw_figures(target, results, notes)
+    except Exception as exc:  # noqa: BLE001 - a grader bug: note it for staff
+        notes.append("figures omitted: " + "".join(traceback.format_exception(exc)))
+        return ()
+
+
 def grade_submission(path, *, timeout: float = DEFAULT_BUDGET, limits: Limits | None = None,
                      isolation: str = "auto", hide=(), name: str | None = None,
                      figures: bool = True, checks=None) -> GradeReport:
@@ -139,15 +151,14 @@ def grade_submission(path, *, timeout: float = DEFAULT_BUDGET, limits: Limits | 
             target = SandboxTarget(worker, budget=timeout)
             try:
                 results = tuple(run_checks(target, checks))
-                pictures = ()
-                if figures:
-                    from .figures import draw_figures  # matplotlib only when asked
-                    pictures = draw_figures(target, results)
             except Exception as exc:  # noqa: BLE001 - a grader bug: report, never lose
+                worker.close()
                 detail = "".join(traceback.format_exception(exc))
                 return failed_report(path, "the grader failed on this submission "
                                      "(staff have the details)", time.perf_counter() - start,
                                      name, notes=[*notes, detail])
+            try:
+                pictures = _pictures(target, results, notes) if figures else ()
             finally:
                 worker.close()
         if "subprocess" in target.isolations:

@@ -68,8 +68,16 @@ class SandboxTarget:
         return self.outputs + current
 
     def probe(self, name: str, **kwargs) -> dict:
+        return self.probe_within(None, name, **kwargs)
+
+    def probe_within(self, seconds: float | None, name: str, **kwargs) -> dict:
+        """`probe`, stopped after at most `seconds` (None: what is left of the
+        exercise's budget, which caps `seconds` too); the feedback's figures
+        use this to spend only a share of what the checks left."""
         exercise = exercise_of(name)
         left = self.budget - self.used.get(exercise, 0.0)
+        if seconds is not None:
+            left = min(left, seconds)
         if left <= 0:
             raise ExerciseTimeout(exercise, f"time budget of {self.budget:g} s used up")
         crashed = self.crashes.get(exercise, [])
