@@ -62,3 +62,27 @@ def test_unknown_dataset_is_refused_by_the_parser():
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert "invalid choice: 'moons'" in proc.stderr
+
+
+@pytest.mark.parametrize("name", ["tutorial", "release", "grade", "gradescope-bundle", "sweep",
+                                  "notebook", "nbgrader"])
+def test_each_command_prints_its_own_help(name, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([name, "--help"])
+    assert exit_info.value.code == 0
+    assert f"usage: toyopt {name}" in capsys.readouterr().out
+
+
+def test_top_level_help_lists_every_command_without_importing_them(capsys):
+    import sys as _sys
+
+    from toyopt.cli import COMMANDS
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert all(name in out for name in COMMANDS)
+    proc = subprocess.run([_sys.executable, "-c", "import sys; from toyopt.cli import main\n"
+                           "try: main(['--help'])\nexcept SystemExit: pass\n"
+                           "print('torch' in sys.modules)"], capture_output=True, text=True)
+    assert proc.stdout.strip().endswith("False")

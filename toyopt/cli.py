@@ -1,8 +1,9 @@
 """The `toyopt` command line: parses arguments and calls library functions.
 
 Each subcommand lives in its own module exposing ``add_arguments(parser)`` and
-``run(args) -> int``; `COMMANDS` maps the command name to that module, which
-is imported only when the command runs (keeps ``toyopt --help`` fast).
+``run(args) -> int``; `COMMANDS` maps the command name to that module. Only the
+module of the command being run is imported (some import torch, which costs
+seconds): ``toyopt --help`` lists the commands from `COMMANDS` alone.
 """
 
 import argparse
@@ -25,7 +26,17 @@ COMMANDS = {
 }
 
 
-def build_parser():
+def _selected(argv):
+    """The subcommand named in `argv` (its first non-option word), if known."""
+    for word in argv:
+        if not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(selected=None):
+    """The parser; only `selected`'s module is imported and given its options
+    (all of them when `selected` is ``"*"``)."""
     parser = argparse.ArgumentParser(
         prog="toyopt",
         description="Exercises, reference solution and autograder for the "
@@ -37,6 +48,9 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, (module_name, help_text) in COMMANDS.items():
+        if selected not in (name, "*"):
+            sub.add_parser(name, help=help_text)
+            continue
         module = importlib.import_module(module_name)
         cmd = sub.add_parser(name, help=help_text, description=module.__doc__.split("\n\n")[0])
         module.add_arguments(cmd)
@@ -45,7 +59,8 @@ def build_parser():
 
 
 def main(argv=None):
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_selected(argv))
     args = parser.parse_args(argv)
     try:
         return args._module.run(args) or 0

@@ -62,6 +62,10 @@ class SandboxTarget:
             self._started = True
             self.isolations.add(self.worker.isolation)
 
+    def start(self) -> None:
+        """Start the worker now (otherwise the first probe starts it)."""
+        self._ensure_started()
+
     def captured(self) -> list[tuple[CapturedOutput, CapturedOutput]]:
         """``(stdout, stderr)`` of every worker this target started, in order."""
         current = [(self.worker.stdout, self.worker.stderr)] if self._started else []

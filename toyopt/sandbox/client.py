@@ -160,8 +160,10 @@ class Worker:
     """
 
     def __init__(self, scratch_dir, probes_path, exercise_modules=None,
-                 limits: Limits | None = None, *, isolation: str = "auto", hide=()):
+                 limits: Limits | None = None, *, isolation: str = "auto", hide=(),
+                 preload: bool = False):
         self.scratch_dir = Path(scratch_dir)
+        self.preload = bool(preload)  # import torch/matplotlib right after the handshake
         self.probes_path = Path(probes_path)
         self.exercise_modules = dict(EXERCISE_MODULES if exercise_modules is None
                                      else exercise_modules)
@@ -214,7 +216,7 @@ class Worker:
         for drain in self._drains:
             drain.start()
         hello = {"op": "hello", "exercise_modules": self.exercise_modules,
-                 "notebook": self._notebook,
+                 "notebook": self._notebook, "preload": self.preload,
                  "max_message_bytes": self.limits.max_message_bytes}
         reply = self._exchange(hello, "starting the worker", self.limits.start_timeout)
         if not reply.get("ok"):

@@ -13,8 +13,10 @@ Command line::
 Conversation on the two pipes (frames of :mod:`protocol`):
 
 1. hello: parent sends ``{"op": "hello", "exercise_modules": {name: module},
-   "notebook": path-or-null}``; the worker imports the probe module and answers
-   ``{"ok": true, "op": "hello", "pid", "probes": [...]}`` (or ``ok: false``).
+   "notebook": path-or-null, "preload": bool}``; the worker imports the probe
+   module and answers ``{"ok": true, "op": "hello", "pid", "probes": [...]}``
+   (or ``ok: false``), then, with ``preload``, imports torch and matplotlib
+   before it reads the first call.
 2. calls: ``{"id", "probe", "kwargs"}`` -> ``{"id", "ok": true, "result"}`` or
    ``{"id", "ok": false, "kind", "type", "message", "frames"}`` where ``kind`` is
    ``not_implemented``, ``exception``, ``exit`` (student called ``sys.exit``),
@@ -266,6 +268,38 @@ def _flush_std():
             pass
 
 
+def preload() -> None:
+    """Import torch and matplotlib before any student code runs.
+
+    The parent imports its own copies meanwhile (two cores work in parallel),
+    and the font list copied by the launcher next to this file spares
+    matplotlib rebuilding its cache in every fresh sandbox. Best effort: a
+    missing library only means the first probe pays for the import.
+    """
+    cache = os.environ.get("MPLCONFIGDIR")
+    seed = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mplcache")
+    if cache and os.path.isdir(seed):
+        try:
+            os.makedirs(cache, exist_ok=True)
+            for name in os.listdir(seed):
+                target = os.path.join(cache, name)
+                if not os.path.exists(target):
+                    with open(os.path.join(seed, name), "rb") as src, open(target, "wb") as dst:
+                        dst.write(src.read())
+        except OSError:
+            pass
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401
+        from matplotlib import font_manager  # noqa: F401  (loads the font list)
+        import torch
+
+        torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)  # imports torch._dynamo
+    except Exception:  # noqa: BLE001 - the probes report a missing library themselves
+        pass
+
+
 def serve(args) -> int:
     faulthandler.enable()  # a segfault leaves a Python traceback on stderr
     rfd, wfd = args.request_fd, args.reply_fd
@@ -283,6 +317,8 @@ def serve(args) -> int:
     ctx = ctx_class(args.scratch, hello.get("exercise_modules") or {}, hello.get("notebook"))
     protocol.write_frame(wfd, {"ok": True, "op": "hello", "pid": os.getpid(),
                                "probes": sorted(probes)})
+    if hello.get("preload"):
+        preload()
     while True:
         try:
             request = protocol.read_frame(rfd)
