@@ -11,6 +11,8 @@ Layout (one job per module):
   loaded with ``allow_pickle=False``; never unpickles.
 * ``worker``     -- untrusted side: loads the probe module and the student's
   functions, runs one probe per request.
+* ``supervisor`` -- untrusted side, fallback only: rlimits, and a subreaper that
+  kills every descendant of the worker at the end.
 
 Threat model
 ------------

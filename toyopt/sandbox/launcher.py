@@ -94,7 +94,7 @@ class Launched:
     request_fd: int   #: parent writes requests here
     reply_fd: int     #: parent reads replies here
     isolation: str    #: "bwrap" or "subprocess"
-    code_dir: Path    #: private copy of worker.py, protocol.py and the probes (caller removes)
+    code_dir: Path    #: private copy of worker.py, protocol.py, supervisor.py and the probes (caller removes)
 
 
 @functools.lru_cache(maxsize=1)
@@ -236,7 +236,7 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
         raise ConfigurationError("isolation 'bwrap' requested but bubblewrap does not work here")
 
     code_dir = Path(tempfile.mkdtemp(prefix="toyopt-worker-"))
-    copies = [(HERE / "worker.py", "worker.py"), (HERE / "protocol.py", "protocol.py")]
+    copies = [(HERE / name, name) for name in ("worker.py", "protocol.py", "supervisor.py")]
     if package:  # a probe package (toyopt/probes): its .py files become `toyopt_probes`
         (code_dir / PROBE_PACKAGE).mkdir()
         copies += [(path, f"{PROBE_PACKAGE}/{path.name}")

@@ -1,8 +1,9 @@
 """The program that runs inside the sandbox: the only process where student code runs.
 
-Self-contained on purpose: it is copied with ``protocol.py`` and the probe module
-into a private read-only folder inside the sandbox, where ``toyopt`` is hidden,
-so it imports only the standard library, NumPy and ``protocol`` at start.
+Self-contained on purpose: it is copied with ``protocol.py``, ``supervisor.py``
+and the probe module into a private read-only folder inside the sandbox, where
+``toyopt`` is hidden, so it imports only the standard library, NumPy,
+``protocol`` and ``supervisor`` at start.
 
 Command line::
 
@@ -31,10 +32,8 @@ The probe module defines ``PROBES: dict[str, Callable[[ctx, **kwargs], dict]]``
 ``ctx.call(exercise, *args)`` calls it, its failures reported as ``StudentCodeError``.  The worker seeds nothing.
 Student ``print`` goes to stdout/stderr, which the parent captures and truncates.
 
-``--supervise`` (used without bubblewrap, which has its own PID namespace) makes
-the first process a Linux *child subreaper* that forks the real worker, sets the
-rlimits, and on SIGTERM, on its parent's death or when the worker exits, SIGKILLs
-every descendant, daemons that called ``setsid`` included.
+``--supervise`` (used without bubblewrap, which has its own PID namespace) runs
+the worker under :mod:`supervisor`, which kills every descendant at the end.
 """
 
 from __future__ import annotations
@@ -52,6 +51,7 @@ import traceback
 import types
 
 import protocol
+import supervisor
 
 MAX_MESSAGE_CHARS = 2000
 MAX_FRAMES = 5
@@ -331,114 +331,6 @@ def serve(args) -> int:
         protocol.write_frame(wfd, reply)
 
 
-# ----------------------------------------------------------------------------- supervisor
-def apply_limits(args) -> None:
-    """Set rlimits in this process; every descendant inherits them."""
-    import resource
-
-    def cap(which, value):
-        if value is not None and value > 0:
-            resource.setrlimit(which, (value, value))
-
-    cap(resource.RLIMIT_AS, args.limit_as)
-    cap(resource.RLIMIT_CPU, args.limit_cpu)
-    cap(resource.RLIMIT_FSIZE, args.limit_fsize)
-    cap(resource.RLIMIT_NPROC, args.limit_nproc)
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
-def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return []
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                stat = handle.read()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(b")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry))
-    found, todo = [], [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def _kill_descendants() -> None:
-    for _ in range(200):
-        pids = _descendants(os.getpid())
-        if not pids:
-            break
-        for pid in pids:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        _reap()
-    _reap()
-
-
-def _reap() -> int | None:
-    status = None
-    while True:
-        try:
-            pid, st = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return status
-        if pid == 0:
-            return status
-        status = st
-
-
-class _Stop(Exception):
-    """SIGTERM reached the supervisor: kill everything and leave."""
-
-
-def supervise(args) -> int:
-    """Fork the worker; outlive it only to kill whatever it left behind."""
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER: orphans of the tree come here
-    libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG: parent gone -> clean up
-    worker = os.fork()
-    if worker == 0:
-        return serve(args)
-    os.close(args.request_fd)  # the worker's EOF must reach the parent
-    os.close(args.reply_fd)
-
-    def on_term(*_):
-        raise _Stop  # waitpid() is retried after a handler that returns (PEP 475)
-
-    signal.signal(signal.SIGTERM, on_term)
-    status = None
-    try:
-        while True:
-            try:
-                pid, st = os.waitpid(-1, 0)
-            except ChildProcessError:
-                break
-            if pid == worker:
-                status = st
-                break
-    except _Stop:
-        pass
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    _kill_descendants()
-    if status is None:
-        return 128 + signal.SIGTERM
-    if os.WIFSIGNALED(status):
-        return 128 + os.WTERMSIG(status)
-    return os.WEXITSTATUS(status)
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="toyopt sandbox worker")
     parser.add_argument("--probes", required=True)
@@ -449,9 +341,9 @@ def main(argv=None) -> int:
     for name in ("as", "cpu", "fsize", "nproc"):
         parser.add_argument(f"--limit-{name}", type=int, default=None)
     args = parser.parse_args(argv)
-    apply_limits(args)
+    supervisor.apply_limits(args)
     if args.supervise and sys.platform.startswith("linux"):
-        return supervise(args)
+        return supervisor.supervise(args, serve)
     return serve(args)
 
 
