@@ -86,3 +86,23 @@ def test_top_level_help_lists_every_command_without_importing_them(capsys):
                            "try: main(['--help'])\nexcept SystemExit: pass\n"
                            "print('torch' in sys.modules)"], capture_output=True, text=True)
     assert proc.stdout.strip().endswith("False")
+
+
+def test_unwritable_output_folder_is_a_one_line_error(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    rc = main(["tutorial", "--out", str(blocker / "out"), "--epochs", "1", "--no-progress"])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "cannot create the output folder" in err and "Traceback" not in err
+
+
+def test_os_errors_of_any_command_become_one_line(tmp_path, capsys, monkeypatch):
+    import toyopt.release_cmd
+
+    def boom(args):
+        raise PermissionError(13, "Permission denied", "/somewhere")
+
+    monkeypatch.setattr(toyopt.release_cmd, "run", boom)
+    assert main(["release", "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == "toyopt release: error: Permission denied: /somewhere"

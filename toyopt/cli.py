@@ -67,6 +67,10 @@ def main(argv=None):
     except (ToyoptError, InvalidInputError) as exc:
         print(f"toyopt {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # an unwritable --out, a full disk: say so, no traceback
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"toyopt {args.command}: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"toyopt {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -68,10 +68,14 @@ def run_tutorial(config, out_dir, progress=True, echo=print):
     from tqdm.auto import tqdm
 
     from toyopt_ref import data, losses, model as model_mod, plotting, training
+    from toyopt_ref.errors import InvalidInputError
 
     device = training.select_device(config.device)
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidInputError(f"cannot create the output folder {out_dir}: {exc.strerror}") from exc
     result = TutorialResult(out_dir=out_dir)
 
     def save(fig, name):
