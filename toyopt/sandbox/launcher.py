@@ -155,7 +155,10 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
                   limits: Limits, hide=()) -> list[str]:
     """The ``bwrap`` argument list (order matters: later mounts cover earlier ones)."""
     hidden = {os.path.realpath(h) for h in (*HIDDEN_DIRS, os.getcwd(), *hide) if os.path.isdir(h)}
-    hidden = sorted((h for h in hidden if not _is_system(h)), key=lambda p: p.count("/"))
+    # The sandbox's /tmp is a fresh tmpfs: what lies under the host's /tmp is out of sight
+    # already, and a mount there would only create empty folders that name it.
+    hidden = sorted((h for h in hidden if not _is_system(h) and not _under(h, "/tmp")),
+                    key=lambda p: p.count("/"))
     # a folder inside one already hidden would only show up as an empty mount point
     hidden = [h for h in hidden if not any(h != o and _under(h, o) for o in hidden)]
     cmd = [shutil.which("bwrap"), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
@@ -166,7 +169,8 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
     for folder in rebound:  # the interpreter may live under /root (pyenv) or /home
         cmd += ["--ro-bind", folder, folder]
     packages = [p for p in package_dirs()  # those not hidden already
-                if not any(_under(p, h) for h in hidden) or any(_under(p, r) for r in rebound)]
+                if not _under(p, "/tmp")
+                and (not any(_under(p, h) for h in hidden) or any(_under(p, r) for r in rebound))]
     for folder in packages:
         cmd += ["--size", str(MiB), "--tmpfs", folder]
     cmd += ["--ro-bind", code_dir, SANDBOX_CODE_DIR, "--bind", scratch, SANDBOX_SCRATCH]
