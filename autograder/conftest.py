@@ -29,7 +29,8 @@ if (HERE.parent / "toyopt").is_dir() and str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))
 
 from toyopt.checks.core import CheckResult, run_checks  # noqa: E402
-from toyopt.checks.results import score_table, to_gradescope, write_json_atomic  # noqa: E402
+from toyopt.checks.results import score_table, to_gradescope  # noqa: E402
+from toyopt.files import write_json_atomic  # noqa: E402
 from toyopt.checks.target import DEFAULT_BUDGET, InProcessTarget  # noqa: E402
 
 TARGETS = ("exercises", "toyopt_ref")

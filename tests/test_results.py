@@ -5,7 +5,8 @@ import json
 from pathlib import Path
 
 from toyopt.checks.core import CheckResult
-from toyopt.checks.results import exercise_totals, score_table, to_gradescope, write_json_atomic
+from toyopt.checks.results import exercise_totals, score_table, to_gradescope
+from toyopt.files import write_json_atomic
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "results_example.json"
 

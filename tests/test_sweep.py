@@ -10,7 +10,8 @@ import torch
 from toyopt.cli import main
 from toyopt.errors import ConfigurationError
 from toyopt.sweep import COLUMNS, SweepConfig, run_sweep, write_outputs
-from toyopt.sweep.output import atomic_write, read_csv
+from toyopt.files import atomic_write
+from toyopt.sweep.output import read_csv
 from toyopt_ref.batched import make_splits
 from toyopt_ref.losses import make_loss
 from toyopt_ref.model import Simple2DNetwork

@@ -5,11 +5,11 @@ tutorial's periodic train/test lines. Deterministic for a given ``--seed`` on
 CPU (NumPy and torch are both seeded).
 """
 
-import json
 import math
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from toyopt.files import write_json_atomic
 
 DEFAULT_OUT = "toyopt-out"
 
@@ -126,9 +126,7 @@ def run_tutorial(config, out_dir, progress=True, echo=print):
         "runs": runs,
         "figures": [p.name for p in result.figures],
     }
-    tmp = out_dir / "summary.json.tmp"
-    tmp.write_text(json.dumps(result.summary, indent=2) + "\n")
-    os.replace(tmp, out_dir / "summary.json")
+    write_json_atomic(out_dir / "summary.json", result.summary)
     return result
 
 

@@ -9,10 +9,6 @@ read a result's `staff_detail`: nothing here is for staff only.
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
-from pathlib import Path
 
 from .core import EXERCISES, CheckResult
 
@@ -118,24 +114,3 @@ def to_gradescope(results, execution_time: float, output: str | None = None) -> 
         "stdout_visibility": "hidden",
         "tests": tests,
     }
-
-
-def write_json_atomic(path, data) -> Path:
-    """Write `data` as JSON to `path` through a temporary file in the same
-    folder and `os.replace`, so a reader never sees half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; results are read by other tools
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, sort_keys=False)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toyopt.checks.core import EXERCISES
-from toyopt.checks.results import to_gradescope, write_json_atomic
+from toyopt.checks.results import to_gradescope
+from toyopt.files import write_json_atomic, write_text_atomic
 from toyopt.errors import ConfigurationError
 
 from .feedback import render_feedback
@@ -47,12 +48,6 @@ def results_json(report: GradeReport) -> dict:
     if report.error:
         output = report.error
     return to_gradescope(report.results, report.execution_time, output=output)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def write_report(report: GradeReport, folder: Path) -> Path:

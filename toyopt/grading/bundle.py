@@ -9,11 +9,11 @@ itself fails it still writes a results.json that says so (score 0).
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 
 from toyopt.errors import ConfigurationError
+from toyopt.files import atomic_write
 
 SOURCE_DIR = "toyopt-src"
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
@@ -97,14 +97,14 @@ def build_bundle(out, timeout: float | None = None) -> Path:
     timeout = DEFAULT_BUDGET if timeout is None else timeout
     if not timeout > 0:
         raise ConfigurationError(f"invalid --timeout {timeout!r}: must be > 0 seconds")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    with zipfile.ZipFile(tmp, "w") as archive:
-        _add(archive, "setup.sh", SETUP_SH, 0o755)
-        _add(archive, "run_autograder", RUN_AUTOGRADER.format(timeout=f"{timeout:g}"), 0o755)
-        _add(archive, f"{SOURCE_DIR}/pyproject.toml", PYPROJECT.format(version=__version__))
-        for package in ("toyopt", "toyopt_ref"):
-            for path, name in _package_files(package):
-                _add(archive, name, path.read_bytes())
-    os.replace(tmp, out)
-    return out
+
+    def write(tmp):
+        with zipfile.ZipFile(tmp, "w") as archive:
+            _add(archive, "setup.sh", SETUP_SH, 0o755)
+            _add(archive, "run_autograder", RUN_AUTOGRADER.format(timeout=f"{timeout:g}"), 0o755)
+            _add(archive, f"{SOURCE_DIR}/pyproject.toml", PYPROJECT.format(version=__version__))
+            for package in ("toyopt", "toyopt_ref"):
+                for path, name in _package_files(package):
+                    _add(archive, name, path.read_bytes())
+
+    return atomic_write(out, write)

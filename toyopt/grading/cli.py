@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from toyopt.checks.results import score_table, write_json_atomic
+from toyopt.checks.results import score_table
+from toyopt.files import write_json_atomic
 from toyopt.errors import ConfigurationError
 
 

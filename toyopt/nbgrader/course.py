@@ -9,12 +9,12 @@ students' work out of version control.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from toyopt.errors import ConfigurationError
+from toyopt.files import write_text_atomic
 
 DEFAULT_ASSIGNMENT = "optimisation_and_learning"
 DEFAULT_COURSE_ID = "toyopt"
@@ -95,12 +95,6 @@ def _check_name(what: str, value: str) -> str:
     return value
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def init_course(root, assignment: str = DEFAULT_ASSIGNMENT, course_id: str = DEFAULT_COURSE_ID,
                 force: bool = False, hidden=()) -> Course:
     """Write the course folder `root`; refuse a non-empty folder unless `force`.
@@ -124,9 +118,9 @@ def init_course(root, assignment: str = DEFAULT_ASSIGNMENT, course_id: str = DEF
     source_dir = root / "source" / assignment
     source_dir.mkdir(parents=True, exist_ok=True)
     config = root / "nbgrader_config.py"
-    _atomic_write(config, CONFIG_TEMPLATE.format(course_id=course_id, timeout=CELL_TIMEOUT,
+    write_text_atomic(config, CONFIG_TEMPLATE.format(course_id=course_id, timeout=CELL_TIMEOUT,
                                                  pattern=WARNING_PATTERN))
-    _atomic_write(root / ".gitignore", GITIGNORE)
+    write_text_atomic(root / ".gitignore", GITIGNORE)
     notebook = source_dir / NOTEBOOK_FILE
-    _atomic_write(notebook, notebook_text)
+    write_text_atomic(notebook, notebook_text)
     return Course(root=root, assignment=assignment, course_id=course_id, config=config, notebook=notebook)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from toyopt.files import write_text_atomic
+
 #: Where the generated source notebook is committed, relative to the repository root.
 DEFAULT_PATH = Path("notebooks") / "optimisation_and_learning.ipynb"
 
@@ -32,9 +34,4 @@ def is_stale(path) -> bool:
 
 def write(path) -> Path:
     """Write the source notebook to `path` atomically; return the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(render(), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_text_atomic(path, render())

@@ -8,12 +8,12 @@ is generated. `stale_files` compares a folder with what would be generated.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import toyopt_ref
 from toyopt.errors import ConfigurationError
+from toyopt.files import write_text_atomic
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -116,9 +116,5 @@ def write_exercises(out_dir: Path, source_dir: Path | None = None) -> list[Path]
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, content in render_exercises(source_dir).items():
-        path = out_dir / name
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(content, encoding="utf-8")
-        os.replace(tmp, path)
-        written.append(path)
+        written.append(write_text_atomic(out_dir / name, content))
     return written

@@ -31,7 +31,9 @@ def write_outputs(result, out_dir, command=None):
     Returns the written paths. Each file is written to a temporary name and
     renamed, so an interrupted call leaves no half-written file.
     """
-    from .output import atomic_write, write_csv, write_figures
+    from toyopt.files import atomic_write
+
+    from .output import write_csv, write_figures
     from .summary import build_summary
 
     out_dir = Path(out_dir)

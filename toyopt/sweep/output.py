@@ -2,30 +2,13 @@
 
 import csv
 import math
-import os
 from pathlib import Path
 
 import numpy as np
 
+from toyopt.files import atomic_write
+
 from .engine import COLUMNS
-
-
-def atomic_write(path, write):
-    """Call ``write(tmp_path)`` then rename the temporary file onto `path`.
-
-    The temporary file sits in the same folder (so the rename is atomic) and
-    is removed if writing fails or is interrupted: `path` is either the old
-    file or the complete new one, never half-written.
-    """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
 
 
 def _cell(value):
