@@ -33,18 +33,15 @@ from pathlib import Path
 
 from toyopt.errors import ConfigurationError, SubmissionError
 
+from toyopt.probes.runtime import EXERCISE_MODULES as STUDENT_MODULES
+
 from . import launcher, protocol
 from .launcher import Limits
 from .protocol import ProtocolError
 from .submission import NOTEBOOK_FILE, Submission
 
 #: exercise name -> module of an ``exercises/`` package submission
-EXERCISE_MODULES = {
-    "spiral_2d": "exercises.data",
-    "plot_datasets": "exercises.plotting",
-    "circular_mse": "exercises.losses",
-    "epoch_loop": "exercises.training",
-}
+EXERCISE_MODULES = {name: f"exercises.{module}" for name, module in STUDENT_MODULES.items()}
 TAIL_BYTES = 4096
 
 

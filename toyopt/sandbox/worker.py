@@ -45,7 +45,6 @@ import importlib.util
 import json
 import linecache
 import os
-import signal
 import sys
 import traceback
 import types
