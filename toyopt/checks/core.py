@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Protocol
 
 from hypothesis import HealthCheck, settings
@@ -89,6 +89,12 @@ class Check:
     func: Callable[[Target], None] = field(repr=False, compare=False)
     visibility: str = "visible"  # Gradescope: visible | hidden | after_due_date | after_published
     device: str = "cpu"  # "cuda" checks are skipped (not failed) without a GPU
+    #: the docstring clause this check tests (its words, shortened); docs/contracts.md
+    clause: str = ""
+    #: ids of the exercise's *primary* checks that must pass before this one scores:
+    #: a secondary property (vectorised, reproducible, errors, dtype, legend, ...)
+    #: earns nothing on a submission whose values are wrong (a constant is periodic)
+    requires: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -114,14 +120,21 @@ class CheckResult:
 _REGISTRY: list[Check] = []
 
 
-def check(exercise: str, name: str, points: float, title: str, visibility="visible", device="cpu"):
-    """Decorator registering ``func(target)`` as a check of `exercise`."""
+def check(exercise: str, name: str, points: float, title: str, visibility="visible", device="cpu",
+          clause: str = "", requires=()):
+    """Decorator registering ``func(target)`` as a check of `exercise`.
+
+    `requires` names checks of the same exercise (short names, ``"values"``)
+    that must pass for this one to score; see `run_checks`.
+    """
     if exercise not in EXERCISES:
         raise ValueError(f"unknown exercise {exercise!r}")
 
     def register(func):
         suffix = "" if device == "cpu" else f"[{device}]"
-        _REGISTRY.append(Check(f"{exercise}.{name}{suffix}", exercise, title, points, func, visibility, device))
+        needs = tuple(f"{exercise}.{r}" for r in requires)
+        _REGISTRY.append(Check(f"{exercise}.{name}{suffix}", exercise, title, points, func, visibility,
+                               device, clause, needs))
         return func
 
     return register
@@ -177,7 +190,9 @@ def run_checks(target: Target, checks: list[Check], cuda_available: bool | None 
         cuda_available = torch.cuda.is_available()
     timed_out: dict[str, str] = {}
     results = []
+    done: dict[str, CheckResult] = {}
     for chk in checks:
+        unmet = [r for r in chk.requires if r in done and not done[r].passed]
         if chk.exercise in timed_out:
             res = CheckResult(id=chk.id, exercise=chk.exercise, title=chk.title, score=0.0,
                               max_score=chk.points, status="timeout",
@@ -189,6 +204,12 @@ def run_checks(target: Target, checks: list[Check], cuda_available: bool | None 
             res = run_check(target, chk, skip_reason=skip)
             if res.status == "timeout":
                 timed_out[chk.exercise] = res.message
+            elif unmet and res.passed:
+                res = replace(res, score=0.0, status="failed", message=(
+                    f"{chk.exercise}: this property holds, but it scores only once "
+                    f"{', '.join(unmet)} pass{'es' if len(unmet) == 1 else ''} (the values "
+                    "come first: a constant answer would have it too)"))
+        done[res.id] = res
         results.append(res)
         if on_result is not None:
             on_result(res)
