@@ -1,0 +1,92 @@
+"""Expected values as data: what a visible check compares a submission against.
+
+A visible check never solves the exercise itself (the student kit ships the
+checks, so an oracle inside one would hand out the answer). Instead it reads
+``expected(exercise)``: a JSON-able dict of fixed inputs with the reference's
+outputs, and thresholds.
+
+Two sources give the same dict:
+
+* the student kit: ``expectations.json`` beside this module, written by
+  ``toyopt release`` from the reference;
+* the instructor's side (no file): the *producer* registered for the exercise
+  by ``toyopt.oracles.<exercise>``, which runs the live reference.
+
+A test holds the two to the same verdicts on the whole corpus.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+from typing import Callable
+
+#: the file the release writes into the student runtime
+DATA_FILE = Path(__file__).resolve().parent / "expectations.json"
+
+_PRODUCERS: dict[str, Callable[[], dict]] = {}
+_CACHE: dict[str, dict] = {}
+_SOURCE = {"path": None}  # None: the file beside this module if present, else live
+
+
+class ExpectationsMissing(LookupError):
+    """No expected values for an exercise: a broken kit or a grader bug (not the student's fault)."""
+
+
+def producer(exercise: str):
+    """Decorator (instructor side): ``func() -> dict`` computes `exercise`'s expectations."""
+
+    def register(func):
+        _PRODUCERS[exercise] = func
+        return func
+
+    return register
+
+
+def use_file(path=None):
+    """Read expectations from `path` (``None``: back to the default lookup); clears the cache."""
+    _SOURCE["path"] = None if path is None else Path(path)
+    _CACHE.clear()
+
+
+def use_live():
+    """Compute expectations from the live reference even where a data file exists."""
+    _SOURCE["path"] = "live"
+    _CACHE.clear()
+
+
+def _live(exercise: str) -> dict:
+    if exercise not in _PRODUCERS:
+        try:
+            importlib.import_module(f"toyopt.oracles.{exercise}")
+        except ImportError as exc:
+            raise ExpectationsMissing(
+                f"no expectations for {exercise}: neither {DATA_FILE.name} nor the "
+                "instructor's oracles are installed") from exc
+    if exercise not in _PRODUCERS:
+        raise ExpectationsMissing(f"toyopt.oracles.{exercise} registers no producer")
+    # a JSON round trip: the live values have exactly the types the file would give
+    return json.loads(json.dumps(_PRODUCERS[exercise]()))
+
+
+def expected(exercise: str) -> dict:
+    """`exercise`'s expectations, from the data file or the live reference."""
+    if exercise in _CACHE:
+        return _CACHE[exercise]
+    source = _SOURCE["path"]
+    path = DATA_FILE if source is None and DATA_FILE.exists() else source
+    if path is None or path == "live":
+        value = _live(exercise)
+    else:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if exercise not in data:
+            raise ExpectationsMissing(f"{path} holds no expectations for {exercise}")
+        value = data[exercise]
+    _CACHE[exercise] = value
+    return value
+
+
+def build(exercises) -> dict:
+    """``{exercise: expectations}`` computed live (what the release writes)."""
+    return {ex: _live(ex) for ex in exercises}
