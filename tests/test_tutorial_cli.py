@@ -98,11 +98,11 @@ def test_unwritable_output_folder_is_a_one_line_error(tmp_path, capsys):
 
 
 def test_os_errors_of_any_command_become_one_line(tmp_path, capsys, monkeypatch):
-    import toyopt.release_cmd
+    import toyopt.commands.release
 
     def boom(args):
         raise PermissionError(13, "Permission denied", "/somewhere")
 
-    monkeypatch.setattr(toyopt.release_cmd, "run", boom)
+    monkeypatch.setattr(toyopt.commands.release, "run", boom)
     assert main(["release", "--out", str(tmp_path)]) == 2
     assert capsys.readouterr().err.strip() == "toyopt release: error: Permission denied: /somewhere"

@@ -1,7 +1,7 @@
 """The `toyopt` command line: parses arguments and calls library functions.
 
-Each subcommand lives in its own module exposing ``add_arguments(parser)`` and
-``run(args) -> int``; `COMMANDS` maps the command name to that module. Only the
+Each verb is one module of `toyopt.commands` exposing ``add_arguments(parser)``
+and ``run(args) -> int``; `toyopt.commands.COMMANDS` maps the verb to it. Only the
 module of the command being run is imported (some import torch, which costs
 seconds): ``toyopt --help`` lists the commands from `COMMANDS` alone.
 """
@@ -14,16 +14,7 @@ from toyopt_ref.errors import InvalidInputError
 
 from .errors import ToyoptError
 
-#: name -> (module, one-line help)
-COMMANDS = {
-    "tutorial": ("toyopt.tutorial", "run the tutorial end to end and write its figures"),
-    "release": ("toyopt.release_cmd", "generate the student stubs (exercises/) from toyopt_ref"),
-    "grade": ("toyopt.grade_cmd", "grade submissions in a sandbox (Gradescope JSON, CSV, feedback)"),
-    "gradescope-bundle": ("toyopt.gradescope_cmd", "build the Gradescope autograder zip"),
-    "sweep": ("toyopt.sweep", "train a grid of runs at once and answer the tutorial's questions"),
-    "notebook": ("toyopt.notebook_cmd", "generate the nbgrader source notebook from toyopt_ref"),
-    "nbgrader": ("toyopt.nbgrader_cmd", "nbgrader course tools (init)"),
-}
+from .commands import COMMANDS
 
 
 def _selected(argv):
@@ -51,7 +42,7 @@ def build_parser(selected=None):
         if selected not in (name, "*"):
             sub.add_parser(name, help=help_text)
             continue
-        module = importlib.import_module(module_name)
+        module = importlib.import_module(f"toyopt.commands.{module_name}")
         cmd = sub.add_parser(name, help=help_text, description=module.__doc__.split("\n\n")[0])
         module.add_arguments(cmd)
         cmd.set_defaults(_module=module)

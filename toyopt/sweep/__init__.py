@@ -15,14 +15,14 @@ from pathlib import Path
 
 from .config import (DATASETS, DEFAULT_EPOCHS, DEFAULT_LRS, DEFAULT_SEEDS, INITS, LOSSES,
                      SweepConfig, parse_list)
-from ..errors import ConfigurationError
 from .engine import COLUMNS, SweepResult, run_sweep
 
 DEFAULT_OUT = "toyopt-sweep"
 CSV_NAME = "runs.csv"
 SUMMARY_NAME = "summary.md"
 
-__all__ = ["COLUMNS", "SweepConfig", "SweepResult", "run_sweep", "write_outputs", "add_arguments", "run"]
+__all__ = ["COLUMNS", "DATASETS", "DEFAULT_EPOCHS", "DEFAULT_LRS", "DEFAULT_OUT", "DEFAULT_SEEDS",
+           "INITS", "LOSSES", "SweepConfig", "SweepResult", "parse_list", "run_sweep", "write_outputs"]
 
 
 def write_outputs(result, out_dir, command=None):
@@ -43,79 +43,3 @@ def write_outputs(result, out_dir, command=None):
     text = build_summary(result, command=command)
     paths.append(atomic_write(out_dir / SUMMARY_NAME, lambda tmp: tmp.write_text(text)))
     return paths
-
-
-def _joined(values):
-    return ",".join(f"{v:g}" if isinstance(v, float) else str(v) for v in values)
-
-
-def add_arguments(parser):
-    parser.add_argument("--datasets", default=_joined(DATASETS), metavar="LIST",
-                        help="comma-separated datasets (default: %(default)s)")
-    parser.add_argument("--losses", default=_joined(LOSSES), metavar="LIST",
-                        help="comma-separated losses (default: %(default)s)")
-    parser.add_argument("--inits", default=_joined(INITS), metavar="LIST",
-                        help="comma-separated weight inits; 'default' is PyTorch's (default: %(default)s)")
-    parser.add_argument("--lrs", default=_joined(DEFAULT_LRS), metavar="LIST",
-                        help="comma-separated SGD learning rates (default: %(default)s)")
-    parser.add_argument("--epochs", default=_joined(DEFAULT_EPOCHS), metavar="LIST",
-                        help="comma-separated epoch budgets; runs train for the largest and the "
-                        "others are read off their first epochs (default: %(default)s)")
-    parser.add_argument("--seeds", type=str, default=str(DEFAULT_SEEDS), metavar="N",
-                        help="seeds per cell: 0..N-1 (default: %(default)s)")
-    parser.add_argument("--first-seed", type=str, default="0", metavar="S",
-                        help="first seed (default: %(default)s)")
-    parser.add_argument("--device", default="cpu", help="cpu, cuda, cuda:N or auto (default: %(default)s)")
-    parser.add_argument("--out", default=DEFAULT_OUT, help="output folder (default: %(default)s)")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-
-
-def _integer(option, text):
-    try:
-        return int(text)
-    except ValueError as exc:
-        raise ConfigurationError(f"{option}: {text!r} is not an integer") from exc
-
-
-def config_from_args(args):
-    """A validated `SweepConfig` from parsed arguments (`ConfigurationError` if bad)."""
-    config = SweepConfig(
-        datasets=parse_list("--datasets", args.datasets),
-        losses=parse_list("--losses", args.losses),
-        inits=parse_list("--inits", args.inits),
-        lrs=parse_list("--lrs", args.lrs, float),
-        epochs=parse_list("--epochs", args.epochs, int),
-        seeds=_integer("--seeds", args.seeds),
-        first_seed=_integer("--first-seed", args.first_seed),
-        device=args.device,
-    )
-    return config.validate()
-
-
-def run(args):
-    config = config_from_args(args)
-    from toyopt_ref.training import select_device
-
-    select_device(config.device)  # a clear error before any work
-    print(f"toyopt sweep: {config.num_trained_runs:,} runs of {config.trained_epochs} epochs "
-          f"({config.num_rows:,} CSV rows) on {config.device}")
-    result = run_sweep(config, progress=not args.no_progress)
-    paths = write_outputs(result, args.out, command=_command_line(args))
-    print(f"trained {result.runs_trained:,} runs in {result.train_seconds:.1f} s; "
-          f"wrote {len(paths)} files to {Path(args.out)}/")
-    for path in paths:
-        print(f"  {path.name}")
-    return 0
-
-
-def _command_line(args):
-    parts = ["toyopt sweep"]
-    defaults = {"datasets": _joined(DATASETS), "losses": _joined(LOSSES), "inits": _joined(INITS),
-                "lrs": _joined(DEFAULT_LRS), "epochs": _joined(DEFAULT_EPOCHS),
-                "seeds": str(DEFAULT_SEEDS), "first_seed": "0", "device": "cpu"}
-    for name, default in defaults.items():
-        value = getattr(args, name)
-        if value != default:
-            parts.append(f"--{name.replace('_', '-')} {value}")
-    parts.append(f"--out {args.out}")
-    return " ".join(parts)

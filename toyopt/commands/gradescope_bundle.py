@@ -7,9 +7,11 @@ Upload the zip as a Gradescope "zip file upload" autograder (Ubuntu base image).
 
 
 def add_arguments(parser):
+    from toyopt.checks.target import DEFAULT_BUDGET
+
     parser.add_argument("out", metavar="OUT.zip", help="path of the zip to write")
-    parser.add_argument("--timeout", type=float, default=None, metavar="S",
-                        help="seconds of student code allowed per exercise (default: 60)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_BUDGET, metavar="S",
+                        help="seconds of student code allowed per exercise (default: %(default)s)")
 
 
 def run(args):

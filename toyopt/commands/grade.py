@@ -14,7 +14,7 @@ RESULTS_HELP = "write Gradescope's results.json for the (single) submission to F
 OUT_DIR_HELP = "write DIR/<name>/results.json and feedback.html per submission, and DIR/grades.csv"
 CSV_HELP = "path of the CSV gradebook (default: DIR/grades.csv; needs --out-dir)"
 JOBS_HELP = "submissions graded in parallel (default: the number of cores)"
-TIMEOUT_HELP = "seconds of student code allowed per exercise (default: 60)"
+TIMEOUT_HELP = "seconds of student code allowed per exercise (default: %(default)s)"
 NO_FIGURES_HELP = "leave the pictures out of feedback.html (faster; they need --out-dir)"
 FORCE_HELP = "grade again submissions whose results.json already exists in --out-dir"
 
@@ -25,17 +25,17 @@ def add_arguments(parser):
     parser.add_argument("--out-dir", metavar="DIR", help=OUT_DIR_HELP)
     parser.add_argument("--csv", metavar="FILE", help=CSV_HELP)
     parser.add_argument("--jobs", type=int, metavar="N", help=JOBS_HELP)
-    parser.add_argument("--timeout", type=float, default=None, metavar="S",
+    from toyopt.checks.target import DEFAULT_BUDGET
+
+    parser.add_argument("--timeout", type=float, default=DEFAULT_BUDGET, metavar="S",
                         help=TIMEOUT_HELP)
     parser.add_argument("--force", action="store_true", help=FORCE_HELP)
     parser.add_argument("--no-figures", dest="figures", action="store_false", help=NO_FIGURES_HELP)
 
 
 def run(args):
-    from toyopt.checks.target import DEFAULT_BUDGET
     from toyopt.grading.cli import grade_command
 
-    timeout = DEFAULT_BUDGET if args.timeout is None else args.timeout
     return grade_command(args.submissions, results=args.results, out_dir=args.out_dir,
-                         csv_path=args.csv, jobs=args.jobs, timeout=timeout,
+                         csv_path=args.csv, jobs=args.jobs, timeout=args.timeout,
                          force=args.force, figures=args.figures, stdout=sys.stdout, stderr=sys.stderr)

@@ -1,0 +1,30 @@
+"""The `toyopt` verbs: one module per command, each a thin layer over one library call.
+
+A command module has a docstring (its first paragraph is the command's
+description), ``add_arguments(parser)`` and ``run(args) -> int``. Defaults and
+validation live in the library; a command reads defaults from it (constants,
+or `library_default` on the library function's signature) so that help texts
+show what the library really uses.
+"""
+
+import inspect
+
+#: verb -> (module under toyopt.commands, one-line help); `toyopt --help` lists these
+COMMANDS = {
+    "tutorial": ("tutorial", "run the tutorial end to end and write its figures"),
+    "release": ("release", "generate the student stubs (exercises/) from toyopt_ref"),
+    "grade": ("grade", "grade submissions in a sandbox (Gradescope JSON, CSV, feedback)"),
+    "gradescope-bundle": ("gradescope_bundle", "build the Gradescope autograder zip"),
+    "sweep": ("sweep", "train a grid of runs at once and answer the tutorial's questions"),
+    "notebook": ("notebook", "generate the nbgrader source notebook from toyopt_ref"),
+    "nbgrader": ("nbgrader", "nbgrader course tools (init)"),
+    "calibrate": ("calibrate", "calibrate the convergence checks' thresholds on the reference"),
+}
+
+
+def library_default(func, name):
+    """The default value of parameter `name` of the library function `func`."""
+    default = inspect.signature(func).parameters[name].default
+    if default is inspect.Parameter.empty:
+        raise TypeError(f"{func.__qualname__}() has no default for {name!r}")
+    return default
