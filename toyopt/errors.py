@@ -12,3 +12,8 @@ class ConfigurationError(ToyoptError, ValueError):
 
 class SubmissionError(ToyoptError):
     """A submission cannot be loaded or misbehaved while being graded."""
+
+
+class GraderError(ToyoptError, RuntimeError):
+    """The grader itself is broken (a bug, a damaged install): neither the user's
+    configuration nor the student's code is at fault. Staff see the details."""
