@@ -1,14 +1,7 @@
 """Typed errors. A *configuration* error is the caller's (bad option, missing
-file); a *submission* error is the student's code misbehaving."""
+file); a *submission* error is the student's code misbehaving.
 
+The classes are defined in the student runtime (``toyopt_check.inside.errors``)
+so that the sandbox side and the student kit raise the same types."""
 
-class ToyoptError(Exception):
-    """Base class of every error toyopt raises on purpose."""
-
-
-class ConfigurationError(ToyoptError, ValueError):
-    """Bad input from the user of the library or CLI (names the bad value)."""
-
-
-class SubmissionError(ToyoptError):
-    """A submission cannot be loaded or misbehaved while being graded."""
+from toyopt_check.inside.errors import ConfigurationError, SubmissionError, ToyoptError  # noqa: F401
