@@ -1,19 +1,8 @@
 """Typed errors. A *configuration* error is the caller's (bad option, missing
-file); a *submission* error is the student's code misbehaving."""
+file); a *submission* error is the student's code misbehaving.
 
+The classes are defined in the student runtime (``toyopt_check.inside.errors``)
+so that the sandbox side and the student kit raise the same types."""
 
-class ToyoptError(Exception):
-    """Base class of every error toyopt raises on purpose."""
-
-
-class ConfigurationError(ToyoptError, ValueError):
-    """Bad input from the user of the library or CLI (names the bad value)."""
-
-
-class SubmissionError(ToyoptError):
-    """A submission cannot be loaded or misbehaved while being graded."""
-
-
-class GraderError(ToyoptError, RuntimeError):
-    """The grader itself is broken (a bug, a damaged install): neither the user's
-    configuration nor the student's code is at fault. Staff see the details."""
+from toyopt_check.inside.errors import (  # noqa: F401  (re-exported: one set of types for both sides)
+    ConfigurationError, GraderError, SubmissionError, ToyoptError)

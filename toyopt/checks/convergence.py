@@ -24,7 +24,7 @@ import math
 import numpy as np
 import torch
 
-from .core import CheckFailure, check
+from toyopt_check.checks.core import CheckFailure, check
 from .thresholds import CONVERGENCE
 
 PARAM_SHAPES = (("linear1.weight", (5, 2)), ("linear1.bias", (5,)), ("linear2.weight", (1, 5)),
@@ -85,7 +85,7 @@ def replay_ok(history, weights0, train_db, cfg, epochs_to_check):
     rounding (~1e-7 relative); we allow rtol=1e-4, atol=1e-5.
     Returns the first epoch that is not, or None.
     """
-    from .epoch_loop import reference_call
+    from toyopt_check.checks.epoch_loop import reference_call
 
     for epoch in epochs_to_check:
         before = flatten(weights0) if epoch == 0 else history[epoch - 1]
@@ -158,7 +158,7 @@ def angles_setup(cfg, seed):
 
 def angles_rmse(w, b, w_true, b_true):
     """Circular RMSE (rad) of the line (w, b) against the truth on a grid."""
-    from .circular_mse import wrap
+    from toyopt_check.checks.circular_mse import wrap
 
     grid = np.linspace(-1, 1, 201)
     return float(np.sqrt(np.mean(wrap((w * grid + b) - (w_true * grid + b_true), 2 * math.pi) ** 2)))

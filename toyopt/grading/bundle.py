@@ -64,7 +64,7 @@ dependencies = ["torch>=2.1,<3", "numpy>=1.24", "matplotlib>=3.7", "tqdm>=4.60",
 toyopt = "toyopt.cli:main"
 
 [tool.setuptools.packages.find]
-include = ["toyopt", "toyopt.*", "toyopt_ref", "toyopt_ref.*"]
+include = ["toyopt", "toyopt.*", "toyopt_check", "toyopt_check.*", "toyopt_ref", "toyopt_ref.*"]
 
 [tool.setuptools.package-data]
 "toyopt.grading" = ["feedback.html"]
@@ -103,7 +103,7 @@ def build_bundle(out, timeout: float | None = None) -> Path:
             _add(archive, "setup.sh", SETUP_SH, 0o755)
             _add(archive, "run_autograder", RUN_AUTOGRADER.format(timeout=f"{timeout:g}"), 0o755)
             _add(archive, f"{SOURCE_DIR}/pyproject.toml", PYPROJECT.format(version=__version__))
-            for package in ("toyopt", "toyopt_ref"):
+            for package in ("toyopt", "toyopt_check", "toyopt_ref"):
                 for path, name in _package_files(package):
                     _add(archive, name, path.read_bytes())
 

@@ -1,8 +1,8 @@
 """The tutorial as an nbgrader notebook, generated from `toyopt_ref`.
 
 `build` assembles the source notebook (`prose` holds its text, `source` cuts
-code out of the reference); `cells` is what the notebook's test cells import
-at grading time. The committed copy lives at `DEFAULT_PATH`; `toyopt
+code out of the reference); `cells` (now ``toyopt_check.cells``, in the student
+runtime) is what the notebook's test cells import at grading time. The committed copy lives at `DEFAULT_PATH`; `toyopt
 notebook --check` (and a test) fail when it is stale.
 """
 
@@ -11,7 +11,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import toyopt.checks  # noqa: F401  (hidden test cells use the instructor's hidden checks)
+from toyopt._moved import alias
 from toyopt.files import write_text_atomic
+
+# the test-cell helper moved to the student runtime (``toyopt_check.cells``)
+alias(__name__, {"cells": "toyopt_check.cells"})
 
 #: Where the generated source notebook is committed, relative to the repository root.
 DEFAULT_PATH = Path("notebooks") / "optimisation_and_learning.ipynb"

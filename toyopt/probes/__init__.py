@@ -1,37 +1,10 @@
-"""Probes: the code that runs *next to* student code and returns plain data.
+"""Moved: the probes live in ``toyopt_check/inside/probes/`` and the runtime in
+``toyopt_check/inside/runtime.py`` (what runs next to student code). These
+names keep the old import paths working."""
 
-Everything in this package is self-contained (stdlib, NumPy, torch,
-matplotlib; relative imports only) because the sandboxed worker loads these
-files without the rest of `toyopt`. A probe never decides pass or fail: it
-calls student functions on inputs chosen by the trusted side and reports what
-came back (arrays, numbers, figure summaries). A probe is
-``probe(ctx, **kwargs) -> dict`` registered in a module-level ``PROBES`` dict
-under a name ``"<exercise>.<what>"``.
-"""
+from toyopt._moved import alias
+from toyopt_check.inside.probes import (HERE, PROBE_MODULES, exercise_of, load_probes,  # noqa: F401
+                                        probe_files)
 
-import importlib
-from pathlib import Path
-
-#: Probe modules, in load order (file names in this folder).
-PROBE_MODULES = ("runtime", "spiral_2d", "plot_datasets", "circular_mse", "epoch_loop")
-
-HERE = Path(__file__).resolve().parent
-
-
-def probe_files():
-    """Paths of the files the sandbox worker needs (runtime first)."""
-    return [HERE / f"{name}.py" for name in PROBE_MODULES]
-
-
-def load_probes():
-    """``{name: probe}`` from every probe module, imported in this process."""
-    probes = {}
-    for name in PROBE_MODULES:
-        module = importlib.import_module(f"{__name__}.{name}")
-        probes.update(getattr(module, "PROBES", {}))
-    return probes
-
-
-def exercise_of(probe_name):
-    """The exercise a probe belongs to (the part of its name before the dot)."""
-    return probe_name.split(".", 1)[0]
+alias(__name__, {name: f"toyopt_check.inside.{'' if name == 'runtime' else 'probes.'}{name}"
+                 for name in ("runtime", *PROBE_MODULES)})

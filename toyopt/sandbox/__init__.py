@@ -14,6 +14,11 @@ Layout (one job per module):
 * ``supervisor`` -- untrusted side, fallback only: rlimits, and a subreaper that
   kills every descendant of the worker at the end.
 
+``protocol``, ``worker`` and ``supervisor`` live in ``toyopt_check/inside/`` with
+the probes and the runtime (the folder that runs next to student code and
+imports nothing from the trusted side); ``toyopt.sandbox.protocol`` etc. still
+name them.
+
 Threat model
 ------------
 The student is assumed hostile and knows this code.  Inside the worker they can
@@ -53,8 +58,12 @@ CPU time is per process; a Worker must be used from one long-lived thread
 from .client import (EXERCISE_MODULES, CapturedOutput, ProbeFailed, Worker, WorkerCrashed,
                      WorkerError, WorkerTimeout)
 from .launcher import Limits, SandboxWarning, bwrap_works
-from .protocol import ProtocolError
 from .submission import Submission, materialise
+from toyopt._moved import alias
+from toyopt_check.inside import protocol  # noqa: F401
+from toyopt_check.inside.protocol import ProtocolError
+
+alias(__name__, {name: f"toyopt_check.inside.{name}" for name in ("protocol", "supervisor", "worker")})
 
 __all__ = ["EXERCISE_MODULES", "CapturedOutput", "Limits", "ProbeFailed", "ProtocolError",
            "SandboxWarning", "Submission", "Worker", "WorkerCrashed", "WorkerError",

@@ -33,11 +33,12 @@ from pathlib import Path
 
 from toyopt.errors import ConfigurationError, SubmissionError
 
-from toyopt.probes.runtime import EXERCISE_MODULES as STUDENT_MODULES
+from toyopt_check.inside import protocol
+from toyopt_check.inside.protocol import ProtocolError
+from toyopt_check.inside.runtime import EXERCISE_MODULES as STUDENT_MODULES
 
-from . import launcher, protocol
+from . import launcher
 from .launcher import Limits
-from .protocol import ProtocolError
 from .submission import NOTEBOOK_FILE, Submission
 
 #: exercise name -> module of an ``exercises/`` package submission

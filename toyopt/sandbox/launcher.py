@@ -44,14 +44,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toyopt.errors import ConfigurationError
+from toyopt_check import inside
 
 log = logging.getLogger(__name__)
 
-HERE = Path(__file__).resolve().parent
+#: the package that runs inside the sandbox (worker, supervisor, protocol, runtime, probes)
+INSIDE = Path(inside.__file__).resolve().parent
+INSIDE_PACKAGE = "toyopt_inside"  #: its name inside the sandbox (a copy under the code folder)
 SANDBOX_CODE_DIR = "/tmp/toyopt-worker"
 SANDBOX_SCRATCH = "/tmp/scratch"
 HIDDEN_PACKAGES = ("toyopt", "toyopt_ref")
-PROBE_PACKAGE = "toyopt_probes"  #: name of a probe package (a folder) inside the sandbox
 HIDDEN_DIRS = ("/work", "/home", "/root")
 _SYSTEM_DIRS = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/dev",
                 "/proc", "/sys", "/tmp", "/var")
@@ -94,7 +96,7 @@ class Launched:
     request_fd: int   #: parent writes requests here
     reply_fd: int     #: parent reads replies here
     isolation: str    #: "bwrap" or "subprocess"
-    code_dir: Path    #: private copy of worker.py, protocol.py, supervisor.py and the probes (caller removes)
+    code_dir: Path    #: private copy of the inside package (worker, protocol, probes...) (caller removes)
 
 
 @functools.lru_cache(maxsize=1)
@@ -225,8 +227,8 @@ def host_font_cache() -> list[Path]:
 def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
            hide=()) -> Launched:
     """Start a worker on ``scratch_dir`` with the probes at ``probes_path``: one
-    module file, or a package folder (its ``*.py`` files are copied and imported
-    as the package ``toyopt_probes``; see ``worker.load_probes``)."""
+    module file, or a probe package folder (its ``*.py`` files become the
+    ``probes`` subpackage of the inside package; see ``worker.load_probes``)."""
     scratch = os.path.realpath(scratch_dir)
     if not os.path.isdir(scratch):
         raise ConfigurationError(f"scratch folder not found: {scratch_dir}")
@@ -240,30 +242,33 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
         raise ConfigurationError("isolation 'bwrap' requested but bubblewrap does not work here")
 
     code_dir = Path(tempfile.mkdtemp(prefix="toyopt-worker-"))
-    copies = [(HERE / name, name) for name in ("worker.py", "protocol.py", "supervisor.py")]
-    if package:  # a probe package (toyopt/probes): its .py files become `toyopt_probes`
-        (code_dir / PROBE_PACKAGE).mkdir()
-        copies += [(path, f"{PROBE_PACKAGE}/{path.name}")
+    pkg = INSIDE_PACKAGE
+    copies = [(path, f"{pkg}/{path.name}") for path in sorted(INSIDE.glob("*.py"))]
+    if package:  # a probe package (toyopt_check/inside/probes): the `probes` subpackage
+        copies += [(path, f"{pkg}/probes/{path.name}")
                    for path in sorted(Path(probes_path).glob("*.py"))]
     else:
         copies.append((Path(probes_path), "probes.py"))
     fonts = host_font_cache()
     if fonts:  # the worker seeds its matplotlib cache with these (saves ~1 s a start)
-        (code_dir / FONT_CACHE).mkdir()
-        copies += [(path, f"{FONT_CACHE}/{path.name}") for path in fonts]
+        copies += [(path, f"{pkg}/{FONT_CACHE}/{path.name}") for path in fonts]
+    folders = sorted({(code_dir / name).parent for _, name in copies}, key=lambda p: len(p.parts))
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
     for source, name in copies:
         shutil.copyfile(source, code_dir / name)
         os.chmod(code_dir / name, 0o444)
-    if fonts:
-        os.chmod(code_dir / FONT_CACHE, 0o555)
-    if package:
-        os.chmod(code_dir / PROBE_PACKAGE, 0o555)
+    for folder in reversed(folders):
+        if folder != code_dir:
+            os.chmod(folder, 0o555)
     req_r, req_w = os.pipe()
     rep_r, rep_w = os.pipe()
     inside_code = SANDBOX_CODE_DIR if use_bwrap else str(code_dir)
     inside_scratch = SANDBOX_SCRATCH if use_bwrap else scratch
-    probes_inside = f"{inside_code}/{PROBE_PACKAGE if package else 'probes.py'}"
-    worker_args = [f"{inside_code}/worker.py", "--probes", probes_inside,
+    probes_inside = f"{inside_code}/{f'{pkg}/probes' if package else 'probes.py'}"
+    start = (f"import sys; sys.path[0] = {inside_code!r}; "
+             f"from {pkg}.worker import entry; entry()")
+    worker_args = ["-c", start, "--probes", probes_inside,
                    "--request-fd", str(req_r), "--reply-fd", str(rep_w),
                    "--scratch", inside_scratch,
                    "--limit-as", str(limits.memory_bytes), "--limit-cpu", str(limits.cpu_seconds),

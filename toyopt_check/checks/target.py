@@ -13,8 +13,8 @@ import threading
 import time
 from pathlib import Path
 
-from toyopt.probes import exercise_of, load_probes
-from toyopt.probes.runtime import NamespaceContext, PackageContext, StudentCodeError
+from ..inside.probes import exercise_of, load_probes
+from ..inside.runtime import NamespaceContext, PackageContext, StudentCodeError
 
 from .core import ExerciseTimeout, NotImplementedYet, StudentException
 

@@ -1,15 +1,16 @@
 """The program that runs inside the sandbox: the only process where student code runs.
 
-Self-contained on purpose: it is copied with ``protocol.py``, ``supervisor.py``
-and the probe module into a private read-only folder inside the sandbox, where
-``toyopt`` is hidden, so it imports only the standard library, NumPy,
-``protocol`` and ``supervisor`` at start.
+Self-contained on purpose: its package (``toyopt_check/inside``: this file,
+``protocol``, ``supervisor``, ``runtime`` and the probes) is copied into a private
+read-only folder inside the sandbox, where ``toyopt`` is hidden, so it imports
+only the standard library, NumPy and its own package at start.
 
-Command line::
+Command line (``CODE`` holds the package, named ``PKG`` there; see the launcher)::
 
-    python -s -B worker.py --probes PROBES.py --request-fd R --reply-fd W
-                           --scratch DIR [--supervise] [--limit-as BYTES]
-                           [--limit-cpu S] [--limit-fsize BYTES] [--limit-nproc N]
+    python -s -B -c "import sys; sys.path[0] = CODE; from PKG.worker import entry; entry()"
+                    --probes PROBES --request-fd R --reply-fd W
+                    --scratch DIR [--supervise] [--limit-as BYTES]
+                    [--limit-cpu S] [--limit-fsize BYTES] [--limit-nproc N]
 
 Conversation on the two pipes (frames of :mod:`protocol`):
 
@@ -27,7 +28,7 @@ Conversation on the two pipes (frames of :mod:`protocol`):
 3. ``{"op": "shutdown"}`` or EOF on the request pipe: exit 0.
 
 The probe module defines ``PROBES: dict[str, Callable[[ctx, **kwargs], dict]]``
-(or ``--probes`` names a package folder ``toyopt_probes``: see :func:`load_probes`);
+(or ``--probes`` names the package's own ``probes/`` folder: see :func:`load_probes`);
 ``ctx.load(exercise)`` returns the student's callable, and with a probe package
 ``ctx.call(exercise, *args)`` calls it, its failures reported as ``StudentCodeError``.  The worker seeds nothing.
 Student ``print`` goes to stdout/stderr, which the parent captures and truncates.
@@ -49,8 +50,7 @@ import sys
 import traceback
 import types
 
-import protocol
-import supervisor
+from . import protocol, supervisor
 
 MAX_MESSAGE_CHARS = 2000
 MAX_FRAMES = 5
@@ -187,30 +187,27 @@ class Context:
 # ----------------------------------------------------------------------------- serving
 def load_probes(path: str):
     """``(probes, context class, student error class)`` from the probe module file
-    at ``path``, or from the probe package folder at ``path`` (named
-    ``toyopt_probes``: its ``PROBE_MODULES`` are imported and their ``PROBES``
-    merged).  A package's ``runtime._Context`` provides ``ctx.call`` (one
-    implementation, shared with in-process grading): mixed into :class:`Context`,
-    which provides ``load``.  Its ``runtime.StudentCodeError`` is what ``ctx.call``
-    raises (``None`` for a single module)."""
+    at ``path``, or from this package's probe subpackage when ``path`` is its
+    folder (``<package>/probes``: its ``PROBE_MODULES`` are imported and their
+    ``PROBES`` merged).  The package's ``runtime._Context`` provides ``ctx.call``
+    (one implementation, shared with in-process grading): mixed into
+    :class:`Context`, which provides ``load``.  ``runtime.StudentCodeError`` is
+    what ``ctx.call`` raises (``None`` for a single module)."""
     if not os.path.isdir(path):
         spec = importlib.util.spec_from_file_location(PROBE_PACKAGE, path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         return dict(module.PROBES), Context, None
-    parent, name = os.path.split(os.path.normpath(path))
-    if name != PROBE_PACKAGE:
-        raise ImportError(f"a probe package must be named {PROBE_PACKAGE}, not {name}")
-    sys.path.insert(0, parent)
-    try:
-        package = importlib.import_module(PROBE_PACKAGE)
-        probes = {}
-        for module_name in package.PROBE_MODULES:
-            module = importlib.import_module(f"{PROBE_PACKAGE}.{module_name}")
-            probes.update(getattr(module, "PROBES", {}))
-    finally:
-        sys.path.remove(parent)
-    runtime = importlib.import_module(f"{PROBE_PACKAGE}.runtime")
+    here = os.path.dirname(os.path.abspath(__file__))
+    if os.path.realpath(path) != os.path.realpath(os.path.join(here, "probes")):
+        raise ImportError(f"a probe package must be this worker's own probes/ folder, not {path}")
+    package = importlib.import_module(f"{__package__}.probes")
+    probes = {}
+    for module_name in package.PROBE_MODULES:
+        module = importlib.import_module(f"{__package__}.probes.{module_name}")
+        probes.update(getattr(module, "PROBES", {}))
+    from . import runtime
+
     ctx_class = type("ProbeContext", (Context, runtime._Context), {})
     return probes, ctx_class, runtime.StudentCodeError
 
@@ -346,7 +343,9 @@ def main(argv=None) -> int:
     return serve(args)
 
 
-if __name__ == "__main__":
-    code = main()
+def entry(argv=None):
+    """Run :func:`main` and leave at once (what the launcher's command calls)."""
+    code = main(argv)
     _flush_std()
     os._exit(code)  # skip interpreter teardown: student atexit hooks and threads get no say
+

@@ -2,7 +2,7 @@
 
 A test cell of the generated notebook reads::
 
-    from toyopt.notebook.cells import run
+    from toyopt_check.cells import run
     run("spiral_2d", globals(), ids=["spiral_2d.layout"])
 
 `run` grades the functions the notebook defines (looked up by name in the
@@ -29,7 +29,7 @@ import contextlib
 import io
 import warnings
 
-from toyopt.errors import ConfigurationError
+from .inside.errors import ConfigurationError
 
 #: One target per (namespace, exercise, function object): the time budget of
 #: an exercise is shared by its test cells, and redefining the function (a
@@ -59,7 +59,7 @@ def _install_short_tracebacks():
 def select(exercise: str, ids=None):
     """The checks of `exercise` named by `ids` (all of its checks if None), in
     registry order. An unknown exercise or id is a configuration error."""
-    from toyopt.checks import EXERCISES, all_checks
+    from .checks import EXERCISES, all_checks
 
     if exercise not in EXERCISES:
         raise ConfigurationError(f"unknown exercise {exercise!r}; choose one of {', '.join(EXERCISES)}")
@@ -78,7 +78,7 @@ def select(exercise: str, ids=None):
 
 
 def _target(namespace, exercise):
-    from toyopt.checks.target import InProcessTarget
+    from .checks.target import InProcessTarget
 
     key = (id(namespace), exercise, id(namespace.get(exercise)))
     target = _TARGETS.get(key)
@@ -98,7 +98,7 @@ def _quiet():
 
 def grade(exercise: str, namespace: dict, ids=None) -> list:
     """Run the checks and return their `CheckResult` records (prints nothing)."""
-    from toyopt.checks import run_checks
+    from .checks import run_checks
 
     checks = select(exercise, ids)
     target = _target(namespace, exercise)

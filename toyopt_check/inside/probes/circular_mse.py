@@ -10,7 +10,7 @@ import math
 import numpy as np
 import torch
 
-from .runtime import StudentCodeError, describe
+from ..runtime import StudentCodeError, describe
 
 EXERCISE = "circular_mse"
 

@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 
-from .runtime import StudentCodeError, describe
+from ..runtime import StudentCodeError, describe
 
 EXERCISE = "spiral_2d"
 

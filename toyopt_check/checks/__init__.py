@@ -1,0 +1,13 @@
+"""Property checks of the four exercises, written once for every front-end.
+
+See `core` for the framework. Check modules (one per exercise, named after
+it) register their checks with the `core.check` decorator when imported;
+`all_checks` imports them. These are the visible checks, the ones a student
+runs; the instructor's ``toyopt.checks`` adds the hidden ones.
+"""
+
+from .core import (  # noqa: F401
+    EXERCISES, EXERCISE_MODULES, GRADING, Check, CheckFailure, CheckResult, ExerciseError,
+    ExerciseTimeout, NotImplementedYet, StudentException, Target, add_check_modules, all_checks,
+    check, run_check, run_checks,
+)

@@ -1,0 +1,23 @@
+"""The root of toyopt's typed errors, kept where the sandbox side can import it.
+
+A *configuration* error is the caller's (bad option, missing file); a
+*submission* error is the student's code misbehaving. ``toyopt.errors``
+re-exports these and adds the instructor side's own.
+"""
+
+
+class ToyoptError(Exception):
+    """Base class of every error toyopt raises on purpose."""
+
+
+class ConfigurationError(ToyoptError, ValueError):
+    """Bad input from the user of the library or CLI (names the bad value)."""
+
+
+class SubmissionError(ToyoptError):
+    """A submission cannot be loaded or misbehaved while being graded."""
+
+
+class GraderError(ToyoptError, RuntimeError):
+    """The grader itself is broken (a bug, a damaged install): neither the user's
+    configuration nor the student's code is at fault. Staff see the details."""
