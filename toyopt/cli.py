@@ -17,7 +17,7 @@ from .errors import ToyoptError
 #: name -> (module, one-line help)
 COMMANDS = {
     "tutorial": ("toyopt.tutorial", "run the tutorial end to end and write its figures"),
-    "release": ("toyopt.release_cmd", "generate the student stubs (exercises/) from toyopt_ref"),
+    "release": ("toyopt.release_cmd", "generate the student stubs (exercises/), or the student kit (KIT + KIT.zip), from toyopt_ref"),
     "grade": ("toyopt.grade_cmd", "grade submissions in a sandbox (Gradescope JSON, CSV, feedback)"),
     "gradescope-bundle": ("toyopt.gradescope_cmd", "build the Gradescope autograder zip"),
     "sweep": ("toyopt.sweep", "train a grid of runs at once and answer the tutorial's questions"),
