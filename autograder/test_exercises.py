@@ -1,12 +1,13 @@
 """One test per autograder check; its id is the check's id (``spiral_2d.layout``).
 
 Select exercises with ``-k``, e.g. ``pytest autograder -k spiral_2d``.
-The plugin (options, time budget, score table) lives in `conftest.py`.
+The plugin (options, time budget, score table) is `toyopt_check.plugin`,
+loaded by `conftest.py`.
 """
 
 import pytest
 
-from toyopt.checks import all_checks
+from toyopt_check.checks import all_checks
 
 CHECKS = all_checks()
 

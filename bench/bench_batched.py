@@ -21,10 +21,10 @@ import time
 import numpy as np
 import torch
 
-from toyopt_ref.batched import initial_parameters, make_splits, train_batched
+from toyopt.engine.batched import initial_parameters, make_splits, train_batched
 from toyopt_ref.losses import make_loss
 from toyopt_ref.model import Simple2DNetwork
-from toyopt_ref.training import train
+from toyopt.engine.lean import train
 
 DATASET, LOSS, INIT, LR = "circular_data", "MSE", "uniform", 0.1
 

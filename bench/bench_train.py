@@ -36,7 +36,7 @@ from tutorial_loop import tutorial_train  # noqa: E402
 from toyopt_ref.data import make_datasets, train_test_split  # noqa: E402
 from toyopt_ref.losses import CircularMSELoss, make_loss  # noqa: E402
 from toyopt_ref.model import Simple2DNetwork  # noqa: E402
-from toyopt_ref.training import train  # noqa: E402
+from toyopt.engine.lean import train  # noqa: E402
 
 LOSSES = ("L1", "MSE", "SmoothL1", "Huber", "BCEWithLogits", "CircularMSE")
 DATASETS = ("circular_data", "linear_data", "spiral_data")

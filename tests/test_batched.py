@@ -1,16 +1,16 @@
-"""The batched engine against the sequential `toyopt_ref.training.train`."""
+"""The batched engine against the sequential lean `toyopt.engine.lean.train`."""
 
 import numpy as np
 import pytest
 import torch
 
-from toyopt_ref import batched
-from toyopt_ref.batched import RunSpec, initial_parameters, make_splits, train_batched, train_runs
+from toyopt.engine import batched
+from toyopt.engine.batched import RunSpec, initial_parameters, make_splits, train_batched, train_runs
 from toyopt_ref.data import make_datasets, train_test_split
 from toyopt_ref.errors import InvalidInputError
 from toyopt_ref.losses import make_loss
 from toyopt_ref.model import Simple2DNetwork
-from toyopt_ref.training import train
+from toyopt.engine.lean import train
 
 SMOOTH_LOSSES = ("MSE", "BCEWithLogits", "SmoothL1", "Huber")
 

@@ -11,11 +11,11 @@ import pytest
 import torch
 from torch import nn
 
-from toyopt_ref import _fastpath
+from toyopt.engine import fastpath as _fastpath
 from toyopt_ref.data import make_datasets, train_test_split
 from toyopt_ref.losses import CircularMSELoss, make_loss
 from toyopt_ref.model import Simple2DNetwork
-from toyopt_ref.training import _make_train_step, train
+from toyopt.engine.lean import _make_train_step, train
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.pardir, "bench"))
 from tutorial_loop import tutorial_train  # noqa: E402

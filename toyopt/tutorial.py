@@ -67,6 +67,7 @@ def run_tutorial(config, out_dir, progress=True, echo=print):
     import torch
     from tqdm.auto import tqdm
 
+    from toyopt.engine import lean
     from toyopt_ref import data, losses, model as model_mod, plotting, training
     from toyopt_ref.errors import InvalidInputError
 
@@ -112,7 +113,7 @@ def run_tutorial(config, out_dir, progress=True, echo=print):
                     echo(f"[{epoch:04d}] train loss={tr_loss:.4f} acc={tr_acc:6.2f}   "
                          f"test loss={te_loss:.4f} acc={te_acc:6.2f}")
 
-        log = training.train(net, train_db, test_db, criterion, optimiser, epochs=config.epochs,
+        log = lean.train(net, train_db, test_db, criterion, optimiser, epochs=config.epochs,
                              device=device, callback=report)
         bar.close()
         runs[name] = log.summary()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from .checks.core import CheckResult, run_checks
+from .checks.core import CheckResult, Run
 from .checks.results import score_table, to_gradescope
 from .checks.target import DEFAULT_BUDGET, InProcessTarget
 from .files import write_json_atomic
@@ -86,33 +86,27 @@ def settings_from(config) -> Settings:
 
 class Grading:
     """Session state: the target (built on first use), the results so far,
-    and the exercises whose time budget ran out."""
+    and one `Run` of the checks (time budgets, stubs, required checks)."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
         self.results: list[CheckResult] = []
-        self.timed_out: dict[str, str] = {}
         self.started = time.perf_counter()
-        self._target = None
+        self._run = None
 
     @property
     def target(self):
-        if self._target is None:
+        if self._run is None:
             if self.settings.target == "toyopt_ref":
-                self._target = InProcessTarget.reference(budget=self.settings.budget)
+                target = InProcessTarget.reference(budget=self.settings.budget)
             else:
-                self._target = InProcessTarget.for_package(self.settings.root, budget=self.settings.budget)
-        return self._target
+                target = InProcessTarget.for_package(self.settings.root, budget=self.settings.budget)
+            self._run = Run(target)
+        return self._run.target
 
     def run(self, chk) -> CheckResult:
-        if chk.exercise in self.timed_out:
-            res = CheckResult(id=chk.id, exercise=chk.exercise, title=chk.title, score=0.0,
-                              max_score=chk.points, status="timeout",
-                              message=self.timed_out[chk.exercise], visibility=chk.visibility)
-        else:
-            (res,) = run_checks(self.target, [chk])
-            if res.status == "timeout":
-                self.timed_out[chk.exercise] = res.message
+        self.target  # noqa: B018  (built on first use)
+        res = self._run.run(chk)
         self.results.append(res)
         return res
 

@@ -3,7 +3,7 @@
 The framework and the visible checks live in the student runtime
 (``toyopt_check.checks``: `core`, `results`, `target`, `expect` and one module
 per exercise); this package adds the instructor's hidden checks
-(`convergence`), which `all_checks` then lists too, and keeps the old module
+(`plot_datasets_hidden`, `convergence`), which `all_checks` then lists too, and keeps the old module
 names (``toyopt.checks.spiral`` is ``toyopt_check.checks.spiral_2d``, ...).
 """
 
@@ -15,7 +15,7 @@ from toyopt_check.checks import (  # noqa: F401
 )
 
 #: instructor-only check modules (hidden checks), registered when `all_checks` runs
-HIDDEN_CHECK_MODULES = (f"{__name__}.convergence",)
+HIDDEN_CHECK_MODULES = (f"{__name__}.plot_datasets_hidden", f"{__name__}.convergence")
 add_check_modules(*HIDDEN_CHECK_MODULES)
 
 alias(__name__, {old: f"toyopt_check.checks.{new}" for old, new in (

@@ -71,7 +71,7 @@ def _network_seed(args):
 
     from toyopt_ref.losses import make_loss
     from toyopt_ref.model import Simple2DNetwork
-    from toyopt_ref.training import train
+    from toyopt.engine.lean import train
 
     from .convergence import accuracy_per_epoch, flatten, network_setup
 

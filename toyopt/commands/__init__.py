@@ -12,7 +12,7 @@ import inspect
 #: verb -> (module under toyopt.commands, one-line help); `toyopt --help` lists these
 COMMANDS = {
     "tutorial": ("tutorial", "run the tutorial end to end and write its figures"),
-    "release": ("release", "generate the student stubs (exercises/) from toyopt_ref"),
+    "release": ("release", "generate the student stubs (exercises/), or the student kit (KIT + KIT.zip)"),
     "grade": ("grade", "grade submissions in a sandbox (Gradescope JSON, CSV, feedback)"),
     "gradescope-bundle": ("gradescope_bundle", "build the Gradescope autograder zip"),
     "sweep": ("sweep", "train a grid of runs at once and answer the tutorial's questions"),

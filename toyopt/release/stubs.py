@@ -19,8 +19,7 @@ BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 
 #: Reference modules copied into the student package, in a stable order.
-MODULES = ("__init__.py", "errors.py", "data.py", "model.py", "losses.py", "plotting.py", "training.py",
-           "_fastpath.py")
+MODULES = ("__init__.py", "errors.py", "data.py", "model.py", "losses.py", "plotting.py", "training.py")
 
 PACKAGE_DOC = '''"""Your exercises for the "Optimisation and Learning" tutorial.
 

@@ -7,7 +7,7 @@ numbers. The default grid (12,000 runs of 1000 epochs) takes a few minutes on
 two CPU cores; ``--seeds``, ``--datasets`` etc. shrink it.
 
 Modules: `config` (the grid and its validation), `engine` (training with
-`toyopt_ref.batched` and reduction to rows and bands), `output` (CSV and
+`toyopt.engine.batched` and reduction to rows and bands), `output` (CSV and
 figures), `summary` (the Markdown answers).
 """
 

@@ -49,7 +49,7 @@ class SweepResult:
 def grid_specs(config):
     """The config's runs as ``RunSpec`` objects (each trained for the longest budget),
     in CSV order: dataset, loss, init, lr, seed."""
-    from toyopt_ref.batched import RunSpec
+    from toyopt.engine.batched import RunSpec
 
     return [
         RunSpec(dataset, loss, init_arg(init), float(lr), seed, config.trained_epochs)
@@ -74,7 +74,7 @@ def run_sweep(config, progress=True, workers=None, chunk_size=None):
     config.validate()
     from tqdm.auto import tqdm
 
-    from toyopt_ref.batched import iter_train_runs
+    from toyopt.engine.batched import iter_train_runs
     from toyopt_ref.training import select_device
 
     device = select_device(config.device)

@@ -189,38 +189,58 @@ def run_check(target: Target, chk: Check, skip_reason: str | None = None) -> Che
                        staff_detail=detail, **base)
 
 
-def run_checks(target: Target, checks: list[Check], cuda_available: bool | None = None,
-               on_result: Callable[[CheckResult], None] | None = None) -> list[CheckResult]:
-    """Run `checks` in order. Once an exercise times out, its remaining checks
-    are not run (they score 0 with the same message): a hang costs that
-    exercise once, not one timeout per check. CUDA checks are skipped without
-    a GPU."""
-    if cuda_available is None:
-        import torch
+class Run:
+    """Checks run one at a time against one target, with the rules of `run_checks`:
+    once an exercise times out, or its first check finds it not implemented (an
+    untouched stub), its remaining checks are not run (they score 0 with the same
+    status and message); a passing check whose required checks failed scores 0;
+    CUDA checks are skipped without a GPU. The pytest plugin, which runs one
+    check per test, keeps one `Run` for the session."""
 
-        cuda_available = torch.cuda.is_available()
-    timed_out: dict[str, str] = {}
-    results = []
-    done: dict[str, CheckResult] = {}
-    for chk in checks:
-        unmet = [r for r in chk.requires if r in done and not done[r].passed]
-        if chk.exercise in timed_out:
+    def __init__(self, target: Target, cuda_available: bool | None = None):
+        self.target = target
+        self._cuda = cuda_available
+        self._stop: dict[str, CheckResult] = {}
+        self.done: dict[str, CheckResult] = {}
+
+    def _cuda_available(self) -> bool:
+        if self._cuda is None:
+            import torch
+
+            self._cuda = torch.cuda.is_available()
+        return self._cuda
+
+    def run(self, chk: Check) -> CheckResult:
+        cause = self._stop.get(chk.exercise)
+        if cause is not None:
             res = CheckResult(id=chk.id, exercise=chk.exercise, title=chk.title, score=0.0,
-                              max_score=chk.points, status="timeout",
-                              message=timed_out[chk.exercise], visibility=chk.visibility)
+                              max_score=chk.points, status=cause.status, message=cause.message,
+                              visibility=chk.visibility)
         else:
+            unmet = [r for r in chk.requires if r in self.done and not self.done[r].passed]
             skip = None
-            if chk.device == "cuda" and not cuda_available:
+            if chk.device == "cuda" and not self._cuda_available():
                 skip = "skipped: no CUDA device on this machine"
-            res = run_check(target, chk, skip_reason=skip)
-            if res.status == "timeout":
-                timed_out[chk.exercise] = res.message
-            elif unmet and res.passed:
+            first = not any(r.exercise == chk.exercise for r in self.done.values())
+            res = run_check(self.target, chk, skip_reason=skip)
+            if res.status == "timeout" or (first and res.status == "not_implemented"):
+                self._stop[chk.exercise] = res
+            if unmet and res.passed:
                 res = replace(res, score=0.0, status="failed", message=(
                     f"{chk.exercise}: this property holds, but it scores only once "
                     f"{', '.join(unmet)} pass{'es' if len(unmet) == 1 else ''} (the values "
                     "come first: a constant answer would have it too)"))
-        done[res.id] = res
+        self.done[res.id] = res
+        return res
+
+
+def run_checks(target: Target, checks: list[Check], cuda_available: bool | None = None,
+               on_result: Callable[[CheckResult], None] | None = None) -> list[CheckResult]:
+    """Run `checks` in order (see `Run` for the rules) and return their results."""
+    session = Run(target, cuda_available)
+    results = []
+    for chk in checks:
+        res = session.run(chk)
         results.append(res)
         if on_result is not None:
             on_result(res)

@@ -263,19 +263,3 @@ def check_aspect(target):
             raise CheckFailure(
                 f"{call}: Axes {name!r} has aspect {aspect!r}, expected equal "
                 f"(ax.axis('equal') or ax.set_aspect('equal'))")
-
-
-@check(EX, "suptitle", 2, "the title argument becomes the figure's suptitle (none when not given)",
-       visibility="after_due_date")
-def check_suptitle(target):
-    for index, scenario in enumerate(SCENARIOS):
-        got = _figure(target, index)["suptitle"]
-        title = scenario[1]
-        if title is not None and got != title:
-            raise CheckFailure(
-                f"{describe_call(scenario)}: expected the figure's suptitle {title!r}, got "
-                + (repr(got) if got else "none"))
-        if title is None and got:
-            raise CheckFailure(
-                f"{describe_call(scenario)}: no title was given, so the figure should have no "
-                f"suptitle, got {got!r}")

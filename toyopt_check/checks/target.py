@@ -16,7 +16,11 @@ from pathlib import Path
 from ..inside.probes import exercise_of, load_probes
 from ..inside.runtime import NamespaceContext, PackageContext, StudentCodeError
 
+from ..inside.errors import ConfigurationError
 from .core import ExerciseTimeout, NotImplementedYet, StudentException
+
+#: the reference solution's package (never in the student kit)
+REFERENCE = "toyopt_ref"
 
 #: Seconds of student code allowed per exercise, summed over its probes.
 DEFAULT_BUDGET = 60.0
@@ -45,7 +49,7 @@ class InProcessTarget:
 
     @classmethod
     def for_package(cls, root, package="exercises", **kwargs):
-        return cls(PackageContext(Path(root), package, fresh=package != "toyopt_ref"), **kwargs)
+        return cls(PackageContext(Path(root), package, fresh=package != REFERENCE), **kwargs)
 
     @classmethod
     def for_namespace(cls, namespace, **kwargs):
@@ -53,9 +57,15 @@ class InProcessTarget:
 
     @classmethod
     def reference(cls, **kwargs):
-        import toyopt_ref
+        """The reference solution (instructor side: the student kit does not hold it)."""
+        import importlib.util
 
-        return cls.for_package(Path(toyopt_ref.__file__).resolve().parent.parent, "toyopt_ref", **kwargs)
+        spec = importlib.util.find_spec(REFERENCE)
+        if spec is None or not spec.submodule_search_locations:
+            raise ConfigurationError(f"the reference solution ({REFERENCE}) is not installed: "
+                                     "it is on the instructor's side only")
+        root = Path(list(spec.submodule_search_locations)[0]).resolve().parent
+        return cls.for_package(root, REFERENCE, **kwargs)
 
     def probe(self, name: str, **kwargs) -> dict:
         exercise = exercise_of(name)

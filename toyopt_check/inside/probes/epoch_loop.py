@@ -140,7 +140,7 @@ def run(ctx, weights, calls, criterion="MSE", lr=0.1, stale_grad=None, device="c
     np.random.seed(0)
     net = build_network(weights, device)
     loss_fn = CRITERIA[criterion]()
-    opt = torch.optim.SGD(net.parameters(), lr=float(lr))
+    opt = None  # made at the first training call: the first SGD costs seconds (torch._dynamo)
     if stale_grad is not None:
         for name, param in net.named_parameters():
             value = np.array(stale_grad[name], dtype=np.float32).reshape(PARAM_SHAPES[name])
@@ -149,6 +149,8 @@ def run(ctx, weights, calls, criterion="MSE", lr=0.1, stale_grad=None, device="c
     for call in calls:
         net.records = []
         kwargs = {"device": device} if pass_device else {}
+        if call["train"] and opt is None:
+            opt = torch.optim.SGD(net.parameters(), lr=float(lr))
         out = ctx.call(EXERCISE, net, _db(call), loss_fn, opt if call["train"] else None, **kwargs)
         rep = report_returned(out)
         rep["params"] = params_of(net)

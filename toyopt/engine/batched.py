@@ -29,9 +29,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .data import DATASET_NAMES, make_datasets, train_test_split
-from .errors import InvalidInputError, check_choice, check_count
-from .model import WEIGHT_INITS, Simple2DNetwork
+from toyopt_ref.data import DATASET_NAMES, make_datasets, train_test_split
+from toyopt_ref.errors import InvalidInputError, check_choice, check_count
+from toyopt_ref.model import WEIGHT_INITS, Simple2DNetwork
 
 #: Losses the batched engine implements (BCE needs probabilities, which the
 #: tutorial's network does not output: it fails at the first epoch).
@@ -135,7 +135,7 @@ class BatchedLog:
 
     def run_log(self, index):
         """Run `index` as a `toyopt_ref.training.TrainLog`."""
-        from .training import TrainLog
+        from toyopt_ref.training import TrainLog
 
         return TrainLog(
             train_acc=self.train_correct[index] / self.n_train * 100,

@@ -1,0 +1,55 @@
+"""A small deterministic wheel writer for the student runtime (``toyopt-check``).
+
+Why not ``pip wheel``: the release must not need a build backend, the network
+or a build-isolation venv, and the kit should be byte-for-byte reproducible
+(fixed timestamps, sorted members), so that a rebuilt kit diffs clean and the
+answer hunt checks exactly the files listed here. A pure-Python wheel is a zip
+with a ``.dist-info`` folder (PEP 427: METADATA, WHEEL, RECORD with sha256
+digests); that is all this writes. ``pip install`` of the result is tested
+(tests/test_kit_hunt.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import zipfile
+
+DATE = (2024, 1, 1, 0, 0, 0)
+
+
+def _digest(data: bytes) -> str:
+    return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+def metadata(name: str, version: str, summary: str, requires_python: str, requires: list[str]) -> str:
+    lines = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}", f"Summary: {summary}",
+             f"Requires-Python: {requires_python}"]
+    lines += [f"Requires-Dist: {r}" for r in requires]
+    return "\n".join(lines) + "\n"
+
+
+def wheel_name(name: str, version: str) -> str:
+    return f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
+
+
+def build_wheel(name: str, version: str, files: dict[str, bytes], *, summary: str,
+                requires_python: str, requires: list[str]) -> bytes:
+    """The bytes of a ``py3-none-any`` wheel holding `files` (``{archive path: bytes}``)."""
+    dist_info = f"{name.replace('-', '_')}-{version}.dist-info"
+    members = dict(sorted(files.items()))
+    members[f"{dist_info}/METADATA"] = metadata(name, version, summary, requires_python,
+                                                requires).encode()
+    members[f"{dist_info}/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: toyopt release\n"
+                                     b"Root-Is-Purelib: true\nTag: py3-none-any\n")
+    record = "".join(f"{path},{_digest(data)},{len(data)}\n" for path, data in members.items())
+    members[f"{dist_info}/RECORD"] = (record + f"{dist_info}/RECORD,,\n").encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path, data in members.items():
+            info = zipfile.ZipInfo(path, date_time=DATE)
+            info.external_attr = 0o100644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return buffer.getvalue()
