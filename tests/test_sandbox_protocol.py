@@ -151,3 +151,68 @@ def test_frames_cross_a_pipe():
     finally:
         os.close(r), os.close(w)
     assert out["id"] == 1 and out["x"].tolist() == [0, 1, 2]
+
+
+# Forged frames as large as the protocol lets through: each is refused before
+# anything much is built from it, in well under a second and a few frames of memory.
+FLOODS = {
+    "value-flood": lambda n: b"[" + b"0," * (n // 2 - 1) + b"0]",
+    "string-flood": lambda n: b"[" + b'"",' * (n // 3 - 1) + b'""]',
+    "deep": lambda n: b"[" * (n // 2) + b"]" * (n // 2),
+    "deep-in-budget": lambda n: b'{"a":' + b"[" * 40 + b"]" * 40 + b"}",
+    "long-string": lambda n: b'{"a":"' + b"x" * (n - 10) + b'"}',
+    "escapes": lambda n: b'{"a":"' + b"\\u0041" * ((n - 10) // 6) + b'"}',
+    "lone-surrogate": lambda n: b'{"a":"\\udcff"}',
+    "huge-int": lambda n: b'{"a":' + b"9" * (n - 10) + b"}",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FLOODS))
+def test_forged_floods_are_refused_quickly(kind):
+    import tracemalloc
+
+    body = FLOODS[kind](protocol.MAX_BYTES - 16)
+    assert len(body) <= protocol.MAX_BYTES
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        with pytest.raises(ProtocolError):
+            protocol.decode(body)
+        seconds = time.perf_counter() - start
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert seconds < 2.0, seconds
+    assert peak < 6 * protocol.MAX_BYTES, peak  # the decoded text and a copy, not 2 GB
+
+
+def test_decoding_a_full_frame_of_arrays_stays_within_a_few_frames():
+    import tracemalloc
+
+    message = {"a": [np.zeros(20_000) for _ in range(36)]}  # 5.8 MB of float64, 7.7 MB base64
+    body = protocol.encode(message)[8:]
+    assert len(body) > 0.9 * protocol.MAX_BYTES
+    tracemalloc.start()
+    try:
+        out = protocol.decode(body)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert all(a.shape == (20_000,) for a in out["a"])
+    assert peak < 5 * protocol.MAX_BYTES, peak
+
+
+def test_encoding_refuses_what_the_reader_would_refuse():
+    with pytest.raises(ProtocolError, match="JSON values"):
+        protocol.encode({"x": list(range(protocol.MAX_VALUES))})
+    with pytest.raises(ProtocolError, match="characters"):
+        protocol.encode({"x": "y" * (protocol.MAX_STRING + 1)})
+    nested = []
+    for _ in range(protocol.MAX_DEPTH + 1):
+        nested = [nested]
+    with pytest.raises(ProtocolError, match="deeper"):
+        protocol.encode({"x": nested})
+    deep_ok = []
+    for _ in range(protocol.MAX_DEPTH - 2):
+        deep_ok = [deep_ok]
+    assert protocol.decode(protocol.encode({"x": deep_ok})[8:])["x"] == deep_ok

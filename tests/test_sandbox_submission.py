@@ -1,6 +1,7 @@
 """Materialising submissions: folders, zips (safely), notebooks; typed errors."""
 
 import json
+import os
 import stat
 import zipfile
 
@@ -144,4 +145,117 @@ def test_notebook_without_definitions_is_refused(tmp_path):
     path = tmp_path / "work.ipynb"
     path.write_text(json.dumps(notebook([("code", {}, "print(1)")])))
     with pytest.raises(SubmissionError, match="no code cell that defines functions"):
+        materialise(path, tmp_path)
+
+
+# ---------------------------------------------------------------- odd inputs: notes, not crashes
+def _odd_zip(path, members):
+    """A zip of the package plus `members` ({name: bytes or None for a folder})."""
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("exercises/__init__.py", "")
+        zf.writestr("exercises/data.py", "X = 1\n")
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name)
+            if data is None:
+                info.external_attr = 0o40755 << 16
+                zf.writestr(info, b"")
+            else:
+                zf.writestr(info, data)
+    return path
+
+
+@pytest.mark.parametrize("members, needle", [
+    ({".": b"dot"}, None),
+    ({"./": None}, None),
+    ({"exercises/" + "n" * 300 + ".py": b"x"}, "longer than 255"),
+    ({"exercises/data.py/inner.py": b"x"}, "is a file in the zip and a folder"),
+    ({"exercises/data.py": b"again"}, "listed twice"),
+    ({"exercises/" + "d/" * 40 + "f.py": b"x"}, "folders deep"),
+], ids=["dot", "dot-slash", "overlong", "file-folder-clash", "twice", "deep"])
+def test_odd_zip_members_are_skipped_with_a_note(tmp_path, members, needle):
+    sub = materialise(_odd_zip(tmp_path / "odd.zip", members), tmp_path)
+    try:
+        assert (sub.scratch_dir / "exercises" / "data.py").read_text() == "X = 1\n"
+        if needle:
+            assert any(needle in note for note in sub.notes), sub.notes
+    finally:
+        sub.remove()
+
+
+def test_zip_with_undecodable_utf8_names_is_extracted_without_them_crashing(tmp_path):
+    path = tmp_path / "names.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        info = zipfile.ZipInfo("exercises/data_Z.py")
+        info.flag_bits |= 0x800  # "names are UTF-8"
+        zf.writestr(info, "X = 1\n")
+    path.write_bytes(path.read_bytes().replace(b"data_Z", b"data_\xff"))
+    sub = materialise(path, tmp_path)  # zipfile falls back to cp437 for such a name
+    names = [p.name for p in (sub.scratch_dir / "exercises").iterdir()]
+    assert len(names) == 1 and names[0].startswith("data_")
+    sub.remove()
+
+
+def test_folder_tree_3000_deep_is_copied_to_a_bound_and_removed(tmp_path):
+    from toyopt.sandbox.submission import MAX_DEPTH, remove_tree
+
+    root = write_package(tmp_path / "sub", {"data.py": "X = 1\n"})
+    fd = os.open(root / "exercises", os.O_RDONLY)
+    for _ in range(3000):  # longer than PATH_MAX: made relative to a folder fd
+        os.mkdir("d", dir_fd=fd)
+        child = os.open("d", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = child
+    os.close(fd)
+    sub = materialise(root, tmp_path)
+    depth = max(len(p.relative_to(sub.scratch_dir).parts) for p in sub.scratch_dir.rglob("*"))
+    assert depth <= MAX_DEPTH + 2
+    assert any("folders deep" in note for note in sub.notes)
+    sub.remove()
+    assert not sub.scratch_dir.exists()
+    remove_tree(root)
+    assert not root.exists()
+
+
+def test_non_utf8_file_names_in_a_folder_are_copied_and_shown_safely(tmp_path):
+    from toyopt.sandbox.submission import shown
+
+    root = write_package(tmp_path / "sub", {"data.py": "X = 1\n"})
+    odd = os.fsdecode(b"caf\xe9.py")
+    (root / "exercises" / odd).write_text("")
+    (root / "exercises" / "link").symlink_to(root / "exercises")
+    sub = materialise(root, tmp_path)
+    assert (sub.scratch_dir / "exercises" / odd).exists()
+    assert shown(odd) == "caf\\xe9.py"
+    assert all(note.encode("utf-8") for note in sub.notes)
+    sub.remove()
+
+
+@pytest.mark.parametrize("cells, needle", [
+    ([{"cell_type": "code", "source": 42}], "is a int"),
+    ([{"cell_type": "code", "source": ["x = 1\n", 7]}], "is a list"),
+    ([{"cell_type": "code", "source": {"a": 1}}], "is a dict"),
+    ([{"cell_type": "raw", "source": "import os"}, "not a cell", None], None),
+])
+def test_notebook_cells_with_odd_sources_are_skipped_with_a_note(cells, needle):
+    notes = []
+    kept = select_cells([*cells, {"cell_type": "code", "source": "def f():\n    pass\n"}], notes)
+    assert [c["source"] for c in kept] == ["def f():\n    pass"]
+    if needle:
+        assert any(needle in n for n in notes), notes
+
+
+def test_notebook_nul_source_is_kept_for_the_worker_to_report():
+    kept = select_cells([{"cell_type": "code", "source": "def f():\n    return '\0'\n"}], [])
+    assert len(kept) == 1
+
+
+@pytest.mark.parametrize("text, needle", [
+    ('{"cells": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+    ("[" + "0," * 2_100_000 + "0]", "too many JSON values"),
+    ("\ufeff" + json.dumps({"cells": []}), "no code cell"),
+])
+def test_odd_notebooks_are_submission_errors(tmp_path, text, needle):
+    path = tmp_path / "odd.ipynb"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SubmissionError, match=needle):
         materialise(path, tmp_path)

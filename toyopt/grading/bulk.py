@@ -6,6 +6,14 @@ atomically, as soon as it is done.  A re-run skips submissions whose
 ``results.json`` exists (unless `force`).  If a pool process dies (a grader
 crash), the submissions it may have held are retried one at a time in a fresh
 process; one that breaks its process again gets a results file saying so.
+
+Result folders never collide: a name is the submission's, sanitised (letters,
+digits, ``._-``; no leading dot, at most `MAX_NAME` characters), made unique
+against every name already used in the run, case-insensitively, and against
+the gradebook's file; each folder is checked to lie inside `out_dir` and
+records its source (``SOURCE_FILE``), so a re-run resumes only the same
+submission.  Ctrl-C kills the pool (and the sandboxes it runs), keeps every
+finished submission's files and writes a gradebook of those, then re-raises.
 """
 
 from __future__ import annotations
@@ -15,6 +23,8 @@ import io
 import json
 import multiprocessing
 import os
+import re
+import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -30,7 +40,9 @@ from .report import GradeReport, failed_report, grade_submission, submission_nam
 
 RESULTS_FILE = "results.json"
 FEEDBACK_FILE = "feedback.html"
+SOURCE_FILE = ".toyopt-source"
 CSV_COLUMNS = ("submission", *EXERCISES, "total")
+MAX_NAME = 80
 
 
 @dataclass(frozen=True)
@@ -55,23 +67,53 @@ def write_report(report: GradeReport, folder: Path) -> Path:
     folder with results.json is complete (re-runs skip it)."""
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        page = render_feedback(report)
+        page = render_feedback(report).encode("utf-8", "backslashreplace").decode("utf-8")
     except Exception as exc:  # noqa: BLE001 - a broken page must not lose the grade
         page = f"<!DOCTYPE html><title>feedback</title><p>no feedback page ({type(exc).__name__})"
     write_text_atomic(folder / FEEDBACK_FILE, page)
     return write_json_atomic(folder / RESULTS_FILE, results_json(report))
 
 
-def unique_jobs(sources, out_dir: Path) -> list[Job]:
-    """A job per source, named after it (``name-2``, ... for repeated names)."""
-    jobs, seen = [], {}
+def safe_name(name: str) -> str:
+    """A folder name from a submission's name: letters, digits and ``._-``
+    (others become ``_``), no leading dot, at most `MAX_NAME` characters."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".")[:MAX_NAME]
+    return name or "submission"
+
+
+def unique_jobs(sources, out_dir: Path, reserved=()) -> list[Job]:
+    """A job per source, in a folder of `out_dir` named after it, unique against
+    every name used before it and `reserved`, ignoring case (``name-2``, ...)."""
+    root = Path(out_dir).resolve()
+    used = {r.casefold() for r in reserved}
+    jobs = []
     for source in sources:
-        name = submission_name(source) or "submission"
-        seen[name] = seen.get(name, 0) + 1
-        if seen[name] > 1:
-            name = f"{name}-{seen[name]}"
-        jobs.append(Job(str(source), name, str(out_dir / name)))
+        base = safe_name(submission_name(source))
+        name, n = base, 1
+        while name.casefold() in used:
+            n += 1
+            name = f"{base}-{n}"
+        used.add(name.casefold())
+        folder = (root / name).resolve()
+        if folder.parent != root:  # cannot happen for a safe name: checked all the same
+            raise ConfigurationError(f"result folder {folder} would be outside --out-dir {root}")
+        jobs.append(Job(str(source), name, str(folder)))
     return jobs
+
+
+def _source_id(source) -> str:
+    return str(Path(source).resolve())
+
+
+def _finished(job: Job) -> bool:
+    """The job's results exist, for this same source."""
+    folder = Path(job.out_dir)
+    try:
+        return ((folder / RESULTS_FILE).is_file()
+                and (folder / SOURCE_FILE).read_text(encoding="utf-8", errors="replace")
+                == _source_id(job.source))
+    except OSError:
+        return False
 
 
 def _grade_job(job: Job, options: dict) -> GradeReport:
@@ -97,29 +139,45 @@ def grade_many(sources, out_dir, *, jobs: int | None = None, force: bool = False
             raise ConfigurationError(f"submission not found: {source}")
     out_dir.mkdir(parents=True, exist_ok=True)
     options.setdefault("hide", (str(out_dir.resolve()),))
-    all_jobs = unique_jobs(sources, out_dir)
-    todo = [j for j in all_jobs if force or not (Path(j.out_dir) / RESULTS_FILE).is_file()]
+    csv_path = Path(csv_path) if csv_path else out_dir / "grades.csv"
+    reserved = [csv_path.name] if csv_path.resolve().parent == out_dir.resolve() else []
+    all_jobs = unique_jobs(sources, out_dir, reserved)
+    todo = [j for j in all_jobs if force or not _finished(j)]
     counts = {"graded": 0, "skipped": len(all_jobs) - len(todo), "failed": 0}
 
     bar = _progress(len(todo), progress)
 
     def done(job: Job, report: GradeReport) -> None:
-        write_report(report, Path(job.out_dir))
+        folder = Path(job.out_dir)
+        (folder / RESULTS_FILE).unlink(missing_ok=True)  # a stale result is not this one
+        folder.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(folder / SOURCE_FILE, _source_id(job.source))
+        write_report(report, folder)
         counts["graded"] += 1
         counts["failed"] += bool(report.error)
         bar.update(1)
 
-    retry = _run_pool(todo, jobs, grade, options, done)
-    for job in retry:  # one at a time: a crash now is this submission's own
-        leftover = _run_pool([job], 1, grade, options, done)
-        for lost in leftover:
-            done(lost, failed_report(lost.source, "the grader's process died while grading "
-                                     "this submission (staff have been told)", name=lost.name))
+    try:
+        retry = _run_pool(todo, jobs, grade, options, done)
+        for job in retry:  # one at a time: a crash now is this submission's own
+            leftover = _run_pool([job], 1, grade, options, done)
+            for lost in leftover:
+                done(lost, failed_report(lost.source, "the grader's process died while "
+                                         "grading this submission (staff have been told)",
+                                         name=lost.name))
+    except KeyboardInterrupt:  # keep what finished: its files, and a gradebook of it
+        bar.close()
+        write_gradebook([j for j in all_jobs if _finished(j)], csv_path)
+        raise
     bar.close()
-    csv_path = Path(csv_path) if csv_path else out_dir / "grades.csv"
     write_gradebook(all_jobs, csv_path)
     counts["csv"] = str(csv_path)
     return counts
+
+
+def _ignore_sigint() -> None:
+    """Pool processes leave Ctrl-C to the parent, which kills them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_pool(jobs: list[Job], workers: int, grade, options, done) -> list[Job]:
@@ -128,7 +186,9 @@ def _run_pool(jobs: list[Job], workers: int, grade, options, done) -> list[Job]:
         return []
     lost = []
     context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
+                               initializer=_ignore_sigint)
+    try:
         futures = {pool.submit(grade, job, options): job for job in jobs}
         for future in as_completed(futures):
             job = futures[future]
@@ -141,7 +201,25 @@ def _run_pool(jobs: list[Job], workers: int, grade, options, done) -> list[Job]:
                 report = failed_report(job.source, f"the grader failed on this submission: "
                                        f"{type(exc).__name__}", name=job.name)
             done(job, report)
+    except BaseException:  # Ctrl-C (or a bug here): stop in-flight work now
+        _kill_pool(pool)
+        raise
+    pool.shutdown(wait=True)
     return lost
+
+
+def _kill_pool(pool: ProcessPoolExecutor) -> None:
+    """SIGKILL every pool process (their sandboxes die with them: bubblewrap's
+    --die-with-parent, the fallback supervisor's parent-death signal)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        try:
+            process.kill()
+        except (OSError, AttributeError):
+            pass
+    for process in processes:
+        process.join(timeout=5)
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _progress(total: int, enabled: bool):

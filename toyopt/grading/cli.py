@@ -36,8 +36,14 @@ def grade_command(submissions, *, results=None, out_dir=None, csv_path=None, job
     if out_dir is not None:
         from .bulk import grade_many
 
-        counts = grade_many(submissions, out_dir, jobs=jobs, force=force, csv_path=csv_path,
-                            timeout=timeout, figures=figures, **options)
+        try:
+            counts = grade_many(submissions, out_dir, jobs=jobs, force=force,
+                                csv_path=csv_path, timeout=timeout, figures=figures, **options)
+        except KeyboardInterrupt:
+            gradebook = csv_path or Path(out_dir) / "grades.csv"
+            print(f"interrupted: the submissions graded so far are kept in {out_dir}, with a "
+                  f"gradebook of them in {gradebook}; run again to grade the rest", file=stderr)
+            raise
         print(f"graded {counts['graded']}, skipped {counts['skipped']} already graded, "
               f"{counts['failed']} could not be graded; gradebook: {counts['csv']}", file=stdout)
         return 0

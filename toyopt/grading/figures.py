@@ -14,6 +14,11 @@ existing probes return through the same target:
   ``epoch_loop`` beside the reference's from the same start (probe
   ``epoch_loop.train``; the reference runs in-process, it is ours).
 
+Sizes are checked before any drawing (the replies are already held to their
+probe's schema, `replies`): a spiral of more points than asked for, or a plot
+of more than `MAX_POINTS` points, is malformed data, not a picture, so the
+parent's memory stays bounded whatever comes back.
+
 A picture is a bonus: any failure (student exception, timeout, crash,
 malformed data, a plotting error) omits it and grading goes on.  Figures of an
 exercise may spend at most `BUDGET_SHARE` of what its checks left of its time
@@ -41,6 +46,8 @@ DPI = 80
 SPIRAL_POINTS, SPIRAL_SEED = 400, 0
 LOSS_GRID = 401
 TRAINING_EPOCHS, TRAINING_SEED = 150, 0
+#: Most points the grader redraws in one picture.
+MAX_POINTS = 20_000
 
 
 class MalformedData(Exception):
@@ -107,7 +114,8 @@ def draw_spiral(target) -> Figure:
 
     n = SPIRAL_POINTS
     out = target.probe("spiral_2d.call", num_points=n, seed=SPIRAL_SEED)
-    points = _array(out.get("points"), lambda s: len(s) == 2 and s[1] == 2 and s[0] > 0,
+    # at most the n asked for: the distance table below is points x curve samples
+    points = _array(out.get("points"), lambda s: len(s) == 2 and s[1] == 2 and 0 < s[0] <= n,
                     "points")
     labels = _array(out.get("labels"), lambda s: s == (len(points),), "labels")
     if not np.all(np.isfinite(points)):
@@ -158,10 +166,18 @@ def draw_plot_datasets(target) -> Figure:
     axes = out.get("axes") if out.get("is_figure") else None
     if not isinstance(axes, list) or not 0 < len(axes) <= 8:
         raise MalformedData("plot_datasets did not return a figure with 1 to 8 axes")
-    fig, drawn = _new_figure(2.4 * len(axes), 2.8, ncols=len(axes))
-    for ax, summary in zip(drawn, axes):
+    panels = []
+    for summary in axes:
+        if not isinstance(summary, dict):
+            raise MalformedData("an Axes summary is not a dict")
         points = _array(summary.get("points"), lambda s: len(s) == 2 and s[1] == 2, "points")
         face = _array(summary.get("facecolors"), lambda s: s == (len(points), 4), "colours")
+        panels.append((summary, points, face))
+    drawn_points = sum(len(points) for _, points, _ in panels)
+    if drawn_points > MAX_POINTS:
+        raise MalformedData(f"{drawn_points} points to redraw (at most {MAX_POINTS})")
+    fig, drawn = _new_figure(2.4 * len(axes), 2.8, ncols=len(axes))
+    for ax, (summary, points, face) in zip(drawn, panels):
         ax.scatter(points[:, 0], points[:, 1], s=5, c=np.clip(face, 0, 1))
         ax.set_title(str(summary.get("title", ""))[:40], fontsize=8)
         ax.set_aspect("equal" if summary.get("aspect") in ("equal", 1.0) else "auto")

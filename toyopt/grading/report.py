@@ -8,7 +8,6 @@ kind) raises :class:`ConfigurationError`.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import threading
 import time
@@ -23,13 +22,12 @@ from toyopt.checks.results import exercise_totals, total
 from toyopt.checks.target import DEFAULT_BUDGET
 from toyopt.errors import ConfigurationError, SubmissionError
 from toyopt.sandbox import Limits, SandboxWarning, Worker, materialise
-from toyopt.sandbox.client import EXERCISE_MODULES
+from toyopt.sandbox.submission import remove_tree, shown
 
 from .target import SandboxTarget
 
 #: characters of student output kept in a report (each stream)
 OUTPUT_CHARS = 2000
-PACKAGE_FILES = {f"{m.split('.')[1]}.py" for m in EXERCISE_MODULES.values()}
 
 
 @dataclass(frozen=True)
@@ -72,30 +70,23 @@ def submission_name(path) -> str:
     return path.stem if path.is_file() else path.name
 
 
+def _text(text: str) -> str:
+    """`text` that can be written as UTF-8 (lone surrogates of odd file names escaped)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def failed_report(path, message: str, seconds: float = 0.0, name: str | None = None,
                   notes=()) -> GradeReport:
     """A report whose every check is an error saying `message` (score 0)."""
+    message = _text(message)
     results = tuple(CheckResult(id=c.id, exercise=c.exercise, title=c.title, score=0.0,
                                 max_score=c.points, status="error", message=message,
                                 visibility=c.visibility)
                     for c in all_checks())
     score, max_score = total(results)
-    return GradeReport(name or submission_name(path), str(path), results, score, max_score,
-                       seconds, tuple(notes), error=message)
-
-
-def _package_files_at_root(path: Path) -> bool:
-    """A folder holding the package's files themselves (Gradescope upload of data.py...)."""
-    return (path.is_dir() and not (path / "exercises").exists() and path.name != "exercises"
-            and any((path / name).is_file() for name in PACKAGE_FILES))
-
-
-def _materialise(path: Path, scratch_parent: str):
-    if _package_files_at_root(path):  # copy them under exercises/ first
-        staging = Path(tempfile.mkdtemp(prefix="toyopt-flat-", dir=scratch_parent))
-        shutil.copytree(path, staging / "exercises", symlinks=True)
-        return materialise(staging, scratch_parent)
-    return materialise(path, scratch_parent)
+    return GradeReport(shown(name or submission_name(path)), shown(str(path)), results, score,
+                       max_score, seconds, tuple(_text(n) for n in notes),
+                       error=message)
 
 
 def _output_summary(target: SandboxTarget) -> str:
@@ -140,52 +131,68 @@ def grade_submission(path, *, timeout: float = DEFAULT_BUDGET, limits: Limits | 
                      figures: bool = True, checks=None) -> GradeReport:
     """Grade the submission at `path` (folder, ``exercises/`` folder, zip or
     notebook) in a sandboxed worker; `timeout` is each exercise's budget of
-    seconds of student code.  Never raises for the submission's faults."""
+    seconds of student code.  Only a bad `path` or `timeout` raises
+    (`ConfigurationError`); any other exception, the grader's own included,
+    becomes a failed report (staff find the traceback in its notes).  The
+    scratch folders are removed after the report is made, iteratively."""
     path = Path(path)
     if not path.exists():
         raise ConfigurationError(f"submission not found: {path}")
     if not timeout > 0:
         raise ConfigurationError(f"invalid timeout {timeout!r}: must be > 0 seconds")
-    name = name or submission_name(path)
+    name = shown(name or submission_name(path))
     start = time.perf_counter()
+    scratch_parent = tempfile.mkdtemp(prefix="toyopt-grade-")
+    try:
+        return _grade(path, name, scratch_parent, start, timeout=timeout, limits=limits,
+                      isolation=isolation, hide=hide, figures=figures, checks=checks)
+    except Exception as exc:  # noqa: BLE001 - the docstring's promise: a report, always
+        detail = "".join(traceback.format_exception(exc))
+        return failed_report(path, "the grader failed on this submission (staff have the "
+                             "details)", time.perf_counter() - start, name, notes=[detail])
+    finally:  # after the report is made; iterative, whatever the student left behind
+        remove_tree(scratch_parent)
+
+
+def _grade(path: Path, name: str, scratch_parent: str, start: float, *, timeout, limits,
+           isolation, hide, figures, checks) -> GradeReport:
     # Our own imports (checks, torch, the optimiser machinery: ~3 s) run in a
     # thread while the worker starts and preloads the same libraries.
     warm = threading.Thread(target=_warm_up, name="toyopt-warm-up", daemon=True)
     warm.start()
-    with tempfile.TemporaryDirectory(prefix="toyopt-grade-") as scratch_parent:
+    try:
+        submission = materialise(path, scratch_parent)
+    except SubmissionError as exc:
+        return failed_report(path, f"the submission could not be read: {exc}",
+                             time.perf_counter() - start, name)
+    notes = list(submission.notes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SandboxWarning)  # said in the report's notes
+        worker = Worker(submission.scratch_dir, probes.HERE, limits=limits,
+                        isolation=isolation, hide=hide, preload=True)
+        target = SandboxTarget(worker, budget=timeout)
         try:
-            submission = _materialise(path, scratch_parent)
-        except SubmissionError as exc:
-            return failed_report(path, f"the submission could not be read: {exc}",
-                                 time.perf_counter() - start, name)
-        notes = list(submission.notes)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", SandboxWarning)  # said in the report's notes
-            worker = Worker(submission.scratch_dir, probes.HERE, limits=limits,
-                            isolation=isolation, hide=hide, preload=True)
-            target = SandboxTarget(worker, budget=timeout)
-            try:
-                target.start()
-                warm.join()
-                results = tuple(run_checks(target, all_checks() if checks is None else checks))
-            except Exception as exc:  # noqa: BLE001 - a grader bug: report, never lose
-                worker.close()
-                detail = "".join(traceback.format_exception(exc))
-                return failed_report(path, "the grader failed on this submission "
-                                     "(staff have the details)", time.perf_counter() - start,
-                                     name, notes=[*notes, detail])
-            try:
-                pictures = _pictures(target, results, notes) if figures else ()
-            finally:
-                worker.close()
-        if "subprocess" in target.isolations:
-            notes.insert(0, "WARNING: no bubblewrap; student code ran in a plain subprocess "
-                         "with rlimits only")
-        elif "bwrap" in target.isolations:
-            notes.insert(0, "isolation: bubblewrap")
-        if target.restarts:
-            notes.append(f"the worker was restarted {target.restarts} time(s)")
-        score, max_score = total(results)
-        return GradeReport(name, str(path), results, score, max_score,
-                           time.perf_counter() - start, tuple(notes), _output_summary(target),
-                           tuple(pictures))
+            target.start()
+            warm.join()
+            results = tuple(run_checks(target, all_checks() if checks is None else checks))
+        except Exception as exc:  # noqa: BLE001 - a grader bug: report, never lose
+            worker.close()
+            detail = "".join(traceback.format_exception(exc))
+            return failed_report(path, "the grader failed on this submission "
+                                 "(staff have the details)", time.perf_counter() - start,
+                                 name, notes=[*notes, detail])
+        try:
+            pictures = _pictures(target, results, notes) if figures else ()
+        finally:
+            worker.close()
+    if "subprocess" in target.isolations:
+        notes.insert(0, "WARNING: no bubblewrap; student code ran in a plain subprocess "
+                     "with rlimits only")
+    elif "bwrap" in target.isolations:
+        notes.insert(0, "isolation: bubblewrap")
+    if target.restarts:
+        notes.append(f"the worker was restarted {target.restarts} time(s)")
+    score, max_score = total(results)
+    return GradeReport(name, shown(str(path)), results, score, max_score,
+                       time.perf_counter() - start, tuple(notes), _output_summary(target),
+                       tuple(pictures))

@@ -11,7 +11,11 @@ worker raises             checks see
 ``WorkerCrashed``         ``StudentException`` saying how it ended (restarted too)
 ``ProbeFailed``           ``NotImplementedYet`` for a stub, else ``StudentException``
 ``ProtocolError``         ``StudentException("sent malformed data back")`` (restarted)
+``ReplyRejected``         ``StudentException`` naming what did not fit (see `replies`)
 ========================  ==========================================================
+
+Every result is held to what its probe may return (`replies.check_reply`:
+keys, types, array kinds and sizes) before a check or a figure sees it.
 
 A restart is lazy (the next call starts a fresh worker) and its start-up is not
 charged to any exercise's budget. After `MAX_CRASHES` crashes within one
@@ -31,6 +35,8 @@ from toyopt.probes import exercise_of
 from toyopt.sandbox import (CapturedOutput, ProbeFailed, ProtocolError, Worker, WorkerCrashed,
                             WorkerTimeout)
 from toyopt.sandbox.client import describe_exit
+
+from .replies import ReplyRejected, check_reply
 
 #: Worker crashes (os._exit, segfault, protocol abuse) tolerated per exercise.
 MAX_CRASHES = 2
@@ -91,7 +97,10 @@ class SandboxTarget:
         self._ensure_started()
         start = time.perf_counter()
         try:
-            return self.worker.call(name, timeout=left, **kwargs)
+            return check_reply(name, kwargs, self.worker.call(name, timeout=left, **kwargs))
+        except ReplyRejected as exc:
+            raise StudentException(exercise, "no result: the process running your code sent "
+                                   f"back data the grader did not ask for ({exc})") from None
         except WorkerTimeout:
             raise ExerciseTimeout(
                 exercise, f"stopped after {self.budget:g} s (the time budget of this exercise): "

@@ -12,7 +12,9 @@ and every reply is validated before use.  Failures are typed:
 * :class:`ProbeFailed` -- the worker is alive and reports the student's exception
   (``kind`` says which: see ``worker.py``); ``sys.exit`` inside a probe is one of
   these (kind ``exit``), as it costs no restart.
-* :class:`ProtocolError` -- the reply was not a valid frame; the worker is killed.
+* :class:`ProtocolError` -- the reply was not a valid frame (too large, too many
+  values, too deep, a lying array header: see :mod:`.protocol`, checked before
+  decoding); the worker is killed.
 
 :meth:`Worker.close` kills the whole process tree: with bubblewrap the PID
 namespace dies with the worker; without it the subreaper kills every
@@ -191,6 +193,12 @@ class Worker:
         return self._launched.isolation if self._launched else None
 
     @property
+    def frame_bytes(self) -> int:
+        """Largest frame accepted either way: ``limits.max_message_bytes``, at most
+        the protocol's own bound (:data:`protocol.MAX_BYTES`, 8 MiB)."""
+        return min(self.limits.max_message_bytes, protocol.MAX_BYTES)
+
+    @property
     def pid(self) -> int | None:
         return self._launched.process.pid if self._launched else None
 
@@ -215,7 +223,7 @@ class Worker:
             drain.start()
         hello = {"op": "hello", "exercise_modules": self.exercise_modules,
                  "notebook": self._notebook, "preload": self.preload,
-                 "max_message_bytes": self.limits.max_message_bytes}
+                 "max_message_bytes": self.frame_bytes}
         reply = self._exchange(hello, "starting the worker", self.limits.start_timeout)
         if not reply.get("ok"):
             self.close()
@@ -279,7 +287,7 @@ class Worker:
         self._next_id += 1
         request = {"id": self._next_id, "probe": probe, "kwargs": kwargs}
         try:
-            protocol.encode(request, max_bytes=self.limits.max_message_bytes)
+            protocol.encode(request, max_bytes=self.frame_bytes)
         except ProtocolError as exc:
             raise ConfigurationError(f"arguments of probe {probe!r} cannot be sent: {exc}") from exc
         reply = self._exchange(request, f"probe {probe!r}", timeout)
@@ -305,7 +313,7 @@ class Worker:
         try:
             protocol.write_frame(launched.request_fd, message, deadline)
             return protocol.read_frame(launched.reply_fd, deadline,
-                                       max_bytes=self.limits.max_message_bytes,
+                                       max_bytes=self.frame_bytes,
                                        max_arrays=self.limits.max_arrays)
         except protocol.FrameTimeout:
             self._stop(graceful=False)

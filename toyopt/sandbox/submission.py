@@ -11,7 +11,12 @@ A SUBMISSION is one of
   are written to :data:`NOTEBOOK_FILE` in the scratch folder for the worker.
 
 Only ``exercises/`` (minus links and ``__pycache__``) is copied; nothing else of
-the submission reaches the sandbox.  Errors: :class:`ConfigurationError` when the
+the submission reaches the sandbox.  Odd entries are skipped with a note for the
+report, never an exception the grader did not expect: zip members named ``.``,
+names over :data:`MAX_NAME_BYTES`, paths deeper than :data:`MAX_DEPTH`, a file
+where a folder is needed (or the other way round), a member listed twice,
+special files.  Notebook cells whose source is not text are skipped the same
+way.  Copying and removal walk trees iteratively (no recursion limit).  Errors: :class:`ConfigurationError` when the
 path itself is wrong (missing, unsupported kind), :class:`SubmissionError` when
 the submission is broken (corrupt zip, no ``exercises/``, notebook not JSON...).
 """
@@ -29,10 +34,16 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from toyopt.errors import ConfigurationError, SubmissionError
+from toyopt.probes.runtime import EXERCISE_MODULES
 
 NOTEBOOK_FILE = ".toyopt-notebook.json"
 MAX_FILES = 2000
 MAX_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 32                     #: folders below the package (or the zip's root)
+MAX_NAME_BYTES = 255               #: one path component, as Linux allows
+MAX_NOTEBOOK_BYTES = 16 * 1024 * 1024
+MAX_NOTEBOOK_VALUES = 2_000_000    #: JSON values of a notebook (an upper bound, as the wire's)
+MAX_CELL_CHARS = 1_000_000         #: a code cell longer than this is skipped, not parsed
 _DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
                 ast.ClassDef, ast.Assign, ast.AnnAssign, ast.AugAssign)
 
@@ -53,8 +64,88 @@ class Submission:
         return NOTEBOOK_FILE if self.kind == "notebook" else None
 
     def remove(self) -> None:
-        """Delete the scratch folder."""
-        shutil.rmtree(self.scratch_dir, ignore_errors=True)
+        """Delete the scratch folder (however deep the student made it)."""
+        remove_tree(self.scratch_dir)
+
+
+def shown(name) -> str:
+    """A file name as text that can be printed and written as UTF-8 (bytes that
+    are not UTF-8 as ``\\xNN``; control characters escaped), at most 120 chars."""
+    text = os.fsencode(name).decode("utf-8", "backslashreplace") if isinstance(name, str) \
+        else bytes(name).decode("utf-8", "backslashreplace")
+    text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def remove_tree(path) -> None:
+    """Delete `path` and everything under it; never raises.
+
+    Iterative and relative to directory fds, holding one fd at a time, so a tree
+    thousands of folders deep (longer than PATH_MAX, deeper than the recursion
+    limit or the fd limit) goes too; folders are made writable on the way.
+    What cannot be removed is left, never retried forever."""
+    path = os.fspath(path)
+    try:
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            os.unlink(path)
+            return
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return
+    names: list[str] = []  # the path from `path` down to fd
+    stuck: set[tuple[int, int]] = set()
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+    while True:
+        down = None
+        try:
+            os.fchmod(fd, 0o700)
+        except OSError:
+            pass
+        try:
+            with os.scandir(fd) as listing:
+                entries = list(listing)
+        except OSError:
+            entries = []
+        for entry in entries:
+            try:
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISDIR(info.st_mode):
+                    if down is None and (info.st_dev, info.st_ino) not in stuck:
+                        down, down_key = entry.name, (info.st_dev, info.st_ino)
+                else:
+                    os.unlink(entry.name, dir_fd=fd)
+            except OSError:
+                pass
+        if down is not None:
+            try:
+                child = os.open(down, flags, dir_fd=fd)
+            except OSError:
+                stuck.add(down_key)
+                child = None
+            if child is not None:
+                os.close(fd)
+                fd = child
+                names.append(down)
+                continue
+        here = os.fstat(fd)
+        if not names:
+            os.close(fd)
+            try:
+                os.rmdir(path)
+            except OSError:
+                pass
+            return
+        try:
+            up = os.open("..", flags, dir_fd=fd)
+        except OSError:
+            os.close(fd)
+            return
+        os.close(fd)
+        fd = up
+        try:
+            os.rmdir(names.pop(), dir_fd=fd)
+        except OSError:
+            stuck.add((here.st_dev, here.st_ino))
 
 
 def materialise(source: str | os.PathLike, parent: str | os.PathLike | None = None) -> Submission:
@@ -70,7 +161,7 @@ def materialise(source: str | os.PathLike, parent: str | os.PathLike | None = No
         elif source.suffix.lower() == ".zip":
             staging = Path(tempfile.mkdtemp(prefix="toyopt-unzip-", dir=parent))
             try:
-                _safe_extract(source, staging)
+                _safe_extract(source, staging, notes)
                 root = staging
                 if (staging / "__init__.py").is_file() and not (staging / "exercises").exists():
                     root = staging / "exercises"  # a zip of the package's contents
@@ -80,21 +171,25 @@ def materialise(source: str | os.PathLike, parent: str | os.PathLike | None = No
                             entry.rename(root / entry.name)
                 kind = _from_folder(root, scratch, notes, label=source.name)
             finally:
-                shutil.rmtree(staging, ignore_errors=True)
+                remove_tree(staging)
         elif source.suffix.lower() == ".ipynb":
             kind = _from_notebook(source, scratch, notes)
         else:
             raise ConfigurationError(
                 f"unsupported submission {source}: expected a folder, a .zip or a .ipynb")
+    except OSError as exc:  # whatever the file system says of an odd tree: the submission's
+        remove_tree(scratch)
+        raise SubmissionError(f"{shown(source.name)} cannot be read: "
+                              f"{exc.strerror or exc}") from exc
     except BaseException:
-        shutil.rmtree(scratch, ignore_errors=True)
+        remove_tree(scratch)
         raise
     return Submission(source=source, scratch_dir=scratch, kind=kind, notes=tuple(notes))
 
 
 # ----------------------------------------------------------------------------- folders
 def _from_folder(folder: Path, scratch: Path, notes: list[str], label: str | None = None) -> str:
-    label = label or str(folder)
+    label = shown(label or str(folder))
     candidates = [folder] if folder.name == "exercises" else [folder / "exercises"]
     entries = [p for p in folder.iterdir() if p.name != "__MACOSX"]
     if len(entries) == 1 and entries[0].is_dir() and not entries[0].is_symlink():
@@ -106,44 +201,75 @@ def _from_folder(folder: Path, scratch: Path, notes: list[str], label: str | Non
         if candidate.is_dir() and not candidate.is_symlink():
             _copy_tree(candidate, scratch / "exercises", notes)
             return "package"
+        if candidate.is_symlink():
+            notes.append(f"skipped {shown(candidate.name)}: a symbolic link (not followed)")
+    if folder.name != "exercises" and any((folder / f"{m}.py").is_file()
+                                          and not (folder / f"{m}.py").is_symlink()
+                                          for m in EXERCISE_MODULES.values()):
+        _copy_tree(folder, scratch / "exercises", notes)  # the package's files at the root
+        return "package"
     notebooks = sorted(p for p in inner.glob("*.ipynb") if p.is_file() and not p.is_symlink())
     if len(notebooks) == 1:
         return _from_notebook(notebooks[0], scratch, notes)
     if len(notebooks) > 1:
-        names = ", ".join(p.name for p in notebooks)
+        names = ", ".join(shown(p.name) for p in notebooks)
         raise SubmissionError(f"{label} holds several notebooks ({names}); submit one")
     raise SubmissionError(f"{label} holds no exercises/ package and no notebook")
 
 
 def _copy_tree(src: Path, dest: Path, notes: list[str]) -> None:
-    """Copy regular files only, within the size and count limits."""
+    """Copy regular files only, within the size, count and depth limits, walking
+    the tree with an explicit stack (no recursion limit)."""
     files = size = 0
-    for root, dirs, names in os.walk(src, followlinks=False):
-        dirs[:] = [d for d in dirs
-                   if d != "__pycache__" and not os.path.islink(os.path.join(root, d))]
-        target = dest / os.path.relpath(root, src)
-        target.mkdir(parents=True, exist_ok=True)
-        for name in names:
-            path = os.path.join(root, name)
-            info = os.lstat(path)
-            if not stat.S_ISREG(info.st_mode):
-                notes.append(f"skipped {os.path.relpath(path, src.parent)}: not a regular file")
-                continue
-            files += 1
-            size += info.st_size
-            if files > MAX_FILES or size > MAX_BYTES:
-                raise SubmissionError(f"exercises/ is too large (limit {MAX_FILES} files, "
-                                      f"{MAX_BYTES // 2**20} MiB)")
-            shutil.copyfile(path, target / name, follow_symlinks=False)
+    dest.mkdir(parents=True, exist_ok=True)
+    stack = [(os.fspath(src), dest, 0)]
+    while stack:
+        folder, target, depth = stack.pop()
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        for entry in entries:
+            where = shown(os.path.relpath(entry.path, src.parent))
+            if entry.is_symlink():
+                notes.append(f"skipped {where}: a symbolic link (not followed)")
+            elif entry.is_dir(follow_symlinks=False):
+                if entry.name == "__pycache__":
+                    continue
+                if depth + 1 > MAX_DEPTH:
+                    notes.append(f"skipped {where}: more than {MAX_DEPTH} folders deep")
+                    continue
+                (target / entry.name).mkdir()
+                stack.append((entry.path, target / entry.name, depth + 1))
+            elif not entry.is_file(follow_symlinks=False):
+                notes.append(f"skipped {where}: not a regular file")
+            else:
+                files += 1
+                size += entry.stat(follow_symlinks=False).st_size
+                if files > MAX_FILES or size > MAX_BYTES:
+                    raise SubmissionError(f"exercises/ is too large (limit {MAX_FILES} files, "
+                                          f"{MAX_BYTES // 2**20} MiB)")
+                shutil.copyfile(entry.path, target / entry.name, follow_symlinks=False)
 
 
 # ----------------------------------------------------------------------------- zips
-def _safe_extract(archive: Path, dest: Path) -> None:
+def _member_problem(parts: tuple[str, ...]) -> str | None:
+    """Why a zip member's path cannot be extracted as it is (None: it can)."""
+    if any("\0" in part for part in parts):
+        return "a NUL character in its name"
+    if any(len(part.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES for part in parts):
+        return f"a name longer than {MAX_NAME_BYTES} bytes"
+    if len(parts) > MAX_DEPTH + 2:
+        return f"more than {MAX_DEPTH} folders deep"
+    return None
+
+
+def _safe_extract(archive: Path, dest: Path, notes: list[str] | None = None) -> None:
+    notes = [] if notes is None else notes
+    label = shown(archive.name)
     try:
         with zipfile.ZipFile(archive) as zf:
             members = zf.infolist()
             if len(members) > MAX_FILES:
-                raise SubmissionError(f"{archive.name} holds {len(members)} entries "
+                raise SubmissionError(f"{label} holds {len(members)} entries "
                                       f"(limit {MAX_FILES})")
             total = 0
             for info in members:
@@ -151,46 +277,106 @@ def _safe_extract(archive: Path, dest: Path) -> None:
                 parts = PurePosixPath(name).parts
                 if (name.startswith(("/", "\\")) or "\\" in name or ".." in parts
                         or (parts and ":" in parts[0])):
-                    raise SubmissionError(f"{archive.name}: unsafe path {name!r} in the zip")
+                    raise SubmissionError(f"{label}: unsafe path {shown(name)!r} in the zip")
                 mode = info.external_attr >> 16
                 if stat.S_ISLNK(mode):
-                    raise SubmissionError(f"{archive.name}: {name!r} is a symbolic link")
-                target = dest.joinpath(*parts) if parts else dest
-                if info.is_dir():
-                    target.mkdir(parents=True, exist_ok=True)
+                    raise SubmissionError(f"{label}: {shown(name)!r} is a symbolic link")
+                if not parts:
+                    continue  # "." or "./": the root itself
+                problem = _member_problem(parts)
+                target = dest.joinpath(*parts)
+                if problem is None:
+                    problem = _clash(dest, parts, info.is_dir())
+                if problem is not None:
+                    notes.append(f"skipped {shown(name)} in {label}: {problem}")
                     continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with zf.open(info) as src, open(target, "wb") as out:
-                    while chunk := src.read(1 << 16):
-                        total += len(chunk)
-                        if total > MAX_BYTES:
-                            raise SubmissionError(f"{archive.name} expands to more than "
-                                                  f"{MAX_BYTES // 2**20} MiB")
-                        out.write(chunk)
+                try:
+                    if info.is_dir():
+                        target.mkdir(parents=True, exist_ok=True)
+                        continue
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    with zf.open(info) as src, open(target, "xb") as out:
+                        while chunk := src.read(1 << 16):
+                            total += len(chunk)
+                            if total > MAX_BYTES:
+                                raise SubmissionError(f"{label} expands to more than "
+                                                      f"{MAX_BYTES // 2**20} MiB")
+                            out.write(chunk)
+                except OSError as exc:  # what the file system refuses: skip that member
+                    notes.append(f"skipped {shown(name)} in {label}: {exc.strerror or exc}")
     except zipfile.BadZipFile as exc:
-        raise SubmissionError(f"{archive.name} is not a valid zip file: {exc}") from exc
-    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError) as exc:
-        # unsupported compression, encrypted members, truncated data
-        raise SubmissionError(f"{archive.name} cannot be extracted: {exc}") from exc
+        raise SubmissionError(f"{label} is not a valid zip file: {exc}") from exc
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, ValueError,
+            OSError) as exc:
+        # unsupported compression, encrypted members, truncated data, undecodable names
+        raise SubmissionError(f"{label} cannot be extracted: {type(exc).__name__}: "
+                              f"{shown(str(exc))}") from exc
+
+
+def _clash(dest: Path, parts: tuple[str, ...], is_dir: bool) -> str | None:
+    """A file where a folder is needed, or the other way round, or a repeat."""
+    here = dest
+    for part in parts[:-1]:
+        here = here / part
+        if here.exists() and not here.is_dir():
+            return f"{shown(part)} is a file in the zip and a folder here"
+    target = here / parts[-1]
+    if target.exists():
+        if target.is_dir() and not is_dir:
+            return "a folder of the same name is in the zip"
+        if not target.is_dir():
+            return "a file of the same name is in the zip" if is_dir else "listed twice"
+    return None
 
 
 # ----------------------------------------------------------------------------- notebooks
 def _from_notebook(path: Path, scratch: Path, notes: list[str]) -> str:
+    label = shown(path.name)
+    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+        raise SubmissionError(f"notebook {label} is larger than "
+                              f"{MAX_NOTEBOOK_BYTES // 2**20} MiB")
+    raw = path.read_bytes()
+    values = 1 + sum(raw.count(sep) for sep in (b",", b":", b"[", b"{"))
+    if values > MAX_NOTEBOOK_VALUES:
+        raise SubmissionError(f"notebook {label} holds too many JSON values "
+                              f"(over {MAX_NOTEBOOK_VALUES:,})")
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise SubmissionError(f"notebook {path.name} is larger than {MAX_BYTES // 2**20} MiB")
-        notebook = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SubmissionError(f"notebook {path.name} is not valid JSON: {exc}") from exc
+        notebook = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise SubmissionError(f"notebook {label} is not UTF-8 text: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise SubmissionError(f"notebook {label} is not valid JSON: {exc}") from exc
+    except RecursionError:
+        raise SubmissionError(f"notebook {label} is nested too deeply to be a notebook") from None
     raw_cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(raw_cells, list):
-        raise SubmissionError(f"notebook {path.name} has no list of cells")
+        raise SubmissionError(f"notebook {label} has no list of cells")
     cells = select_cells(raw_cells, notes)
     if not cells:
-        raise SubmissionError(f"notebook {path.name} has no code cell that defines functions")
+        raise SubmissionError(f"notebook {label} has no code cell that defines functions")
     (scratch / NOTEBOOK_FILE).write_text(
-        json.dumps({"source": path.name, "cells": cells}), encoding="utf-8")
+        json.dumps({"source": shown(path.name), "cells": cells}), encoding="utf-8")
     return "notebook"
+
+
+def _cell_source(cell: dict, index: int, notes: list[str]) -> str | None:
+    """The cell's source as one string (nbformat: a string or a list of strings)."""
+    source = cell.get("source", "")
+    if isinstance(source, list) and all(isinstance(line, str) for line in source):
+        source = "".join(source)
+    if not isinstance(source, str):
+        notes.append(f"cell {index}: skipped (its source is a {type(source).__name__}, "
+                     "not text)")
+        return None
+    if len(source) > MAX_CELL_CHARS:
+        notes.append(f"cell {index}: skipped (longer than {MAX_CELL_CHARS:,} characters)")
+        return None
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError:
+        notes.append(f"cell {index}: skipped (its source is not valid Unicode)")
+        return None
+    return source
 
 
 def select_cells(raw_cells: list, notes: list[str]) -> list[dict]:
@@ -205,8 +391,9 @@ def select_cells(raw_cells: list, notes: list[str]) -> list[dict]:
     for index, cell in enumerate(raw_cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
+        source = _cell_source(cell, index, notes)
+        if source is None:
+            continue
         source = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
                            for line in source.splitlines())
         meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
@@ -219,7 +406,7 @@ def select_cells(raw_cells: list, notes: list[str]) -> list[dict]:
             continue
         try:
             tree = ast.parse(source)
-        except SyntaxError:
+        except (SyntaxError, ValueError, RecursionError, MemoryError):  # the worker says why
             kept.append({"index": index, "source": source})
             continue
         if all(_is_definition(node) for node in tree.body):

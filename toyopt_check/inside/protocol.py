@@ -9,8 +9,18 @@ Contract
   has been checked (plain numeric / bool / string dtypes only, and the byte count
   the header promises must be exactly what is there, so a lying header cannot
   make the reader allocate).  Nothing is ever unpickled.
-* Limits: a frame is at most ``max_bytes`` (64 MiB by default) and holds at most
-  ``max_arrays`` arrays (256 by default); anything else is a :class:`ProtocolError`.
+* Limits, all checked before anything is built from the bytes: a frame is at
+  most ``max_bytes`` (8 MiB by default: the largest reply of the grading probes
+  is under 1 MiB); before the JSON is parsed, an upper bound of the number of
+  values it holds (one per ``,`` ``:`` ``[`` ``{``, strings included) is held
+  to ``max_values`` (50,000), so parsing allocates at most a few times the frame;
+  the parsed value is then walked (iteratively) for nesting depth
+  (``MAX_DEPTH``), string lengths (``MAX_STRING`` characters, valid Unicode:
+  no lone surrogates) and at most ``max_arrays`` arrays (256).  Anything else
+  is a :class:`ProtocolError`.  Decoding a frame takes milliseconds whatever
+  its content (``bench/bench_wire.py``).  *What* each probe may send back
+  (keys, types, array sizes) is the trusted side's business
+  (``toyopt.grading.replies``).
 * Reads and writes take an absolute ``deadline`` (``time.monotonic()`` seconds,
   or ``None`` to block); running past it raises :class:`FrameTimeout`, the other
   end closing the pipe raises :class:`FrameEOF`.  Malformed bytes never hang the
@@ -35,9 +45,11 @@ import numpy as np
 from .errors import SubmissionError as _Base  # toyopt's typed hierarchy starts here
 
 HEADER = struct.Struct(">Q")
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = 8 * 1024 * 1024
 MAX_ARRAYS = 256
-MAX_DEPTH = 64
+MAX_VALUES = 50_000
+MAX_DEPTH = 32
+MAX_STRING = 65_536
 ARRAY_KEY = "__ndarray__"
 #: dtype kinds allowed to cross: bool, signed/unsigned int, float, complex, str, bytes.
 ALLOWED_KINDS = frozenset("biufcSU")
@@ -68,12 +80,16 @@ def encode(message: dict, *, max_bytes: int = MAX_BYTES, max_arrays: int = MAX_A
         raise ProtocolError(f"message cannot be written as JSON: {exc}") from exc
     if len(body) > max_bytes:
         raise ProtocolError(f"message of {len(body)} bytes exceeds the limit of {max_bytes} bytes")
+    _count_values(body, MAX_VALUES)  # what the reader will refuse, refused here
     return HEADER.pack(len(body)) + body
 
 
 def _to_plain(value, counter, max_arrays, where, depth):
     if depth > MAX_DEPTH:
         raise ProtocolError(f"{where} is nested deeper than {MAX_DEPTH} levels")
+    if isinstance(value, str) and len(value) > MAX_STRING:
+        raise ProtocolError(f"{where} is a string of {len(value)} characters "
+                            f"(limit {MAX_STRING})")
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, (int, float)) and type(value) in (int, float):
@@ -115,8 +131,10 @@ def _array_to_b64(array: np.ndarray, where: str) -> str:
 
 
 # ----------------------------------------------------------------------------- decoding
-def decode(body: bytes, *, max_arrays: int = MAX_ARRAYS) -> dict:
-    """Parse a frame's body (without its length header) into a dict."""
+def decode(body: bytes, *, max_arrays: int = MAX_ARRAYS, max_values: int = MAX_VALUES) -> dict:
+    """Parse a frame's body (without its length header) into a dict, within the
+    bounds of the module docstring (checked before the JSON is parsed)."""
+    _count_values(body, max_values)
     counter = [0]
 
     def hook(obj):
@@ -137,7 +155,42 @@ def decode(body: bytes, *, max_arrays: int = MAX_ARRAYS) -> dict:
         raise ProtocolError(f"frame is not valid JSON: {type(exc).__name__}: {exc}"[:300]) from exc
     if not isinstance(message, dict):
         raise ProtocolError(f"frame holds a {type(message).__name__}, not a JSON object")
+    _check_shape(message)
     return message
+
+
+def _count_values(body: bytes, max_values: int) -> None:
+    """Refuse a body that may hold more than `max_values` JSON values (keys
+    included): each value but the first follows a ``,`` ``:`` ``[`` or ``{``.
+    Counted in C over the raw bytes (separators inside strings count too, so
+    this is an upper bound; base64 arrays hold none)."""
+    count = 1 + sum(body.count(sep) for sep in (b",", b":", b"[", b"{"))
+    if count > max_values:
+        raise ProtocolError(f"frame may hold {count} JSON values, over the limit of {max_values}")
+
+
+def _check_shape(message: dict) -> None:
+    """Nesting depth and strings of a parsed message, walked without recursion."""
+    stack = [(message, 0)]  # depths as in encode: the message is level 0
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if len(value) > MAX_STRING:
+                raise ProtocolError(f"frame holds a string of {len(value)} characters "
+                                    f"(limit {MAX_STRING})")
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ProtocolError("frame holds a string that is not valid Unicode "
+                                    "(a lone surrogate)") from None
+        elif isinstance(value, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise ProtocolError(f"frame is nested deeper than {MAX_DEPTH} levels")
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if isinstance(key, str):
+                    stack.append((key, depth))
+                stack.append((item, depth + 1))
 
 
 def _b64_to_array(text: str) -> np.ndarray:
@@ -211,12 +264,13 @@ def _read_exact(fd: int, n: int, deadline) -> bytes:
 
 
 def read_frame(fd: int, deadline: float | None = None, *, max_bytes: int = MAX_BYTES,
-               max_arrays: int = MAX_ARRAYS) -> dict:
+               max_arrays: int = MAX_ARRAYS, max_values: int = MAX_VALUES) -> dict:
     """Read and decode one frame from ``fd`` (see the module docstring)."""
     (length,) = HEADER.unpack(_read_exact(fd, HEADER.size, deadline))
     if length > max_bytes:
         raise ProtocolError(f"frame announces {length} bytes, over the limit of {max_bytes}")
-    return decode(_read_exact(fd, length, deadline), max_arrays=max_arrays)
+    return decode(_read_exact(fd, length, deadline), max_arrays=max_arrays,
+                  max_values=max_values)
 
 
 def write_frame(fd: int, message: dict, deadline: float | None = None, *,
