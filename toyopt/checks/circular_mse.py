@@ -76,7 +76,7 @@ def call_text(case):
 # ---------------------------------------------------------------- probing
 def evaluate(target, cases):
     """Results of the probe for `cases` (validated: one dict per case)."""
-    sent = [{k: c[k] for k in ("prediction", "target", "dtype", "target_dtype", "period", "reduction")
+    sent = [{k: c[k] for k in ("prediction", "target", "dtype", "target_dtype", "period", "reduction", "device")
              if k in c} for c in cases]
     out = target.probe("circular_mse.evaluate", cases=sent)
     results = out.get("results") if isinstance(out, dict) else None
@@ -223,18 +223,24 @@ def check_matches_mse(target):
 
 @check(EXERCISE, "dtype_device", 2, "the result has the prediction's dtype and device (both dtype orders)",
        clause=CLAUSE_DTYPE, requires=("values",))
-def check_dtype_device(target):
-    cases = data("dtype")
+def check_dtype_device(target, device="cpu"):
+    cases = [dict(c, device=device) for c in data("dtype")] if device != "cpu" else data("dtype")
     for c, res in zip(cases, evaluate(target, cases)):
         if not res.get("is_tensor"):
             raise CheckFailure(f"{call_text(c)}: expected a torch.Tensor, got a {res.get('type')}")
         if res.get("dtype") != c["dtype"]:
             raise CheckFailure(f"{call_text(c)}: expected a {c['dtype']} result (the prediction's "
                                f"dtype), got {res.get('dtype')}")
-        if res.get("device") != "cpu":
+        if str(res.get("device")).split(":")[0] != device:
             raise CheckFailure(f"{call_text(c)}: expected the result on the prediction's device "
-                               f"(cpu), got {res.get('device')}")
+                               f"({device}), got {res.get('device')}")
         compare(c, res)
+
+
+@check(EXERCISE, "dtype_device", 0, "the result on the prediction's CUDA device (not scored: skipped without a GPU)",
+       device="cuda", clause=CLAUSE_DTYPE, requires=("values",))
+def check_dtype_device_cuda(target):
+    check_dtype_device(target, device="cuda")
 
 
 @check(EXERCISE, "gradients", 3, "gradients by autograd, with respect to both arguments",
@@ -301,6 +307,9 @@ def check_errors(target):
         ("period='2'", {"prediction": ok, "target": ok, "period": "2"}, ("ValueError", "TypeError")),
         ("reduction='avg'", {"prediction": ok, "target": ok, "reduction": "avg"}, ("ValueError",)),
         ("reduction='max'", {"prediction": ok, "target": ok, "reduction": "max"}, ("ValueError",)),
+        ("reduction='MEAN' (the names are lower case)", {"prediction": ok, "target": ok, "reduction": "MEAN"},
+         ("ValueError",)),
+        ("reduction=None", {"prediction": ok, "target": ok, "reduction": None}, ("ValueError",)),
     ]
     out = target.probe("circular_mse.errors", cases=[c for _, c, _ in cases])
     results = out.get("results") if isinstance(out, dict) else None

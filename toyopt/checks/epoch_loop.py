@@ -217,6 +217,9 @@ def check_train_step(target, device="cpu"):
        device="cuda", clause=CLAUSE_INPUTS)
 def check_train_step_cuda(target):
     check_train_step(target, device="cuda")
+    # a CPU model on a machine with CUDA: the default device is the model's (cpu)
+    for sc in scenarios("train_step"):
+        check_calls(target, sc, device="cpu")
 
 
 @check(EXERCISE, "no_accumulation", 2, "training: gradients of this batch only, across calls and stale .grad",

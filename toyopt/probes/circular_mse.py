@@ -58,14 +58,15 @@ def evaluate(ctx, cases):
     """Call ``circular_mse`` on each case; report each result.
 
     A case: ``prediction``, ``target`` (arrays), ``dtype`` (of the prediction),
-    optional ``target_dtype``, ``period``, ``reduction``.
+    optional ``target_dtype``, ``period``, ``reduction``, ``device`` (of both).
     """
     torch.manual_seed(0)
     results = []
     with torch.no_grad():
         for case in cases:
-            pred = _tensor(case["prediction"], case["dtype"])
-            target = _tensor(case["target"], case.get("target_dtype") or case["dtype"])
+            device = case.get("device") or "cpu"
+            pred = _tensor(case["prediction"], case["dtype"]).to(device)
+            target = _tensor(case["target"], case.get("target_dtype") or case["dtype"]).to(device)
             results.append(_report(ctx.call(EXERCISE, pred, target, **_kwargs(case))))
     return {"results": results}
 
