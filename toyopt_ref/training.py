@@ -50,21 +50,28 @@ def epoch_loop(model, db, criterion, optimiser=None, device=None):
 
     Contract (what the autograder checks):
 
-    - `db` is ``(points, labels)`` as NumPy arrays; inputs become float32
-      tensors on `device` (default: the model's device), the target a float32
-      vector;
+    - `db` is ``(points, labels)`` as NumPy arrays; the model is called on the
+      points as a float32 tensor on `device` (default: the model's device), and
+      `criterion` gets the prediction flattened from ``(n, 1)`` to ``(n,)`` and
+      the labels as a float32 tensor of shape ``(n,)``;
     - with an optimiser: ``model.train()``, then the five steps -- forward
       pass, loss, ``optimiser.zero_grad()``, ``loss.backward()``,
-      ``optimiser.step()`` -- making exactly one parameter update, with the
-      gradients of this batch only (nothing accumulated from an earlier call);
-    - without one: ``model.eval()``, no autograd graph is built and no
-      parameter or gradient changes;
-    - the prediction of shape ``(n, 1)`` is flattened to ``(n,)`` before the
-      loss; predicted labels are ``prediction >= 0.5``, computed from the
-      prediction made *before* the update;
+      ``optimiser.step()`` -- making exactly one optimiser step, with the
+      gradients of this batch only (nothing accumulated from an earlier call
+      or left in ``.grad`` before it), whatever the optimiser;
+    - without one: ``model.eval()`` and ``torch.no_grad()`` for the forward
+      pass, and no parameter or gradient changes;
+    - predicted labels are ``prediction >= 0.5`` (a prediction of exactly 0.5
+      is label 1), computed from the prediction the loss is computed from,
+      made *before* the update;
     - returns ``(accuracy, loss, labels)``: accuracy in percent (a Python
       float, 0-100), the loss as a Python float, and the predicted labels as
       a NumPy bool array of shape ``(n,)``.
+
+    Not part of the contract: ``.grad`` after a training call (zeroing it
+    again after the step is fine), how many times the model is called, and
+    the arithmetic of the accuracy (a float32 mean is fine: accuracy is
+    compared to within 1e-3 percent).
     """
     ### BEGIN SOLUTION
     points, labels = check_db(db)

@@ -3,24 +3,25 @@
 Trains the reference over many seeds per configuration, picks each check's
 threshold for a false-fail rate under the target, and writes
 ``docs/calibration.md`` and ``toyopt/checks/thresholds.py`` (library:
-`toyopt.checks.calibrate.main`; ``--dry-run`` only prints the table).
+`toyopt.checks.calibrate.calibrate`; ``--dry-run`` only prints the table).
 """
 
 from toyopt.commands import library_default
 
 
 def add_arguments(parser):
-    from toyopt.checks.calibrate import main
+    from toyopt.checks.calibrate import calibrate
 
-    parser.add_argument("--seeds", type=int, default=library_default(main, "n_seeds"), metavar="N",
+    parser.add_argument("--seeds", type=int, default=library_default(calibrate, "n_seeds"), metavar="N",
                         help="reference seeds per configuration (default: %(default)s)")
-    parser.add_argument("--mutant-seeds", type=int, default=library_default(main, "n_mutant_seeds"),
+    parser.add_argument("--mutant-seeds", type=int, default=library_default(calibrate, "n_mutant_seeds"),
                         metavar="N", help="seeds for the broken implementations (default: %(default)s)")
     parser.add_argument("--dry-run", action="store_true", help="print the table, write nothing")
 
 
 def run(args):
-    from toyopt.checks.calibrate import main
+    from toyopt.checks.calibrate import calibrate
 
-    main(n_seeds=args.seeds, n_mutant_seeds=args.mutant_seeds, write=not args.dry_run)
+    result = calibrate(n_seeds=args.seeds, n_mutant_seeds=args.mutant_seeds, write=not args.dry_run)
+    print(result.markdown)
     return 0

@@ -1,10 +1,26 @@
 """Probes of the `epoch_loop` exercise (self-contained: relative imports only).
 
-The probes build their own copy of the tutorial's 2-5-1 network (same
-parameter names as ``Simple2DNetwork``: ``linear1``, ``linear2``) from
-weights sent by the check, so that nothing of the submission but
-``epoch_loop`` is used, and report plain data: what ``epoch_loop`` returned,
-the parameters and ``.grad`` after each call, and how the forward pass ran.
+The probes build the grader's own 2-5-1 network (same parameter names as
+``Simple2DNetwork``: ``linear1``, ``linear2``) from weights sent by the check,
+so that nothing of the submission but ``epoch_loop`` is used, and report
+plain data: what ``epoch_loop`` returned and the parameters and ``.grad``
+after each call. Nothing is recorded on the objects the student's code
+receives: the facts the checks need show in the *values* instead.
+
+- **Mode.** In training mode the network scales its hidden units by the
+  fixed, known factors `TRAIN_SCALE` (a deterministic, dropout-like layer);
+  in eval mode it does not. So the loss, labels and update reveal the mode
+  the forward pass ran in.
+- **Autograd during evaluation.** With ``reveal_graph`` the network adds
+  `GRAPH_MARK` to its output when it runs in eval mode with autograd on, so
+  an evaluation outside ``torch.no_grad()`` returns another loss.
+- **Number of updates, stale gradients, optimiser state** show in the
+  parameters after each call, compared on the trusted side with values
+  computed there.
+- **Inputs.** The network accepts only a float32 ``(n, 2)`` tensor; with
+  ``strict`` the criterion accepts only a ``(n,)`` prediction and a float32
+  ``(n,)`` target that needs no gradient, else it raises a `TypeError` that
+  says so (the student sees it as an exception of their call).
 
 Also here: ``spiral_2d.training_data``, the student's spiral data for the
 "learnable by a bigger network" convergence check (a probe of exercise
@@ -15,13 +31,18 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..runtime import StudentCodeError
+from .runtime import StudentCodeError
 
 EXERCISE = "epoch_loop"
 
 #: Parameter names in a fixed order (also the order of flattened weights).
 PARAM_NAMES = ("linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias")
 PARAM_SHAPES = {"linear1.weight": (5, 2), "linear1.bias": (5,), "linear2.weight": (1, 5), "linear2.bias": (1,)}
+
+#: Training-mode factors of the five hidden units (exact in float32).
+TRAIN_SCALE = (1.5, 0.5, 1.25, 0.75, 1.0)
+#: Added to the output in eval mode with autograd on (``reveal_graph``).
+GRAPH_MARK = 0.25
 
 CRITERIA = {
     "L1": nn.L1Loss,
@@ -30,38 +51,76 @@ CRITERIA = {
     "BCEWithLogits": nn.BCEWithLogitsLoss,
 }
 
+OPTIMISERS = {"SGD": torch.optim.SGD, "Adam": torch.optim.Adam}
+
+
+def _describe(x):
+    if isinstance(x, torch.Tensor):
+        return f"a {str(x.dtype).replace('torch.', '')} tensor of shape {tuple(x.shape)}"
+    return f"a {type(x).__name__}"
+
 
 class ProbeNetwork(nn.Module):
-    """``Linear(2, 5) -> ReLU -> Linear(5, 1)`` that records each forward pass."""
+    """``Linear(2, 5) -> ReLU -> [x TRAIN_SCALE in training mode] -> Linear(5, 1)``."""
 
-    def __init__(self, record=True):
+    def __init__(self, reveal_mode=True, reveal_graph=False):
         super().__init__()
         self.linear1 = nn.Linear(2, 5)
         self.relu = nn.ReLU()
         self.linear2 = nn.Linear(5, 1)
-        self.record = record
-        self.records = []
+        self.reveal_mode = bool(reveal_mode)
+        self.reveal_graph = bool(reveal_graph)
+        self.register_buffer("train_scale", torch.tensor(TRAIN_SCALE, dtype=torch.float32))
 
     def forward(self, x):
-        entry = None
-        if self.record:
-            entry = {"grad_enabled": bool(torch.is_grad_enabled()), "training": bool(self.training),
-                     "input_dtype": str(x.dtype).replace("torch.", ""), "input_device": str(x.device),
-                     "input_shape": [int(s) for s in x.shape]}
-            self.records.append(entry)
-        out = self.linear2(self.relu(self.linear1(x)))
-        if entry is not None:
-            entry["output_requires_grad"] = bool(out.requires_grad)
+        if not isinstance(x, torch.Tensor) or x.dtype != torch.float32 or x.dim() != 2 or x.shape[1] != 2:
+            raise TypeError(f"the model takes the points as a float32 tensor of shape (n, 2), got {_describe(x)}")
+        hidden = self.relu(self.linear1(x))
+        if self.training and self.reveal_mode:
+            hidden = hidden * self.train_scale
+        out = self.linear2(hidden)
+        if self.reveal_graph and not self.training and torch.is_grad_enabled():
+            out = out + GRAPH_MARK
         return out
 
 
-def build_network(weights, device="cpu", record=True):
-    net = ProbeNetwork(record=record)
+class ProbeCriterion(nn.Module):
+    """The tutorial's loss `name`; with `strict`, checks what it is given."""
+
+    def __init__(self, name, strict=False):
+        super().__init__()
+        self.loss = CRITERIA[name]()
+        self.strict = bool(strict)
+        self.n = None
+
+    def forward(self, prediction, target):
+        if self.strict:
+            n = self.n
+            if not isinstance(prediction, torch.Tensor) or tuple(prediction.shape) != (n,):
+                raise TypeError(f"the criterion takes the prediction flattened to shape ({n},), "
+                                f"got {_describe(prediction)}")
+            if not isinstance(target, torch.Tensor) or target.dtype != torch.float32 \
+                    or tuple(target.shape) != (n,) or target.requires_grad:
+                raise TypeError(f"the criterion takes the labels as its target, a float32 tensor of "
+                                f"shape ({n},) without gradient, got {_describe(target)}"
+                                f"{' that requires grad' if getattr(target, 'requires_grad', False) else ''}")
+        return self.loss(prediction, target)
+
+
+def build_network(weights, device="cpu", reveal_mode=True, reveal_graph=False):
+    net = ProbeNetwork(reveal_mode, reveal_graph)
     with torch.no_grad():
         for name, param in net.named_parameters():
             value = np.array(weights[name], dtype=np.float32, copy=True).reshape(PARAM_SHAPES[name])
             param.copy_(torch.from_numpy(value))
     return net.to(device)
+
+
+def build_optimiser(params, spec):
+    """``{"name": "SGD" | "Adam", "lr": ..., other keyword arguments}``."""
+    spec = dict(spec)
+    name = spec.pop("name")
+    return OPTIMISERS[name](params, **{k: float(v) for k, v in spec.items()})
 
 
 def _array(tensor):
@@ -94,7 +153,7 @@ def _number(x):
 def report_returned(out):
     """What one ``epoch_loop`` call returned, as plain data."""
     rep = {"returned_type": type(out).__name__, "returned_len": -1,
-           "acc": None, "acc_type": "", "loss": None, "loss_type": "", "loss_requires_grad": False,
+           "acc": None, "acc_type": "", "acc_is_python_float": False, "loss": None, "loss_type": "",
            "loss_is_python_float": False, "labels": None, "labels_type": "", "labels_dtype": "",
            "labels_shape": None}
     if not isinstance(out, (tuple, list)):
@@ -104,7 +163,8 @@ def report_returned(out):
         return rep
     acc, loss, labels = out
     rep["acc"], rep["acc_type"], _ = _number(acc)
-    rep["loss"], rep["loss_type"], rep["loss_requires_grad"] = _number(loss)
+    rep["acc_is_python_float"] = isinstance(acc, float)
+    rep["loss"], rep["loss_type"], _ = _number(loss)
     rep["loss_is_python_float"] = isinstance(loss, float)
     rep["labels_type"] = type(labels).__name__
     if isinstance(labels, torch.Tensor):
@@ -126,36 +186,39 @@ def _db(call):
     return points, labels
 
 
-def run(ctx, weights, calls, criterion="MSE", lr=0.1, stale_grad=None, device="cpu",
-        pass_device=False):
+def run(ctx, weights, calls, criterion="MSE", optimiser=None, stale_grad=None, device="cpu",
+        pass_device=False, reveal_graph=False, strict=False):
     """Call ``epoch_loop`` once per entry of `calls` on one network and one
-    ``torch.optim.SGD(lr)``; an entry is ``{"points", "labels", "train"}``
-    (``train`` False passes ``optimiser=None``).
+    optimiser (`optimiser`: see `build_optimiser`; default plain SGD, lr 0.1).
 
-    `stale_grad`: ``{name: array}`` written into each ``.grad`` before the first
-    call (a leftover an earlier batch could have left). `pass_device`: give
-    ``device=`` explicitly (else the default, the model's device).
+    A call is ``{"points", "labels", "train", "mode"}``: ``train`` False passes
+    ``optimiser=None``; ``mode`` (``"train"``/``"eval"``, optional) is the mode
+    the network is put in before the call. `stale_grad`: ``{name: array}``
+    written into each ``.grad`` before the first call (a leftover an earlier
+    batch could have left). `pass_device`: give ``device=`` explicitly (else
+    the default, the model's device). `reveal_graph`, `strict`: see the
+    module docstring.
     """
     torch.manual_seed(0)
     np.random.seed(0)
-    net = build_network(weights, device)
-    loss_fn = CRITERIA[criterion]()
-    opt = None  # made at the first training call: the first SGD costs seconds (torch._dynamo)
+    net = build_network(weights, device, reveal_graph=reveal_graph)
+    loss_fn = ProbeCriterion(criterion, strict=strict)
+    opt = build_optimiser(net.parameters(), optimiser or {"name": "SGD", "lr": 0.1})
     if stale_grad is not None:
         for name, param in net.named_parameters():
             value = np.array(stale_grad[name], dtype=np.float32).reshape(PARAM_SHAPES[name])
             param.grad = torch.from_numpy(value).to(device)
     results = []
     for call in calls:
-        net.records = []
+        if call.get("mode"):
+            net.train(call["mode"] == "train")
+        db = _db(call)
+        loss_fn.n = len(db[1])
         kwargs = {"device": device} if pass_device else {}
-        if call["train"] and opt is None:
-            opt = torch.optim.SGD(net.parameters(), lr=float(lr))
-        out = ctx.call(EXERCISE, net, _db(call), loss_fn, opt if call["train"] else None, **kwargs)
+        out = ctx.call(EXERCISE, net, db, loss_fn, opt if call["train"] else None, **kwargs)
         rep = report_returned(out)
         rep["params"] = params_of(net)
         rep["grads"] = grads_of(net)
-        rep["forwards"] = list(net.records)
         results.append(rep)
     return {"results": results}
 
@@ -169,7 +232,7 @@ def train(ctx, weights, points, labels, criterion="L1", lr=0.1, epochs=100):
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        net = build_network(weights, "cpu", record=False)
+        net = build_network(weights, "cpu", reveal_mode=False)
         loss_fn = CRITERIA[criterion]()
         opt = torch.optim.SGD(net.parameters(), lr=float(lr))
         db = _db({"points": points, "labels": labels})

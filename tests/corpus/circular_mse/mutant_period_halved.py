@@ -1,0 +1,27 @@
+"""Bug: the wrap clause: wraps with period/2 instead of period (into [-period/4, period/4)), so d = 0.4*period gives (0.1*period)**2 instead of (0.4*period)**2."""
+import math
+import numbers
+
+import torch
+
+
+def circular_mse(prediction, target, period=2 * math.pi, reduction="mean"):
+    if not (torch.is_tensor(prediction) and torch.is_tensor(target)):
+        raise ValueError("prediction and target must be tensors")
+    if prediction.shape != target.shape:
+        raise ValueError(
+            f"prediction has shape {tuple(prediction.shape)} but target {tuple(target.shape)}")
+    if isinstance(period, bool) or not isinstance(period, numbers.Real) \
+            or not math.isfinite(period) or period <= 0:
+        raise ValueError(f"period must be a positive finite number, got {period!r}")
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"unknown reduction {reduction!r}")
+    p = float(period)
+    d = prediction - target.to(prediction.dtype)
+    wrapped = torch.remainder(d + p / 4, p / 2) - p / 4
+    loss = wrapped ** 2
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss

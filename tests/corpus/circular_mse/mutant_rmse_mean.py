@@ -1,0 +1,27 @@
+"""Bug: the 'mean' reduction: returns the square root of the mean (circular RMSE), not the mean of wrap(d)**2."""
+import math
+import numbers
+
+import torch
+
+
+def circular_mse(prediction, target, period=2 * math.pi, reduction="mean"):
+    if not (torch.is_tensor(prediction) and torch.is_tensor(target)):
+        raise ValueError("prediction and target must be tensors")
+    if prediction.shape != target.shape:
+        raise ValueError(
+            f"prediction has shape {tuple(prediction.shape)} but target {tuple(target.shape)}")
+    if isinstance(period, bool) or not isinstance(period, numbers.Real) \
+            or not math.isfinite(period) or period <= 0:
+        raise ValueError(f"period must be a positive finite number, got {period!r}")
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"unknown reduction {reduction!r}")
+    p = float(period)
+    d = prediction - target.to(prediction.dtype)
+    wrapped = torch.remainder(d + p / 2, p) - p / 2
+    loss = wrapped ** 2
+    if reduction == "mean":
+        return loss.mean().sqrt()
+    if reduction == "sum":
+        return loss.sum()
+    return loss

@@ -1,0 +1,26 @@
+"""Bug: the shape clause: compares numel() instead of shapes, so (2, 3) vs (3, 2) or (3, 1) vs (3,) raise no ValueError."""
+import math
+import numbers
+
+import torch
+
+
+def circular_mse(prediction, target, period=2 * math.pi, reduction="mean"):
+    if not (torch.is_tensor(prediction) and torch.is_tensor(target)):
+        raise ValueError("prediction and target must be tensors")
+    if prediction.numel() != target.numel():
+        raise ValueError("prediction and target must have the same number of elements")
+    if isinstance(period, bool) or not isinstance(period, numbers.Real) \
+            or not math.isfinite(period) or period <= 0:
+        raise ValueError(f"period must be a positive finite number, got {period!r}")
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"unknown reduction {reduction!r}")
+    p = float(period)
+    d = prediction - target.to(prediction.dtype)
+    wrapped = torch.remainder(d + p / 2, p) - p / 2
+    loss = wrapped ** 2
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss

@@ -1,0 +1,28 @@
+"""Bug: the autograd clause: the loss is computed in NumPy and wrapped back with torch.from_numpy, so it is not differentiable (and lands on the CPU)."""
+import math
+import numbers
+
+import numpy as np
+import torch
+
+
+def circular_mse(prediction, target, period=2 * math.pi, reduction="mean"):
+    if not (torch.is_tensor(prediction) and torch.is_tensor(target)):
+        raise ValueError("prediction and target must be tensors")
+    if prediction.shape != target.shape:
+        raise ValueError(
+            f"prediction has shape {tuple(prediction.shape)} but target {tuple(target.shape)}")
+    if isinstance(period, bool) or not isinstance(period, numbers.Real) \
+            or not math.isfinite(period) or period <= 0:
+        raise ValueError(f"period must be a positive finite number, got {period!r}")
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"unknown reduction {reduction!r}")
+    p = float(period)
+    d = prediction.detach().cpu().numpy() - target.detach().cpu().numpy()
+    wrapped = np.mod(d + p / 2, p) - p / 2
+    loss = torch.from_numpy(np.asarray(wrapped ** 2)).to(prediction.dtype)
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss

@@ -1,0 +1,28 @@
+"""Bug: the wrap clause: wraps prediction and target separately and squares their plain difference, so 0.45*period vs -0.45*period gives (0.9*period)**2 instead of (0.1*period)**2."""
+import math
+import numbers
+
+import torch
+
+
+def circular_mse(prediction, target, period=2 * math.pi, reduction="mean"):
+    if not (torch.is_tensor(prediction) and torch.is_tensor(target)):
+        raise ValueError("prediction and target must be tensors")
+    if prediction.shape != target.shape:
+        raise ValueError(
+            f"prediction has shape {tuple(prediction.shape)} but target {tuple(target.shape)}")
+    if isinstance(period, bool) or not isinstance(period, numbers.Real) \
+            or not math.isfinite(period) or period <= 0:
+        raise ValueError(f"period must be a positive finite number, got {period!r}")
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"unknown reduction {reduction!r}")
+    p = float(period)
+    a = torch.remainder(prediction + p / 2, p) - p / 2
+    b = torch.remainder(target.to(prediction.dtype) + p / 2, p) - p / 2
+    wrapped = a - b
+    loss = wrapped ** 2
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss

@@ -1,0 +1,28 @@
+"""Bug: standardises the points (zero mean, unit std per column) before the forward pass, so the model is not fed db's points as float32 tensors."""
+import numpy as np
+import torch
+
+
+def epoch_loop(model, db, criterion, optimiser=None, device=None):
+    points, labels = db
+    if device is None:
+        device = next((p.device for p in model.parameters()), torch.device("cpu"))
+    x = torch.as_tensor(np.asarray(points), dtype=torch.float32, device=device)
+    y = torch.as_tensor(np.asarray(labels), dtype=torch.float32, device=device)
+    x = (x - x.mean(0)) / x.std(0)
+    if optimiser is not None:
+        model.train()
+        prediction = model(x).reshape(-1)
+        loss = criterion(prediction, y)
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+    else:
+        model.eval()
+        with torch.no_grad():
+            prediction = model(x).reshape(-1)
+            loss = criterion(prediction, y)
+    pred_labels = prediction.detach() >= 0.5
+    correct = torch.eq(pred_labels, y).sum().item()
+    acc = correct / len(pred_labels) * 100
+    return acc, loss.item(), pred_labels.cpu().numpy()
