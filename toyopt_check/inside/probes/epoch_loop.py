@@ -31,7 +31,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .runtime import StudentCodeError
+from ..runtime import StudentCodeError
 
 EXERCISE = "epoch_loop"
 
