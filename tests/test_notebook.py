@@ -176,3 +176,20 @@ def test_run_reports_a_missing_function(fake_check):
 def test_bad_selection_is_a_configuration_error(exercise, ids, message):
     with pytest.raises(ConfigurationError, match=message):
         cells.select(exercise, ids)
+
+
+def test_notebook_imports_nothing_of_the_reference_nor_instructor_modules():
+    """What the release keeps runs where only the student runtime exists: its
+    code imports no `toyopt_ref` and no `toyopt` module but the cell helper."""
+    allowed = {"toyopt.notebook.cells"}
+    for cell in build_notebook().cells:
+        if cell.cell_type != "code":
+            continue
+        source = "\n".join(l for l in cell.source.splitlines() if not l.startswith(("%", "!")))
+        for node in ast.walk(ast.parse(source)):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                top = name.split(".")[0]
+                assert top != "toyopt_ref", (cell.get("id"), name)
+                assert top != "toyopt" or name in allowed, (cell.get("id"), name)
