@@ -39,6 +39,11 @@ import os
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import GetGrades
 
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
+                                    LimitOutput, SaveAutoGrades)
+
+from toyopt.nbgrader.execute import SandboxedExecute
 from toyopt.nbgrader.feedback import HideHiddenTests
 
 c = get_config()  # noqa: F821 (defined by nbgrader when it loads this file)
@@ -49,8 +54,21 @@ c.CourseDirectory.root = HERE
 # The gradebook holds the hidden tests: never publish it (see .gitignore).
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
 
-# Seconds per cell (a test cell runs one check; an exercise gets 60 s of student code).
+# Seconds per cell of in-kernel grading (a test cell runs one check; an exercise gets 60 s).
 c.Execute.timeout = {timeout}
+
+# The student's code runs in the sandbox (bubblewrap); the test cells' outcomes are
+# computed outside it by the checks. Without bubblewrap autograde refuses, unless you
+# choose to grade in the student's own kernel (the student's code can then change its
+# grade; every feedback page says so):
+# c.SandboxedExecute.in_kernel = True
+c.SandboxedExecute.cell_timeout = {timeout}
+c.Autograde.autograde_preprocessors = [
+    SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata,
+]
+# A deleted test cell comes back from the gradebook (and is graded).
+c.OverwriteCells.add_missing_cells = True
 
 # Any stderr output scores a test cell 0: drop library warnings before grading.
 c.IgnorePattern.enabled = True

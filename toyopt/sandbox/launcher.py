@@ -240,7 +240,7 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
         raise ConfigurationError("isolation 'bwrap' requested but bubblewrap does not work here")
 
     code_dir = Path(tempfile.mkdtemp(prefix="toyopt-worker-"))
-    copies = [(HERE / name, name) for name in ("worker.py", "protocol.py", "supervisor.py")]
+    copies = [(HERE / name, name) for name in ("worker.py", "protocol.py", "supervisor.py", "notebook_cells.py")]
     if package:  # a probe package (toyopt/probes): its .py files become `toyopt_probes`
         (code_dir / PROBE_PACKAGE).mkdir()
         copies += [(path, f"{PROBE_PACKAGE}/{path.name}")
