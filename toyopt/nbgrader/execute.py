@@ -216,11 +216,12 @@ def _not_gradable(text: str) -> list:
 
 
 def grade_notebook(nb, resources, *, cell_timeout=CELL_TIMEOUT, notebook_timeout=NOTEBOOK_TIMEOUT,
-                   budget=60.0, log=None, isolation="bwrap"):
-    """Run `nb`'s code in the sandbox and write every cell's outputs (see the module doc)."""
+                   budget=60.0, log=None, isolation="bwrap", tests=None):
+    """Run `nb`'s code in the sandbox and write every cell's outputs (see the module doc).
+    `tests` (``{grade_id: (exercise, ids)}``) defaults to the gradebook's."""
     from toyopt.notebook.cells import select
 
-    tests = gradebook_tests(resources)
+    tests = gradebook_tests(resources) if tests is None else tests
     test_cells, sent = {}, []
     for index, cell in enumerate(nb.cells, start=1):
         if cell.cell_type != "code":
