@@ -371,3 +371,30 @@ def test_corpus_case_gets_the_same_points_on_every_route(case, tmp_path):
     assert routed == pytest.approx(in_process)
     failed = {i for i, s in in_process.items() if s == 0}
     assert failed == set(getattr(load(path), "EXPECT_FAILED", ())) & set(in_process)
+
+
+def _release_with(course, solved, path):
+    """The release notebook with the `solved` solution cells pasted from the source."""
+    src = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nbformat.read(course["source"], 4).cells}
+    nb = nbformat.read(course["release"], 4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") in solved:
+            cell.source = src[cell.metadata["nbgrader"]["grade_id"]].source
+    nbformat.write(nb, path)
+    return path
+
+
+def test_toyopt_grade_gives_a_solved_release_notebook_full_marks(course, tmp_path):
+    from toyopt.grading import grade_submission
+
+    report = grade_submission(_release_with(course, EXERCISES, tmp_path / "solved.ipynb"), figures=False)
+    assert report.score == report.max_score > 0, [r.message for r in report.results if not r.passed]
+
+
+def test_toyopt_grade_messages_name_the_notebook_not_package_files(course, tmp_path):
+    from toyopt.grading import grade_submission
+
+    report = grade_submission(_release_with(course, SOLVED, tmp_path / "partial.ipynb"), figures=False)
+    assert report.score == pytest.approx(sum(c.points for ex in SOLVED for c in notebook_checks(ex)))
+    stubs = [r for r in report.results if r.status == "not_implemented"]
+    assert stubs and all("solution cell" in r.message and "exercises/" not in r.message for r in stubs)

@@ -1,4 +1,6 @@
 """spiral_2d solved; its test cells deleted, duplicated, or edited to print a pass."""
+import copy
+
 BASE, SOLVED = "release", ("spiral_2d",)
 
 
@@ -10,7 +12,9 @@ def make(nb, ctx):
         if cell.metadata.get("nbgrader", {}).get("grade_id") == "spiral_2d":
             cell.source = src["spiral_2d"].source
     nb.cells.remove(spiral[0])                       # deleted
-    nb.cells.insert(3, spiral[1].copy())            # duplicated
+    twin = copy.deepcopy(spiral[1])
+    twin["id"] = "twin-of-a-test-cell"
+    nb.cells.insert(3, twin)                          # duplicated
     for cell in tests:
         if cell.metadata["nbgrader"]["grade_id"].startswith("test_epoch_loop"):
             cell.source = "print('passed')"           # edited (restored from the gradebook)

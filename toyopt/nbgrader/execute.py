@@ -31,15 +31,15 @@ from __future__ import annotations
 import ast
 import base64
 import json
+import os
 import shutil
 import tempfile
 import warnings
 from pathlib import Path
 
 from nbformat import v4
-from traitlets import Bool, Float, Integer
-
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Bool, Float, Integer
 
 from toyopt.errors import ConfigurationError
 
@@ -56,6 +56,7 @@ MAX_CELL_TEXT = 100_000
 MAX_IMAGE = 4 * 2**20
 MAX_TOTAL = 16 * 2**20
 MAX_TRACEBACK_LINES = 12
+TRUNCATED = "\n[... output truncated: the grader keeps only the first part of this cell's output]\n"
 
 NO_SANDBOX = ("toyopt: no working bubblewrap (install the 'bubblewrap' package), so notebooks "
               "cannot be graded in the sandbox; to grade in the student's kernel instead, set "
@@ -189,7 +190,19 @@ class SandboxedExecute(NbGraderPreprocessor):
             raise SandboxUnavailable(NO_SANDBOX)
         return grade_notebook(nb, resources, cell_timeout=self.cell_timeout,
                               notebook_timeout=self.notebook_timeout, budget=self.budget,
-                              log=self.log)
+                              log=self.log, hide=self._course_folders(resources))
+
+    def _course_folders(self, resources) -> tuple:
+        """The course root and the gradebook's folder, hidden from the sandbox
+        wherever they live (the launcher hides the cwd, /work, /home, /root too)."""
+        folders = [os.getcwd()]
+        course = self.config.get("CourseDirectory", {})
+        if course.get("root"):
+            folders.append(str(course["root"]))
+        db_url = resources.get("nbgrader", {}).get("db_url") or course.get("db_url") or ""
+        if db_url.startswith("sqlite:///"):
+            folders.append(os.path.dirname(db_url[len("sqlite:///"):]))
+        return tuple(folders)
 
     def _in_kernel(self, nb, resources):
         nb, resources = Execute(config=self.config).preprocess(nb, resources)
@@ -216,7 +229,7 @@ def _not_gradable(text: str) -> list:
 
 
 def grade_notebook(nb, resources, *, cell_timeout=CELL_TIMEOUT, notebook_timeout=NOTEBOOK_TIMEOUT,
-                   budget=60.0, log=None, isolation="bwrap", tests=None):
+                   budget=60.0, log=None, isolation="bwrap", tests=None, hide=()):
     """Run `nb`'s code in the sandbox and write every cell's outputs (see the module doc).
     `tests` (``{grade_id: (exercise, ids)}``) defaults to the gradebook's."""
     from toyopt.notebook.cells import select
@@ -245,7 +258,7 @@ def grade_notebook(nb, resources, *, cell_timeout=CELL_TIMEOUT, notebook_timeout
     order = {c.id: n for n, c in enumerate(_registry_order())}
     wanted.sort(key=lambda c: order.get(c.id, len(order)))
     outputs, results, note = _run_in_sandbox(sent, wanted, cell_timeout, notebook_timeout, budget,
-                                             isolation, resources)
+                                             isolation, resources, hide)
     if note and log is not None:
         log.warning("toyopt: %s", note)
     budget_left = [MAX_TOTAL]
@@ -265,6 +278,8 @@ def grade_notebook(nb, resources, *, cell_timeout=CELL_TIMEOUT, notebook_timeout
             got.get("execution_count"), int) else None
         cell.outputs = clean_outputs(got.get("outputs") if got else [], cell.execution_count,
                                      budget_left)
+        if got and got.get("truncated") is True:
+            cell.outputs.append(v4.new_output("stream", name="stdout", text=TRUNCATED))
     return nb, resources
 
 
@@ -274,21 +289,23 @@ def _registry_order():
     return all_checks()
 
 
-def _run_in_sandbox(sent, checks, cell_timeout, notebook_timeout, budget, isolation, resources):
+def _run_in_sandbox(sent, checks, cell_timeout, notebook_timeout, budget, isolation, resources,
+                    hide=()):
     """``({cell index: raw outputs}, {check id: CheckResult}, note)``."""
     from toyopt import probes
     from toyopt.checks.core import run_checks
     from toyopt.grading.target import SandboxTarget
     from toyopt.notebook.messages import for_notebook
-    from toyopt.sandbox import ProbeFailed, ProtocolError, SandboxWarning, Worker, WorkerError
-    from toyopt.sandbox.submission import NOTEBOOK_FILE, definition_statements
+    from toyopt.sandbox import ProtocolError, SandboxWarning, Worker, WorkerError
+    from toyopt.sandbox.submission import NOTEBOOK_FILE
 
     scratch = Path(tempfile.mkdtemp(prefix="toyopt-nbgrader-"))
     cells_file = scratch / NOTEBOOK_FILE
     name = resources.get("nbgrader", {}).get("notebook", "notebook")
     cells_file.write_text(json.dumps({"source": name, "cells": sent, "mode": "execute",
                                       "cell_timeout": cell_timeout}), encoding="utf-8")
-    hide = tuple(str(Path(p).resolve()) for p in (resources.get("metadata", {}).get("path"),) if p)
+    hide = tuple(str(Path(p).resolve()) for p in (*hide, resources.get("metadata", {}).get("path"))
+                 if p)
     note, outputs = "", {}
     try:
         with warnings.catch_warnings():
@@ -305,27 +322,42 @@ def _run_in_sandbox(sent, checks, cell_timeout, notebook_timeout, budget, isolat
                         if isinstance(item, dict) and item.get("index") in known:
                             outputs.setdefault(item["index"], item)
                 except (WorkerError, ProtocolError) as exc:
-                    if not isinstance(exc, ProbeFailed):
-                        worker.close()
-                    note = f"the notebook's cells did not finish ({exc}); graded on its definitions"
-                    # a fresh worker loads the definitions only, as `toyopt grade` does
-                    kept = []
-                    for cell in sent:
-                        try:
-                            kept.append({"index": cell["index"],
-                                         "source": definition_statements(_no_magics(cell["source"]))})
-                        except SyntaxError:
-                            kept.append({"index": cell["index"], "source": cell["source"]})
-                    shutil.rmtree(scratch, ignore_errors=True)
-                    scratch.mkdir()
-                    cells_file.write_text(json.dumps({"source": name, "cells": kept}), encoding="utf-8")
                     worker.close()
+                    note = f"the notebook's cells did not finish ({exc}); graded on its definitions"
+                # A worker started from now on (after a crash in a check) loads the
+                # definitions only, as `toyopt grade` does: re-running every cell could
+                # crash again in cells that are no exercise. Written by replacing the
+                # file (the student's code may have put a link in its place).
+                _write_cells(cells_file, {"source": name, "cells": _definitions(sent)})
                 results = for_notebook(run_checks(target, checks))
             finally:
                 worker.close()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return outputs, {r.id: r for r in results}, note
+
+
+def _definitions(sent) -> list:
+    from toyopt.sandbox.submission import definition_statements
+
+    kept = []
+    for cell in sent:
+        try:
+            kept.append({"index": cell["index"], "source": definition_statements(_no_magics(cell["source"]))})
+        except SyntaxError:
+            kept.append({"index": cell["index"], "source": cell["source"]})
+    return kept
+
+
+def _write_cells(path: Path, data: dict) -> None:
+    """Replace `path` with `data` as JSON; never writes through a link or into
+    a folder the student's code may have put there."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".toyopt-cells-")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle)
+    os.replace(temporary, path)
 
 
 def _no_magics(source: str) -> str:

@@ -28,7 +28,6 @@ MAX_CELL_CHARS = 100_000      #: text kept per cell (streams and errors together
 MAX_IMAGE_CHARS = 4 * 2**20   #: one picture, base64
 MAX_TOTAL_CHARS = 16 * 2**20  #: the whole notebook
 MAX_OUTPUTS = 64              #: outputs per cell
-TRUNCATED = "\n[... output truncated: the grader keeps only the first part]\n"
 
 
 class CellTimeout(BaseException):
@@ -105,8 +104,6 @@ class _Recorder:
                                  "traceback": lines})
 
     def result(self, index: int, count: int) -> dict:
-        if self.truncated:
-            self.stream("stderr", TRUNCATED) if self.budget[0] > len(TRUNCATED) else None
         return {"index": index, "execution_count": count, "outputs": self.outputs,
                 "truncated": self.truncated}
 
@@ -195,10 +192,8 @@ def run_cells(cells: list, scratch: str, cell_timeout: float, student_frames):
     shell = _make_shell(state, student_frames)
     _on_alarm.seconds = float(cell_timeout)
     results = []
-    count = 0
     out, err = _Stream(state, "stdout"), _Stream(state, "stderr")
-    for cell in cells:
-        count += 1
+    for count, cell in enumerate(cells, start=1):
         state.index, state.current = cell["index"], _Recorder(budget)
         saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = out, err
