@@ -41,11 +41,13 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import GetGrades
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
-                                    LimitOutput, SaveAutoGrades)
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput,
+                                    DeduplicateIds, IgnorePattern, LimitOutput,
+                                    OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 
 from toyopt.nbgrader.execute import SandboxedExecute
 from toyopt.nbgrader.feedback import HideHiddenTests
+from toyopt.nbgrader.sanitize import DropEmptyMetadata
 
 c = get_config()  # noqa: F821 (defined by nbgrader when it loads this file)
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -68,8 +70,13 @@ c.Autograde.autograde_preprocessors = [
     SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
     AssignLatePenalties, CheckCellMetadata,
 ]
-# A deleted test cell comes back from the gradebook (and is graded).
+# A deleted test cell comes back from the gradebook (and is graded); DropEmptyMetadata
+# keeps a duplicated test cell from making nbgrader 0.9.6 fail the whole submission.
 c.OverwriteCells.add_missing_cells = True
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput, DeduplicateIds, DropEmptyMetadata, OverwriteKernelspec, OverwriteCells,
+    CheckCellMetadata,
+]
 
 # Any stderr output scores a test cell 0: drop library warnings before grading.
 c.IgnorePattern.enabled = True
