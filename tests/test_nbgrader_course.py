@@ -171,3 +171,12 @@ def test_outputs_from_the_sandbox_are_rebuilt_and_capped():
     for o in out:
         nbformat.validate(_v4.new_notebook(cells=[_v4.new_code_cell("", outputs=[o])]))
     assert execute.clean_outputs({"not": "a list"}, 1, budget) == []
+
+
+def test_a_duplicated_test_cell_becomes_a_plain_cell_not_a_broken_one():
+    from toyopt.nbgrader.sanitize import DropEmptyMetadata
+
+    twin = _v4.new_code_cell("run(...)", metadata={"nbgrader": {}})
+    kept = _v4.new_code_cell("x", metadata={"nbgrader": {"grade_id": "test_a", "grade": True}})
+    nb, _ = DropEmptyMetadata().preprocess(_v4.new_notebook(cells=[twin, kept]), {})
+    assert "nbgrader" not in nb.cells[0].metadata and nb.cells[1].metadata.nbgrader["grade_id"] == "test_a"

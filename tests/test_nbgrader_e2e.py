@@ -105,7 +105,7 @@ class Session:
         program = {"toyopt": "toyopt", "nbgrader": "nbgrader"}[argv[0]]
         start = time.perf_counter()
         proc = subprocess.run([sys.executable, "-m", program, *argv[1:]], cwd=self.cwd, env=self.env,
-                              capture_output=True, text=True, timeout=600)
+                              capture_output=True, text=True, timeout=2400)
         self.timings[line] = time.perf_counter() - start
         if proc.returncode not in ok_codes:
             raise AssertionError(f"`{line}` exited {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")

@@ -1,4 +1,7 @@
-"""Forged cell metadata: points, grade_id, locked, a solution cell made a test cell."""
+"""Forged cell metadata: points, grade_id, locked, a solution cell made a test cell.
+
+nbgrader itself refuses this notebook (the forged test cell is not in the gradebook):
+it is not graded and scores 0, what its genuine work (none) earns."""
 BASE, SOLVED = "release", ()
 
 
