@@ -34,6 +34,8 @@ import json
 import os
 import shutil
 import tempfile
+import threading
+import time
 import warnings
 from pathlib import Path
 
@@ -260,7 +262,7 @@ def grade_notebook(nb, resources, *, cell_timeout=CELL_TIMEOUT, notebook_timeout
     outputs, results, note = _run_in_sandbox(sent, wanted, cell_timeout, notebook_timeout, budget,
                                              isolation, resources, hide)
     if note and log is not None:
-        log.warning("toyopt: %s", note)
+        log.info("toyopt: %s", note)
     budget_left = [MAX_TOTAL]
     for index, cell in enumerate(nb.cells, start=1):
         if cell.cell_type != "code":
@@ -294,6 +296,7 @@ def _run_in_sandbox(sent, checks, cell_timeout, notebook_timeout, budget, isolat
     """``({cell index: raw outputs}, {check id: CheckResult}, note)``."""
     from toyopt import probes
     from toyopt.checks.core import run_checks
+    from toyopt.grading.report import _warm_up
     from toyopt.grading.target import SandboxTarget
     from toyopt.notebook.messages import for_notebook
     from toyopt.sandbox import ProtocolError, SandboxWarning, Worker, WorkerError
@@ -306,14 +309,20 @@ def _run_in_sandbox(sent, checks, cell_timeout, notebook_timeout, budget, isolat
                                       "cell_timeout": cell_timeout}), encoding="utf-8")
     hide = tuple(str(Path(p).resolve()) for p in (*hide, resources.get("metadata", {}).get("path"))
                  if p)
-    note, outputs = "", {}
+    note, outputs, timings = "", {}, {}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SandboxWarning)
             worker = Worker(scratch, probes.HERE, preload=True, isolation=isolation, hide=hide)
             target = SandboxTarget(worker, budget=budget)
             try:
+                started = time.perf_counter()
+                # the checks' imports here (torch, the check modules) overlap the
+                # worker's start and the cells, as in `toyopt grade`
+                warm = threading.Thread(target=_warm_up, name="toyopt-warm-up", daemon=True)
+                warm.start()
                 target.start()
+                timings["start"] = time.perf_counter() - started
                 try:
                     reply = worker.call(NOTEBOOK_PROBE, timeout=float(notebook_timeout))
                     cells = reply.get("cells") if isinstance(reply.get("cells"), list) else []
@@ -329,12 +338,16 @@ def _run_in_sandbox(sent, checks, cell_timeout, notebook_timeout, budget, isolat
                 # crash again in cells that are no exercise. Written by replacing the
                 # file (the student's code may have put a link in its place).
                 _write_cells(cells_file, {"source": name, "cells": _definitions(sent)})
+                timings["cells"] = time.perf_counter() - started - timings["start"]
+                warm.join()
                 results = for_notebook(run_checks(target, checks))
+                timings["checks"] = time.perf_counter() - started - timings["start"] - timings["cells"]
             finally:
                 worker.close()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return outputs, {r.id: r for r in results}, note
+    timing = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
+    return outputs, {r.id: r for r in results}, "; ".join(p for p in (note, f"sandbox: {timing}") if p)
 
 
 def _definitions(sent) -> list:
