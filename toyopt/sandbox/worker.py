@@ -187,7 +187,6 @@ class Context:
             except BaseException as exc:  # noqa: BLE001 - recorded, never raised
                 self._cell_failures.append(f"cell {cell['index']} failed: {self.summary(exc)}")
 
-
     # -- notebooks run as a kernel would (the nbgrader route) ------------------------
     def _execute_notebook(self, cells, cell_timeout):
         """Every cell in an IPython namespace, its outputs kept for ``notebook.outputs``."""
