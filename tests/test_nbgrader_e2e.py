@@ -7,13 +7,21 @@ released notebook untouched (0) and a notebook with two exercises solved and
 one test cell replaced by ``pass`` (exactly the two exercises' points). The
 last check of every exercise is hidden (``--hide``), so hidden tests are
 exercised whatever the registry marks. Expected points come from the checks
-registry, never from constants. Takes 2-3 minutes on 2 busy cores.
+registry, never from constants.
+
+The course uses the default execute step, `SandboxedExecute` (the notebook's
+code in the sandbox, test cells graded outside it). The hostile notebooks of
+``tests/hostile-nb/`` are further students of the same autograde run: each
+must score exactly what its genuine work earns, and the course folder may
+change only by nbgrader's own writes. Takes 4-6 minutes on 2 busy cores.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
+import importlib.util
 import json
 import os
 import re
@@ -37,6 +45,36 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "instructors.md"
 SOLVED = ("spiral_2d", "circular_mse")  # what the partial submission solves
 EDITED = "epoch_loop"  # the exercise whose first test cell that student replaces by `pass`
+HOSTILE = ROOT / "tests" / "hostile-nb"
+#: seconds per cell in the test course (an endless cell costs this much)
+CELL_TIMEOUT = 30
+#: what nbgrader itself writes in the course folder while grading
+NBGRADER_WRITES = ("autograded", "feedback", "submitted", "gradebook.db", "grades.csv", ".mpl")
+
+
+def hostile_cases():
+    """``{student id: module}`` of the hostile corpus."""
+    cases = {}
+    for path in sorted(HOSTILE.glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"hostile_nb_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        cases[f"h_{path.stem}"] = module
+    return cases
+
+
+def expected_points(solved) -> float:
+    return sum(exercise_points(ex) for ex in (EXERCISES if solved == "all" else solved))
+
+
+def course_snapshot(root: Path) -> dict:
+    """``{relative path: sha256}`` of the course files nbgrader does not write."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if path.is_file() and rel.parts[0] not in NBGRADER_WRITES:
+            found[str(rel)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
 
 
 def doc_commands():
@@ -67,7 +105,7 @@ class Session:
         program = {"toyopt": "toyopt", "nbgrader": "nbgrader"}[argv[0]]
         start = time.perf_counter()
         proc = subprocess.run([sys.executable, "-m", program, *argv[1:]], cwd=self.cwd, env=self.env,
-                              capture_output=True, text=True, timeout=600)
+                              capture_output=True, text=True, timeout=2400)
         self.timings[line] = time.perf_counter() - start
         if proc.returncode not in ok_codes:
             raise AssertionError(f"`{line}` exited {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
@@ -125,6 +163,20 @@ def course(tmp_path_factory):
     subs["alice"].write_bytes(source.read_bytes())
     subs["bob"].write_bytes(release.read_bytes())
     make_partial(source, release, subs["carol"])
+    with open(root / "nbgrader_config.py", "a", encoding="utf-8") as f:
+        f.write(f"\nc.SandboxedExecute.cell_timeout = {CELL_TIMEOUT}\n")
+    source_cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nbformat.read(source, 4).cells}
+    cases = hostile_cases()
+    for student, case in cases.items():
+        folder = root / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        if hasattr(case, "RAW"):
+            (folder / NOTEBOOK_FILE).write_text(case.RAW, encoding="utf-8")
+            continue
+        nb = nbformat.read(source if case.BASE == "source" else release, 4)
+        case.make(nb, {"root": root, "source_cells": source_cells})
+        nbformat.write(nb, folder / NOTEBOOK_FILE)
+    before = course_snapshot(root)
     for line in rest[rest.index("cd course") + 1:]:
         if not line.startswith("nbgrader generate_assignment"):
             # a batch autograde exits 1 if any one notebook failed to grade: the grades tell
@@ -134,7 +186,8 @@ def course(tmp_path_factory):
     with open(root / "grades.csv", newline="") as f:
         grades = {row["student_id"]: row for row in csv.DictReader(f)}
     print("grades:", {s: (r["score"], r["max_score"]) for s, r in grades.items()})
-    return {"root": root, "source": source, "release": release, "grades": grades, "run": run}
+    return {"root": root, "source": source, "release": release, "grades": grades, "run": run,
+            "cases": cases, "before": before, "after": course_snapshot(root)}
 
 
 def autograded(course, student):
@@ -218,3 +271,130 @@ def test_feedback_holds_no_hidden_test_source_even_when_it_fails(course):
 def test_every_command_of_the_instructor_doc_is_exercised(course):
     missing = [line for line in doc_commands() if line not in course["run"].ran]
     assert missing == [], f"docs/instructors.md lists commands the e2e test does not run: {missing}"
+
+
+def test_solution_cells_show_what_they_printed_and_drew(course):
+    """The sandbox sends back the cells' outputs: prints and pictures reach the feedback."""
+    cells = autograded(course, "alice").cells
+    texts = [o.get("text", "") for c in cells if c.cell_type == "code" for o in c.outputs]
+    assert any("running on cpu" in t for t in texts)
+    pictures = [o for c in cells if c.cell_type == "code" for o in c.outputs
+                if o.output_type == "display_data" and "image/png" in o.data]
+    assert len(pictures) >= 3
+
+
+def test_config_grades_in_the_sandbox_by_default(course):
+    text = (course["root"] / "nbgrader_config.py").read_text(encoding="utf-8")
+    assert "SandboxedExecute, IgnorePattern" in text
+    assert "\nc.SandboxedExecute.in_kernel = True" not in text
+
+
+@pytest.mark.parametrize("student", sorted(hostile_cases()))
+def test_hostile_notebook_scores_exactly_its_genuine_work(course, student):
+    case = course["cases"][student]
+    grades = course["grades"]
+    got = float(grades[student]["score"]) if student in grades else 0.0
+    assert got == pytest.approx(expected_points(case.SOLVED), abs=1e-9), case.__doc__
+
+
+def test_hostile_notebooks_leave_other_students_and_the_course_alone(course):
+    grades = course["grades"]
+    assert float(grades["alice"]["score"]) == pytest.approx(total_autograded(), abs=1e-9)
+    assert float(grades["bob"]["score"]) == pytest.approx(0.0, abs=1e-9)
+    assert course["after"] == course["before"]  # config, source/, release/ unchanged
+    import sqlite3
+
+    with sqlite3.connect(course["root"] / "gradebook.db") as db:
+        assert db.execute("pragma integrity_check").fetchone() == ("ok",)
+
+
+def test_hostile_notebook_reads_no_course_file(course):
+    nb = autograded(course, "h_course_files")
+    text = json.dumps([c.get("outputs", []) for c in nb.cells])
+    assert "no read" in text and "READ " not in text and "WROTE" not in text and "FOUND" not in text
+    assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
+
+
+def test_output_flood_is_capped(course):
+    path = course["root"] / "autograded" / "h_flood" / ASSIGNMENT / NOTEBOOK_FILE
+    assert path.stat().st_size < 24 * 2**20
+    assert "output truncated" in path.read_text(encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------- same points on every route
+#: corpus cases written into the source notebook (a sample: each costs two notebook runs)
+ROUTE_CASES = ("spiral_2d/mutant_labels_swapped.py", "circular_mse/correct_atan2.py")
+
+
+def _route_points_nbgrader(nb, exercise):
+    """Per-check points of `exercise` from SandboxedExecute's test-cell outputs."""
+    from toyopt.nbgrader.execute import checks_of_source, grade_notebook
+
+    tests = {c.metadata["nbgrader"]["grade_id"]: checks_of_source(c.source) for c in nb.cells
+             if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"}
+    nb, _ = grade_notebook(nb, {"nbgrader": {"notebook": "case"}}, tests=tests, cell_timeout=120)
+    points = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        spec = tests.get(meta.get("grade_id"))
+        if spec and spec[0] == exercise:
+            ok = not any(o.output_type == "error" for o in cell.outputs)
+            for chk_id in spec[1]:
+                points[chk_id] = meta["points"] if ok else 0.0
+    return points
+
+
+@pytest.mark.parametrize("case", ROUTE_CASES)
+def test_corpus_case_gets_the_same_points_on_every_route(case, tmp_path):
+    sys.path.insert(0, str(ROOT / "tests"))
+    from corpus_tools import CORPUS, grade, load
+
+    from toyopt.grading import grade_submission
+    from toyopt.notebook import render
+
+    path = CORPUS / case
+    exercise = path.parent.name
+    if not path.is_file():
+        pytest.skip(f"corpus case {case} is gone")
+    nb = nbformat.reads(render(), 4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == exercise:
+            cell.source = path.read_text(encoding="utf-8")  # as a student would paste it
+    notebook = tmp_path / "case.ipynb"
+    nbformat.write(nb, notebook)
+    in_process = {r.id: r.score for r in grade(exercise, getattr(load(path), exercise))
+                  if r.id in {c.id for c in notebook_checks(exercise)}}
+    sandboxed = {r.id: r.score for r in grade_submission(notebook, figures=False).results
+                 if r.id in in_process}
+    routed = _route_points_nbgrader(nbformat.read(notebook, 4), exercise)
+    assert sandboxed == in_process
+    assert routed == pytest.approx(in_process)
+    failed = {i for i, s in in_process.items() if s == 0}
+    assert failed == set(getattr(load(path), "EXPECT_FAILED", ())) & set(in_process)
+
+
+def _release_with(course, solved, path):
+    """The release notebook with the `solved` solution cells pasted from the source."""
+    src = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nbformat.read(course["source"], 4).cells}
+    nb = nbformat.read(course["release"], 4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") in solved:
+            cell.source = src[cell.metadata["nbgrader"]["grade_id"]].source
+    nbformat.write(nb, path)
+    return path
+
+
+def test_toyopt_grade_gives_a_solved_release_notebook_full_marks(course, tmp_path):
+    from toyopt.grading import grade_submission
+
+    report = grade_submission(_release_with(course, EXERCISES, tmp_path / "solved.ipynb"), figures=False)
+    assert report.score == report.max_score > 0, [r.message for r in report.results if not r.passed]
+
+
+def test_toyopt_grade_messages_name_the_notebook_not_package_files(course, tmp_path):
+    from toyopt.grading import grade_submission
+
+    report = grade_submission(_release_with(course, SOLVED, tmp_path / "partial.ipynb"), figures=False)
+    assert report.score == pytest.approx(sum(c.points for ex in SOLVED for c in notebook_checks(ex)))
+    stubs = [r for r in report.results if r.status == "not_implemented"]
+    assert stubs and all("solution cell" in r.message and "exercises/" not in r.message for r in stubs)

@@ -176,3 +176,32 @@ def test_run_reports_a_missing_function(fake_check):
 def test_bad_selection_is_a_configuration_error(exercise, ids, message):
     with pytest.raises(ConfigurationError, match=message):
         cells.select(exercise, ids)
+
+
+def test_notebook_imports_nothing_of_the_reference_nor_instructor_modules():
+    """What the release keeps runs where only the student runtime exists: its
+    code imports no `toyopt_ref` and no `toyopt` module but the cell helper."""
+    allowed = {"toyopt.notebook.cells"}
+    for cell in build_notebook().cells:
+        if cell.cell_type != "code":
+            continue
+        source = "\n".join(l for l in cell.source.splitlines() if not l.startswith(("%", "!")))
+        for node in ast.walk(ast.parse(source)):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                top = name.split(".")[0]
+                assert top != "toyopt_ref", (cell.get("id"), name)
+                assert top != "toyopt" or name in allowed, (cell.get("id"), name)
+
+
+def test_a_setup_cell_mixing_imports_and_statements_keeps_its_imports_for_grading():
+    """`toyopt grade NOTEBOOK` runs the definitions of every cell: the setup cell's
+    imports and assignments are kept (same line numbers), its prints and seeds dropped."""
+    from toyopt.sandbox.submission import select_cells
+
+    setup = "import numpy as np\nnp.random.seed(0)\nK = np.int64(2)\nprint('hello')\n"
+    notes = []
+    cells = select_cells([{"cell_type": "code", "metadata": {}, "source": setup}], notes)
+    assert cells[0]["source"].splitlines() == ["import numpy as np", "", "K = np.int64(2)"]
+    assert notes == ["cell 1: ran only its imports and definitions"]

@@ -175,6 +175,10 @@ def _grade(path: Path, name: str, scratch_parent: str, start: float, *, timeout,
             target.start()
             warm.join()
             results = tuple(run_checks(target, all_checks() if checks is None else checks))
+            if submission.kind == "notebook":  # messages name cells, not package files
+                from toyopt.notebook.messages import for_notebook
+
+                results = for_notebook(results)
         except Exception as exc:  # noqa: BLE001 - a grader bug: report, never lose
             worker.close()
             detail = "".join(traceback.format_exception(exc))

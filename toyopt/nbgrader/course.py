@@ -1,7 +1,8 @@
 """`toyopt nbgrader init`: write a ready nbgrader course folder.
 
 The folder holds ``nbgrader_config.py`` (course id, root, gradebook path,
-per-cell timeout, the stderr pattern of library warnings, feedback without
+the sandboxed execute step `toyopt.nbgrader.execute.SandboxedExecute` in
+place of nbgrader's ``Execute``, per-cell timeout, the stderr pattern of library warnings, feedback without
 hidden tests), the source notebook under ``source/<assignment>/`` and a
 ``.gitignore`` that keeps the gradebook (it holds the hidden tests) and the
 students' work out of version control.
@@ -39,7 +40,14 @@ import os
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import GetGrades
 
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput,
+                                    DeduplicateIds, IgnorePattern, LimitOutput,
+                                    OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
+
+from toyopt.nbgrader.execute import SandboxedExecute
 from toyopt.nbgrader.feedback import HideHiddenTests
+from toyopt.nbgrader.sanitize import DropEmptyMetadata
 
 c = get_config()  # noqa: F821 (defined by nbgrader when it loads this file)
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -49,8 +57,26 @@ c.CourseDirectory.root = HERE
 # The gradebook holds the hidden tests: never publish it (see .gitignore).
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
 
-# Seconds per cell (a test cell runs one check; an exercise gets 60 s of student code).
+# Seconds per cell of in-kernel grading (a test cell runs one check; an exercise gets 60 s).
 c.Execute.timeout = {timeout}
+
+# The student's code runs in the sandbox (bubblewrap); the test cells' outcomes are
+# computed outside it by the checks. Without bubblewrap autograde refuses, unless you
+# choose to grade in the student's own kernel (the student's code can then change its
+# grade; every feedback page says so):
+# c.SandboxedExecute.in_kernel = True
+c.SandboxedExecute.cell_timeout = {timeout}
+c.Autograde.autograde_preprocessors = [
+    SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata,
+]
+# A deleted test cell comes back from the gradebook (and is graded); DropEmptyMetadata
+# keeps a duplicated test cell from making nbgrader 0.9.6 fail the whole submission.
+c.OverwriteCells.add_missing_cells = True
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput, DeduplicateIds, DropEmptyMetadata, OverwriteKernelspec, OverwriteCells,
+    CheckCellMetadata,
+]
 
 # Any stderr output scores a test cell 0: drop library warnings before grading.
 c.IgnorePattern.enabled = True

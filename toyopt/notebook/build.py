@@ -70,9 +70,6 @@ model = Simple2DNetwork().to(device)
 print(model)'''
 
 LOSS_SHAPES = '''\
-from toyopt_ref.losses import make_loss
-from toyopt_ref.plotting import plot_loss_shapes
-
 shapes = {name: make_loss(name, reduction="none") for name in ("L1", "MSE", "SmoothL1", "Huber", "BCE")}
 display(plot_loss_shapes(shapes))'''
 
@@ -118,9 +115,6 @@ for epoch in range(epochs):
               f"test loss {test_loss:.4f} acc {test_acc:6.2f}")'''
 
 SHOW_RESULTS = '''\
-from toyopt_ref.plotting import plot_decision_boundary, plot_learning_curves
-from toyopt_ref.training import TrainLog
-
 log = TrainLog(**{key: np.array(values) for key, values in history.items()})
 print(log.summary())
 display(plot_learning_curves(log, f"{which}, {type(criterion).__name__}"))
@@ -195,9 +189,12 @@ class _Builder:
     def exercise(self, exercise):
         module = EXERCISE_MODULES[exercise]
         source = definitions(module)[exercise][0]
-        imports = self.ns.imports_for(source, module)
-        if imports:  # the solution cell stays a plain def: its imports go just before
-            self.code("# Names the next function uses\n" + "\n".join(imports))
+        deps = self.ns.inline(source, module)
+        imports = self.ns._imports([*deps, (source, module)])
+        if imports or deps:  # the solution cell stays a plain def: what it uses goes just before
+            parts = ["\n".join(imports)] if imports else []
+            parts += [src for src, _ in deps]
+            self.code("# Names the next function uses\n" + "\n\n\n".join(parts))
         self.ns.define(source)
         cell = v4.new_code_cell(source)
         cell.metadata["nbgrader"] = {"grade": False, "grade_id": exercise, "locked": False,
@@ -258,6 +255,8 @@ def build_notebook(hidden=()):
     b.code(SHOW_MODEL)
 
     b.md(prose.LOSSES)
+    b.copy("losses", ["make_loss"])
+    b.copy("plotting", ["plot_loss_shapes"])
     b.code(LOSS_SHAPES)
     b.md(prose.EXERCISE_LOSS.format(points=pts["circular_mse"]))
     b.exercise("circular_mse")
@@ -278,6 +277,8 @@ def build_notebook(hidden=()):
     b.md(prose.TRAIN_RUN)
     b.code(TRAIN)
     b.md(prose.RESULTS)
+    b.copy("training", ["TrainLog"])
+    b.copy("plotting", ["plot_learning_curves", "plot_decision_boundary"])
     b.code(SHOW_RESULTS)
 
     b.md(prose.EXPERIMENTS)

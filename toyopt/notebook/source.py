@@ -81,6 +81,17 @@ def free_names(source: str) -> set[str]:
     return loaded - bound - set(dir(builtins))
 
 
+def _ref_home(name: str, module_name: str) -> str | None:
+    """The `toyopt_ref` module (short name) that defines global `name` of
+    ``toyopt_ref.<module_name>``, or None when it comes from elsewhere."""
+    value = vars(_module(module_name)).get(name)
+    if isinstance(value, types.ModuleType):
+        return None
+    line = import_line(name, value, module_name)
+    home = line[len("from "):].partition(" import ")[0] if line.startswith("from ") else ""
+    return home[len("toyopt_ref."):] if home.startswith("toyopt_ref.") else None
+
+
 def import_line(name: str, value, module_name: str) -> str:
     """The import statement that binds `name` to `value` (a global of
     ``toyopt_ref.<module_name>``)."""
@@ -106,18 +117,47 @@ class Namespace:
 
     def imports_for(self, source: str, module_name: str) -> list[str]:
         """Import lines for the globals of ``toyopt_ref.<module_name>`` that
-        `source` uses and no earlier cell defines (sorted, deduplicated)."""
-        module = _module(module_name)
+        `source` uses and no earlier cell defines (sorted, deduplicated).
+        Names defined in `toyopt_ref` itself are never imported: `inline`
+        copies them (the release notebook imports nothing of the reference)."""
+        return self._imports([(source, module_name)])
+
+    def _imports(self, pieces) -> list[str]:
         plain, grouped = set(), {}
-        for name in sorted(free_names(source) - self.defined):
-            if name in vars(module):
-                line = import_line(name, vars(module)[name], module_name)
-                if line.startswith("from "):
-                    home, _, what = line[len("from "):].partition(" import ")
-                    grouped.setdefault(home, []).append(what)
-                else:
-                    plain.add(line)
-        return sorted(plain) + [f"from {home} import {', '.join(grouped[home])}" for home in sorted(grouped)]
+        for source, module_name in pieces:
+            module = _module(module_name)
+            for name in sorted(free_names(source) - self.defined):
+                if name in vars(module) and _ref_home(name, module_name) is None:
+                    line = import_line(name, vars(module)[name], module_name)
+                    if line.startswith("from "):
+                        home, _, what = line[len("from "):].partition(" import ")
+                        grouped.setdefault(home, set()).add(what)
+                    else:
+                        plain.add(line)
+        return sorted(plain) + [f"from {home} import {', '.join(sorted(grouped[home]))}"
+                                for home in sorted(grouped)]
+
+    def inline(self, source: str, module_name: str) -> list[tuple[str, str]]:
+        """``[(definition source, module)]`` of the `toyopt_ref` globals that
+        `source` needs and no earlier cell defines, dependencies first."""
+        found: list[tuple[str, str]] = []
+        seen: set[str] = set()
+
+        def visit(src, mod):
+            for name in sorted(free_names(src) - self.defined - seen):
+                home = _ref_home(name, mod)
+                if home is None:
+                    continue
+                defs = definitions(home)
+                if name not in defs:
+                    raise SourceError(f"toyopt_ref.{home} defines no {name!r} to copy")
+                seen.update(n for n, d in defs.items() if d == defs[name])
+                visit(defs[name][0], home)
+                if (defs[name][0], home) not in found:
+                    found.append((defs[name][0], home))
+
+        visit(source, module_name)
+        return found
 
     def copy(self, module_name: str, names, prelude: str = "") -> str:
         """A cell's code: imports, then the definitions `names` copied from
@@ -135,7 +175,10 @@ class Namespace:
                     body += "\n\n\n"
             body += source
             previous = is_assignment
-        imports = self.imports_for(body, module_name)
+        deps = self.inline(body, module_name)
+        imports = self._imports([*deps, (body, module_name)])
+        if deps:
+            body = "\n\n\n".join(src for src, _ in deps) + "\n\n\n" + body
         self.define(body)
         head = "\n\n".join(p for p in (prelude.strip(), "\n".join(imports)) if p)
         if not head:

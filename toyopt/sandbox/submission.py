@@ -382,10 +382,11 @@ def _cell_source(cell: dict, index: int, notes: list[str]) -> str | None:
 def select_cells(raw_cells: list, notes: list[str]) -> list[dict]:
     """The code cells to run, as ``{"index": N (1-based), "source": str}``.
 
-    Kept: nbgrader solution cells, and cells whose top-level statements are all
-    imports, definitions or assignments (after dropping ``%``/``!`` lines).  Cells
-    that do not parse are kept too, so the worker reports their SyntaxError.
-    Skipped (noted): nbgrader test cells and cells with other statements.
+    Kept: nbgrader solution cells, and the top-level imports, definitions and
+    assignments of the other cells (after dropping ``%``/``!`` lines; a setup cell
+    mixing imports with statements keeps its imports).  Cells that do not parse are
+    kept too, so the worker reports their SyntaxError.  Skipped (noted): nbgrader
+    test cells and cells with no definition at all.
     """
     kept = []
     for index, cell in enumerate(raw_cells, start=1):
@@ -412,9 +413,29 @@ def select_cells(raw_cells: list, notes: list[str]) -> list[dict]:
         if all(_is_definition(node) for node in tree.body):
             if tree.body:
                 kept.append({"index": index, "source": source})
+            continue
+        definitions = definition_statements(source, tree)
+        if definitions.strip():
+            kept.append({"index": index, "source": definitions})
+            notes.append(f"cell {index}: ran only its imports and definitions")
         else:
             notes.append(f"cell {index}: skipped (runs statements, not only definitions)")
     return kept
+
+
+def definition_statements(source: str, tree: ast.Module | None = None) -> str:
+    """`source` with only its top-level imports, definitions and assignments,
+    each on its original lines (other statements become blank lines, so line
+    numbers in messages stay those of the cell)."""
+    tree = ast.parse(source) if tree is None else tree
+    lines = source.splitlines()
+    keep = [""] * len(lines)
+    for node in tree.body:
+        if _is_definition(node):
+            start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+            for i in range(start - 1, node.end_lineno):
+                keep[i] = lines[i]
+    return "\n".join(keep)
 
 
 def _is_definition(node: ast.stmt) -> bool:

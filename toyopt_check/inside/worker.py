@@ -170,7 +170,11 @@ class Context:
     def _run_notebook(self):
         """Exec the selected cells in one namespace, recording (not raising) failures."""
         with open(os.path.join(self.scratch, self._notebook), encoding="utf-8") as handle:
-            cells = json.load(handle)["cells"]
+            notebook = json.load(handle)
+        cells = notebook["cells"]
+        if notebook.get("mode") == "execute":
+            self._execute_notebook(cells, notebook.get("cell_timeout"))
+            return
         module = types.ModuleType(NOTEBOOK_MODULE)
         sys.modules[NOTEBOOK_MODULE] = module
         self._namespace = module.__dict__
@@ -182,6 +186,26 @@ class Context:
                 exec(compile(source, name, "exec"), self._namespace)  # noqa: S102 - the point
             except BaseException as exc:  # noqa: BLE001 - recorded, never raised
                 self._cell_failures.append(f"cell {cell['index']} failed: {self.summary(exc)}")
+
+    # -- notebooks run as a kernel would (the nbgrader route) ------------------------
+    def _execute_notebook(self, cells, cell_timeout):
+        """Every cell in an IPython namespace, its outputs kept for ``notebook.outputs``."""
+        from . import notebook_cells  # IPython is imported only here
+
+        namespace, self.cell_outputs = notebook_cells.run_cells(
+            cells, self.scratch, float(cell_timeout or 300), self.student_frames)
+        self._namespace = namespace
+
+
+#: the probe that runs a notebook sent in "execute" mode and returns its outputs
+NOTEBOOK_PROBE = "notebook.outputs"
+
+
+def notebook_outputs(ctx) -> dict:
+    """``{"cells": [{"index", "execution_count", "outputs", "truncated"}]}``."""
+    if ctx._namespace is None:
+        ctx._run_notebook()
+    return {"cells": getattr(ctx, "cell_outputs", None) or []}
 
 
 # ----------------------------------------------------------------------------- serving
@@ -309,6 +333,7 @@ def serve(args) -> int:
         protocol.write_frame(wfd, {"ok": False, "op": "hello", "kind": "probes_failed",
                                    "type": _type_name(exc), "message": _safe_str(exc)})
         return 2
+    probes.setdefault(NOTEBOOK_PROBE, notebook_outputs)
     max_bytes = int(hello.get("max_message_bytes") or protocol.MAX_BYTES) - 1024
     ctx = ctx_class(args.scratch, hello.get("exercise_modules") or {}, hello.get("notebook"))
     protocol.write_frame(wfd, {"ok": True, "op": "hello", "pid": os.getpid(),

@@ -1,0 +1,377 @@
+"""`SandboxedExecute`: nbgrader's execute step, with the student's code in the sandbox.
+
+Registered by ``toyopt nbgrader init`` in place of nbgrader's ``Execute`` in
+``c.Autograde.autograde_preprocessors``. For each submitted notebook:
+
+1. The test cells are found from the **gradebook** (what the instructor's
+   ``generate_assignment`` stored), never from the submission: a cell is a
+   test cell when its grade_id names a code grade cell of the gradebook, and
+   the checks it grades are read from the gradebook's source of that cell
+   (``run("spiral_2d", globals(), ids=[...])``). Forged metadata changes
+   neither which checks run nor their points (nbgrader scores against the
+   gradebook's points).
+2. Every other code cell is sent to a sandboxed worker (bubblewrap, the
+   launcher and limits of ``toyopt grade``), which runs them in order in an
+   in-process IPython shell and sends back what they printed and drew as
+   nbformat outputs. Test cells, hidden tests, the gradebook and the course
+   folder never enter the sandbox.
+3. The checks run in this process through the probes (`SandboxTarget`), as
+   ``toyopt grade`` runs them, on the functions the notebook defined, and each
+   test cell gets its outcome as output: the report lines on stdout when its
+   checks pass, an error output with the student messages when one fails.
+   nbgrader's own ``SaveAutoGrades`` then scores the cells from those outputs.
+
+Without bubblewrap the step refuses (`SandboxUnavailable`), unless the
+course sets ``c.SandboxedExecute.in_kernel = True``: then nbgrader's ``Execute``
+grades in the student's kernel and the feedback opens with a note saying so.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+import warnings
+from pathlib import Path
+
+from nbformat import v4
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Bool, Float, Integer
+
+from toyopt.errors import ConfigurationError
+
+from .course import CELL_TIMEOUT
+
+#: seconds for all of a notebook's cells together (each also has `cell_timeout`)
+NOTEBOOK_TIMEOUT = 900
+#: the worker's probe that runs the cells and returns their outputs (worker.py)
+NOTEBOOK_PROBE = "notebook.outputs"
+MIME_TYPES = ("text/plain", "image/png", "image/jpeg")
+_MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
+MAX_OUTPUTS = 64
+MAX_CELL_TEXT = 100_000
+MAX_IMAGE = 4 * 2**20
+MAX_TOTAL = 16 * 2**20
+MAX_TRACEBACK_LINES = 12
+TRUNCATED = "\n[... output truncated: the grader keeps only the first part of this cell's output]\n"
+
+NO_SANDBOX = ("toyopt: no working bubblewrap (install the 'bubblewrap' package), so notebooks "
+              "cannot be graded in the sandbox; to grade in the student's kernel instead, set "
+              "c.SandboxedExecute.in_kernel = True in nbgrader_config.py")
+IN_KERNEL_NOTE = ("**Graded in the notebook's own kernel, not in the sandbox.** This course "
+                  "grades without isolation (`c.SandboxedExecute.in_kernel = True`): the code "
+                  "of the notebook ran next to its tests.")
+
+
+class SandboxUnavailable(ConfigurationError):
+    """bubblewrap does not work here and in-kernel grading was not chosen."""
+
+
+# ----------------------------------------------------------------------------- the gradebook's tests
+def checks_of_source(source: str):
+    """``(exercise, ids)`` of the ``run(...)`` call of a test cell's source, or None."""
+    try:
+        tree = ast.parse("\n".join(l for l in source.splitlines() if not l.lstrip().startswith(("%", "!"))))
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "run"
+                and node.args and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)):
+            ids = None
+            for kw in node.keywords:
+                if kw.arg == "ids":
+                    try:
+                        ids = ast.literal_eval(kw.value)
+                    except ValueError:
+                        return None
+            if isinstance(ids, str):
+                ids = [ids]
+            return node.args[0].value, (None if ids is None else [str(i) for i in ids])
+    return None
+
+
+def gradebook_tests(resources) -> dict:
+    """``{grade_id: (exercise, ids) or None}`` of the notebook's autograded code
+    test cells, read from the gradebook (None: not a toyopt check)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    info = resources["nbgrader"]
+    found = {}
+    with Gradebook(info["db_url"]) as gb:
+        try:
+            notebook = gb.find_notebook(info["notebook"], info["assignment"])
+        except MissingEntry:
+            raise ConfigurationError(f"the gradebook has no notebook {info['notebook']!r} of "
+                                     f"{info['assignment']!r}: run generate_assignment first") from None
+        solutions = {c.name for c in notebook.solution_cells}
+        for cell in notebook.grade_cells:
+            if cell.cell_type != "code" or cell.name in solutions:
+                continue
+            source = gb.find_source_cell(cell.name, info["notebook"], info["assignment"]).source
+            found[cell.name] = checks_of_source(source)
+    return found
+
+
+# ----------------------------------------------------------------------------- outputs from the sandbox
+def _valid_image(mime: str, value: str) -> bool:
+    try:
+        raw = base64.b64decode(value.replace("\n", ""), validate=True)
+    except ValueError:
+        return False
+    return raw.startswith(_MAGIC[mime])
+
+
+def clean_outputs(raw, count, budget: list) -> list:
+    """Outputs of one cell as sent by the worker, rebuilt from checked fields
+    only: text and PNG/JPEG pictures, sizes capped; anything else dropped."""
+    outputs, text = [], 0
+    if not isinstance(raw, list):
+        return outputs
+    for item in raw[:MAX_OUTPUTS]:
+        if not isinstance(item, dict):
+            continue
+        kind = item.get("output_type")
+        if kind == "stream" and item.get("name") in ("stdout", "stderr") \
+                and isinstance(item.get("text"), str):
+            room = min(MAX_CELL_TEXT - text, budget[0])
+            value = item["text"][:max(room, 0)]
+            if value:
+                text += len(value)
+                budget[0] -= len(value)
+                outputs.append(v4.new_output("stream", name=item["name"], text=value))
+        elif kind in ("display_data", "execute_result") and isinstance(item.get("data"), dict):
+            data = {}
+            for mime in MIME_TYPES:
+                value = item["data"].get(mime)
+                if not isinstance(value, str):
+                    continue
+                limit = MAX_CELL_TEXT if mime == "text/plain" else MAX_IMAGE
+                if len(value) > min(limit, budget[0]):
+                    continue
+                if mime != "text/plain" and not _valid_image(mime, value):
+                    continue
+                budget[0] -= len(value)
+                data[mime] = value
+            if data:
+                extra = {"execution_count": count} if kind == "execute_result" else {}
+                outputs.append(v4.new_output(kind, data=data, **extra))
+        elif kind == "error" and isinstance(item.get("ename"), str) \
+                and isinstance(item.get("evalue"), str) and isinstance(item.get("traceback"), list):
+            lines = [str(x)[:2000] for x in item["traceback"][-MAX_TRACEBACK_LINES:]]
+            size = sum(map(len, lines)) + len(item["evalue"])
+            if size <= budget[0]:
+                budget[0] -= size
+                outputs.append(v4.new_output("error", ename=item["ename"][:200],
+                                             evalue=item["evalue"][:2000], traceback=lines))
+    return outputs
+
+
+# ----------------------------------------------------------------------------- the step
+class SandboxedExecute(NbGraderPreprocessor):
+    """nbgrader's execute step with the notebook's code in the sandbox and the
+    test cells' outcomes computed by the checks outside it."""
+
+    in_kernel = Bool(False, help="grade in the student's kernel, without the sandbox "
+                     "(the student's code can then change its grade; feedback says so)").tag(config=True)
+    cell_timeout = Integer(CELL_TIMEOUT, help="seconds a code cell may run").tag(config=True)
+    notebook_timeout = Integer(NOTEBOOK_TIMEOUT, help="seconds for all code cells together").tag(config=True)
+    budget = Float(60.0, help="seconds of student code per exercise for its checks").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        from toyopt.sandbox import bwrap_works
+
+        if self.in_kernel:
+            return self._in_kernel(nb, resources)
+        if not bwrap_works():
+            raise SandboxUnavailable(NO_SANDBOX)
+        return grade_notebook(nb, resources, cell_timeout=self.cell_timeout,
+                              notebook_timeout=self.notebook_timeout, budget=self.budget,
+                              log=self.log, hide=self._course_folders(resources))
+
+    def _course_folders(self, resources) -> tuple:
+        """The course root and the gradebook's folder, hidden from the sandbox
+        wherever they live (the launcher hides the cwd, /work, /home, /root too)."""
+        folders = [os.getcwd()]
+        course = self.config.get("CourseDirectory", {})
+        if course.get("root"):
+            folders.append(str(course["root"]))
+        db_url = resources.get("nbgrader", {}).get("db_url") or course.get("db_url") or ""
+        if db_url.startswith("sqlite:///"):
+            folders.append(os.path.dirname(db_url[len("sqlite:///"):]))
+        return tuple(folders)
+
+    def _in_kernel(self, nb, resources):
+        nb, resources = Execute(config=self.config).preprocess(nb, resources)
+        note = v4.new_markdown_cell(IN_KERNEL_NOTE)
+        nb.cells.insert(0, note)
+        return nb, resources
+
+
+def _test_output(results) -> list:
+    from toyopt.notebook.cells import report_line
+
+    lines = "\n".join(report_line(r) for r in results) + "\n"
+    failed = [r for r in results if not r.passed]
+    outputs = [v4.new_output("stream", name="stdout", text=lines)]
+    if failed:
+        message = "\n".join(r.message or f"{r.exercise}: {r.status}" for r in failed)
+        outputs.append(v4.new_output("error", ename="CheckFailed", evalue=message,
+                                     traceback=[f"CheckFailed: {message}"]))
+    return outputs
+
+
+def _not_gradable(text: str) -> list:
+    return [v4.new_output("error", ename="CheckFailed", evalue=text, traceback=[f"CheckFailed: {text}"])]
+
+
+def grade_notebook(nb, resources, *, cell_timeout=CELL_TIMEOUT, notebook_timeout=NOTEBOOK_TIMEOUT,
+                   budget=60.0, log=None, isolation="bwrap", tests=None, hide=()):
+    """Run `nb`'s code in the sandbox and write every cell's outputs (see the module doc).
+    `tests` (``{grade_id: (exercise, ids)}``) defaults to the gradebook's."""
+    from toyopt.notebook.cells import select
+
+    tests = gradebook_tests(resources) if tests is None else tests
+    test_cells, sent = {}, []
+    for index, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type != "code":
+            continue
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in tests:
+            test_cells[index] = gid
+        else:
+            sent.append({"index": index, "source": str(cell.source)})
+    wanted, by_cell = [], {}
+    for index, gid in test_cells.items():
+        spec = tests[gid]
+        try:
+            checks = select(*spec) if spec else None
+        except ConfigurationError:
+            checks = None
+        by_cell[index] = checks
+        for chk in checks or ():
+            if chk not in wanted:
+                wanted.append(chk)
+    order = {c.id: n for n, c in enumerate(_registry_order())}
+    wanted.sort(key=lambda c: order.get(c.id, len(order)))
+    outputs, results, note = _run_in_sandbox(sent, wanted, cell_timeout, notebook_timeout, budget,
+                                             isolation, resources, hide)
+    if note and log is not None:
+        log.info("toyopt: %s", note)
+    budget_left = [MAX_TOTAL]
+    for index, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type != "code":
+            continue
+        if index in test_cells:
+            checks = by_cell[index]
+            if checks is None:
+                cell.outputs = _not_gradable("this test cell is not a toyopt check: it cannot be "
+                                             "graded in the sandbox")
+            else:
+                cell.outputs = _test_output([results[c.id] for c in checks])
+            continue
+        got = outputs.get(index)
+        cell.execution_count = got.get("execution_count") if got and isinstance(
+            got.get("execution_count"), int) else None
+        cell.outputs = clean_outputs(got.get("outputs") if got else [], cell.execution_count,
+                                     budget_left)
+        if got and got.get("truncated") is True:
+            cell.outputs.append(v4.new_output("stream", name="stdout", text=TRUNCATED))
+    return nb, resources
+
+
+def _registry_order():
+    from toyopt.checks import all_checks
+
+    return all_checks()
+
+
+def _run_in_sandbox(sent, checks, cell_timeout, notebook_timeout, budget, isolation, resources,
+                    hide=()):
+    """``({cell index: raw outputs}, {check id: CheckResult}, note)``."""
+    from toyopt import probes
+    from toyopt.checks.core import run_checks
+    from toyopt.grading.report import _warm_up
+    from toyopt.grading.target import SandboxTarget
+    from toyopt.notebook.messages import for_notebook
+    from toyopt.sandbox import ProtocolError, SandboxWarning, Worker, WorkerError
+    from toyopt.sandbox.submission import NOTEBOOK_FILE
+
+    scratch = Path(tempfile.mkdtemp(prefix="toyopt-nbgrader-"))
+    cells_file = scratch / NOTEBOOK_FILE
+    name = resources.get("nbgrader", {}).get("notebook", "notebook")
+    cells_file.write_text(json.dumps({"source": name, "cells": sent, "mode": "execute",
+                                      "cell_timeout": cell_timeout}), encoding="utf-8")
+    hide = tuple(str(Path(p).resolve()) for p in (*hide, resources.get("metadata", {}).get("path"))
+                 if p)
+    note, outputs, timings = "", {}, {}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SandboxWarning)
+            worker = Worker(scratch, probes.HERE, preload=True, isolation=isolation, hide=hide)
+            target = SandboxTarget(worker, budget=budget)
+            try:
+                started = time.perf_counter()
+                # the checks' imports here (torch, the check modules) overlap the
+                # worker's start and the cells, as in `toyopt grade`
+                warm = threading.Thread(target=_warm_up, name="toyopt-warm-up", daemon=True)
+                warm.start()
+                target.start()
+                timings["start"] = time.perf_counter() - started
+                try:
+                    reply = worker.call(NOTEBOOK_PROBE, timeout=float(notebook_timeout))
+                    cells = reply.get("cells") if isinstance(reply.get("cells"), list) else []
+                    known = {c["index"] for c in sent}
+                    for item in cells:
+                        if isinstance(item, dict) and item.get("index") in known:
+                            outputs.setdefault(item["index"], item)
+                except (WorkerError, ProtocolError) as exc:
+                    worker.close()
+                    note = f"the notebook's cells did not finish ({exc}); graded on its definitions"
+                # A worker started from now on (after a crash in a check) loads the
+                # definitions only, as `toyopt grade` does: re-running every cell could
+                # crash again in cells that are no exercise. Written by replacing the
+                # file (the student's code may have put a link in its place).
+                _write_cells(cells_file, {"source": name, "cells": _definitions(sent)})
+                timings["cells"] = time.perf_counter() - started - timings["start"]
+                warm.join()
+                results = for_notebook(run_checks(target, checks))
+                timings["checks"] = time.perf_counter() - started - timings["start"] - timings["cells"]
+            finally:
+                worker.close()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    timing = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
+    return outputs, {r.id: r for r in results}, "; ".join(p for p in (note, f"sandbox: {timing}") if p)
+
+
+def _definitions(sent) -> list:
+    from toyopt.sandbox.submission import definition_statements
+
+    kept = []
+    for cell in sent:
+        try:
+            kept.append({"index": cell["index"], "source": definition_statements(_no_magics(cell["source"]))})
+        except SyntaxError:
+            kept.append({"index": cell["index"], "source": cell["source"]})
+    return kept
+
+
+def _write_cells(path: Path, data: dict) -> None:
+    """Replace `path` with `data` as JSON; never writes through a link or into
+    a folder the student's code may have put there."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".toyopt-cells-")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle)
+    os.replace(temporary, path)
+
+
+def _no_magics(source: str) -> str:
+    return "\n".join("" if l.lstrip().startswith(("%", "!")) else l for l in source.splitlines())
