@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 INSIDE = ROOT / "toyopt_check" / "inside"
 RUNTIME = ROOT / "toyopt_check"
 #: third-party libraries the inside may use (the sandbox's interpreter has them)
-THIRD_PARTY = {"numpy", "torch", "matplotlib"}
+#: third-party libraries the sandbox side may use (IPython and traitlets: the notebook cell runner)
+THIRD_PARTY = {"numpy", "torch", "matplotlib", "IPython", "traitlets"}
 
 
 def imports(path: Path):
