@@ -84,8 +84,10 @@ def ideal_points(n: int) -> np.ndarray:
     return np.asarray(table[str(n)], dtype=np.float64).reshape(-1, 2)
 
 
-def _call(target, n, seed, numpy_int=False):
+def _call(target, n, seed, numpy_int=False, rows=None):
     extra = {"numpy_int": True} if numpy_int else {}
+    if rows is not None:
+        extra["rows"] = [int(r) for r in rows]
     try:
         return target.probe("spiral_2d.call", num_points=n, seed=seed, **extra)
     except StudentException as exc:
@@ -300,6 +302,28 @@ def _timed(func):
     return time.perf_counter() - start, value
 
 
+def rows_problem(n: int, out: dict, rows: np.ndarray, ideal_rows: np.ndarray) -> str | None:
+    """Layout and noise box of a call that sent back only `rows` of its arrays."""
+    half = n // 2
+    if out.get("length") != 2:
+        return f"spiral_2d({n}): expected a pair (points, labels), got {out.get('returned_type')}"
+    if out.get("points_dtype") != "float64" or out.get("labels_dtype") != "int64" \
+            or out.get("points_shape") != [2 * half, 2] or out.get("labels_shape") != [2 * half]:
+        return (f"spiral_2d({n}): expected float64 points of shape ({2 * half}, 2) and int64 "
+                f"labels of shape ({2 * half},), got {out.get('points_dtype')} "
+                f"{out.get('points_shape')} and {out.get('labels_dtype')} {out.get('labels_shape')}")
+    try:
+        points = np.asarray(out["points"], dtype=np.float64).reshape(len(rows), 2)
+        labels = np.asarray(out["labels"]).reshape(len(rows))
+    except (TypeError, ValueError):
+        return f"spiral_2d({n}): the arrays do not have the shapes they report"
+    if not np.array_equal(labels, (rows >= half).astype(np.int64)):
+        return f"spiral_2d({n}): expected {half} labels 0 then {half} labels 1"
+    full = np.full((2 * half, 2), np.nan)
+    full[rows] = points
+    return box_problem(n, full, ideal_rows, rows)
+
+
 def timing_problem(target) -> str | None:
     """Why the timings show a loop over the points (None: they do not)."""
     cfg = _exp()["timing"]
@@ -310,11 +334,11 @@ def timing_problem(target) -> str | None:
     yard = {small: [], large: []}
     for rep in range(TIME_REPEATS):
         for n in (small, large):
-            seconds, out = _timed(lambda n=n: _call(target, n, seed=300 + rep))
+            picked = rows if n == large else rows[:1]
+            seconds, out = _timed(lambda n=n, picked=picked: _call(target, n, 300 + rep, rows=picked))
             student[n].append(seconds)
             if n == large:
-                problem = layout_problem(n, out) or box_problem(
-                    n, np.asarray(out["points"], dtype=np.float64), ideal_rows, rows)
+                problem = rows_problem(n, out, rows, ideal_rows)
                 if problem:
                     return problem
             yard[n].append(_timed(lambda n=n: _yardstick(n))[0])
