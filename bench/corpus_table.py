@@ -30,12 +30,13 @@ def main():
     torch.set_num_threads(1)
     start = time.perf_counter()
     rows = []
-    confusion = {"correct": [0, 0], "mutant": [0, 0]}  # [full marks, lost marks]
+    # [full marks, lost marks]; for "nothing" cases: [<= 20 % (as required), more]
+    confusion = {"correct": [0, 0], "mutant": [0, 0], "nothing": [0, 0]}
     for exercise in EXERCISES:
         res = grade_reference(exercise)
         rows.append((exercise, "reference", "toyopt_ref", sum(r.score for r in res),
                      sum(r.max_score for r in res), "", "the reference solution"))
-        for kind in ("correct", "mutant"):
+        for kind in ("correct", "mutant", "nothing"):
             for path in corpus_files(exercise, kind):
                 module = load(path)
                 if getattr(module, "NEEDS_CUDA", False) and not torch.cuda.is_available():
@@ -46,7 +47,8 @@ def main():
                 got = sum(r.score for r in res)
                 full = sum(r.max_score for r in res)
                 failed = ", ".join(r.id.split(".", 1)[1] for r in res if r.status not in ("passed", "skipped"))
-                confusion[kind][0 if got == full else 1] += 1
+                ok = got <= 0.2 * full if kind == "nothing" else got == full
+                confusion[kind][0 if ok else 1] += 1
                 rows.append((exercise, kind, path.stem, got, full, failed, first_doc_line(module)))
     seconds = time.perf_counter() - start
 
@@ -57,7 +59,11 @@ def main():
     print("| | full marks | lost marks |")
     print("|---|---:|---:|")
     for kind, (full, lost) in confusion.items():
-        print(f"| {kind} implementations | {full} | {lost} |")
+        if kind != "nothing":
+            print(f"| {kind} implementations | {full} | {lost} |")
+    print(f"\nNothing of substance (`nothing_*`: None, constants, zeros, empty Axes): "
+          f"{confusion['nothing'][0]} score at most 20 % of their exercise, "
+          f"{confusion['nothing'][1]} score more.")
     print(f"\nGraded in {seconds:.0f} s (in-process target, one thread).\n")
     print("## Per implementation\n")
     print("| exercise | kind | file | score | checks failed | what it is |")
@@ -65,7 +71,7 @@ def main():
     for exercise, kind, name, got, full, failed, doc in rows:
         score = "-" if got != got else f"{got:g} / {full:g}"
         print(f"| {exercise} | {kind} | `{name}` | {score} | {failed} | {doc} |")
-    bad = confusion["correct"][1] + confusion["mutant"][0]
+    bad = confusion["correct"][1] + confusion["mutant"][0] + confusion["nothing"][1]
     return 1 if bad else 0
 
 

@@ -10,7 +10,7 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 
 
 def corpus_files(exercise, kind):
-    """The `kind` ("correct" or "mutant") files of `exercise`, sorted."""
+    """The `kind` ("correct", "mutant" or "nothing") files of `exercise`, sorted."""
     return sorted((CORPUS / exercise).glob(f"{kind}_*.py"))
 
 

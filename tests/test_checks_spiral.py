@@ -1,18 +1,16 @@
-"""Unit tests of `toyopt.checks.spiral` and its probe: statistics, the ideal
-curve, Hypothesis shrinking, stubs, tracing hygiene."""
-
-import sys
+"""Unit tests of `toyopt_check.checks.spiral_2d` and its probes: statistics, the
+expected curve, float32 tolerance, argument errors, and vectorisation judged
+in the trusted process (syntax tree + timing), also against forged sources."""
 
 import numpy as np
 import pytest
 
 from toyopt.checks import all_checks, run_checks
-from toyopt.checks.spiral import (correlation_test, ideal_points, kolmogorov_sf, ks_uniform,
+from toyopt_check.checks.spiral_2d import (correlation_test, ideal_points, kolmogorov_sf, ks_uniform,
                                   layout_problem)
 from toyopt.checks.target import InProcessTarget
-from toyopt.probes.runtime import NamespaceContext
-from toyopt.probes.spiral_2d import work_counts
 from toyopt_ref.data import spiral_2d, spiral_2d_loop
+from toyopt_ref.errors import check_count
 
 
 def grade(func):
@@ -52,11 +50,11 @@ def test_correlation_test_detects_shared_noise_only():
     assert correlation_test(a, np.zeros_like(a))[1] == 0.0  # constant noise: rejected
 
 
-@pytest.mark.parametrize("n", [2, 7, 100, 1001])
-def test_reference_points_lie_in_the_noise_box_of_the_ideal_curve(n):
+@pytest.mark.parametrize("n", [2, 3, 101, 1000])
+def test_reference_points_lie_in_the_noise_box_of_the_expected_curve(n):
     np.random.seed(n)
     points, _ = spiral_2d(n)
-    assert np.abs(points - ideal_points(n // 2)).max() <= 0.1
+    assert np.abs(points - ideal_points(n)).max() <= 0.1
 
 
 def test_layout_problem_names_the_input_and_both_shapes():
@@ -69,14 +67,14 @@ def test_layout_problem_names_the_input_and_both_shapes():
         "spiral_2d(7): expected points of shape (6, 2) (2 * (7 // 2) points), got (7, 2)"
 
 
-def test_hypothesis_reports_the_smallest_failing_size():
-    def late_swap(num_points):  # right below 150 points, labels swapped from 150 on
+def test_layout_reports_the_first_failing_size():
+    def late_swap(num_points):  # right below 100 points, labels swapped from 100 on
         points, labels = spiral_2d(num_points)
-        return (points, 1 - labels) if num_points >= 150 else (points, labels)
+        return (points, 1 - labels) if num_points >= 100 else (points, labels)
 
     result = grade(late_swap)["spiral_2d.layout"]
     assert result.status == "failed"
-    assert result.message.startswith("spiral_2d(150): expected 75 labels 0 then 75 labels 1")
+    assert result.message.startswith("spiral_2d(101): expected 50 labels 0 then 50 labels 1")
 
 
 def test_stub_scores_zero_with_not_implemented_yet_on_every_check():
@@ -101,18 +99,111 @@ def test_a_loop_over_the_two_classes_counts_as_vectorised():
     assert grade(per_class)["spiral_2d.vectorised"].passed
 
 
-def test_work_counts_restore_the_previous_tracer():
-    def tracer(frame, event, arg):
-        return None
+def test_float32_arithmetic_in_a_correct_spiral_gets_full_marks():
+    def float32_spiral(num_points):
+        h = check_count("num_points", num_points) // 2
+        i = np.arange(h, dtype=np.float32)
+        frac = i / np.float32(max(h, 1))
+        t = np.float32(3.5 * np.pi) * np.tile(frac, 2) + np.repeat(np.array([0, np.pi], dtype=np.float32), h)
+        r = np.float32(5) * np.tile(frac, 2)
+        noise = np.random.uniform(-0.1, 0.1, (2 * h, 2)).astype(np.float32)
+        points = np.stack([r * np.sin(t), r * np.cos(t)], axis=1) + noise
+        return points.astype(np.float64), np.repeat(np.array([0, 1], dtype=np.int64), h)
 
-    sys.settrace(tracer)
-    try:
-        work_counts(NamespaceContext({"spiral_2d": spiral_2d}), [10, 20], seed=0)
-        assert sys.gettrace() is tracer
-    finally:
-        sys.settrace(None)
+    results = grade(float32_spiral)
+    assert [k for k, r in results.items() if not r.passed and k != "spiral_2d.learnable"] == []
 
 
-def test_vectorised_reference_runs_the_same_python_work_at_any_size():
-    out = work_counts(NamespaceContext({"spiral_2d": spiral_2d}), [200, 20000], seed=0)
-    assert out["calls"][0] == out["calls"][1] and out["lines"][0] == out["lines"][1]
+def test_float32_points_fail_the_layout_check_only_on_the_dtype():
+    def returns_float32(num_points):
+        points, labels = spiral_2d(num_points)
+        return points.astype(np.float32), labels
+
+    result = grade(returns_float32)["spiral_2d.layout"]
+    assert result.status == "failed" and "dtype float64 (exactly), got float32" in result.message
+
+
+def test_a_loop_run_in_a_thread_is_still_a_loop():
+    import threading
+
+    def threaded(num_points):
+        points, labels = spiral_2d(num_points)
+        out = []
+
+        def work():
+            for row in points:  # the loop over the points, hidden from a tracer
+                out.append(row * 1.0)
+
+        worker = threading.Thread(target=work)
+        worker.start()
+        worker.join()
+        return np.array(out).reshape(-1, 2), labels
+
+    result = grade(threaded)["spiral_2d.vectorised"]
+    assert result.status == "failed" and "a for loop" in result.message
+
+
+class _LyingSource:
+    """A target whose source probe sends a forged (vectorised-looking) text."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def probe(self, name, **kwargs):
+        if name == "spiral_2d.source":
+            return {"function": "spiral_2d", "first_line": 1, "file": "data.py",
+                    "text": "def spiral_2d(num_points):\n    return None\n"}
+        return self.inner.probe(name, **kwargs)
+
+
+def test_forged_source_does_not_hide_a_slow_loop_from_the_timing():
+    from toyopt_check.checks.spiral_2d import check_vectorised
+    from toyopt.checks.core import CheckFailure
+
+    target = _LyingSource(InProcessTarget.for_namespace({"spiral_2d": spiral_2d_loop}))
+    with pytest.raises(CheckFailure, match="per extra point"):
+        check_vectorised(target)
+
+
+def test_forged_source_with_a_vectorised_function_passes_the_timing():
+    from toyopt_check.checks.spiral_2d import check_vectorised
+
+    check_vectorised(_LyingSource(InProcessTarget.for_namespace({"spiral_2d": spiral_2d})))
+
+
+def test_bad_input_requires_valueerror_for_negatives_and_accepts_typeerror_for_floats():
+    import operator
+
+    def type_error_for_floats(num_points):
+        n = operator.index(num_points)  # TypeError for 2.5, 4.0 and "10"
+        if n < 0:
+            raise ValueError("negative")
+        return spiral_2d(n)
+
+    def type_error_for_negatives(num_points):
+        if not isinstance(num_points, (int, np.integer)) or num_points < 0:
+            raise TypeError("not a count")
+        return spiral_2d(num_points)
+
+    assert grade(type_error_for_floats)["spiral_2d.bad_input"].passed
+    result = grade(type_error_for_negatives)["spiral_2d.bad_input"]
+    assert result.status == "failed" and result.message.startswith("spiral_2d(-1): expected a ValueError")
+
+
+def test_a_numpy_integer_count_must_be_accepted():
+    def python_int_only(num_points):
+        if type(num_points) is not int:
+            raise TypeError("int please")
+        return spiral_2d(num_points)
+
+    result = grade(python_int_only)["spiral_2d.bad_input"]
+    assert result.status == "failed" and "np.int64(10)" in result.message
+
+
+def test_secondary_checks_score_nothing_on_zero_points():
+    def zeros(num_points):
+        h = num_points // 2
+        return np.zeros((2 * h, 2)), np.repeat(np.array([0, 1], dtype=np.int64), h)
+
+    results = grade(zeros)
+    assert sum(r.score for r in results.values()) == results["spiral_2d.layout"].max_score

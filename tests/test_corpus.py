@@ -1,8 +1,10 @@
 """The checks on the corpus (`tests/corpus/<exercise>/`): the reference and
 >= 3 genuinely different correct versions per exercise get full marks; every
 mutant (its docstring says what the bug is) loses marks on its exercise, and
-one that names `EXPECT_FAILED` fails exactly those checks. `docs/corpus.md`
-shows the confusion table (`python bench/corpus_table.py`)."""
+one that names `EXPECT_FAILED` fails exactly those checks; a `nothing_*` case
+(no substance: None, constants, zeros, empty Axes) scores at most
+`NOTHING_SHARE` of its exercise. `docs/corpus.md` shows the confusion table
+(`python bench/corpus_table.py`)."""
 
 import pytest
 import torch
@@ -12,6 +14,10 @@ from toyopt.checks import EXERCISES
 
 CORRECT = [(ex, p) for ex in EXERCISES for p in corpus_files(ex, "correct")]
 MUTANTS = [(ex, p) for ex in EXERCISES for p in corpus_files(ex, "mutant")]
+NOTHING = [(ex, p) for ex in EXERCISES for p in corpus_files(ex, "nothing")]
+
+#: Most a submission with nothing of substance may score (issue 12: its layout points).
+NOTHING_SHARE = 0.2
 
 
 def _id(case):
@@ -65,6 +71,17 @@ def test_mutant_loses_marks_on_its_exercise(case):
         assert failed == set(expected), _failures(results)
         assert all(r.status == "failed" and r.message for r in results
                    if r.status not in ("passed", "skipped"))
+
+
+@pytest.mark.parametrize("case", NOTHING, ids=_id)
+def test_nothing_scores_at_most_a_fifth(case):
+    exercise, path = case
+    module = load(path)
+    assert module.__doc__, "a nothing case's docstring says what it returns"
+    results = grade(exercise, getattr(module, exercise))
+    got, full = _score(results)
+    assert got <= NOTHING_SHARE * full, [(r.id, r.score) for r in results if r.score]
+    assert not any(r.staff_detail for r in results), "a grader crash is not a verdict"
 
 
 @pytest.mark.parametrize("exercise", EXERCISES)

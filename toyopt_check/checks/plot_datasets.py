@@ -1,78 +1,112 @@
 """Checks of `plotting.plot_datasets` (25 points), from the contract in
-`toyopt_ref.plotting.plot_datasets`'s docstring.
+`toyopt_ref.plotting.plot_datasets`'s docstring (each check's `clause` quotes it).
 
-The datasets are chosen here (seeded, so every run is the same): 1 to 5
-datasets with random names and sizes, labels interleaved, one dataset holding
-a single label, one holding a single point. The probe returns a plain summary
-of the Figure (see `toyopt.probes.plot_datasets`); every verdict is computed
-below. Axes are read in reading order (top to bottom, then left to right, by
-their subplot slot), so the layout may be a row or a grid.
+The datasets are fixed inputs read as data (`expected("plot_datasets")`,
+produced by `toyopt.oracles.plot_datasets`). The probe draws the returned
+Figure into a PNG and sends it back with a plain summary of the Figure (see
+`toyopt.probes.plot_datasets`). Every verdict is computed here, and wherever
+pixels can tell, from the pixels: the trusted side decodes the PNG itself and
+finds each data point at the place the Axes' box and limits put it. Axes are
+read in reading order (top to bottom, then left to right, by their subplot
+slot); `axes_count` requires them in one row.
+
+Primary checks: ``points_once`` and ``colours``. The secondary properties
+(titles, legend, aspect, suptitle, the empty mapping) score only once both
+pass, so an empty, titled, square figure earns the layout points only
+(``returns_figure`` + ``axes_count`` = 5 of 25).
+
+Forgeable facts (for the threat model). The summary is made in the student's
+interpreter; these parts of it are used without a pixel to confirm them:
+
+* how many times a point is drawn (``points_once``): a point drawn twice at
+  the same place looks the same; forging the count gains only the points of a
+  bug that nobody can see;
+* the text of the Axes titles and of the suptitle (``titles_in_order``,
+  ``suptitle``): the pixels confirm that a text is drawn in the reported box,
+  not what it says; forging the text means patching the probe to report a
+  title one could have set with ``ax.set_title(name)``;
+* the legend's entry texts (``legend``): the pixels confirm a legend box
+  holding each label's colour is drawn, not its words.
+
+The Axes' boxes and limits also come from the summary, but a false box or
+false limits put the expected pixel of each point somewhere else, where the
+drawing does not show it: forging them consistently means drawing the points
+there, i.e. drawing the figure.
 """
 
 from __future__ import annotations
 
+import io
+import re
+import struct
 import weakref
 
 import numpy as np
 from matplotlib.colors import to_rgba
 
 from .core import CheckFailure, StudentException, check
+from .expect import expected
 
 EX = "plot_datasets"
 
-#: Label colours of the contract.
-COLOURS = {0: "red", 1: "blue"}
-
 #: Drawn points are matched to data points within this distance (max norm):
-#: data lie in [-1, 1]^2 and are stored as float64; a student's float32
-#: conversion moves them by <= 6e-8, distinct data points are >= 1e-4 apart.
+#: data lie in [-0.9, 0.9] x [-0.55, 0.55] and are stored as float64; a
+#: student's float32 conversion moves them by <= 6e-8, distinct data points
+#: are >= 0.15 apart.
 POINT_ATOL = 1e-6
 
-#: RGB tolerance: colormaps quantise colours to 8 bits (1/255 = 0.004);
-#: red and blue differ from every other named colour by far more than 0.01.
+#: RGB tolerance on an artist's colour: colormaps quantise colours to 8 bits
+#: (1/255 = 0.004); red and blue differ from every other named colour by far
+#: more than 0.01.
 COLOUR_ATOL = 0.01
 
-_WORDS = ("rings", "moons", "blobs", "swirl", "xor", "line", "noise", "grid", "arcs", "dots")
+#: A pixel is "red" when R exceeds both G and B by this much (blue alike).
+#: Anti-aliasing blends a marker with the white background: a marker at 30 %
+#: coverage is still (1, 0.7, 0.7), 0.3 above; grey, black and white are 0.
+PIXEL_MARGIN = 0.25
+#: A pixel is "drawn" (not background) when a channel is this far below white.
+INK = 0.25
+
+#: Equal aspect: a data unit spans the same number of pixels in x and y.
+#: Matplotlib's own ``axis("equal")`` (adjustable "datalim") stops adjusting
+#: the limits once they are within 0.5 % (seen here on a one-point dataset:
+#: 0.49 %), so 1 % passes every equal aspect; the datasets are 1.6 times
+#: wider than tall, so an automatic aspect on a square Axes is off by ~60 %.
+ASPECT_RTOL = 1e-2
+
+#: Largest PNG the trusted side decodes (the probe renders ~1600 pixels wide).
+MAX_SIDE = 4096
+
+#: Points under a legend are not looked for in the pixels, if the legend
+#: covers at most this share of its Axes (a larger one is not a legend box).
+LEGEND_MAX_SHARE = 0.4
 
 
-def _dataset(rng, size, labels_from=(0, 1)):
-    while True:
-        points = rng.uniform(-1, 1, (size, 2))
-        gaps = np.abs(points[:, None, :] - points[None, :, :]).max(axis=2) + np.eye(size) * 9
-        if size < 2 or gaps.min() > 1e-4:
-            break
-    labels = rng.choice(np.array(labels_from), size)
-    return points, labels.astype(np.int64)
+def _exp() -> dict:
+    return expected(EX)
 
 
-def scenarios():
+def colours() -> dict:
+    """``{label: colour name}`` of the contract."""
+    return {int(k): v for k, v in _exp()["colours"].items()}
+
+
+def scenarios() -> list:
     """The fixed inputs: ``[(datasets, title, pass_title), ...]`` where
     `datasets` is a list of ``(name, points, labels)`` in mapping order."""
-    rng = np.random.RandomState(20240611)
     out = []
-    layouts = (  # (sizes, title, pass_title, dataset index with one label)
-        ((24,), None, False, None),
-        ((15, 8, 30), "Three datasets {}", True, 1),
-        ((1, 12, 5, 20, 9), None, True, 3),
-        ((40, 40, 40, 40), "The four datasets {}", True, None),
-    )
-    for sizes, title, pass_title, single in layouts:
-        names = rng.choice(len(_WORDS), len(sizes), replace=False)
-        datasets = []
-        for k, size in enumerate(sizes):
-            name = f"{_WORDS[names[k]]}_{rng.randint(10, 99)}"
-            labels_from = (1,) if k == single else (0, 1)
-            if size == 1:
-                labels_from = (0,)
-            points, labels = _dataset(rng, size, labels_from)
-            datasets.append((name, points, labels))
-        if title is not None:
-            title = title.format(rng.randint(100, 999))
-        out.append((datasets, title, pass_title))
+    for sc in _exp()["scenarios"]:
+        datasets = [(str(name), np.asarray(points, dtype=np.float64).reshape(-1, 2),
+                     np.asarray(labels, dtype=np.int64).reshape(-1))
+                    for name, points, labels in sc["datasets"]]
+        out.append((datasets, sc["title"], bool(sc["pass_title"])))
     return out
 
 
-SCENARIOS = scenarios()
+def __getattr__(name):  # SCENARIOS, computed on first use (the feedback figures read it)
+    if name == "SCENARIOS":
+        return scenarios()
+    raise AttributeError(name)
 
 
 def describe_call(scenario) -> str:
@@ -88,31 +122,184 @@ def describe_call(scenario) -> str:
 _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
+def _cache_for(target) -> dict:
+    try:
+        return _CACHE.setdefault(target, {})
+    except TypeError:  # a target that cannot be weakly referenced: no cache
+        return {}
+
+
 def _summary(target, index):
     """The probe's summary of scenario `index` (cached per target: the checks
     below all read the same figures)."""
-    try:
-        cache = _CACHE.setdefault(target, {})
-    except TypeError:  # a target that cannot be weakly referenced: no cache
-        cache = {}
+    cache = _cache_for(target)
     if index not in cache:
-        datasets, title, pass_title = SCENARIOS[index]
+        datasets, title, pass_title = scenarios()[index]
         payload = [[name, points, labels] for name, points, labels in datasets]
         try:
-            cache[index] = target.probe("plot_datasets.summary", datasets=payload, title=title,
-                                        pass_title=pass_title)
+            out = target.probe("plot_datasets.summary", datasets=payload, title=title,
+                               pass_title=pass_title)
         except StudentException as exc:
-            raise CheckFailure(f"{describe_call(SCENARIOS[index])} raised {exc.message}") from None
+            raise CheckFailure(f"{describe_call(scenarios()[index])} raised {exc.message}") from None
+        cache[index] = out if isinstance(out, dict) else {}
     return cache[index]
 
 
-def _figure(target, index) -> dict:
+# ------------------------------------------------------------------ pixels
+
+
+def decode_png(data) -> np.ndarray | None:
+    """RGB floats in [0, 1], ``(height, width, 3)``, composited over white;
+    None for anything that is not a PNG of at most MAX_SIDE pixels a side
+    (the size is read from the header before anything is decoded)."""
+    try:
+        raw = np.asarray(data, dtype=np.uint8).reshape(-1).tobytes()
+    except (TypeError, ValueError):
+        return None
+    if len(raw) < 24 or not raw.startswith(b"\x89PNG\r\n\x1a\n") or raw[12:16] != b"IHDR":
+        return None
+    width, height = struct.unpack(">II", raw[16:24])
+    if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
+        return None
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(raw)) as img:
+            if img.size != (width, height):
+                return None
+            rgba = np.asarray(img.convert("RGBA"), dtype=np.float64) / 255.0
+    except Exception:  # noqa: BLE001  (a corrupt PNG is no drawing)
+        return None
+    alpha = rgba[..., 3:]
+    return rgba[..., :3] * alpha + (1.0 - alpha)
+
+
+def colour_masks(rgb: np.ndarray) -> dict:
+    """``{"red": mask, "blue": mask, "ink": mask}`` of an image."""
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    return {"red": r - np.maximum(g, b) > PIXEL_MARGIN,
+            "blue": b - np.maximum(r, g) > PIXEL_MARGIN,
+            "ink": rgb.min(axis=2) < 1.0 - INK}
+
+
+def _drawing(target, index) -> tuple[dict, np.ndarray, dict]:
+    """``(summary, image, masks)`` of scenario `index`; raises CheckFailure
+    when no Figure came back or it could not be drawn."""
+    cache = _cache_for(target)
+    key = ("drawing", index)
+    if key in cache:
+        return cache[key]
     out = _summary(target, index)
+    call = describe_call(scenarios()[index])
     if not out.get("is_figure"):
         raise CheckFailure(
-            f"{describe_call(SCENARIOS[index])}: expected a matplotlib Figure back, got "
-            f"{out.get('returned_type')}: build the figure and return it (e.g. `return fig`)")
-    return out
+            f"{call}: expected a matplotlib Figure back, got {out.get('returned_type')}: build the "
+            "figure and return it (e.g. `return fig`)")
+    if out.get("render_error"):
+        raise CheckFailure(f"{call}: the returned figure cannot be drawn (fig.savefig failed: "
+                           f"{out['render_error']})")
+    image = decode_png(out.get("png"))
+    if image is None or not isinstance(out.get("axes"), list):
+        raise CheckFailure(f"{call}: the returned figure could not be drawn into an image")
+    cache[key] = (out, image, colour_masks(image))
+    return cache[key]
+
+
+def _figure(target, index) -> dict:
+    return _drawing(target, index)[0]
+
+
+def _floats(value, count):
+    try:
+        arr = np.asarray(value, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        return None
+    return arr if len(arr) == count and np.all(np.isfinite(arr)) else None
+
+
+def pixel_frame(ax: dict, height: int):
+    """A function ``data points -> (columns, rows)`` of the image, from the
+    Axes' drawn box and limits; None when they are missing or not linear."""
+    box, xlim, ylim = _floats(ax.get("box"), 4), _floats(ax.get("xlim"), 2), _floats(ax.get("ylim"), 2)
+    if box is None or xlim is None or ylim is None or box[2] <= 0 or box[3] <= 0:
+        return None
+    if list(ax.get("scales") or []) != ["linear", "linear"] or xlim[0] == xlim[1] or ylim[0] == ylim[1]:
+        return None
+
+    def to_pixels(points):
+        points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        x = box[0] + (points[:, 0] - xlim[0]) / (xlim[1] - xlim[0]) * box[2]
+        y = box[1] + (points[:, 1] - ylim[0]) / (ylim[1] - ylim[0]) * box[3]
+        return x, height - y
+
+    return to_pixels
+
+
+def _disk(mask, col, row, radius):
+    """Pixels of `mask` within `radius` of (col, row)."""
+    h, w = mask.shape
+    c0, c1 = max(int(np.floor(col - radius)), 0), min(int(np.ceil(col + radius)) + 1, w)
+    r0, r1 = max(int(np.floor(row - radius)), 0), min(int(np.ceil(row + radius)) + 1, h)
+    if c0 >= c1 or r0 >= r1:
+        return 0
+    rr, cc = np.mgrid[r0:r1, c0:c1]
+    near = (rr + 0.5 - row) ** 2 + (cc + 0.5 - col) ** 2 <= radius ** 2
+    return int(mask[r0:r1, c0:c1][near].sum())
+
+
+def _inside(box, col, row, height):
+    x0, y0, w, h = box
+    return x0 <= col <= x0 + w and y0 <= height - row <= y0 + h
+
+
+def seen_colours(out, image, masks, ax, points) -> list:
+    """For each data point, what the drawing shows at its place: ``"red"``,
+    ``"blue"``, ``"other"`` (drawn, another colour), ``"nothing"``,
+    ``"outside"`` (beyond the Axes' limits) or ``"hidden"`` (under the legend)."""
+    height = image.shape[0]
+    frame = pixel_frame(ax, height)
+    if frame is None:
+        return ["nothing"] * len(points)
+    dpi = float(out.get("dpi") or 100.0)
+    marker = max(float(ax.get("marker_points") or 0.0), 1.0)
+    radius = marker / 2 * dpi / 72  # the largest marker's radius, in pixels
+    inner, outer = min(max(0.5 * radius, 1.5), 6.0), radius + 1.5
+    box = _floats(ax.get("box"), 4)
+    legend = _floats(ax.get("legend_box"), 4) if ax.get("legend_visible") else None
+    if legend is not None and legend[2] * legend[3] > LEGEND_MAX_SHARE * box[2] * box[3]:
+        legend = None
+    cols, rows = frame(points)
+    seen = []
+    for col, row in zip(cols, rows):
+        if not _inside(box, col, row, height):
+            seen.append("outside")
+            continue
+        if legend is not None and _inside(legend, col, row, height):
+            seen.append("hidden")
+            continue
+        red, blue = _disk(masks["red"], col, row, inner), _disk(masks["blue"], col, row, inner)
+        if red + blue == 0:
+            red, blue = _disk(masks["red"], col, row, outer), _disk(masks["blue"], col, row, outer)
+        if red + blue > 0:
+            seen.append("red" if red >= blue else "blue")
+        elif _disk(masks["ink"], col, row, outer) > 0:
+            seen.append("other")
+        else:
+            seen.append("nothing")
+    return seen
+
+
+def _box_has(mask, box, height, least=3) -> bool:
+    box = _floats(box, 4)
+    if box is None:
+        return False
+    x0, y0, w, h = box
+    c0, c1 = max(int(x0), 0), min(int(np.ceil(x0 + w)), mask.shape[1])
+    r0, r1 = max(int(height - (y0 + h)), 0), min(int(np.ceil(height - y0)), mask.shape[0])
+    return c0 < c1 and r0 < r1 and int(mask[r0:r1, c0:c1].sum()) >= least
+
+
+# ------------------------------------------------------------------ axes
 
 
 def reading_order(axes: list[dict]) -> list[dict]:
@@ -134,7 +321,7 @@ def _axes_for_datasets(target, index):
     at its place in reading order), or None."""
     out = _figure(target, index)
     axes = reading_order(out["axes"])
-    datasets = SCENARIOS[index][0]
+    datasets = scenarios()[index][0]
     found = []
     for k, (name, _, _) in enumerate(datasets):
         titled = [ax for ax in axes if _title(ax) == name]
@@ -146,12 +333,13 @@ def _axes_for_datasets(target, index):
 
 
 def _each_dataset(target):
-    """Yield ``(call description, name, points, labels, axes summary)``."""
-    for index, scenario in enumerate(SCENARIOS):
+    """Yield ``(call, name, points, labels, axes summary, (summary, image, masks))``."""
+    for index, scenario in enumerate(scenarios()):
+        drawing = _drawing(target, index)
         for (name, points, labels), ax in zip(scenario[0], _axes_for_datasets(target, index)):
             if ax is None:
                 raise CheckFailure(f"{describe_call(scenario)}: found no Axes for dataset {name!r}")
-            yield describe_call(scenario), name, points, labels, ax
+            yield describe_call(scenario), name, points, labels, ax, drawing
 
 
 def _matches(points, drawn):
@@ -176,40 +364,65 @@ def _colour_name(rgba):
     return "RGBA(" + ", ".join(f"{v:.2f}" for v in rgba) + ")"
 
 
+def names_label(text: str, label: int) -> bool:
+    """A legend text names `label`: the number as a word of its own
+    (``0``, ``label 0``, ``class 0``, ``0.0``, ``$\\mathdefault{0}$``)."""
+    return re.search(rf"(?<![\w.]){label}(\.0+)?(?![\w.])", str(text)) is not None
+
+
 # ------------------------------------------------------------------ checks
 
+#: The contract's bullets (words of `toyopt_ref.plotting.plot_datasets`'s docstring).
+C_COUNT = "the figure has exactly ``len(dbs)`` Axes, side by side"
+C_TITLES = "in the mapping's order, left to right, each titled with its dataset's key"
+C_POINTS = "every point is drawn exactly once at its coordinates"
+C_COLOURS = "label-0 points in red and label-1 points in blue"
+C_LEGEND = "each Axes has a legend with an entry per label present"
+C_ASPECT = "each Axes has equal aspect"
+C_SUPTITLE = "`title`, when given, is the figure's suptitle"
+C_RETURNS = "the figure is returned (not only shown) and can be drawn"
+C_EMPTY = "an empty mapping raises `ValueError`"
+#: Primary checks: the secondary ones score only once these pass.
+VALUES = ("points_once", "colours")
 
-@check(EX, "returns_figure", 3, "returns the Figure (not None, not only shown)")
+
+@check(EX, "returns_figure", 2, "returns the Figure (not None, not only shown), and it can be drawn",
+       clause=C_RETURNS)
 def check_returns_figure(target):
-    for index in range(len(SCENARIOS)):
-        _figure(target, index)
+    for index in range(len(scenarios())):
+        _drawing(target, index)
 
 
-@check(EX, "axes_count", 3, "one Axes per dataset, for any number of datasets")
+def one_row(axes: list[dict]) -> bool:
+    """Every Axes' vertical centre lies within every other's vertical extent
+    (their subplot slots, before any aspect adjustment: one row)."""
+    spans = []
+    for ax in axes:
+        pos = _floats(ax.get("position"), 4)
+        if pos is None:
+            return False
+        spans.append((pos[1], pos[1] + pos[3]))
+    return all(lo <= (a + b) / 2 <= hi for a, b in spans for lo, hi in spans)
+
+
+@check(EX, "axes_count", 3, "one Axes per dataset, side by side in one row", clause=C_COUNT)
 def check_axes_count(target):
-    for index, scenario in enumerate(SCENARIOS):
-        got = len(_figure(target, index)["axes"])
+    for index, scenario in enumerate(scenarios()):
+        axes = _figure(target, index)["axes"]
         want = len(scenario[0])
-        if got != want:
+        if len(axes) != want:
             raise CheckFailure(
                 f"{describe_call(scenario)}: expected {want} Axes (one per dataset) in the returned "
-                f"figure, got {got}")
-
-
-@check(EX, "titles_in_order", 4, "Axes titled with the keys, in the mapping's order")
-def check_titles_in_order(target):
-    for index, scenario in enumerate(SCENARIOS):
-        titles = [_title(ax) for ax in reading_order(_figure(target, index)["axes"])]
-        want = [name for name, _, _ in scenario[0]]
-        if titles != want:
+                f"figure, got {len(axes)}")
+        if not one_row(axes):
             raise CheckFailure(
-                f"{describe_call(scenario)}: expected Axes titled {want} (left to right), "
-                f"got {titles}")
+                f"{describe_call(scenario)}: expected the {want} Axes side by side in one row "
+                f"(e.g. fig.add_subplot(1, {want}, k)), but they are on more than one row")
 
 
-@check(EX, "points_once", 5, "every point drawn exactly once, at its coordinates")
+@check(EX, "points_once", 5, "every point drawn exactly once, at its coordinates", clause=C_POINTS)
 def check_points_once(target):
-    for call, name, points, labels, ax in _each_dataset(target):
+    for call, name, points, labels, ax, (out, image, masks) in _each_dataset(target):
         close = _matches(points, ax["points"])
         per_point = close.sum(axis=1)
         extra = int((close.sum(axis=0) == 0).sum())
@@ -228,38 +441,108 @@ def check_points_once(target):
             raise CheckFailure(
                 f"{where}: {extra} drawn point(s) are not points of the dataset "
                 f"(expected exactly {len(points)} points)")
+        seen = seen_colours(out, image, masks, ax, points)
+        for i, what in enumerate(seen):
+            if what in ("nothing", "outside"):
+                why = "outside the Axes' limits" if what == "outside" else "not visible"
+                raise CheckFailure(
+                    f"{where}: point {i} {points[i].round(4).tolist()} is {why} in the drawn "
+                    "figure (saved as an image)")
 
 
-@check(EX, "colours", 4, "label-0 points red, label-1 points blue")
+@check(EX, "colours", 4, "label-0 points red, label-1 points blue", clause=C_COLOURS)
 def check_colours(target):
-    want = {label: np.array(to_rgba(colour)) for label, colour in COLOURS.items()}
-    for call, name, points, labels, ax in _each_dataset(target):
+    named = colours()
+    want = {label: np.array(to_rgba(colour)) for label, colour in named.items()}
+    for call, name, points, labels, ax, (out, image, masks) in _each_dataset(target):
         close = _matches(points, ax["points"])
+        if not close.any() and len(points):
+            raise CheckFailure(f"{call}, Axes {name!r}: none of the dataset's points is drawn")
         for i, j in zip(*np.nonzero(close)):
             rgba = _point_colour(ax, j)
             label = int(labels[i])
             if not (np.allclose(rgba[:3], want[label][:3], atol=COLOUR_ATOL) and rgba[3] > 0):
                 raise CheckFailure(
                     f"{call}, Axes {name!r}: point {int(i)} {points[i].round(4).tolist()} has "
-                    f"label {label}, so it should be {COLOURS[label]}; it is drawn in "
+                    f"label {label}, so it should be {named[label]}; it is drawn in "
                     f"{_colour_name(rgba)}")
-        if not close.any() and len(points):
-            raise CheckFailure(f"{call}, Axes {name!r}: none of the dataset's points is drawn")
+        for i, what in enumerate(seen_colours(out, image, masks, ax, points)):
+            label = int(labels[i])
+            if what != "hidden" and what != named[label]:
+                shows = {"nothing": "nothing", "outside": "nothing (it is outside the limits)",
+                         "other": "neither red nor blue"}.get(what, what)
+                raise CheckFailure(
+                    f"{call}, Axes {name!r}: point {i} {points[i].round(4).tolist()} has label "
+                    f"{label}, so it should look {named[label]}; the drawn figure shows {shows} there")
 
 
-@check(EX, "legend", 2, "each Axes has a legend")
-def check_legend(target):
-    for call, name, _, _, ax in _each_dataset(target):
-        if not ax["has_legend"]:
-            raise CheckFailure(f"{call}: Axes {name!r} has no legend (call ax.legend())")
-
-
-@check(EX, "aspect", 2, "each Axes has equal aspect")
-def check_aspect(target):
-    for call, name, _, _, ax in _each_dataset(target):
-        aspect = ax["aspect"]
-        # 'equal' is stored as the number 1.0; compare with a tolerance, not ==.
-        if isinstance(aspect, str) or not abs(float(aspect) - 1.0) <= 1e-9:
+@check(EX, "titles_in_order", 3, "Axes titled with the keys, in the mapping's order",
+       clause=C_TITLES, requires=VALUES)
+def check_titles_in_order(target):
+    for index, scenario in enumerate(scenarios()):
+        out, image, masks = _drawing(target, index)
+        axes = reading_order(out["axes"])
+        titles = [_title(ax) for ax in axes]
+        want = [name for name, _, _ in scenario[0]]
+        if titles != want:
             raise CheckFailure(
-                f"{call}: Axes {name!r} has aspect {aspect!r}, expected equal "
-                f"(ax.axis('equal') or ax.set_aspect('equal'))")
+                f"{describe_call(scenario)}: expected Axes titled {want} (left to right), "
+                f"got {titles}")
+        for ax in axes:
+            if ax["title"] and not _box_has(masks["ink"], ax.get("title_box"), image.shape[0]):
+                raise CheckFailure(f"{describe_call(scenario)}: the title {ax['title']!r} is not "
+                                   "visible in the drawn figure")
+
+
+@check(EX, "legend", 2, "each Axes has a legend naming its labels", clause=C_LEGEND, requires=VALUES)
+def check_legend(target):
+    named = colours()
+    for call, name, _, labels, ax, (out, image, masks) in _each_dataset(target):
+        if not ax.get("has_legend") or not ax.get("legend_visible"):
+            raise CheckFailure(f"{call}: Axes {name!r} has no legend (call ax.legend())")
+        texts = [str(t) for t in ax.get("legend_texts") or []]
+        shades = list(ax.get("legend_colours") or [])
+        if not texts:
+            raise CheckFailure(f"{call}: the legend of Axes {name!r} is empty: give each scatter a "
+                               "label= (e.g. label=0) before calling ax.legend()")
+        for label in sorted(set(labels.tolist())):
+            colour = to_rgba(named[label])
+            entries = [k for k, t in enumerate(texts) if names_label(t, label)]
+            if not entries:
+                raise CheckFailure(f"{call}: the legend of Axes {name!r} has no entry for label "
+                                   f"{label} (its texts: {texts})")
+            coloured = [k for k in entries if k < len(shades)
+                        and np.allclose(np.asarray(shades[k], dtype=np.float64)[:3], colour[:3],
+                                        atol=COLOUR_ATOL)]
+            if not coloured:
+                raise CheckFailure(f"{call}: the legend entry for label {label} of Axes {name!r} "
+                                   f"is not drawn in {named[label]}")
+            if not _box_has(masks[named[label]], ax.get("legend_box"), image.shape[0], least=1):
+                raise CheckFailure(f"{call}: the legend of Axes {name!r} shows no {named[label]} "
+                                   "marker in the drawn figure")
+
+
+@check(EX, "aspect", 2, "each Axes has equal aspect", clause=C_ASPECT, requires=VALUES)
+def check_aspect(target):
+    for call, name, _, _, ax, _drawn in _each_dataset(target):
+        box, xlim, ylim = _floats(ax.get("box"), 4), _floats(ax.get("xlim"), 2), _floats(ax.get("ylim"), 2)
+        if box is None or xlim is None or ylim is None:
+            raise CheckFailure(f"{call}: Axes {name!r} has no drawn box")
+        per_x = box[2] / abs(xlim[1] - xlim[0])
+        per_y = box[3] / abs(ylim[1] - ylim[0])
+        if not abs(per_x / per_y - 1.0) <= ASPECT_RTOL:
+            raise CheckFailure(
+                f"{call}: Axes {name!r} has unequal aspect: one unit is {per_x:.1f} pixels along x "
+                f"but {per_y:.1f} along y (use ax.axis('equal') or ax.set_aspect('equal'))")
+
+
+@check(EX, "empty_mapping", 2, "an empty mapping raises ValueError", clause=C_EMPTY, requires=VALUES)
+def check_empty_mapping(target):
+    out = target.probe("plot_datasets.empty")
+    raised = out.get("raised") if isinstance(out, dict) else None
+    if raised is None:
+        got = out.get("returned_type") if isinstance(out, dict) else None
+        raise CheckFailure(f"plot_datasets({{}}): expected a ValueError (nothing to plot), but it "
+                           f"returned {got}")
+    if not isinstance(raised, list) or "ValueError" not in raised:
+        raise CheckFailure(f"plot_datasets({{}}): expected a ValueError, got {out.get('message')}")

@@ -3,7 +3,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 #: The checks this bug must fail (and only these).
-EXPECT_FAILED = ('plot_datasets.points_once', 'plot_datasets.colours')
+EXPECT_FAILED = ("plot_datasets.points_once", "plot_datasets.colours", "plot_datasets.titles_in_order", "plot_datasets.legend", "plot_datasets.aspect", "plot_datasets.suptitle", "plot_datasets.empty_mapping")
 
 COLOURS = {0: "red", 1: "blue"}
 

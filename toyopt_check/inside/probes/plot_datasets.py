@@ -1,13 +1,18 @@
 """Probes of the `plot_datasets` exercise (self-contained: relative imports only).
 
 The probe calls the student's ``plot_datasets`` on datasets chosen by the
-check, on the Agg backend, and summarises the Figure that came back as plain
-data: per Axes its title, aspect, legend, position and every point drawn
-(scatter `PathCollection` offsets and `Line2D` markers) with its RGBA colour.
-Figures opened with pyplot during the call are closed afterwards. Nothing
-here decides pass or fail.
+check, on the Agg backend, *draws* the Figure that came back (``savefig`` to
+an in-memory PNG, returned as bytes) and summarises it as plain data: per
+Axes its title, aspect, legend, position and every point drawn (scatter
+`PathCollection` offsets and `Line2D` markers) with its RGBA colour, plus the
+pixel boxes (after the draw) that let the trusted side find each point,
+title and legend in the PNG. The checks judge colours, visibility and aspect
+from the pixels and use the summary only where pixels cannot tell (how often
+a point is drawn, the title's text). Figures opened with pyplot during the
+call are closed afterwards. Nothing here decides pass or fail.
 """
 
+import io
 import sys
 
 import numpy as np
@@ -52,6 +57,76 @@ def _line_points(line):
     return xy, _per_point([face], len(xy)), _per_point([edge], len(xy))
 
 
+#: The PNG's longer side, in pixels (the dpi is chosen for it, within DPI_RANGE).
+RENDER_PIXELS = 1600
+DPI_RANGE = (40.0, 200.0)
+
+
+def _box(artist):
+    """An artist's drawn box in pixels ``[x0, y0, width, height]`` (origin bottom left), or None."""
+    try:
+        bounds = artist.get_window_extent().bounds
+    except Exception:  # noqa: BLE001  (an artist that cannot say: no box)
+        return None
+    return [float(v) for v in bounds]
+
+
+def _legend_report(ax):
+    legend = ax.get_legend()
+    if legend is None:
+        return {"has_legend": False, "legend_texts": [], "legend_colours": [], "legend_box": None,
+                "legend_visible": False}
+    handles = getattr(legend, "legend_handles", None)
+    if handles is None:
+        handles = getattr(legend, "legendHandles", [])
+    colours = []
+    for handle in handles:
+        colours.append(_handle_colour(handle))
+    return {"has_legend": True, "legend_texts": [str(t.get_text()) for t in legend.get_texts()],
+            "legend_colours": colours, "legend_box": _box(legend),
+            "legend_visible": bool(legend.get_visible())}
+
+
+def _handle_colour(handle):
+    """The RGBA a legend handle shows (its face, else its edge); zeros when unknown."""
+    from matplotlib.colors import to_rgba
+
+    try:
+        if hasattr(handle, "get_facecolor"):
+            face = np.asarray(handle.get_facecolor(), dtype=np.float64).reshape(-1, 4)
+            if len(face) and face[0, 3] > 0:
+                return [float(v) for v in face[0]]
+            edge = np.asarray(handle.get_edgecolor(), dtype=np.float64).reshape(-1, 4)
+            if len(edge):
+                return [float(v) for v in edge[0]]
+        if hasattr(handle, "get_markerfacecolor"):
+            face = to_rgba(handle.get_markerfacecolor())
+            if face[3] > 0:
+                return [float(v) for v in face]
+            return [float(v) for v in to_rgba(handle.get_markeredgecolor())]
+        if hasattr(handle, "get_color"):
+            return [float(v) for v in to_rgba(handle.get_color())]
+    except Exception:  # noqa: BLE001
+        pass
+    return [0.0, 0.0, 0.0, 0.0]
+
+
+def _marker_points(ax):
+    """The largest marker size drawn on `ax`, in points (diameter)."""
+    from matplotlib.collections import PathCollection
+
+    sizes = [0.0]
+    for coll in ax.collections:
+        if isinstance(coll, PathCollection) and coll.get_visible():
+            s = np.asarray(coll.get_sizes(), dtype=np.float64).ravel()
+            if len(s):
+                sizes.append(float(np.sqrt(np.nanmax(s))))
+    for line in ax.get_lines():
+        if line.get_visible() and line.get_marker() not in _NO_MARKER:
+            sizes.append(float(line.get_markersize()))
+    return max(sizes)
+
+
 def summarise_axes(ax):
     """Title, aspect, legend, position and drawn points of one Axes."""
     from matplotlib.collections import PathCollection
@@ -74,21 +149,52 @@ def summarise_axes(ax):
         "title_left": str(ax.get_title(loc="left")),
         "title_right": str(ax.get_title(loc="right")),
         "aspect": aspect if isinstance(aspect, str) else float(aspect),
-        "has_legend": ax.get_legend() is not None,
         "position": [float(x0), float(y0), float(width), float(height)],
+        "box": _box(ax.patch) if ax.get_visible() else None,
+        "xlim": [float(v) for v in ax.get_xlim()],
+        "ylim": [float(v) for v in ax.get_ylim()],
+        "scales": [str(ax.get_xscale()), str(ax.get_yscale())],
+        "title_box": _box(ax.title) if ax.get_title() else None,
+        "marker_points": _marker_points(ax),
+        **_legend_report(ax),
         "points": points,
         "facecolors": face,
         "edgecolors": edge,
     }
 
 
-def summarise_figure(fig):
-    """Plain-data summary of a Figure: suptitle and its Axes in `fig.axes` order."""
+def render(fig):
+    """Draw `fig` into a PNG in memory: ``(png bytes, dpi)``. The dpi makes the
+    longer side about `RENDER_PIXELS`; the figure keeps that dpi, so that the
+    pixel boxes read afterwards are those of the drawing."""
+    import matplotlib
+
+    width, height = (float(v) for v in fig.get_size_inches())
+    longest = max(width, height, 1e-3)
+    dpi = min(max(RENDER_PIXELS / longest, DPI_RANGE[0]), DPI_RANGE[1])
+    fig.set_dpi(dpi)
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"savefig.bbox": "standard", "savefig.transparent": False}):
+        fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    return buf.getvalue(), dpi
+
+
+def summarise_figure(fig, drawn=True):
+    """Plain-data summary of a Figure: suptitle and its Axes in `fig.axes` order,
+    and with `drawn` the PNG of the figure (``png``, ``dpi``) or ``render_error``."""
+    report = {}
+    if drawn:
+        try:
+            png, dpi = render(fig)
+            report.update(png=np.frombuffer(png, dtype=np.uint8).copy(), dpi=float(dpi),
+                          render_error=None)
+        except Exception as exc:  # noqa: BLE001  (a figure that cannot be drawn: the check says so)
+            report.update(png=None, dpi=None, render_error=f"{type(exc).__name__}: {exc}"[:500])
     suptitle = getattr(fig, "_suptitle", None)
-    return {
-        "suptitle": "" if suptitle is None else str(suptitle.get_text()),
-        "axes": [summarise_axes(ax) for ax in fig.axes],
-    }
+    text = "" if suptitle is None else str(suptitle.get_text())
+    report.update(suptitle=text, suptitle_box=_box(suptitle) if text else None,
+                  axes=[summarise_axes(ax) for ax in fig.axes])
+    return report
 
 
 def summary(ctx, datasets, title=None, pass_title=True):
@@ -121,4 +227,32 @@ def summary(ctx, datasets, title=None, pass_title=True):
     return report
 
 
-PROBES = {"plot_datasets.summary": summary}
+def empty(ctx):
+    """``plot_datasets({})``: the exception's class names, or what came back."""
+    import matplotlib
+
+    if "matplotlib.pyplot" not in sys.modules:
+        matplotlib.use("Agg")
+    func = ctx.load(EXERCISE)
+    plt = sys.modules.get("matplotlib.pyplot")
+    before = set(plt.get_fignums()) if plt is not None else set()
+    try:
+        out = func({})
+    except NotImplementedError as exc:
+        from .runtime import StudentCodeError
+
+        raise StudentCodeError(EXERCISE, "not_implemented", str(exc) or "NotImplementedError") from None
+    except Exception as exc:  # noqa: BLE001  (the check judges the type)
+        from .runtime import describe
+
+        return {"raised": [k.__name__ for k in type(exc).__mro__],
+                "message": describe(exc, getattr(ctx, "roots", ()))}
+    finally:
+        plt = sys.modules.get("matplotlib.pyplot")
+        if plt is not None:
+            for num in sorted(set(plt.get_fignums()) - before):
+                plt.close(num)
+    return {"raised": None, "message": "", "returned_type": _type_name(out)}
+
+
+PROBES = {"plot_datasets.summary": summary, "plot_datasets.empty": empty}

@@ -5,8 +5,6 @@ Each probe seeds NumPy's global generator itself, calls the student's
 plain data. Nothing here decides pass or fail.
 """
 
-import sys
-
 import numpy as np
 
 from ..runtime import StudentCodeError, describe
@@ -35,16 +33,26 @@ def _array_report(prefix, value):
     return report
 
 
-def call(ctx, num_points, seed):
-    """``np.random.seed(seed); spiral_2d(num_points)``, summarised."""
+def call(ctx, num_points, seed, numpy_int=False, rows=None):
+    """``np.random.seed(seed); spiral_2d(num_points)``, summarised; with
+    `numpy_int` the count is passed as ``np.int64(num_points)``. With `rows`
+    (indices) only those rows of the arrays are sent back (the shapes
+    reported stay those of the whole arrays), so that a timed call does not
+    spend its time on the transfer."""
     np.random.seed(seed)
-    out = ctx.call(EXERCISE, num_points)
+    out = ctx.call(EXERCISE, np.int64(num_points) if numpy_int else num_points)
     report = {"returned_type": _type_name(out), "length": None}
     if isinstance(out, (tuple, list)):
         report["length"] = len(out)
     if isinstance(out, (tuple, list)) and len(out) == 2:
         report.update(_array_report("points", out[0]))
         report.update(_array_report("labels", out[1]))
+        if rows is not None:
+            index = np.asarray(rows, dtype=np.int64)
+            for name in ("points", "labels"):
+                arr = report[name]
+                ok = arr is not None and arr.ndim >= 1 and len(index) and index.max() < len(arr)
+                report[name] = arr[index] if ok else None
     return report
 
 
@@ -63,62 +71,48 @@ def raises(ctx, num_points):
     return {"raised": None, "message": "", "returned_type": _type_name(out)}
 
 
-def _traced(func, arg):
-    """Run ``func(arg)`` under `sys.settrace`; return ``(calls, lines, per_line)``.
+#: Largest source text sent back (characters); a longer file is cut there.
+MAX_SOURCE_CHARS = 1_000_000
 
-    Counts every Python function call (frames, generator resumptions,
-    comprehensions, lambdas called from C such as by `np.vectorize`) and
-    every line event, in any file. A vectorised call executes the same
-    Python code whatever its size; a loop over the points runs lines per point.
+
+def source(ctx):
+    """The text of the file defining the student's ``spiral_2d`` (the trusted
+    side parses it itself), the function's name and its first line there.
+
+    Falls back to the function's own source (``inspect.getsource``, e.g. for
+    a notebook cell) when the file cannot be read; ``text`` is None when
+    neither can.
     """
-    per_line = {}
-    calls = [0]
+    import inspect
+    import linecache
 
-    def local(frame, event, _arg):
-        if event == "line":
-            key = (frame.f_code.co_filename, frame.f_lineno)
-            per_line[key] = per_line.get(key, 0) + 1
-        return local
-
-    def on_call(frame, event, _arg):
-        calls[0] += 1
-        return local
-
-    old = sys.gettrace()
-    sys.settrace(on_call)
-    try:
-        func(arg)
-    finally:
-        sys.settrace(old)
-    return calls[0], sum(per_line.values()), per_line
-
-
-def work_counts(ctx, sizes, seed):
-    """Python calls and line events executed by ``spiral_2d(n)`` for each n
-    in `sizes` (after one untraced warm-up call per size, so that first-call
-    effects such as lazy imports are not counted)."""
-    func = ctx.load(EXERCISE)
-    for n in sizes:  # warm-up, untraced, through ctx.call so failures translate
-        np.random.seed(seed)
-        ctx.call(EXERCISE, n)
-    calls, lines, top = [], [], []
-    for n in sizes:
-        np.random.seed(seed)
+    func = inspect.unwrap(ctx.load(EXERCISE))
+    code = getattr(func, "__code__", None)
+    report = {"function": str(getattr(func, "__name__", EXERCISE)), "first_line": None,
+              "file": None, "text": None}
+    filename = getattr(code, "co_filename", None)
+    lines = linecache.getlines(filename) if filename else []
+    if not lines and filename:
         try:
-            c, l, per_line = _traced(func, n)
-        except NotImplementedError as exc:
-            raise StudentCodeError(EXERCISE, "not_implemented", str(exc) or "NotImplementedError") from None
-        except Exception as exc:  # noqa: BLE001
-            raise StudentCodeError(EXERCISE, "exception", describe(exc, getattr(ctx, "roots", ()))) from None
-        calls.append(c)
-        lines.append(l)
-        busiest = sorted(per_line.items(), key=lambda kv: -kv[1])[:5]
-        top.append([[str(path).rsplit("/", 1)[-1], int(line), int(count)] for (path, line), count in busiest])
-    return {"sizes": [int(n) for n in sizes], "calls": calls, "lines": lines, "busiest_lines": top}
+            with open(filename, encoding="utf-8") as handle:
+                lines = handle.readlines()
+        except (OSError, UnicodeDecodeError):
+            lines = []
+    if lines:
+        report.update(text="".join(lines), first_line=int(code.co_firstlineno),
+                      file=str(filename).replace("\\", "/").rsplit("/", 1)[-1])
+    else:
+        try:
+            report["text"] = inspect.getsource(func)
+        except (OSError, TypeError):
+            pass
+    if report["text"] is not None:
+        report["text"] = report["text"][:MAX_SOURCE_CHARS]
+    return report
 
 
 PROBES = {
     "spiral_2d.call": call,
     "spiral_2d.raises": raises,
-    "spiral_2d.work_counts": work_counts,
+    "spiral_2d.source": source,
 }

@@ -1,0 +1,25 @@
+"""Correct (written blind as a mutant; renamed): it calls plt.show() and then returns the figure.
+The contract asks that the figure be returned, not only shown; showing it as well is not checked
+(decided in toyopt_ref.plotting.plot_datasets's docstring)."""
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def plot_datasets(dbs, title=None):
+    if not dbs:
+        raise ValueError("no datasets to plot")
+    names = list(dbs)
+    fig, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 4), squeeze=False)
+    for ax, name in zip(axes[0], names):
+        points, labels = (np.asarray(a) for a in dbs[name])
+        for label, colour in ((0, "red"), (1, "blue")):
+            mask = labels == label
+            if mask.any():
+                ax.scatter(points[mask, 0], points[mask, 1], color=colour, s=10, label=str(label))
+        ax.legend()
+        ax.set_title(name)
+        ax.set_aspect("equal")
+    if title is not None:
+        fig.suptitle(title)
+    plt.show()
+    return fig

@@ -1,0 +1,23 @@
+"""Bug: each dataset is centred (points - mean) before drawing, so points are not drawn at their coordinates (the coordinates clause)."""
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def plot_datasets(dbs, title=None):
+    if not dbs:
+        raise ValueError("no datasets to plot")
+    names = list(dbs)
+    fig, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 4), squeeze=False)
+    for ax, name in zip(axes[0], names):
+        points, labels = (np.asarray(a) for a in dbs[name])
+        points = points - points.mean(axis=0)
+        for label, colour in ((0, "red"), (1, "blue")):
+            mask = labels == label
+            if mask.any():
+                ax.scatter(points[mask, 0], points[mask, 1], color=colour, s=10, label=str(label))
+        ax.legend()
+        ax.set_title(name)
+        ax.set_aspect("equal")
+    if title is not None:
+        fig.suptitle(title)
+    return fig

@@ -1,0 +1,26 @@
+"""Bug: an empty mapping is not rejected: it returns a blank Figure instead of raising ValueError (the empty-mapping clause)."""
+import numpy as np
+from matplotlib.figure import Figure
+
+LABEL_COLOURS = {0: "red", 1: "blue"}
+
+
+def _plot_one(ax, points, labels, name):
+    for label in np.unique(labels):
+        mask = labels == label
+        ax.scatter(points[mask, 0], points[mask, 1], c=LABEL_COLOURS[int(label)], label=int(label), s=10)
+    ax.legend()
+    ax.set_title(name)
+    ax.axis("equal")
+
+
+def plot_datasets(dbs, title=None):
+    fig = Figure(figsize=(4 * max(len(dbs), 1), 4))
+    for index, (name, db) in enumerate(dbs.items()):
+        points = np.asarray(db[0])
+        labels = np.asarray(db[1])
+        ax = fig.add_subplot(1, len(dbs), index + 1)
+        _plot_one(ax, points, labels, name)
+    if title is not None:
+        fig.suptitle(title)
+    return fig

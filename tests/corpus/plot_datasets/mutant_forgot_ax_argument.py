@@ -1,0 +1,30 @@
+"""Bug: the helper is called without the Axes and draws on its own new figure, so the returned figure's Axes are empty (no titles, points or legends) (the each-Axes clause)."""
+import numpy as np
+from matplotlib.figure import Figure
+
+LABEL_COLOURS = {0: "red", 1: "blue"}
+
+
+def _plot_one(points, labels, name, ax=None):
+    if ax is None:
+        ax = Figure(figsize=(4, 4)).add_subplot(1, 1, 1)
+    for label in np.unique(labels):
+        mask = labels == label
+        ax.scatter(points[mask, 0], points[mask, 1], c=LABEL_COLOURS[int(label)], label=int(label), s=10)
+    ax.legend()
+    ax.set_title(name)
+    ax.axis("equal")
+
+
+def plot_datasets(dbs, title=None):
+    if len(dbs) == 0:
+        raise ValueError("dbs must be a non-empty mapping of datasets")
+    fig = Figure(figsize=(4 * len(dbs), 4))
+    for index, (name, db) in enumerate(dbs.items()):
+        points = np.asarray(db[0])
+        labels = np.asarray(db[1])
+        ax = fig.add_subplot(1, len(dbs), index + 1)
+        _plot_one(points, labels, name)
+    if title is not None:
+        fig.suptitle(title)
+    return fig

@@ -1,0 +1,53 @@
+"""The contract table: every docstring clause has a check, every check's clause
+is a clause of the docstring, and docs/contracts.md is what the generator writes."""
+
+from pathlib import Path
+
+import pytest
+
+from toyopt.contracts import contract_bullets, contract_table, render
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Exercises whose checks name their clauses on another branch (checks-b):
+#: expected to fail here until merged.
+PENDING = {"circular_mse", "epoch_loop"}
+
+
+def _exercises():
+    for exercise in ("spiral_2d", "plot_datasets", "circular_mse", "epoch_loop"):
+        marks = [pytest.mark.xfail(strict=False, reason="clauses come with the checks-b branch")] \
+            if exercise in PENDING else []
+        yield pytest.param(exercise, marks=marks)
+
+
+def test_bullets_are_parsed_from_the_contract_list_only():
+    doc = """Title.
+
+    Contract (what the autograder checks):
+
+    - first clause,
+      continued;
+    - second clause.
+
+    After the list.
+    """
+    assert contract_bullets(doc) == ["first clause, continued;", "second clause."]
+
+
+@pytest.mark.parametrize("exercise", _exercises())
+def test_every_clause_has_a_check(exercise):
+    table = contract_table(exercise)
+    assert table.bullets, f"{exercise}: no Contract list in the reference docstring"
+    assert table.untested == []
+
+
+@pytest.mark.parametrize("exercise", _exercises())
+def test_every_check_names_a_clause_of_the_docstring(exercise):
+    assert contract_table(exercise).unmatched == []
+
+
+def test_contracts_doc_is_fresh():
+    doc = ROOT / "docs" / "contracts.md"
+    assert doc.exists() and doc.read_text(encoding="utf-8") == render(), \
+        "docs/contracts.md is stale: run python bench/contracts_table.py"

@@ -1,0 +1,63 @@
+"""Expected values of the `spiral_2d` checks (instructor side; see `toyopt.oracles`).
+
+The visible checks compare each returned point with its *ideal* point, the
+noise-free spiral of the contract. The ideal points are computed here, for the
+fixed sizes the checks use, from the reference's constants; the checks read
+them as data (`toyopt.checks.expect.expected("spiral_2d")`) and never compute
+the curve themselves (that would hand out the answer).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from toyopt.checks.expect import producer
+
+#: Sizes whose ideal points the checks need (see `toyopt_check.checks.spiral_2d`).
+LAYOUT_SIZES = (0, 1, 2, 3, 4, 5, 7, 10, 11, 16, 33, 64, 101, 250)
+BOX_SIZES = (2, 3, 4, 10, 37, 64, 101, 250, 400, 1000)
+#: One large call for the noise statistics (8,000 points: 16,000 noise values).
+DISTRIBUTION = {"num_points": 8000, "seed": 4242}
+#: The vectorisation check's timed sizes; only `rows` of the large call are
+#: compared with the curve (a forged quick answer must still be the spiral).
+TIMING = {"small": 2000, "large": 60000, "rows": 64}
+#: Digits kept: rounding moves an ideal point by <= 5e-10, far below the checks' atol.
+DIGITS = 9
+
+
+def ideal_points(half: int) -> np.ndarray:
+    """The contract's noise-free spiral, shape ``(2 * half, 2)``, float64."""
+    from toyopt_ref.data import SPIRAL_RADIUS, SPIRAL_TURNS
+
+    if half == 0:
+        return np.zeros((0, 2))
+    i = np.arange(half, dtype=np.float64)
+    r = SPIRAL_RADIUS * i / half
+    t = SPIRAL_TURNS * 2 * math.pi * i / half
+    rows = [np.stack([r * np.sin(t + c * math.pi), r * np.cos(t + c * math.pi)], axis=1) for c in (0, 1)]
+    return np.concatenate(rows)
+
+
+def _rounded(points: np.ndarray) -> list:
+    return np.round(points, DIGITS).tolist()
+
+
+@producer("spiral_2d")
+def expectations() -> dict:
+    from toyopt_ref.data import SPIRAL_NOISE, SPIRAL_RADIUS, SPIRAL_TURNS
+
+    sizes = sorted(set(BOX_SIZES) | {DISTRIBUTION["num_points"]})
+    large = TIMING["large"]
+    half = large // 2
+    rows = np.unique(np.linspace(0, 2 * half - 1, TIMING["rows"]).round().astype(int))
+    return {
+        "radius": SPIRAL_RADIUS, "turns": SPIRAL_TURNS, "noise": SPIRAL_NOISE,
+        "layout_sizes": list(LAYOUT_SIZES),
+        "box_sizes": list(BOX_SIZES),
+        "distribution": dict(DISTRIBUTION),
+        "ideal": {str(n): _rounded(ideal_points(n // 2)) for n in sizes},
+        "timing": {"small": TIMING["small"], "large": large, "rows": rows.tolist(),
+                   "ideal_rows": _rounded(ideal_points(half)[rows])},
+    }
