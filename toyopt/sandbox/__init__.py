@@ -50,12 +50,12 @@ CPU time is per process; a Worker must be used from one long-lived thread
 (``--die-with-parent`` follows the starting thread).
 """
 
-from .client import (EXERCISE_MODULES, CapturedOutput, ProbeFailed, Worker, WorkerCrashed,
-                     WorkerError, WorkerTimeout)
+from .client import (EXERCISE_MODULES, CapturedOutput, ProbeFailed, SandboxBroken, Worker,
+                     WorkerCrashed, WorkerError, WorkerTimeout)
 from .launcher import Limits, SandboxWarning, bwrap_works
 from .protocol import ProtocolError
 from .submission import Submission, materialise
 
 __all__ = ["EXERCISE_MODULES", "CapturedOutput", "Limits", "ProbeFailed", "ProtocolError",
-           "SandboxWarning", "Submission", "Worker", "WorkerCrashed", "WorkerError",
+           "SandboxBroken", "SandboxWarning", "Submission", "Worker", "WorkerCrashed", "WorkerError",
            "WorkerTimeout", "bwrap_works", "materialise"]
