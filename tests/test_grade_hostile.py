@@ -35,6 +35,7 @@ DATA_ONLY = ("spiral_2d", "plot_datasets")  # data.py attacks: the exercises tha
 #: exercises graded per submission (all when absent): the attacked one and a bystander
 ONLY = {name: DATA_ONLY for name in ("lying_array", "honest_zeros", "pickle_payload",
                                      "read_reference", "daemon", "fork_swarm", "output_flood",
+                                     "ptrace_planted",
                                      "escape")}
 ONLY.update({name: ("spiral_2d", "circular_mse")
              for name in ("exit_at_import", "os_exit_in_function", "infinite_loop")})
@@ -100,6 +101,8 @@ def graded(tmp_path_factory):
     attack(ref("daemon"), "daemon_rewrites_results", "data.py",
            RESULTS=out / "daemon" / "results.json", MARKER=markers / "daemon", TOKEN=TOKEN)
     attack(ref("fork_swarm"), "fork_swarm", "data.py", TOKEN=TOKEN)
+    attack(ref("ptrace_planted"), "ptrace_planted", "data.py", TOKEN=TOKEN,
+           MARKER=markers / "ptrace")
     attack(ref("infinite_loop"), "infinite_loop_sigterm", "losses.py")
     attack(ref("memory_hog"), "memory_hog", "plotting.py")
     attack(ref("output_flood"), "output_flood", "data.py")
@@ -218,3 +221,18 @@ def test_no_network_and_no_writes_to_the_graders_files(graded):
     after = {p: p.stat().st_mtime_ns for p in Path(toyopt.__file__).parent.rglob("*.py")}
     assert after == graded["toyopt_before"]
     assert_full_except(graded, "escape")
+
+
+def test_planted_process_that_ptraces_does_not_outlive_grading(graded):
+    assert wait_until(lambda: not processes_with(TOKEN), timeout=10), processes_with(TOKEN)
+    assert not (graded["markers"] / "ptrace").exists()  # ptrace was refused
+    assert_full_except(graded, "ptrace_planted")
+
+
+def test_every_report_says_what_isolation_held(graded):
+    for name, data in graded["results"].items():
+        facts = data["extra_data"]["isolation"]
+        assert facts["sandbox"] == "bwrap" and facts["cgroup"] in ("v1", "v2", "none"), name
+        assert "isolation: bubblewrap" in data["output"], name
+        page = (graded["out"] / name / "feedback.html").read_text()
+        assert "isolation: bubblewrap" in page, name

@@ -168,3 +168,64 @@ def test_output_flood_is_drained_truncated_and_counted(tmp_path, isolation):
     assert out.head == "x" * 10_000 and out.total_bytes == total and out.truncated
     assert err.head == "err line\n"
     assert elapsed < 20
+
+
+# ------------------------------------------------- an environment fault is not the student's
+import json  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import sysconfig  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from grade_support import reference_submission  # noqa: E402
+
+WORKTREE = str(Path(__file__).resolve().parent.parent)
+
+
+def _grade_cli(python, submission, results, env_extra, timeout=600):
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(env_extra)
+    return subprocess.run([python, "-m", "toyopt", "grade", str(submission), "--results",
+                           str(results)], cwd=WORKTREE, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_sandbox_without_the_libraries_stops_grading_with_no_results(tmp_path):
+    """The grader sees numpy/torch through PYTHONPATH, the sandbox (clean environment)
+    does not: that is the environment's fault, so no grade is written and the exit
+    status says so."""
+    venv = tmp_path / "bare-venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    submission = reference_submission(tmp_path / "ref")
+    results = tmp_path / "out" / "results.json"
+    results.parent.mkdir()
+    done = _grade_cli(str(venv / "bin" / "python"), submission, results,
+                      {"PYTHONPATH": os.pathsep.join([WORKTREE, sysconfig.get_paths()["purelib"]])},
+                      timeout=300)
+    assert done.returncode != 0, done.stdout
+    assert "sandbox" in done.stderr and ("numpy" in done.stderr or "torch" in done.stderr), done.stderr
+    assert not results.exists() and list(results.parent.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_grading_from_a_virtualenv_under_tmp_gives_the_reference_full_marks(tmp_path):
+    venv = Path(tempfile.mkdtemp(prefix="toyopt-venv-", dir="/tmp"))
+    try:
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip",
+                        "--system-site-packages", str(venv)], check=True)
+        submission = reference_submission(tmp_path / "ref")
+        results = tmp_path / "results.json"
+        done = _grade_cli(str(venv / "bin" / "python"), submission, results,
+                          {"PYTHONPATH": WORKTREE})
+        assert done.returncode == 0, done.stderr[-2000:]
+        data = json.loads(results.read_text())
+        assert data["score"] == data["max_score"] > 0, data["output"]
+        from toyopt.sandbox import bwrap_works
+        expected = "bwrap" if bwrap_works() else ("fallback-uid" if os.geteuid() == 0 else "plain")
+        assert data["extra_data"]["isolation"]["sandbox"] == expected
+        assert "isolation: " in data["output"]
+    finally:
+        shutil.rmtree(venv, ignore_errors=True)

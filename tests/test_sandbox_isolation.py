@@ -184,3 +184,168 @@ def test_forged_reply_with_pickle_is_a_protocol_error(tmp_path, isolation, paylo
             worker.call("call", 10, exercise="spiral_2d", args=[payload])
         assert worker.pid is None  # a worker that forged a frame is stopped
     assert not marker.exists()
+
+
+# ------------------------------------------------------------- containment (issue 10)
+is_root = pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox uid needs a root caller")
+
+PROBE_CONFINED = """
+import ctypes, errno, os
+def spiral_2d(paths):
+    libc = ctypes.CDLL(None, use_errno=True)
+    out = {"uid": os.getuid(), "euid": os.geteuid(), "groups": os.getgroups()}
+    ctypes.set_errno(0)
+    out["ptrace_attach_parent"] = (libc.ptrace(16, os.getppid(), 0, 0), ctypes.get_errno())
+    ctypes.set_errno(0)
+    out["ptrace_traceme"] = (libc.ptrace(0, 0, 0, 0), ctypes.get_errno())
+    child = os.fork()
+    if child == 0:
+        os.pause()
+        os._exit(0)
+    ctypes.set_errno(0)
+    out["ptrace_attach_child"] = (libc.ptrace(16, child, 0, 0), ctypes.get_errno())
+    os.kill(child, 9)
+    os.waitpid(child, 0)
+    out["writes"] = {}
+    for path, size in paths:
+        try:
+            with open(path, "wb") as handle:
+                handle.write(bytes(size))
+            out["writes"][path] = "written"
+        except OSError as exc:
+            out["writes"][path] = errno.errorcode.get(exc.errno, str(exc.errno))
+    return out
+"""
+
+
+@pytest.mark.parametrize("isolation", MODES)
+@is_root
+def test_student_runs_as_its_own_uid_and_ptrace_is_denied(tmp_path, isolation):
+    with worker_for(tmp_path, isolation, {"data.py": PROBE_CONFINED}) as worker:
+        out = worker.call("call", 20, exercise="spiral_2d", args=[[["mine.bin", 10]]])["value"]
+        facts = worker.isolation_facts
+    assert out["uid"] == out["euid"] == facts["uid"] != 0 and out["groups"] == []
+    assert facts["seccomp"] is True
+    for call in ("ptrace_attach_parent", "ptrace_traceme", "ptrace_attach_child"):
+        assert list(out[call]) == [-1, 1], (call, out[call])  # EPERM, even on its own child
+    assert out["writes"] == {"mine.bin": "written"}
+
+
+@needs_bwrap
+def test_dev_is_read_only_and_dev_shm_is_capped(tmp_path):
+    paths = [["/dev/toyopt-fill", 1 << 20], ["/dev/shm/small", 1 << 20],
+             ["/dev/shm/big", 64 << 20]]
+    with worker_for(tmp_path, "bwrap", {"data.py": PROBE_CONFINED}) as worker:
+        writes = worker.call("call", 20, exercise="spiral_2d", args=[paths])["value"]["writes"]
+    assert writes == {"/dev/toyopt-fill": "EROFS", "/dev/shm/small": "written",
+                      "/dev/shm/big": "ENOSPC"}
+    assert not os.path.exists("/dev/toyopt-fill") and not os.path.exists("/dev/shm/big")
+
+
+PROBE_HOLDERS = """
+import os, time
+def spiral_2d(n, mib):
+    children = []
+    for i in range(n):
+        pid = os.fork()
+        if pid == 0:
+            block = bytearray(mib << 20)
+            for j in range(0, len(block), 4096):
+                block[j] = 1
+            open(f"held-{i}", "w").write("x")
+            time.sleep(60)
+            os._exit(0)
+        children.append(pid)
+    time.sleep(0.5)
+    deadline = time.time() + 20
+    alive = list(children)
+    while time.time() < deadline:
+        alive = [p for p in children if os.waitpid(p, os.WNOHANG) == (0, 0)]
+        held = [i for i in range(n) if os.path.exists(f"held-{i}")]
+        if len(alive) < n or len(held) == n:
+            break
+        time.sleep(0.1)
+    held = [i for i in range(n) if os.path.exists(f"held-{i}")]
+    for p in alive:
+        os.kill(p, 9)
+    return {"alive_at_end": len(alive), "held": held}
+"""
+
+
+@pytest.mark.parametrize("isolation", MODES)
+def test_children_holding_memory_together_are_killed_at_the_group_limit(tmp_path, isolation):
+    from toyopt.sandbox import Limits, cgroups
+    if cgroups.detect()[0] is None:
+        pytest.skip("no cgroups here")
+    limits = Limits(group_memory_bytes=768 << 20)
+    with worker_for(tmp_path, isolation, {"data.py": PROBE_HOLDERS}, limits) as worker:
+        try:
+            out = worker.call("call", 40, exercise="spiral_2d", args=[3, 320])["value"]
+        except Exception as exc:  # the OOM killer may pick the worker itself
+            out = {"crashed": str(exc)}
+        assert worker.isolation_facts["cgroup"] in ("v1", "v2") if worker.pid else True
+    # 3 x 320 MiB > 768 MiB: never all three at once
+    assert "crashed" in out or (out["alive_at_end"] < 3 and len(out["held"]) < 3), out
+
+
+PLANT = """
+import os, sys, time
+def spiral_2d(marker):
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            open(marker, "w").write(str(os.getpid()))
+            time.sleep(120)
+        os._exit(0)
+    time.sleep(0.5)
+    return 1
+"""
+
+
+@pytest.mark.parametrize("isolation", MODES)
+def test_planted_process_does_not_survive_close(tmp_path, isolation):
+    with worker_for(tmp_path, isolation, {"data.py": PLANT}) as worker:
+        assert worker.call("call", 20, exercise="spiral_2d", args=["planted.pid"]) == {"value": 1}
+        marker = worker.scratch_dir / "planted.pid"
+        pid_inside = int(marker.read_text())
+        uid = worker.isolation_facts["uid"]
+        host = [p for p in os.listdir("/proc") if p.isdigit()
+                and _status(p).get("Uid", "").split()[:1] == [str(uid)]] if uid else []
+    alive = [p for p in host if os.path.exists(f"/proc/{p}") and _status(p).get("State", "Z")[0] != "Z"]
+    assert alive == [], alive
+    assert pid_inside > 0
+
+
+def _status(pid):
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            return dict(line.rstrip("\n").split(":\t", 1) for line in handle if ":\t" in line)
+    except OSError:
+        return {}
+
+
+PROBE_READ = """
+import os
+def spiral_2d(paths):
+    seen = {}
+    for path in paths:
+        try:
+            seen[path] = "listed" if os.path.isdir(path) and os.listdir(path) else open(path).read()[:20]
+        except OSError as exc:
+            seen[path] = type(exc).__name__
+    open("mine.txt", "w").write("ok")
+    return seen
+"""
+
+
+@is_root
+def test_fallback_cannot_read_the_reference_or_the_grader(tmp_path):
+    import toyopt_ref
+    ref = os.path.dirname(toyopt_ref.__file__)
+    paths = [os.path.join(ref, "data.py"), ref, os.path.join(os.path.dirname(toyopt.__file__),
+                                                           "errors.py")]
+    with worker_for(tmp_path, "subprocess", {"data.py": PROBE_READ}) as worker:
+        seen = worker.call("call", 20, exercise="spiral_2d", args=[paths])["value"]
+        assert worker.isolation_facts["sandbox"] == "fallback-uid"
+        assert (worker.scratch_dir / "mine.txt").read_text() == "ok"
+    assert set(seen.values()) == {"PermissionError"}, seen

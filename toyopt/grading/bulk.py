@@ -59,7 +59,10 @@ def results_json(report: GradeReport) -> dict:
     output = None
     if report.error:
         output = report.error
-    return to_gradescope(report.results, report.execution_time, output=output)
+    data = to_gradescope(report.results, report.execution_time, output=output)
+    data["output"] = f"{data['output']}\n\n{report.isolation_line}"  # what contained the code
+    data["extra_data"] = {"isolation": report.isolation}
+    return data
 
 
 def write_report(report: GradeReport, folder: Path) -> Path:

@@ -5,6 +5,14 @@ sdist-like folder that ``setup.sh`` installs with pip).
 ``run_autograder`` grades ``$ROOT/submission`` into ``$ROOT/results/results.json``
 where ``ROOT`` is ``$TOYOPT_AUTOGRADER_ROOT`` or ``/autograder``; if toyopt
 itself fails it still writes a results.json that says so (score 0).
+
+Base image: a Debian/Ubuntu image with Python >= 3.10 (``python3``, ``venv``;
+Gradescope's Ubuntu 22.04 base has 3.10).  Gradescope runs each submission in a
+container as root where bubblewrap usually cannot create namespaces ("No
+permissions to create new namespace"): toyopt then grades in its fallback, with
+student code as its own unprivileged uid, rlimits, seccomp and, where
+``/sys/fs/cgroup`` is writable, a cgroup; results.json (``extra_data.isolation``
+and the output's last line) says which held.
 """
 
 from __future__ import annotations

@@ -77,6 +77,7 @@ def render_feedback(report) -> str:
                               rows=Markup(rows), figures=Markup(figures)))
     output = _fill("OUTPUT", text=report.output) if report.output else ""
     notice = _fill("NOTICE", text=report.error) if report.error else ""
+    notice += _fill("NOTICE", text=report.isolation_line)  # what contained the code
     return _fill("PAGE", submission=report.submission, score=_points(report.score),
                  max_score=_points(report.max_score), notice=Markup(notice),
                  sections=Markup("\n".join(sections)), output=Markup(output))

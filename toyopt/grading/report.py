@@ -21,7 +21,8 @@ from toyopt.checks.core import CheckResult, all_checks, run_checks
 from toyopt.checks.results import exercise_totals, total
 from toyopt.checks.target import DEFAULT_BUDGET
 from toyopt.errors import ConfigurationError, SubmissionError
-from toyopt.sandbox import Limits, SandboxWarning, Worker, materialise
+from toyopt.sandbox import Limits, SandboxBroken, SandboxWarning, Worker, materialise
+from toyopt.sandbox.client import EXERCISE_MODULES
 from toyopt.sandbox.submission import remove_tree, shown
 
 from .target import SandboxTarget
@@ -55,11 +56,27 @@ class GradeReport:
     output: str = ""                     #: summary of what the student's code printed
     figures: tuple[Figure, ...] = ()
     error: str = ""                      #: set when the submission could not be graded
+    isolation: dict = field(default_factory=dict)  #: what held (`Worker.isolation_facts`)
+
+    @property
+    def isolation_line(self) -> str:
+        """One sentence for results.json and feedback.html: how the code was contained."""
+        return isolation_line(self.isolation)
 
     @property
     def totals(self) -> dict[str, dict]:
         """``{exercise: {"score", "max_score", "passed", "checks"}}``."""
         return exercise_totals(self.results)
+
+
+def isolation_line(facts: dict) -> str:
+    if not facts:
+        return "isolation: unknown (the code did not run)"
+    sandbox = {"bwrap": "bubblewrap", "fallback-uid": "NO bubblewrap (own uid + rlimits only)",
+               "plain": "NO sandbox (plain subprocess, rlimits only)"}.get(
+        facts.get("sandbox"), str(facts.get("sandbox")))
+    return (f"isolation: {sandbox}; uid {facts.get('uid')}; cgroup {facts.get('cgroup')}; "
+            f"seccomp {'yes' if facts.get('seccomp') else 'NO'}")
 
 
 def submission_name(path) -> str:
@@ -126,6 +143,27 @@ def _warm_up() -> None:
         pass
 
 
+def check_sandbox(*, isolation: str = "auto", limits: Limits | None = None, hide=()) -> dict:
+    """Start one worker on an empty submission and check its canary, torch imported
+    inside included; the isolation facts, or :class:`SandboxBroken` saying what is
+    wrong (`toyopt grade` runs this once before the first submission)."""
+    with tempfile.TemporaryDirectory(prefix="toyopt-canary-") as folder:
+        (Path(folder) / "exercises").mkdir()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SandboxWarning)
+            worker = Worker(folder, probes.HERE, limits=limits, isolation=isolation, hide=hide)
+            worker.canary_imports = ("numpy", "torch")
+            try:
+                worker.start()
+                return worker.isolation_facts
+            except SandboxBroken:
+                raise
+            except Exception as exc:  # noqa: BLE001 - any failure to start is the environment's
+                raise SandboxBroken(f"the sandbox's worker cannot start: {exc}") from exc
+            finally:
+                worker.close()
+
+
 def grade_submission(path, *, timeout: float = DEFAULT_BUDGET, limits: Limits | None = None,
                      isolation: str = "auto", hide=(), name: str | None = None,
                      figures: bool = True, checks=None) -> GradeReport:
@@ -170,15 +208,20 @@ def _grade(path: Path, name: str, scratch_parent: str, start: float, *, timeout,
         warnings.simplefilter("ignore", SandboxWarning)  # said in the report's notes
         worker = Worker(submission.scratch_dir, probes.HERE, limits=limits,
                         isolation=isolation, hide=hide, preload=True)
+        worker.canary_find = ("torch",)
         target = SandboxTarget(worker, budget=timeout)
         try:
             target.start()
+            facts = worker.isolation_facts
             warm.join()
             results = tuple(run_checks(target, all_checks() if checks is None else checks))
             if submission.kind == "notebook":  # messages name cells, not package files
                 from toyopt.notebook.messages import for_notebook
 
                 results = for_notebook(results)
+        except SandboxBroken:  # the environment's fault: no grade at all
+            worker.close()
+            raise
         except Exception as exc:  # noqa: BLE001 - a grader bug: report, never lose
             worker.close()
             detail = "".join(traceback.format_exception(exc))
@@ -189,14 +232,12 @@ def _grade(path: Path, name: str, scratch_parent: str, start: float, *, timeout,
             pictures = _pictures(target, results, notes) if figures else ()
         finally:
             worker.close()
-    if "subprocess" in target.isolations:
-        notes.insert(0, "WARNING: no bubblewrap; student code ran in a plain subprocess "
-                     "with rlimits only")
-    elif "bwrap" in target.isolations:
-        notes.insert(0, "isolation: bubblewrap")
+    notes.insert(0, ("WARNING: " if facts.get("sandbox") != "bwrap" else "")
+                 + isolation_line(facts))
+    notes.extend(facts.get("notes", []))
     if target.restarts:
         notes.append(f"the worker was restarted {target.restarts} time(s)")
     score, max_score = total(results)
     return GradeReport(name, shown(str(path)), results, score, max_score,
                        time.perf_counter() - start, tuple(notes), _output_summary(target),
-                       tuple(pictures))
+                       tuple(pictures), isolation=facts)

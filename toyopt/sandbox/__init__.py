@@ -11,8 +11,11 @@ Layout (one job per module):
   loaded with ``allow_pickle=False``; never unpickles.
 * ``worker``     -- untrusted side: loads the probe module and the student's
   functions, runs one probe per request.
-* ``supervisor`` -- untrusted side, fallback only: rlimits, and a subreaper that
-  kills every descendant of the worker at the end.
+* ``supervisor`` -- untrusted side: rlimits, :func:`confine` (own uid, seccomp),
+  and, in the fallback, a subreaper that kills every descendant at the end.
+* ``cgroups``    -- trusted: one cgroup per worker (memory with tmpfs pages, pids,
+  CPU share) and the kill of the whole group at the end.
+* ``seccomp``    -- trusted: the BPF filter denying ptrace and ``process_vm_*``.
 
 ``protocol``, ``worker`` and ``supervisor`` live in ``toyopt_check/inside/`` with
 the probes and the runtime (the folder that runs next to student code and
@@ -40,23 +43,45 @@ What holds **with bubblewrap** (Linux, ``bwrap`` works; checked once per process
 * own PID namespace: killing the worker kills everything it forked, daemons
   that ``setsid`` included; the sandbox dies with its parent;
 * no capabilities, minimal environment, rlimits (address space, CPU seconds,
-  file size, no core dumps).
+  file size, no core dumps);
+* ``/dev`` read-only, ``/dev/shm`` a 16 MiB tmpfs;
+* a root caller's worker runs as its own uid (one per worker, no groups), a real
+  unprivileged uid on the host (no user namespace is made for root).
+
+What holds **in both modes** where the kernel offers it (each report says which):
+
+* a cgroup per worker (v2, or the v1 memory/pids/cpu/freezer controllers): memory
+  of all its processes together, tmpfs pages included, a process limit and a CPU
+  share; close() kills the whole group (v2 ``cgroup.kill``; v1 freeze, SIGKILL,
+  thaw) and then every process of the worker's uid, so nothing survives it;
+* seccomp: ``ptrace``, ``process_vm_readv/writev``, ``pidfd_getfd`` and foreign
+  ABIs fail with EPERM (bwrap ``--seccomp``; the fallback installs it itself);
+* a canary in the worker's first reply, measured before any student code runs
+  (uid, seccomp mode, hidden paths reachable, libraries importable); a hole or a
+  worker that cannot start is :class:`SandboxBroken`: no grade is written.
 
 What holds **without bubblewrap** (fallback, with a :class:`SandboxWarning`):
 the rlimits, the minimal environment, the typed faults and bounded output; on
-Linux a subreaper kills every descendant at close (unless the student first
-kills the subreaper, a process of the same user).  The student CAN read and
-write the user's files and use the network: use it only for trusted code.
+Linux a root-owned subreaper kills every descendant at close.  As **root**
+(``fallback-uid``, e.g. a Gradescope container where namespaces cannot be made)
+student code runs as its own uid: the scratch copy is its own, the folders of
+``toyopt``/``toyopt_ref`` and the ``hide`` (results) folders lose their
+"other" bits (``o-rwx``) and the ancestors of the scratch copy, the worker code
+and the interpreter gain the search bit (``o+x``, never read), both noted in the
+report; the canary checks those folders are out of reach.  It CAN still read
+every world-readable file (other folders of the machine) and use the network.
+Not as root (``plain``): the student CAN read and write the user's files and use
+the network: use it only for trusted code.
 
-Known limits: ``RLIMIT_NPROC`` is per uid and not enforced for root (the PID
-namespace or the subreaper clean up instead, so a fork swarm lives until the
-call ends); the scratch folder's total size is not capped (each file is);
+Known limits: ``RLIMIT_NPROC`` is per uid and not enforced for root (a root
+caller's worker has its own uid, and the cgroup's pids limit holds anyway);
+without a cgroup, memory is bounded per process only; the scratch folder's total size is not capped (each file is);
 CPU time is per process; a Worker must be used from one long-lived thread
 (``--die-with-parent`` follows the starting thread).
 """
 
-from .client import (EXERCISE_MODULES, CapturedOutput, ProbeFailed, Worker, WorkerCrashed,
-                     WorkerError, WorkerTimeout)
+from .client import (EXERCISE_MODULES, CapturedOutput, ProbeFailed, SandboxBroken, Worker,
+                     WorkerCrashed, WorkerError, WorkerTimeout)
 from .launcher import Limits, SandboxWarning, bwrap_works
 from .submission import Submission, materialise
 from toyopt._moved import alias
@@ -66,5 +91,5 @@ from toyopt_check.inside.protocol import ProtocolError
 alias(__name__, {name: f"toyopt_check.inside.{name}" for name in ("protocol", "supervisor", "worker")})
 
 __all__ = ["EXERCISE_MODULES", "CapturedOutput", "Limits", "ProbeFailed", "ProtocolError",
-           "SandboxWarning", "Submission", "Worker", "WorkerCrashed", "WorkerError",
+           "SandboxBroken", "SandboxWarning", "Submission", "Worker", "WorkerCrashed", "WorkerError",
            "WorkerTimeout", "bwrap_works", "materialise"]

@@ -28,6 +28,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -46,6 +47,11 @@ from .submission import NOTEBOOK_FILE, Submission
 #: exercise name -> module of an ``exercises/`` package submission
 EXERCISE_MODULES = {name: f"exercises.{module}" for name, module in STUDENT_MODULES.items()}
 TAIL_BYTES = 4096
+
+
+class SandboxBroken(ConfigurationError):
+    """The sandbox itself does not work (the worker cannot start, or its canary shows
+    a hole): an environment fault, never a student's; grading must stop, not score 0."""
 
 
 class WorkerError(SubmissionError):
@@ -169,11 +175,15 @@ class Worker:
                                      else exercise_modules)
         self.limits = limits or Limits()
         self._isolation_request, self._hide = isolation, tuple(hide)
+        self._facts: dict = {}
         self._notebook = NOTEBOOK_FILE if (self.scratch_dir / NOTEBOOK_FILE).is_file() else None
         self._launched: launcher.Launched | None = None
         self._drains: tuple[_Drain, _Drain] | None = None
         self._next_id = 0
         self.probes: list[str] = []
+        self.canary: dict = {}
+        self.canary_imports: tuple[str, ...] = ()  #: libraries the canary must import
+        self.canary_find: tuple[str, ...] = ()     #: libraries the canary must find
 
     @classmethod
     def from_submission(cls, submission: Submission, probes_path, **kwargs) -> "Worker":
@@ -197,6 +207,13 @@ class Worker:
         """Largest frame accepted either way: ``limits.max_message_bytes``, at most
         the protocol's own bound (:data:`protocol.MAX_BYTES`, 8 MiB)."""
         return min(self.limits.max_message_bytes, protocol.MAX_BYTES)
+
+    @property
+    def isolation_facts(self) -> dict:
+        """What held for the current (or last) start: ``sandbox`` (``bwrap``,
+        ``fallback-uid`` or ``plain``), ``uid`` inside, ``cgroup`` (``v1``, ``v2``,
+        ``none``), ``seccomp`` (bool, measured inside) and ``notes``."""
+        return dict(self._facts)
 
     @property
     def pid(self) -> int | None:
@@ -223,14 +240,50 @@ class Worker:
             drain.start()
         hello = {"op": "hello", "exercise_modules": self.exercise_modules,
                  "notebook": self._notebook, "preload": self.preload,
-                 "max_message_bytes": self.frame_bytes}
-        reply = self._exchange(hello, "starting the worker", self.limits.start_timeout)
+                 "max_message_bytes": self.frame_bytes,
+                 "hidden": list(self._launched.hidden), "imports": list(self.canary_imports),
+                 "find": list(self.canary_find)}
+        try:
+            reply = self._exchange(hello, "starting the worker", self.limits.start_timeout)
+        except (WorkerCrashed, WorkerTimeout, ProtocolError) as exc:
+            # no student code has run yet: the sandbox or the interpreter is at fault
+            self.close()
+            raise SandboxBroken(f"the sandbox's worker cannot start: {exc}") from None
         if not reply.get("ok"):
             self.close()
             raise ConfigurationError(
                 f"probe module {self.probes_path} failed to load in the worker: "
                 f"{reply.get('type')}: {reply.get('message')}")
         self.probes = [str(p) for p in reply.get("probes", [])]
+        canary = reply.get("canary") if isinstance(reply.get("canary"), dict) else {}
+        self.canary = canary
+        self._facts = self._judge(self._launched, canary)
+
+    def _judge(self, launched: launcher.Launched, canary: dict) -> dict:
+        """The isolation facts, from what the launcher set up and what the canary
+        measured inside; a hole raises :class:`SandboxBroken`."""
+        facts = dict(launched.facts, notes=list(launched.facts.get("notes", [])))
+        problems = []
+        if launched.uid is not None and (canary.get("uid"), canary.get("euid")) != (
+                launched.uid, launched.uid):
+            problems.append(f"the worker runs as uid {canary.get('uid')}, "
+                            f"not the sandbox's uid {launched.uid}")
+        exposed = canary.get("exposed") or []
+        if exposed and facts.get("sandbox") != "plain":
+            problems.append("the student's uid can reach " + ", ".join(map(str, exposed)))
+        missing = canary.get("missing") or {}
+        if missing:
+            problems.append("inside the sandbox, " + "; ".join(
+                f"{name} cannot be imported ({why})" for name, why in missing.items())
+                + f" (interpreter {sys.executable})")
+        if problems:
+            self.close()
+            raise SandboxBroken("the sandbox is broken: " + "; ".join(problems))
+        facts["uid"] = canary.get("uid")
+        facts["seccomp"] = str(canary.get("seccomp")) == "2"
+        if not facts["seccomp"]:
+            facts["notes"].append("seccomp: not active (ptrace is not denied)")
+        return facts
 
     def restart(self) -> None:
         """Kill the worker (if any) and start a fresh one."""
@@ -266,6 +319,8 @@ class Worker:
     @staticmethod
     def _kill_tree(launched: launcher.Launched) -> None:
         proc = launched.process
+        if launched.cgroup is not None:  # everything at once, frozen first (v1)
+            launched.cgroup.kill()
         if launched.isolation == "subprocess" and proc.poll() is None:
             proc.send_signal(signal.SIGTERM)  # the subreaper SIGKILLs all descendants
             try:
@@ -277,6 +332,7 @@ class Worker:
         except (ProcessLookupError, PermissionError):
             pass
         proc.wait()
+        launched.cleanup()  # the cgroup and the uid: nothing of the worker survives
 
     # -- calls -----------------------------------------------------------------------
     def call(self, probe: str, timeout: float, **kwargs) -> dict:

@@ -33,18 +33,24 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import itertools
 import logging
 import os
 import shutil
+import signal
+import site
 import subprocess
 import sys
 import tempfile
+import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from toyopt.errors import ConfigurationError
 from toyopt_check import inside
+
+from . import cgroups, seccomp
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +79,10 @@ class Limits:
     max_processes: int = 256             #: RLIMIT_NPROC (per uid; not enforced for root)
     file_size_bytes: int = 64 * MiB      #: RLIMIT_FSIZE: largest file the worker may write
     tmpfs_bytes: int = 256 * MiB         #: size of the sandbox's /tmp (bwrap only)
+    shm_bytes: int = 16 * MiB            #: size of the sandbox's /dev/shm (bwrap only)
+    group_memory_bytes: int = 4 * GiB    #: memory of ALL the worker's processes, tmpfs pages included (cgroup)
+    group_processes: int = 512           #: processes and threads of the worker together (cgroup pids.max)
+    cpu_weight: int = 100                #: CPU share against other workers (cgroup v2 cpu.weight scale)
     output_bytes: int = 10_000           #: stdout/stderr kept, each; the rest is counted
     start_timeout: float = 60.0          #: seconds for the worker to start and load probes
     max_message_bytes: int = 64 * MiB    #: largest frame accepted from the worker
@@ -80,7 +90,8 @@ class Limits:
 
     def __post_init__(self):
         for name in ("memory_bytes", "cpu_seconds", "max_processes", "file_size_bytes",
-                     "tmpfs_bytes", "output_bytes", "max_message_bytes", "max_arrays"):
+                     "tmpfs_bytes", "shm_bytes", "group_memory_bytes", "group_processes",
+                     "cpu_weight", "output_bytes", "max_message_bytes", "max_arrays"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise ConfigurationError(f"invalid limit {name}={value!r}: expected a positive int")
@@ -97,6 +108,108 @@ class Launched:
     reply_fd: int     #: parent reads replies here
     isolation: str    #: "bwrap" or "subprocess"
     code_dir: Path    #: private copy of the inside package (worker, protocol, probes...) (caller removes)
+    uid: int | None = None          #: the sandbox's own uid (root callers), else None
+    cgroup: cgroups.Cgroup | None = None
+    facts: dict = field(default_factory=dict)  #: what the launcher set up (see `isolation_facts`)
+    hidden: tuple = ()              #: host paths the worker's canary must find out of reach
+
+    def cleanup(self) -> None:
+        """Kill every process of the worker's cgroup and uid, then remove the cgroup."""
+        if self.cgroup is not None:
+            self.cgroup.kill()
+        if self.uid is not None:
+            kill_uid(self.uid)
+        if self.cgroup is not None:
+            self.cgroup.remove()
+
+
+#: first uid of the sandboxes of a root caller: one uid per worker, so that neither
+#: files nor signals reach another submission graded at the same time
+SANDBOX_UID_BASE = 2_100_000_000
+_uid_counter = itertools.count()
+
+
+def sandbox_uid() -> int | None:
+    """A fresh unprivileged uid (= gid) for a worker, when this process is root."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return None
+    return SANDBOX_UID_BASE + (os.getpid() % 1_000_000) * 16 + next(_uid_counter) % 16
+
+
+def _uids_of(pid: str) -> set[int]:
+    """The uids of a live process (none for a zombie: it runs nothing any more)."""
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("State:") and line.split()[1] in ("Z", "X"):
+                    return set()
+                if line.startswith("Uid:"):
+                    return {int(v) for v in line.split()[1:]}
+    except (OSError, ValueError, IndexError):
+        pass
+    return set()
+
+
+def kill_uid(uid: int, timeout: float = 3.0) -> int:
+    """SIGKILL every process whose real, effective or saved uid is ``uid``; how many."""
+    killed, end = 0, time.monotonic() + timeout
+    while True:
+        found = [int(p) for p in os.listdir("/proc") if p.isdigit() and uid in _uids_of(p)]
+        if not found or time.monotonic() > end:
+            return killed
+        for pid in found:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+            except (ProcessLookupError, PermissionError):
+                pass
+        time.sleep(0.01)
+
+
+def _chown_tree(root: str, uid: int) -> None:
+    """Give the scratch copy to the sandbox's uid (links themselves, never their targets)."""
+    todo = [root]
+    while todo:
+        folder = todo.pop()
+        os.lchown(folder, uid, uid)
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append(entry.path)
+                else:
+                    os.lchown(entry.path, uid, uid)
+
+
+def _make_traversable(paths) -> list[str]:
+    """Add the others' search bit (``x``, never ``r``) to the ancestors of ``paths``
+    that lack it, so the sandbox uid can reach them; the folders changed."""
+    changed = []
+    for path in paths:
+        current = os.path.dirname(os.path.realpath(path))
+        while current and current != "/":
+            mode = os.stat(current).st_mode
+            if not mode & 0o001:
+                os.chmod(current, (mode & 0o7777) | 0o001)
+                changed.append(current)
+            current = os.path.dirname(current)
+    return changed
+
+
+def _make_unreadable(paths, keep_search=()) -> list[str]:
+    """Remove the others' bits of the folders ``paths`` (the search bit stays on those
+    that are ancestors of ``keep_search``); the folders changed."""
+    changed = []
+    for path in paths:
+        try:
+            mode = os.stat(path).st_mode & 0o7777
+        except OSError:
+            continue
+        keep = 0o001 if any(_under(os.path.realpath(k), path) for k in keep_search) else 0
+        new = (mode & ~0o007) | (mode & keep)
+        if new != mode:
+            os.chmod(path, new)
+            changed.append(path)
+    return changed
 
 
 @functools.lru_cache(maxsize=1)
@@ -107,7 +220,7 @@ def bwrap_works() -> bool:
         return False
     try:
         done = subprocess.run(
-            [exe, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-all",
+            [exe, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", *_unshare(),
              "--die-with-parent", "--new-session", "--", sys.executable, "-c", "pass"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             timeout=30, check=False)
@@ -117,6 +230,17 @@ def bwrap_works() -> bool:
     if done.returncode != 0:
         log.info("bubblewrap unusable: %s", done.stderr.decode(errors="replace").strip())
     return done.returncode == 0
+
+
+def _unshare() -> list[str]:
+    """Namespaces of the sandbox.  A root caller keeps the host's user namespace, so
+    that the worker's switch to its own uid (``supervisor.confine``) is a real,
+    unprivileged uid on the host too (a user namespace would map it back to root);
+    everyone else gets a user namespace as well (``--unshare-all``)."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+                "--unshare-cgroup-try"]
+    return ["--unshare-all"]
 
 
 def package_dirs(names=HIDDEN_PACKAGES) -> list[str]:
@@ -144,9 +268,27 @@ def _is_system(path: str) -> bool:
 
 
 def _python_dirs() -> list[str]:
+    """The interpreter's prefixes (a virtualenv's and its base) and the user site, if used."""
     dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-            str(Path(os.path.realpath(sys.executable)).parent.parent)}
-    return sorted(os.path.realpath(d) for d in dirs if os.path.isdir(d))
+            str(Path(os.path.realpath(sys.executable)).parent.parent),
+            os.path.dirname(os.path.abspath(sys.executable))}
+    user = user_site()
+    if user:
+        dirs.add(user)
+    found = sorted(os.path.realpath(d) for d in dirs if os.path.isdir(d))
+    return [d for d in found if not any(d != o and _under(d, o) for o in found)]
+
+
+def user_site() -> str | None:
+    """The user site-packages folder when this interpreter uses it (a ``pip --user``
+    install); the worker runs with ``-s`` and is told to add it (``--site``)."""
+    try:
+        folder = site.getusersitepackages()
+    except Exception:  # noqa: BLE001 - a broken site module: no user site
+        return None
+    if site.ENABLE_USER_SITE and folder in sys.path and os.path.isdir(folder):
+        return os.path.realpath(folder)
+    return None
 
 
 def _under(path: str, folder: str) -> bool:
@@ -154,8 +296,10 @@ def _under(path: str, folder: str) -> bool:
 
 
 def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict,
-                  limits: Limits, hide=()) -> list[str]:
+                  limits: Limits, hide=(), seccomp_fd: int | None = None,
+                  root: bool | None = None) -> list[str]:
     """The ``bwrap`` argument list (order matters: later mounts cover earlier ones)."""
+    root = (os.geteuid() == 0) if root is None else root
     hidden = {os.path.realpath(h) for h in (*HIDDEN_DIRS, os.getcwd(), *hide) if os.path.isdir(h)}
     # The sandbox's /tmp is a fresh tmpfs: what lies under the host's /tmp is out of sight
     # already, and a mount there would only create empty folders that name it.
@@ -163,26 +307,48 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
                     key=lambda p: p.count("/"))
     # a folder inside one already hidden would only show up as an empty mount point
     hidden = [h for h in hidden if not any(h != o and _under(h, o) for o in hidden)]
+    # /tmp and /dev/shm are world-writable (sticky) tmpfs: the worker runs as its own uid
     cmd = [shutil.which("bwrap"), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-           "--size", str(limits.tmpfs_bytes), "--tmpfs", "/tmp"]
+           "--perms", "1777", "--size", str(limits.tmpfs_bytes), "--tmpfs", "/tmp",
+           "--perms", "1777", "--size", str(limits.shm_bytes), "--tmpfs", "/dev/shm"]
     for folder in hidden:
         cmd += ["--size", str(MiB), "--tmpfs", folder]
-    rebound = [f for f in _python_dirs() if any(_under(f, h) for h in hidden)]
-    for folder in rebound:  # the interpreter may live under /root (pyenv) or /home
+    # the interpreter may live under /root (pyenv), /home (a user install) or /tmp (a
+    # virtualenv there, hidden by the sandbox's own /tmp): bind it back, read-only
+    rebound = [f for f in _python_dirs()
+               if any(_under(f, h) for h in hidden) or _under(f, "/tmp")]
+    made = set()
+    for folder in rebound:
+        # bwrap makes missing mount points mode 0700: the sandbox's uid could not pass
+        tops = [h for h in (*hidden, "/tmp") if _under(folder, h) and folder != h]
+        ancestors, current = [], os.path.dirname(folder)
+        while tops and current not in (*tops, "/"):
+            ancestors.append(current)
+            current = os.path.dirname(current)
+        for ancestor in reversed(ancestors):
+            if ancestor not in made:
+                made.add(ancestor)
+                cmd += ["--perms", "0755", "--dir", ancestor]
         cmd += ["--ro-bind", folder, folder]
     packages = [p for p in package_dirs()  # those not hidden already
-                if not _under(p, "/tmp")
+                if (not _under(p, "/tmp") or any(_under(p, r) for r in rebound))
                 and (not any(_under(p, h) for h in hidden) or any(_under(p, r) for r in rebound))]
     for folder in packages:
         cmd += ["--size", str(MiB), "--tmpfs", folder]
     cmd += ["--ro-bind", code_dir, SANDBOX_CODE_DIR, "--bind", scratch, SANDBOX_SCRATCH]
-    for folder in (*hidden, *packages):
+    for folder in (*hidden, *packages, "/dev"):
         cmd += ["--remount-ro", folder]
-    cmd += ["--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-            "--clearenv"]
+    cmd += [*_unshare(), "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+    if root:  # only to switch to the sandbox's uid; that switch clears every capability
+        cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    if seccomp_fd is not None:
+        cmd += ["--seccomp", str(seccomp_fd)]
+    cmd += ["--clearenv"]
     for key, value in env.items():
         cmd += ["--setenv", key, value]
-    cmd += ["--chdir", SANDBOX_SCRATCH, "--", sys.executable, "-s", "-B", *worker_args]
+    # a root caller's worker enters the scratch copy (its uid's, mode 0700) once it is that uid
+    cmd += ["--chdir", "/" if root else SANDBOX_SCRATCH, "--", sys.executable, "-s", "-B",
+            *worker_args]
     return cmd
 
 
@@ -224,6 +390,13 @@ def host_font_cache() -> list[Path]:
         return []
 
 
+#: ``/bin/sh`` program that writes its pid into each cgroup.procs given before ``--``,
+#: then execs the rest: every process of the worker is born in its cgroup
+JOIN_CGROUP = ('while [ "$1" != -- ]; do echo $$ > "$1" || exit 97; shift; done; shift; '
+               'exec "$@"')
+JOIN_FAILED = 97
+
+
 def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
            hide=()) -> Launched:
     """Start a worker on ``scratch_dir`` with the probes at ``probes_path``: one
@@ -242,6 +415,7 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
         raise ConfigurationError("isolation 'bwrap' requested but bubblewrap does not work here")
 
     code_dir = Path(tempfile.mkdtemp(prefix="toyopt-worker-"))
+    os.chmod(code_dir, 0o755)  # read by the sandbox's own uid
     pkg = INSIDE_PACKAGE
     copies = [(path, f"{pkg}/{path.name}") for path in sorted(INSIDE.glob("*.py"))]
     if package:  # a probe package (toyopt_check/inside/probes): the `probes` subpackage
@@ -261,6 +435,41 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
     for folder in reversed(folders):
         if folder != code_dir:
             os.chmod(folder, 0o555)
+    facts = {"sandbox": "bwrap" if use_bwrap else "plain", "uid": None,
+             "cgroup": "none", "seccomp": False, "notes": []}
+    seccomp_file = None
+    if sys.platform.startswith("linux") and seccomp.supported():
+        seccomp_file = code_dir / "seccomp.bpf"
+        seccomp_file.write_bytes(seccomp.program())
+        os.chmod(seccomp_file, 0o444)
+    else:
+        facts["notes"].append("seccomp: no filter for this platform")
+    uid = sandbox_uid() if sys.platform.startswith("linux") else None
+    hidden = tuple(p for p in (*package_dirs(), *(os.path.realpath(h) for h in hide))
+                   if os.path.isdir(p))
+    try:
+        if uid is not None:
+            _chown_tree(scratch, uid)
+            if not use_bwrap:  # no mount namespace: file modes are the only wall
+                needed = [scratch, str(code_dir), *_python_dirs()]
+                changed = _make_traversable(needed)
+                if changed:
+                    facts["notes"].append("made traversable (o+x) for the sandbox uid: "
+                                          + ", ".join(changed))
+                closed = _make_unreadable(hidden, keep_search=needed)
+                if closed:
+                    facts["notes"].append("closed to others (o-rwx): " + ", ".join(closed))
+            if not use_bwrap:
+                facts["sandbox"] = "fallback-uid"
+    except OSError as exc:
+        shutil.rmtree(code_dir, ignore_errors=True)
+        raise ConfigurationError(f"cannot prepare the sandbox's files: {exc}") from exc
+    group, why = cgroups.create(limits.group_memory_bytes, limits.group_processes,
+                                limits.cpu_weight)
+    if group is None:
+        facts["notes"].append(f"cgroup: none ({why})")
+    else:
+        facts["cgroup"] = group.version
     req_r, req_w = os.pipe()
     rep_r, rep_w = os.pipe()
     inside_code = SANDBOX_CODE_DIR if use_bwrap else str(code_dir)
@@ -274,27 +483,49 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
                    "--limit-as", str(limits.memory_bytes), "--limit-cpu", str(limits.cpu_seconds),
                    "--limit-fsize", str(limits.file_size_bytes),
                    "--limit-nproc", str(limits.max_processes)]
+    if uid is not None:
+        worker_args += ["--uid", str(uid)]
+    if user_site():
+        worker_args += ["--site", user_site()]
+    fds = [req_r, rep_w]
     if use_bwrap:
+        seccomp_fd = None
+        if seccomp_file is not None:
+            seccomp_fd = os.open(seccomp_file, os.O_RDONLY)
+            fds.append(seccomp_fd)
         env = sandbox_env(SANDBOX_SCRATCH, "/tmp")
         cmd, cwd, popen_env = bwrap_command(scratch, str(code_dir), worker_args, env, limits,
-                                            hide), None, {"PATH": os.environ.get("PATH", "")}
+                                            hide, seccomp_fd), None, {"PATH": os.environ.get("PATH", "")}
     else:
-        message = ("toyopt: no bubblewrap sandbox; student code runs in a plain "
-                   "subprocess with rlimits only (it can read and write your files and "
-                   "use the network)")
+        if seccomp_file is not None:  # the supervisor installs it in the worker
+            worker_args += ["--seccomp-file", str(seccomp_file)]
+        if uid is None:
+            message = ("toyopt: no bubblewrap sandbox; student code runs in a plain "
+                       "subprocess with rlimits only (it can read and write your files and "
+                       "use the network)")
+        else:
+            message = ("toyopt: no bubblewrap sandbox; student code runs as its own uid "
+                       f"{uid} with rlimits (it can read world-readable files and use the "
+                       "network)")
         warnings.warn(message, SandboxWarning, stacklevel=3)
         log.warning(message)
         cmd = [sys.executable, "-s", "-B", *worker_args, "--supervise"]
         cwd, popen_env = scratch, sandbox_env(scratch, scratch)
+    if group is not None:
+        cmd = ["/bin/sh", "-c", JOIN_CGROUP, "sh", *group.join_files, "--", *cmd]
     try:
         process = subprocess.Popen(cmd, cwd=cwd, env=popen_env, stdin=subprocess.DEVNULL,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   pass_fds=(req_r, rep_w), start_new_session=True)
+                                   pass_fds=tuple(fds), start_new_session=True)
     except OSError as exc:
-        for fd in (req_r, req_w, rep_r, rep_w):
+        for fd in (req_r, req_w, rep_r, rep_w, *fds[2:]):
             os.close(fd)
         shutil.rmtree(code_dir, ignore_errors=True)
+        if group is not None:
+            group.remove()
         raise ConfigurationError(f"cannot start the worker: {exc}") from exc
-    os.close(req_r)
-    os.close(rep_w)
-    return Launched(process, req_w, rep_r, "bwrap" if use_bwrap else "subprocess", code_dir)
+    for fd in fds:
+        os.close(fd)
+    facts["uid"] = uid
+    return Launched(process, req_w, rep_r, "bwrap" if use_bwrap else "subprocess", code_dir,
+                    uid, group, facts, hidden)

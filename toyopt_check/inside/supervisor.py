@@ -1,6 +1,12 @@
-"""The fallback's process supervisor (no bubblewrap), and the rlimits.
+"""The fallback's process supervisor (no bubblewrap), the rlimits, and
+:func:`confine`: the switch to the sandbox's own uid and the seccomp filter.
 
 Copied next to ``worker.py`` into the sandbox's code folder; stdlib only.
+:func:`confine` runs before any student code (and before the probes are
+imported): with ``--uid`` (a root caller) it drops every group and sets the
+real, effective and saved uid and gid to the sandbox's, which clears every
+capability; with ``--seccomp-file`` (the fallback: bubblewrap installs it
+itself with ``--seccomp``) it sets ``no_new_privs`` and installs the filter.
 Without bubblewrap there is no PID namespace to kill in one go, so with
 ``--supervise`` the worker's first process becomes a Linux *child subreaper*:
 it forks the real worker (``serve``), and on SIGTERM, on its parent's death or
@@ -26,6 +32,53 @@ def apply_limits(args) -> None:
     cap(resource.RLIMIT_FSIZE, args.limit_fsize)
     cap(resource.RLIMIT_NPROC, args.limit_nproc)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+class ConfineError(Exception):
+    """The worker could not be confined: it must not serve."""
+
+
+def confine(args) -> None:
+    """Become the sandbox's uid (if asked and root) and install the seccomp filter."""
+    uid = getattr(args, "uid", None)
+    if uid is not None and os.geteuid() == 0:
+        try:
+            os.setgroups([])
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+        except OSError as exc:
+            raise ConfineError(f"cannot switch to uid {uid}: {exc}") from None
+        if os.getresuid() != (uid, uid, uid) or os.getresgid() != (uid, uid, uid):
+            raise ConfineError(f"the switch to uid {uid} did not hold")
+        scratch = getattr(args, "scratch", None)
+        if scratch:  # the scratch copy is the uid's own (0700): enter it as that uid
+            os.chdir(scratch)
+    path = getattr(args, "seccomp_file", None)
+    if path:
+        install_seccomp(path)
+
+
+def install_seccomp(path: str) -> None:
+    """``prctl(PR_SET_NO_NEW_PRIVS)`` then ``prctl(PR_SET_SECCOMP, FILTER, prog)``."""
+    import ctypes
+
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if not data or len(data) % 8:
+        raise ConfineError(f"{path} is not a BPF program")
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_ulong,
+                           ctypes.c_ulong]
+    program = ctypes.create_string_buffer(data, len(data))
+    fprog = SockFprog(len(data) // 8, ctypes.addressof(program))
+    if libc.prctl(38, 1, None, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
+        raise ConfineError(f"PR_SET_NO_NEW_PRIVS failed: errno {ctypes.get_errno()}")
+    if libc.prctl(22, 2, ctypes.addressof(fprog), 0, 0) != 0:  # PR_SET_SECCOMP, FILTER
+        raise ConfineError(f"installing the seccomp filter failed: errno {ctypes.get_errno()}")
 
 
 def _descendants(root: int) -> list[int]:
@@ -78,6 +131,15 @@ def _reap() -> int | None:
         status = st
 
 
+def _confined(args) -> bool:
+    try:
+        confine(args)
+        return True
+    except ConfineError as exc:
+        os.write(2, f"toyopt sandbox: {exc}\n".encode())
+        return False
+
+
 class _Stop(Exception):
     """SIGTERM reached the supervisor: kill everything and leave."""
 
@@ -90,8 +152,8 @@ def supervise(args, serve) -> int:
     libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER: orphans of the tree come here
     libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG: parent gone -> clean up
     worker = os.fork()
-    if worker == 0:
-        return serve(args)
+    if worker == 0:  # the worker: confined; the supervisor stays out of its reach
+        return serve(args) if _confined(args) else 96
     os.close(args.request_fd)  # the worker's EOF must reach the parent
     os.close(args.reply_fd)
 

@@ -11,13 +11,14 @@ Command line (``CODE`` holds the package, named ``PKG`` there; see the launcher)
                     --probes PROBES --request-fd R --reply-fd W
                     --scratch DIR [--supervise] [--limit-as BYTES]
                     [--limit-cpu S] [--limit-fsize BYTES] [--limit-nproc N]
+                    [--uid UID] [--seccomp-file BPF] [--site DIR]
 
 Conversation on the two pipes (frames of :mod:`protocol`):
 
 1. hello: parent sends ``{"op": "hello", "exercise_modules": {name: module},
    "notebook": path-or-null, "preload": bool}``; the worker imports the probe
    module and answers ``{"ok": true, "op": "hello", "pid", "probes": [...]}``
-   (or ``ok: false``), then, with ``preload``, imports torch and matplotlib
+   (or ``ok: false``) with a ``canary`` (see :func:`canary`), then, with ``preload``, imports torch and matplotlib
    before it reads the first call.
 2. calls: ``{"id", "probe", "kwargs"}`` -> ``{"id", "ok": true, "result"}`` or
    ``{"id", "ok": false, "kind", "type", "message", "frames"}`` where ``kind`` is
@@ -320,6 +321,45 @@ def preload() -> None:
         pass
 
 
+def canary(hello: dict) -> dict:
+    """What the sandbox looks like from inside, measured before any student code runs
+    (so the parent may believe it): uid, seccomp mode, which of the ``hidden`` host
+    paths can be listed or written, and which libraries import (``imports``) or at
+    least are found (``find``)."""
+    status = {}
+    try:
+        with open("/proc/self/status") as handle:
+            status = dict(line.rstrip("\n").split(":\t", 1) for line in handle if ":\t" in line)
+    except OSError:
+        pass
+    exposed = []
+    for path in hello.get("hidden") or []:
+        try:
+            listed = bool(os.listdir(path))
+        except OSError:
+            listed = False
+        if listed or os.access(path, os.W_OK):
+            exposed.append(path)
+    missing = {}
+    for name in hello.get("imports") or []:
+        try:
+            importlib.import_module(name)
+        except BaseException as exc:  # noqa: BLE001 - reported
+            missing[name] = _safe_str(exc)[:300]
+    for name in hello.get("find") or []:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            missing[name] = "not found"
+    return {"uid": os.getuid(), "euid": os.geteuid(), "gid": os.getgid(),
+            "seccomp": status.get("Seccomp", "").strip(),
+            "no_new_privs": status.get("NoNewPrivs", "").strip(),
+            "cap_eff": status.get("CapEff", "").strip(),
+            "exposed": exposed, "missing": missing, "python": sys.version.split()[0]}
+
+
 def serve(args) -> int:
     faulthandler.enable()  # a segfault leaves a Python traceback on stderr
     rfd, wfd = args.request_fd, args.reply_fd
@@ -337,7 +377,7 @@ def serve(args) -> int:
     max_bytes = int(hello.get("max_message_bytes") or protocol.MAX_BYTES) - 1024
     ctx = ctx_class(args.scratch, hello.get("exercise_modules") or {}, hello.get("notebook"))
     protocol.write_frame(wfd, {"ok": True, "op": "hello", "pid": os.getpid(),
-                               "probes": sorted(probes)})
+                               "probes": sorted(probes), "canary": canary(hello)})
     if hello.get("preload"):
         preload()
     while True:
@@ -359,12 +399,21 @@ def main(argv=None) -> int:
     parser.add_argument("--reply-fd", type=int, required=True)
     parser.add_argument("--scratch", required=True)
     parser.add_argument("--supervise", action="store_true")
+    parser.add_argument("--uid", type=int, default=None)
+    parser.add_argument("--seccomp-file", default=None)
+    parser.add_argument("--site", action="append", default=[])
     for name in ("as", "cpu", "fsize", "nproc"):
         parser.add_argument(f"--limit-{name}", type=int, default=None)
     args = parser.parse_args(argv)
+    for folder in args.site:  # the grader's user site (a `pip --user` install)
+        import site
+
+        site.addsitedir(folder)
     supervisor.apply_limits(args)
     if args.supervise and sys.platform.startswith("linux"):
         return supervisor.supervise(args, serve)
+    if not supervisor._confined(args):
+        return 96
     return serve(args)
 
 

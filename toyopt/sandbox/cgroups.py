@@ -1,0 +1,221 @@
+"""One control group per worker: memory (tmpfs pages included), process count and CPU
+share for all its processes together, and a kill that leaves nothing behind.
+
+:func:`create` makes the group next to (below) the cgroup this process is in:
+
+* **v2** (``/sys/fs/cgroup/cgroup.controllers``): ``memory.max``,
+  ``memory.swap.max`` = 0, ``pids.max``, ``cpu.weight``; :meth:`Cgroup.kill`
+  writes ``cgroup.kill`` (or freezes with ``cgroup.freeze`` and SIGKILLs every
+  member where the kernel has no ``cgroup.kill``).
+* **v1** (``/sys/fs/cgroup/<controller>/``, as on our machines): a group in each of
+  ``memory`` (``memory.limit_in_bytes``, ``memory.memsw.limit_in_bytes`` where
+  swap is accounted), ``pids`` (``pids.max``), ``cpu`` (``cpu.shares``) and
+  ``freezer``; :meth:`Cgroup.kill` freezes the group (nothing can fork or
+  ptrace meanwhile), SIGKILLs every task and thaws it.
+* **none**: :func:`create` returns ``None`` and a reason, which grading writes
+  into every report.
+
+The kernel charges tmpfs (``/tmp``, ``/dev/shm`` of the sandbox) pages to the group
+of the process that wrote them, so they count against the memory limit; when the
+limit is reached the kernel's OOM killer kills a process *of that group*.
+
+A process joins by writing its pid to ``cgroup.procs`` (``join_files``): the
+launcher starts the worker through ``/bin/sh -c`` that joins, then ``exec``\\ s
+bubblewrap, so every process of the sandbox is born inside the group.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import time
+from dataclasses import dataclass, field
+
+ROOT = "/sys/fs/cgroup"
+V1_CONTROLLERS = ("memory", "pids", "cpu", "freezer")
+_counter = itertools.count()
+
+
+@dataclass
+class Cgroup:
+    """A created group: ``version`` ``"v1"`` / ``"v2"``; ``dirs`` controller -> folder."""
+
+    version: str
+    dirs: dict = field(default_factory=dict)
+
+    @property
+    def join_files(self) -> list[str]:
+        return [os.path.join(d, "cgroup.procs") for d in dict.fromkeys(self.dirs.values())]
+
+    def pids(self) -> set[int]:
+        found = set()
+        for path in self.join_files:
+            try:
+                with open(path) as handle:
+                    found.update(int(line) for line in handle if line.strip())
+            except (OSError, ValueError):
+                pass
+        return found
+
+    def peak_memory(self) -> int | None:
+        """Largest memory use seen (bytes), where the kernel reports it."""
+        folder = self.dirs.get("memory")
+        for name in ("memory.max_usage_in_bytes", "memory.peak"):
+            try:
+                with open(os.path.join(folder, name)) as handle:
+                    return int(handle.read().split()[0])
+            except (OSError, ValueError, IndexError, TypeError):
+                continue
+        return None
+
+    def kill(self, timeout: float = 5.0) -> bool:
+        """SIGKILL every process of the group; True once it is empty."""
+        if self.version == "v2":
+            folder = self.dirs["memory"]
+            if not _write(os.path.join(folder, "cgroup.kill"), "1"):
+                _write(os.path.join(folder, "cgroup.freeze"), "1")
+                self._kill_members()
+                _write(os.path.join(folder, "cgroup.freeze"), "0")
+        else:
+            freezer = self.dirs.get("freezer")
+            frozen = freezer is not None and _write(os.path.join(freezer, "freezer.state"),
+                                                    "FROZEN")
+            if frozen:  # wait until no task can run (and fork) any more
+                end = time.monotonic() + 1.0
+                while _read(os.path.join(freezer, "freezer.state")) == "FREEZING" \
+                        and time.monotonic() < end:
+                    time.sleep(0.01)
+            for _ in range(3):
+                self._kill_members()
+            if frozen:
+                _write(os.path.join(freezer, "freezer.state"), "THAWED")
+        end = time.monotonic() + timeout
+        while self.pids():
+            if time.monotonic() > end:
+                return False
+            self._kill_members()
+            time.sleep(0.02)
+        return True
+
+    def _kill_members(self) -> None:
+        for pid in self.pids():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    def remove(self) -> None:
+        """Kill what is left and delete the group's folders (best effort)."""
+        self.kill()
+        for folder in dict.fromkeys(self.dirs.values()):
+            for _ in range(50):
+                try:
+                    os.rmdir(folder)
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.02)
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path) as handle:
+            return handle.read().strip()
+    except OSError:
+        return None
+
+
+def _write(path: str, value: str) -> bool:
+    try:
+        with open(path, "w") as handle:
+            handle.write(value)
+        return True
+    except OSError:
+        return False
+
+
+def _own_paths() -> dict[str, str]:
+    """``controller -> path`` of this process's groups (``""`` for v2's single one)."""
+    paths = {}
+    try:
+        with open("/proc/self/cgroup") as handle:
+            for line in handle:
+                _, controllers, path = line.rstrip("\n").split(":", 2)
+                for name in controllers.split(",") if controllers else [""]:
+                    paths[name] = path
+    except (OSError, ValueError):
+        pass
+    return paths
+
+
+def detect() -> tuple[str | None, str]:
+    """``("v2" | "v1" | None, why)`` for this machine."""
+    if not os.path.isdir(ROOT):
+        return None, f"{ROOT} is not mounted"
+    if os.path.isfile(os.path.join(ROOT, "cgroup.controllers")):
+        return "v2", "cgroup v2"
+    missing = [c for c in V1_CONTROLLERS if not os.path.isfile(os.path.join(ROOT, c, "cgroup.procs"))]
+    if not missing:
+        return "v1", "cgroup v1"
+    return None, "no cgroup v2 and no v1 " + ", ".join(missing) + " controller"
+
+
+def _name() -> str:
+    return f"toyopt-{os.getpid()}-{next(_counter)}-{os.urandom(3).hex()}"
+
+
+def create(memory_bytes: int, max_pids: int, cpu_weight: int = 100):
+    """``(Cgroup, "")`` with the limits set, or ``(None, why not)``."""
+    version, why = detect()
+    if version is None:
+        return None, why
+    own = _own_paths()
+    name = _name()
+    made: list[str] = []
+    try:
+        if version == "v2":
+            parent = os.path.join(ROOT, own.get("", "/").lstrip("/"))
+            enabled = (_read(os.path.join(parent, "cgroup.subtree_control")) or "").split()
+            wanted = [c for c in ("memory", "pids", "cpu") if c not in enabled]
+            if wanted and not _write(os.path.join(parent, "cgroup.subtree_control"),
+                                     " ".join(f"+{c}" for c in wanted)):
+                return None, (f"cgroup v2: cannot enable {', '.join(wanted)} in {parent} "
+                              "(not delegated, or the group holds processes)")
+            folder = os.path.join(parent, name)
+            os.mkdir(folder)
+            made.append(folder)
+            group = Cgroup("v2", {c: folder for c in ("memory", "pids", "cpu", "freezer")})
+            settings = [("memory.max", str(memory_bytes)), ("pids.max", str(max_pids)),
+                        ("cpu.weight", str(cpu_weight))]
+            optional = [("memory.swap.max", "0"), ("memory.oom.group", "1")]
+        else:
+            dirs = {}
+            for controller in V1_CONTROLLERS:
+                parent = os.path.join(ROOT, controller, own.get(controller, "/").lstrip("/"))
+                folder = os.path.join(parent, name)
+                os.mkdir(folder)
+                made.append(folder)
+                dirs[controller] = folder
+            group = Cgroup("v1", dirs)
+            settings = [("memory.limit_in_bytes", str(memory_bytes)),
+                        ("pids.max", str(max_pids)),
+                        ("cpu.shares", str(max(2, cpu_weight * 1024 // 100)))]
+            optional = [("memory.memsw.limit_in_bytes", str(memory_bytes)),
+                        ("memory.swappiness", "0")]
+        for file, value in settings:
+            controller = file.split(".")[0]
+            path = os.path.join(group.dirs[controller], file)
+            if not _write(path, value):
+                raise OSError(f"cannot write {path}")
+        for file, value in optional:
+            _write(os.path.join(group.dirs[file.split(".")[0]], file), value)
+        return group, ""
+    except OSError as exc:
+        for folder in reversed(made):
+            try:
+                os.rmdir(folder)
+            except OSError:
+                pass
+        return None, f"{version}: cannot create a group: {exc}"
