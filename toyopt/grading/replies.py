@@ -34,6 +34,9 @@ from toyopt.errors import SubmissionError
 
 #: Array elements any reply may hold beyond what its budget allows for its arguments.
 BASE_ELEMENTS = 4096
+#: Bytes of the PNG a figure summary may carry (the figures drawn are a few hundred
+#: pixels a side: tens of kB; 4 MB is far beyond any honest one, and under the frame cap)
+PNG_BYTES = 4_000_000
 
 
 class ReplyRejected(SubmissionError):
@@ -91,16 +94,21 @@ def _array_report(prefix: str) -> dict:
 SPIRAL_CALL = {"returned_type": str, "length": (int, None),
                **_array_report("points"), **_array_report("labels")}
 SPIRAL_RAISES = {"raised": ([str], None), "message": str, "returned_type": str}
-SPIRAL_WORK = {"sizes": [int], "calls": [int], "lines": [int],
-               "busiest_lines": [[[(str, int)]]]}
+SPIRAL_SOURCE = {"file": str, "first_line": int, "function": str, "text": str}
 TRAINING_DATA = {"points": NUMBERS, "labels": NUMBERS}
 
+BOX = ([float], None)
 AXES = {"title": str, "title_left": str, "title_right": str, "aspect": (str, float),
-        "has_legend": bool, "position": [float],
+        "has_legend": bool, "legend_visible": bool, "legend_texts": [str],
+        "legend_colours": [[float]], "legend_box": BOX, "title_box": BOX, "box": BOX,
+        "position": [float], "xlim": [float], "ylim": [float], "scales": [str],
+        "marker_points": (float, None),
         "points": Array("f", (2, 2)), "facecolors": Array("f", (2, 2)),
         "edgecolors": Array("f", (2, 2))}
-PLOT_SUMMARY = {"returned_type": str, "is_figure": bool, "suptitle": str, "axes": [AXES],
-                "pyplot_figures_opened": int}
+PLOT_SUMMARY = {"returned_type": str, "is_figure": bool, "suptitle": str, "suptitle_box": BOX,
+                "axes": [AXES], "pyplot_figures_opened": int, "dpi": (float, None),
+                "png": (Array("u", (1, 1)), None), "render_error": (str, None)}
+PLOT_EMPTY = {"raised": ([str], None), "message": str, "returned_type": str}
 
 TENSOR_REPORT = {"type": str, "is_tensor": bool, "dtype": str, "shape": SHAPE, "device": str,
                  "requires_grad": bool, "value": (NUMBERS, None)}
@@ -118,7 +126,7 @@ PARAMS = {str: (NUMBERS, None)}
 FORWARD = {"grad_enabled": bool, "training": bool, "input_dtype": str, "input_device": str,
            "input_shape": SHAPE, "output_requires_grad": bool}
 EPOCH_RUN = {"results": [{"returned_type": str, "returned_len": int, "acc": (float, None),
-                          "acc_type": str, "loss": (float, None), "loss_type": str,
+                          "acc_type": str, "acc_is_python_float": bool, "loss": (float, None), "loss_type": str,
                           "loss_requires_grad": bool, "loss_is_python_float": bool,
                           "labels": (NUMBERS, None), "labels_type": str, "labels_dtype": str,
                           "labels_shape": SHAPE, "params": PARAMS, "grads": PARAMS,
@@ -146,9 +154,11 @@ REPLIES: dict[str, Reply] = {
     "spiral_2d.call": Reply(SPIRAL_CALL, _per_point("num_points", 8)),
     "spiral_2d.training_data": Reply(TRAINING_DATA, _per_point("num_points", 8)),
     "spiral_2d.raises": Reply(SPIRAL_RAISES, lambda kwargs: 0),
-    "spiral_2d.work_counts": Reply(SPIRAL_WORK, lambda kwargs: 0),
-    # per point drawn: xy + two RGBA = 10 numbers, from 3 sent; a point drawn twice fits
-    "plot_datasets.summary": Reply(PLOT_SUMMARY, _per_input(8)),
+    "spiral_2d.source": Reply(SPIRAL_SOURCE, lambda kwargs: 0),
+    # per point drawn: xy + two RGBA = 10 numbers, from 3 sent; a point drawn twice fits;
+    # plus the rendering: a PNG of at most PNG_BYTES (the checks decode it, size first)
+    "plot_datasets.summary": Reply(PLOT_SUMMARY, lambda kwargs: _per_input(8)(kwargs) + PNG_BYTES),
+    "plot_datasets.empty": Reply(PLOT_EMPTY, lambda kwargs: 0),
     "circular_mse.evaluate": Reply(CMSE_EVALUATE, _per_input(4)),
     "circular_mse.gradients": Reply(CMSE_GRADIENTS, _per_input(4)),
     "circular_mse.errors": Reply(CMSE_ERRORS, lambda kwargs: 0),
