@@ -1,12 +1,23 @@
-"""Loading and calling student code; shared by in-process runs and the worker.
+"""Loading and calling student code: ONE implementation for every route.
+
+The in-process routes (``pytest autograder``, notebook cells) and the sandbox
+worker load a package folder or a notebook, call the student's functions and
+translate their failures here, so a fault reads the same everywhere
+(``exercises/data.py failed to import: SyntaxError: ...``,
+``ValueError: bad n (exercises/data.py, line 3)``). The per-exercise time
+budget is the caller's: SIGALRM in-process (``toyopt_check.checks.target``),
+the parent's deadline for the worker.
 
 Self-contained: stdlib only at import time.
 """
 
 import importlib
+import json
 import linecache
+import os
 import sys
 import traceback
+import types
 from pathlib import Path
 
 EXERCISE_MODULES = {
@@ -15,6 +26,10 @@ EXERCISE_MODULES = {
     "circular_mse": "losses",
     "epoch_loop": "training",
 }
+
+MAX_MESSAGE_CHARS = 2000
+MAX_FRAMES = 5
+NOTEBOOK_MODULE = "__notebook__"
 
 
 class StudentCodeError(Exception):
@@ -28,6 +43,21 @@ class StudentCodeError(Exception):
         self.message = message
 
 
+def safe_str(exc: BaseException) -> str:
+    """``str(exc)``, bounded, even when the student's ``__str__`` raises."""
+    try:
+        text = str(exc)
+    except Exception:  # a student's __str__ may raise anything
+        text = "<message could not be printed>"
+    return text if len(text) <= MAX_MESSAGE_CHARS else text[:MAX_MESSAGE_CHARS] + " [...]"
+
+
+def type_name(exc: BaseException) -> str:
+    cls = type(exc)
+    module = getattr(cls, "__module__", "") or ""
+    return cls.__qualname__ if module in ("builtins", "") else f"{module}.{cls.__qualname__}"
+
+
 def _student_frames(tb, roots):
     frames = [f for f in traceback.extract_tb(tb) if any(str(f.filename).startswith(r) for r in roots)]
     return "".join(f"  {Path(f.filename).name}, line {f.lineno}, in {f.name}: {f.line}\n"
@@ -35,7 +65,8 @@ def _student_frames(tb, roots):
 
 
 def describe(exc, roots=()):
-    """``TypeError: message`` plus the last student frames (no grader frames)."""
+    """``TypeError: message`` plus the last student frames (what probes put in
+    their results; the contexts' own messages are `Context.summary`)."""
     text = f"{type(exc).__name__}: {exc}"
     if len(text) > 500:
         text = text[:500] + "..."
@@ -43,13 +74,71 @@ def describe(exc, roots=()):
     return text + ("\n" + where if where else "")
 
 
-class _Context:
-    """Base: `call` runs a student function and translates its failures."""
+class Context:
+    """Base: ``load(exercise)`` the student's callable (cached, failures
+    remembered), ``call`` it with failures translated, and the messages."""
 
+    #: folders (with a trailing separator) whose files are the student's
     roots = ()
+    #: folder that frame file names are shown relative to
+    shown_from = None
+
+    def __init__(self):
+        self._cache = {}
+        self._errors = {}
+
+    # -- messages -------------------------------------------------------------------
+    def is_student_file(self, filename: str) -> bool:
+        if filename.startswith("<cell "):
+            return True
+        real = os.path.realpath(filename)
+        return any(real.startswith(root) for root in self.roots)
+
+    def student_frames(self, exc: BaseException) -> list:
+        """``file, line N, in f: code`` of the student's frames only (innermost last)."""
+        frames = []
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if self.is_student_file(frame.filename):
+                name = frame.filename
+                if not name.startswith("<") and self.shown_from:
+                    name = os.path.relpath(os.path.realpath(name), self.shown_from)
+                line = f"{name}, line {frame.lineno}, in {frame.name}"
+                if frame.line:
+                    line += f": {frame.line.strip()[:200]}"
+                frames.append(line)
+        if isinstance(exc, SyntaxError) and exc.filename and self.is_student_file(exc.filename):
+            frames.append(f"{exc.filename}, line {exc.lineno}")
+        return frames[-MAX_FRAMES:]
+
+    def summary(self, exc: BaseException) -> str:
+        """``Type: message (file, line N)`` with the innermost student frame."""
+        text = f"{type_name(exc)}: {safe_str(exc)}"
+        frames = self.student_frames(exc)
+        if frames and not isinstance(exc, SyntaxError):
+            text += f" ({frames[-1].split(', in ', 1)[0]})"
+        return text
+
+    # -- loading and calling ------------------------------------------------------
+    def _find(self, exercise):
+        raise NotImplementedError
 
     def load(self, exercise):
-        raise NotImplementedError
+        """The student's callable; raises `StudentCodeError` (kind ``import``,
+        ``missing`` or ``not_implemented``) with the student-facing message."""
+        if exercise in self._cache:
+            return self._cache[exercise]
+        if exercise in self._errors:
+            raise StudentCodeError(exercise, *self._errors[exercise])
+        try:
+            func = self._find(exercise)
+            if not callable(func):
+                raise StudentCodeError(exercise, "missing",
+                                       f"{exercise} is a {type(func).__name__}, not a function")
+        except StudentCodeError as exc:
+            self._errors[exercise] = (exc.kind, exc.message)
+            raise
+        self._cache[exercise] = func
+        return func
 
     def call(self, exercise, *args, **kwargs):
         func = self.load(exercise)
@@ -58,76 +147,137 @@ class _Context:
         except NotImplementedError as exc:
             raise StudentCodeError(exercise, "not_implemented", str(exc) or "NotImplementedError") from None
         except RecursionError as exc:
-            raise StudentCodeError(exercise, "exception", describe(exc)) from None
+            raise StudentCodeError(exercise, "exception", f"{type_name(exc)}: {safe_str(exc)}") from None
         except Exception as exc:
-            raise StudentCodeError(exercise, "exception", describe(exc, self.roots)) from None
+            raise StudentCodeError(exercise, "exception", self.summary(exc)) from None
 
 
-class PackageContext(_Context):
+_Context = Context  # the old name
+
+
+class PackageContext(Context):
     """Student functions from a package folder (``<root>/<package>/*.py``).
 
+    `modules` maps each exercise to its module (``"data"``, under `package`;
+    with ``package=None``, full dotted names such as ``"exercises.data"``).
     With `fresh` (the default) modules are imported anew (any earlier import
     of the package is dropped from `sys.modules`), so two targets never share
     state; the reference (``toyopt_ref``) is loaded with ``fresh=False``.
     """
 
     def __init__(self, root, package="exercises", modules=None, fresh=True):
+        super().__init__()
         self.root = Path(root).resolve()
         self.package = package
         self.modules = dict(modules or EXERCISE_MODULES)
-        self.roots = (str(self.root / package),)
-        self._cache = {}
+        self.shown_from = str(self.root)
+        self.roots = (str(self.root / package) + os.sep if package else str(self.root) + os.sep,)
         self._purged = not fresh
 
+    def _module_name(self, exercise):
+        module = self.modules[exercise]
+        return f"{self.package}.{module}" if self.package else module
+
     def _purge(self):
+        tops = {self._module_name(ex).split(".")[0] for ex in self.modules}
         for name in list(sys.modules):
-            if name == self.package or name.startswith(self.package + "."):
+            if name.split(".")[0] in tops:
                 del sys.modules[name]
         linecache.clearcache()
         importlib.invalidate_caches()
 
-    def load(self, exercise):
-        if exercise in self._cache:
-            return self._cache[exercise]
+    def _find(self, exercise):
         if exercise not in self.modules:
             raise StudentCodeError(exercise, "missing", f"unknown exercise {exercise!r}")
         if not self._purged:
             self._purge()
             self._purged = True
-        modname = f"{self.package}.{self.modules[exercise]}"
-        path = f"{self.package}/{self.modules[exercise]}.py"
+        module_name = self._module_name(exercise)
+        filename = module_name.replace(".", "/") + ".py"
         root = str(self.root)
         added = root not in sys.path
         if added:
             sys.path.insert(0, root)
         try:
-            module = importlib.import_module(modname)
+            module = importlib.import_module(module_name)
         except NotImplementedError as exc:
-            raise StudentCodeError(exercise, "not_implemented", str(exc)) from None
-        except (Exception, SystemExit) as exc:  # SyntaxError, sys.exit() at import, ...
-            raise StudentCodeError(exercise, "import", f"{path} failed to import: {describe(exc, self.roots)}") from None
+            raise StudentCodeError(exercise, "not_implemented", str(exc) or "NotImplementedError") from None
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                raise StudentCodeError(exercise, "missing", f"{filename} is missing from the submission") from None
+            raise StudentCodeError(exercise, "import", f"{filename} failed to import: {self.summary(exc)}") from None
+        except SystemExit as exc:
+            raise StudentCodeError(exercise, "import",
+                                   f"{filename} called sys.exit({exc.code!r}) while being imported") from None
+        except BaseException as exc:  # noqa: BLE001 - anything the student raises at import
+            raise StudentCodeError(exercise, "import", f"{filename} failed to import: {self.summary(exc)}") from None
         finally:
-            if added:
+            if added and root in sys.path:
                 sys.path.remove(root)
-        func = getattr(module, exercise, None)
-        if not callable(func):
-            raise StudentCodeError(exercise, "missing", f"{path} defines no function {exercise}()")
-        self._cache[exercise] = func
-        return func
+        if not hasattr(module, exercise):
+            raise StudentCodeError(exercise, "missing", f"{filename} does not define {exercise}")
+        return getattr(module, exercise)
 
 
-class NamespaceContext(_Context):
+class NamespaceContext(Context):
     """Student functions looked up by name in a namespace (a notebook's)."""
 
     def __init__(self, namespace, origin="the notebook"):
+        super().__init__()
         self.namespace = namespace
         self.origin = origin
+        self.failures = []  # why cells failed, quoted when a function is missing
 
     def load(self, exercise):
-        func = self.namespace.get(exercise)
-        if not callable(func):
-            raise StudentCodeError(exercise, "missing", f"{self.origin} defines no function {exercise}()")
-        return func
+        # a live namespace (a kernel) may define the function later: no caching
+        self._cache.pop(exercise, None)
+        self._errors.pop(exercise, None)
+        return super().load(exercise)
+
+    def _find(self, exercise):
+        if exercise not in self.namespace:
+            message = f"{self.origin} does not define {exercise}"
+            if self.failures:
+                message += "; " + "; ".join(self.failures[:3])
+            raise StudentCodeError(exercise, "missing", message)
+        return self.namespace[exercise]
 
 
-PROBES = {}
+class NotebookContext(NamespaceContext):
+    """Student functions from a notebook's selected cells (``{"cells": [{"index",
+    "source"}]}``, as ``toyopt.sandbox.submission`` writes it), executed on
+    first use in one namespace; a failing cell is recorded, never raised."""
+
+    def __init__(self, path, root):
+        self.root = os.path.realpath(root)
+        super().__init__(None)
+        self.path = path
+        self.roots = (self.root + os.sep,)
+        self.shown_from = self.root
+
+    def _find(self, exercise):
+        if self.namespace is None:
+            self._run()
+        return super()._find(exercise)
+
+    def _run(self):
+        with open(os.path.join(self.root, self.path), encoding="utf-8") as handle:
+            notebook = json.load(handle)
+        cells = notebook["cells"]
+        if notebook.get("mode") == "execute":  # the nbgrader route: run as a kernel would
+            from . import notebook_cells  # IPython is imported only here
+
+            self.namespace, self.cell_outputs = notebook_cells.run_cells(
+                cells, self.root, float(notebook.get("cell_timeout") or 300), self.student_frames)
+            return
+        module = types.ModuleType(NOTEBOOK_MODULE)
+        sys.modules[NOTEBOOK_MODULE] = module
+        self.namespace = module.__dict__
+        for cell in cells:
+            name = f"<cell {cell['index']}>"
+            source = cell["source"]
+            linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+            try:
+                exec(compile(source, name, "exec"), self.namespace)  # noqa: S102 - the point
+            except BaseException as exc:  # noqa: BLE001 - recorded, never raised
+                self.failures.append(f"cell {cell['index']} failed: {self.summary(exc)}")

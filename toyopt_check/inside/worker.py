@@ -44,158 +44,29 @@ import argparse
 import faulthandler
 import importlib
 import importlib.util
-import json
-import linecache
 import os
 import sys
-import traceback
-import types
 
-from . import protocol, supervisor
+from . import protocol, runtime, supervisor
 
-MAX_MESSAGE_CHARS = 2000
-MAX_FRAMES = 5
-NOTEBOOK_MODULE = "__notebook__"
 PROBE_PACKAGE = "toyopt_probes"
+_safe_str, _type_name = runtime.safe_str, runtime.type_name
 
 
-class ExerciseLoadError(Exception):
-    """The student's function for an exercise cannot be loaded (message says why)."""
-
-
-# ----------------------------------------------------------------------------- summaries
-def _safe_str(exc: BaseException) -> str:
-    try:
-        text = str(exc)
-    except Exception:  # a student's __str__ may raise anything
-        text = "<message could not be printed>"
-    return text if len(text) <= MAX_MESSAGE_CHARS else text[:MAX_MESSAGE_CHARS] + " [...]"
-
-
-def _type_name(exc: BaseException) -> str:
-    cls = type(exc)
-    module = getattr(cls, "__module__", "") or ""
-    return cls.__qualname__ if module in ("builtins", "") else f"{module}.{cls.__qualname__}"
-
-
-class Context:
-    """What a probe sees: ``load(exercise)`` and the scratch folder."""
-
-    def __init__(self, scratch: str, exercise_modules: dict, notebook: str | None):
-        self.scratch = os.path.realpath(scratch)
-        self.roots = (self.scratch + os.sep, "<cell ")  # student files (probes' runtime)
-        self.exercise_modules = dict(exercise_modules)
-        self._notebook = notebook
-        self._namespace: dict | None = None
-        self._cell_failures: list[str] = []
-        self._errors: dict[str, str] = {}
-
-    # -- student frames -------------------------------------------------------------
-    def is_student_file(self, filename: str) -> bool:
-        if filename.startswith("<cell "):
-            return True
-        real = os.path.realpath(filename)
-        return real.startswith(self.scratch + os.sep)
-
-    def student_frames(self, exc: BaseException) -> list[str]:
-        frames = []
-        for frame in traceback.extract_tb(exc.__traceback__):
-            if self.is_student_file(frame.filename):
-                name = frame.filename
-                if not name.startswith("<"):
-                    name = os.path.relpath(os.path.realpath(name), self.scratch)
-                line = f"{name}, line {frame.lineno}, in {frame.name}"
-                if frame.line:
-                    line += f": {frame.line.strip()[:200]}"
-                frames.append(line)
-        if isinstance(exc, SyntaxError) and exc.filename and self.is_student_file(exc.filename):
-            frames.append(f"{exc.filename}, line {exc.lineno}")
-        return frames[-MAX_FRAMES:]
-
-    def summary(self, exc: BaseException) -> str:
-        """``Type: message (file, line N)`` with the innermost student frame."""
-        text = f"{_type_name(exc)}: {_safe_str(exc)}"
-        frames = self.student_frames(exc)
-        if frames and not isinstance(exc, SyntaxError):
-            text += f" ({frames[-1].split(', in ', 1)[0]})"
-        return text
-
-    # -- loading --------------------------------------------------------------------
-    def load(self, exercise: str):
-        """The student's callable for ``exercise``; raises :class:`ExerciseLoadError`."""
-        if exercise not in self.exercise_modules:
-            raise ExerciseLoadError(f"unknown exercise {exercise!r}")
-        if exercise in self._errors:
-            raise ExerciseLoadError(self._errors[exercise])
-        try:
-            func = self._load_notebook(exercise) if self._notebook else self._load_module(exercise)
-        except ExerciseLoadError as exc:
-            self._errors[exercise] = str(exc)
-            raise
-        if not callable(func):
-            message = f"{exercise} is a {type(func).__name__}, not a function"
-            self._errors[exercise] = message
-            raise ExerciseLoadError(message)
-        return func
-
-    def _load_module(self, exercise: str):
-        module_name = self.exercise_modules[exercise]
-        filename = module_name.replace(".", "/") + ".py"
-        if self.scratch not in sys.path:
-            sys.path.insert(0, self.scratch)
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name and module_name.startswith(exc.name):
-                raise ExerciseLoadError(f"{filename} is missing from the submission") from None
-            raise ExerciseLoadError(f"{filename} failed to import: {self.summary(exc)}") from None
-        except SystemExit as exc:
-            raise ExerciseLoadError(
-                f"{filename} called sys.exit({exc.code!r}) while being imported") from None
-        except BaseException as exc:  # noqa: BLE001 - anything the student raises
-            raise ExerciseLoadError(f"{filename} failed to import: {self.summary(exc)}") from None
-        if not hasattr(module, exercise):
-            raise ExerciseLoadError(f"{filename} does not define {exercise}")
-        return getattr(module, exercise)
-
-    def _load_notebook(self, exercise: str):
-        if self._namespace is None:
-            self._run_notebook()
-        if exercise not in self._namespace:
-            message = f"the notebook does not define {exercise}"
-            if self._cell_failures:
-                message += "; " + "; ".join(self._cell_failures[:3])
-            raise ExerciseLoadError(message)
-        return self._namespace[exercise]
-
-    def _run_notebook(self):
-        """Exec the selected cells in one namespace, recording (not raising) failures."""
-        with open(os.path.join(self.scratch, self._notebook), encoding="utf-8") as handle:
-            notebook = json.load(handle)
-        cells = notebook["cells"]
-        if notebook.get("mode") == "execute":
-            self._execute_notebook(cells, notebook.get("cell_timeout"))
-            return
-        module = types.ModuleType(NOTEBOOK_MODULE)
-        sys.modules[NOTEBOOK_MODULE] = module
-        self._namespace = module.__dict__
-        for cell in cells:
-            name = f"<cell {cell['index']}>"
-            source = cell["source"]
-            linecache.cache[name] = (len(source), None, source.splitlines(True), name)
-            try:
-                exec(compile(source, name, "exec"), self._namespace)  # noqa: S102 - the point
-            except BaseException as exc:  # noqa: BLE001 - recorded, never raised
-                self._cell_failures.append(f"cell {cell['index']} failed: {self.summary(exc)}")
-
-    # -- notebooks run as a kernel would (the nbgrader route) ------------------------
-    def _execute_notebook(self, cells, cell_timeout):
-        """Every cell in an IPython namespace, its outputs kept for ``notebook.outputs``."""
-        from . import notebook_cells  # IPython is imported only here
-
-        namespace, self.cell_outputs = notebook_cells.run_cells(
-            cells, self.scratch, float(cell_timeout or 300), self.student_frames)
-        self._namespace = namespace
+def make_context(scratch: str, exercise_modules: dict, notebook: str | None):
+    """What a probe sees: the shared runtime's context (`runtime.PackageContext`
+    on the submission's package, or `runtime.NotebookContext` on its selected
+    cells) plus ``ctx.scratch``; ``ctx.load`` / ``ctx.call`` raise
+    ``runtime.StudentCodeError``."""
+    scratch = os.path.realpath(scratch)
+    if scratch not in sys.path:
+        sys.path.insert(0, scratch)  # for the student's own imports, for the worker's life
+    if notebook:
+        ctx = runtime.NotebookContext(notebook, scratch)
+    else:
+        ctx = runtime.PackageContext(scratch, package=None, modules=exercise_modules, fresh=False)
+    ctx.scratch = scratch
+    return ctx
 
 
 #: the probe that runs a notebook sent in "execute" mode and returns its outputs
@@ -204,25 +75,21 @@ NOTEBOOK_PROBE = "notebook.outputs"
 
 def notebook_outputs(ctx) -> dict:
     """``{"cells": [{"index", "execution_count", "outputs", "truncated"}]}``."""
-    if ctx._namespace is None:
-        ctx._run_notebook()
+    if getattr(ctx, "namespace", None) is None and hasattr(ctx, "_run"):
+        ctx._run()
     return {"cells": getattr(ctx, "cell_outputs", None) or []}
 
 
 # ----------------------------------------------------------------------------- serving
-def load_probes(path: str):
-    """``(probes, context class, student error class)`` from the probe module file
-    at ``path``, or from this package's probe subpackage when ``path`` is its
-    folder (``<package>/probes``: its ``PROBE_MODULES`` are imported and their
-    ``PROBES`` merged).  The package's ``runtime._Context`` provides ``ctx.call``
-    (one implementation, shared with in-process grading): mixed into
-    :class:`Context`, which provides ``load``.  ``runtime.StudentCodeError`` is
-    what ``ctx.call`` raises (``None`` for a single module)."""
+def load_probes(path: str) -> dict:
+    """``{name: probe}`` from the probe module file at ``path``, or from this
+    package's probe subpackage when ``path`` is its folder (``<package>/probes``:
+    its ``PROBE_MODULES`` are imported and their ``PROBES`` merged)."""
     if not os.path.isdir(path):
         spec = importlib.util.spec_from_file_location(PROBE_PACKAGE, path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        return dict(module.PROBES), Context, None
+        return dict(module.PROBES)
     here = os.path.dirname(os.path.abspath(__file__))
     if os.path.realpath(path) != os.path.realpath(os.path.join(here, "probes")):
         raise ImportError(f"a probe package must be this worker's own probes/ folder, not {path}")
@@ -231,10 +98,7 @@ def load_probes(path: str):
     for module_name in package.PROBE_MODULES:
         module = importlib.import_module(f"{__package__}.probes.{module_name}")
         probes.update(getattr(module, "PROBES", {}))
-    from . import runtime
-
-    ctx_class = type("ProbeContext", (Context, runtime._Context), {})
-    return probes, ctx_class, runtime.StudentCodeError
+    return probes
 
 
 #: StudentCodeError kinds (probes' runtime) -> reply kinds
@@ -242,8 +106,7 @@ _STUDENT_KINDS = {"not_implemented": "not_implemented", "import": "load_error",
                   "missing": "load_error"}
 
 
-def run_request(ctx: Context, probes: dict, request: dict, max_bytes: int,
-                student_error: type | None = None) -> dict:
+def run_request(ctx, probes: dict, request: dict, max_bytes: int) -> dict:
     """Run one probe and build the reply (never raises for student behaviour)."""
     rid = request.get("id")
     probe = probes.get(request.get("probe"))
@@ -257,9 +120,7 @@ def run_request(ctx: Context, probes: dict, request: dict, max_bytes: int,
         # fail here, as a reply, if the result cannot cross the boundary
         protocol.encode({"result": result}, max_bytes=max_bytes)
         return {"id": rid, "ok": True, "result": result}
-    except ExerciseLoadError as exc:
-        kind, exc_type, exc_obj = "load_error", "ExerciseLoadError", exc
-    except student_error or _NoStudentError as exc:
+    except runtime.StudentCodeError as exc:
         # ctx.call's translation of the student's failure: its message already names
         # the type and the student's frames
         kind = _STUDENT_KINDS.get(getattr(exc, "kind", None), "exception")
@@ -275,10 +136,6 @@ def run_request(ctx: Context, probes: dict, request: dict, max_bytes: int,
     message = (f"called sys.exit({exc_obj.code!r})" if kind == "exit" else _safe_str(exc_obj))
     return {"id": rid, "ok": False, "kind": kind, "type": exc_type, "message": message,
             "frames": ctx.student_frames(exc_obj)}
-
-
-class _NoStudentError(Exception):
-    """Stands for ``StudentCodeError`` when the probes have no runtime (never raised)."""
 
 
 def _flush_std():
@@ -368,14 +225,14 @@ def serve(args) -> int:
     except protocol.FrameEOF:
         return 0
     try:
-        probes, ctx_class, student_error = load_probes(args.probes)
+        probes = load_probes(args.probes)
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, then exit
         protocol.write_frame(wfd, {"ok": False, "op": "hello", "kind": "probes_failed",
                                    "type": _type_name(exc), "message": _safe_str(exc)})
         return 2
     probes.setdefault(NOTEBOOK_PROBE, notebook_outputs)
     max_bytes = int(hello.get("max_message_bytes") or protocol.MAX_BYTES) - 1024
-    ctx = ctx_class(args.scratch, hello.get("exercise_modules") or {}, hello.get("notebook"))
+    ctx = make_context(args.scratch, hello.get("exercise_modules") or {}, hello.get("notebook"))
     protocol.write_frame(wfd, {"ok": True, "op": "hello", "pid": os.getpid(),
                                "probes": sorted(probes), "canary": canary(hello)})
     if hello.get("preload"):
@@ -387,7 +244,7 @@ def serve(args) -> int:
             return 0
         if request.get("op") == "shutdown":
             return 0
-        reply = run_request(ctx, probes, request, max_bytes, student_error)
+        reply = run_request(ctx, probes, request, max_bytes)
         _flush_std()
         protocol.write_frame(wfd, reply)
 
