@@ -62,12 +62,16 @@ def graded(tmp_path_factory):
         attack(reference_submission(subs / kind), "forged_reply", "data.py", KIND=kind)
     attack(reference_submission(subs / "deep_scratch"), "deep_scratch", "data.py")
     odd_zip(base)
-    before = sorted(p for p in base.rglob("*") if out not in p.parents and rss not in p.parents)
+
+    def listing():  # everything under base but the out-dir and the RSS notes
+        return sorted(p for p in base.rglob("*") if p not in (out, rss)
+                      and out not in p.parents and rss not in p.parents)
+
+    before = listing()
     sources = sorted(subs.iterdir())
     grade_many(sources, out, jobs=2, timeout=30, progress=False, figures=True,
                grade=rss_grade, rss_dir=str(rss))
-    after = sorted(p for p in base.rglob("*") if out not in p.parents and rss not in p.parents
-                   and p not in (out, rss))
+    after = listing()
     names = [s.stem if s.is_file() else s.name for s in sources]
     results = {n: json.loads((out / n / "results.json").read_text()) for n in names}
     return dict(out=out, results=results, scores={n: scores(r) for n, r in results.items()},
