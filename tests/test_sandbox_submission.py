@@ -6,8 +6,8 @@ import stat
 import zipfile
 
 import pytest
-
 from sandbox_support import write_package
+
 from toyopt.errors import ConfigurationError, SubmissionError
 from toyopt.sandbox import materialise
 from toyopt.sandbox.submission import MAX_BYTES, NOTEBOOK_FILE, select_cells

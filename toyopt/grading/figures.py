@@ -171,7 +171,8 @@ def draw_plot_datasets(target) -> Figure:
         if not isinstance(summary, dict):
             raise MalformedData("an Axes summary is not a dict")
         points = _array(summary.get("points"), lambda s: len(s) == 2 and s[1] == 2, "points")
-        face = _array(summary.get("facecolors"), lambda s: s == (len(points), 4), "colours")
+        rows = len(points)
+        face = _array(summary.get("facecolors"), lambda s, rows=rows: s == (rows, 4), "colours")
         panels.append((summary, points, face))
     drawn_points = sum(len(points) for _, points, _ in panels)
     if drawn_points > MAX_POINTS:

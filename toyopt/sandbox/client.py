@@ -254,7 +254,8 @@ class Worker:
             raise ConfigurationError(
                 f"probe module {self.probes_path} failed to load in the worker: "
                 f"{reply.get('type')}: {reply.get('message')}")
-        self.probes = [str(p) for p in reply.get("probes", [])]
+        probes = reply.get("probes")
+        self.probes = [str(p)[:200] for p in probes] if isinstance(probes, list) else []
         canary = reply.get("canary") if isinstance(reply.get("canary"), dict) else {}
         self.canary = canary
         self._facts = self._judge(self._launched, canary)
