@@ -180,3 +180,12 @@ def test_a_duplicated_test_cell_becomes_a_plain_cell_not_a_broken_one():
     kept = _v4.new_code_cell("x", metadata={"nbgrader": {"grade_id": "test_a", "grade": True}})
     nb, _ = DropEmptyMetadata().preprocess(_v4.new_notebook(cells=[twin, kept]), {})
     assert "nbgrader" not in nb.cells[0].metadata and nb.cells[1].metadata.nbgrader["grade_id"] == "test_a"
+
+
+def test_checks_in_the_nbgrader_process_write_no_hypothesis_cache_in_the_course(tmp_path, monkeypatch):
+    from hypothesis import configuration
+
+    monkeypatch.chdir(tmp_path)
+    with execute._hypothesis_home():
+        inside = str(configuration.storage_directory("x").path)
+    assert not inside.startswith(str(tmp_path)) and "toyopt-hypothesis-" in inside

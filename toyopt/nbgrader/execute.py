@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -340,7 +341,8 @@ def _run_in_sandbox(sent, checks, cell_timeout, notebook_timeout, budget, isolat
                 _write_cells(cells_file, {"source": name, "cells": _definitions(sent)})
                 timings["cells"] = time.perf_counter() - started - timings["start"]
                 warm.join()
-                results = for_notebook(run_checks(target, checks))
+                with _hypothesis_home():
+                    results = for_notebook(run_checks(target, checks))
                 timings["checks"] = time.perf_counter() - started - timings["start"] - timings["cells"]
             finally:
                 worker.close()
@@ -348,6 +350,22 @@ def _run_in_sandbox(sent, checks, cell_timeout, notebook_timeout, budget, isolat
         shutil.rmtree(scratch, ignore_errors=True)
     timing = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
     return outputs, {r.id: r for r in results}, "; ".join(p for p in (note, f"sandbox: {timing}") if p)
+
+
+@contextlib.contextmanager
+def _hypothesis_home():
+    """Hypothesis (used by the checks) writes a cache under ``./.hypothesis``;
+    the cwd is the course folder, so point it at a private temporary one."""
+    from hypothesis import configuration
+
+    folder = tempfile.mkdtemp(prefix="toyopt-hypothesis-")
+    previous = vars(configuration).get("__hypothesis_home_directory")
+    configuration.set_hypothesis_home_dir(folder)
+    try:
+        yield
+    finally:
+        configuration.set_hypothesis_home_dir(previous)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _definitions(sent) -> list:
