@@ -212,7 +212,7 @@ def create(memory_bytes: int, max_pids: int, cpu_weight: int = 100):
         for file, value in optional:
             _write(os.path.join(group.dirs[file.split(".")[0]], file), value)
         return group, ""
-    except OSError as exc:
+    except Exception as exc:  # noqa: BLE001 - leave no half-made group behind
         for folder in reversed(made):
             try:
                 os.rmdir(folder)
