@@ -201,7 +201,10 @@ def create(memory_bytes: int, max_pids: int, cpu_weight: int = 100):
             group = Cgroup("v1", dirs)
             settings = [("memory.limit_in_bytes", str(memory_bytes)),
                         ("pids.max", str(max_pids)),
-                        ("cpu.shares", str(max(2, cpu_weight * 1024 // 100)))]
+                        # v1 weighs a group like ONE task of its parent: as many as
+                        # there are cores, so a sandbox is not slowed by the host's load
+                        ("cpu.shares", str(max(2, cpu_weight * 1024 // 100
+                                               * (os.cpu_count() or 1))))]
             optional = [("memory.memsw.limit_in_bytes", str(memory_bytes)),
                         ("memory.swappiness", "0")]
         for file, value in settings:
@@ -212,7 +215,7 @@ def create(memory_bytes: int, max_pids: int, cpu_weight: int = 100):
         for file, value in optional:
             _write(os.path.join(group.dirs[file.split(".")[0]], file), value)
         return group, ""
-    except OSError as exc:
+    except Exception as exc:  # noqa: BLE001 - leave no half-made group behind
         for folder in reversed(made):
             try:
                 os.rmdir(folder)
