@@ -212,6 +212,17 @@ def _make_unreadable(paths, keep_search=()) -> list[str]:
     return changed
 
 
+def _shared_folder(path: str, needed) -> bool:
+    """Whether `path` is a system folder the sandbox needs or mounts afresh (``/``,
+    ``/tmp``) or an ancestor of a folder it needs: such a folder is never closed to
+    the sandbox's uid nor reported by the canary (``--results /tmp/r.json`` hides
+    the file's folder, and the sandbox's own ``/tmp`` is a fresh tmpfs)."""
+    real = os.path.realpath(path)
+    if real in ("/", "/tmp", os.path.realpath(tempfile.gettempdir())):
+        return True
+    return any(_under(os.path.realpath(n), real) for n in needed)
+
+
 @functools.lru_cache(maxsize=1)
 def bwrap_works() -> bool:
     """Whether ``bwrap`` exists and can build a sandbox here (probed once)."""
@@ -446,7 +457,7 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
         facts["notes"].append("seccomp: no filter for this platform")
     uid = sandbox_uid() if sys.platform.startswith("linux") else None
     hidden = tuple(p for p in (*package_dirs(), *(os.path.realpath(h) for h in hide))
-                   if os.path.isdir(p))
+                   if os.path.isdir(p) and not _shared_folder(p, (scratch, str(code_dir))))
     try:
         if uid is not None:
             _chown_tree(scratch, uid)

@@ -239,11 +239,11 @@ def empty(ctx):
     try:
         out = func({})
     except NotImplementedError as exc:
-        from .runtime import StudentCodeError
+        from ..runtime import StudentCodeError
 
         raise StudentCodeError(EXERCISE, "not_implemented", str(exc) or "NotImplementedError") from None
     except Exception as exc:  # noqa: BLE001  (the check judges the type)
-        from .runtime import describe
+        from ..runtime import describe
 
         return {"raised": [k.__name__ for k in type(exc).__mro__],
                 "message": describe(exc, getattr(ctx, "roots", ()))}
