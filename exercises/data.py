@@ -90,18 +90,25 @@ def spiral_2d(num_points):
     Contract (what the autograder checks):
 
     - returns ``(points, labels)``: float64 ``(2*h, 2)`` and int64 ``(2*h,)``
-      with ``h = num_points // 2``; for fewer than 2 points, shapes ``(0, 2)``
-      and ``(0,)``;
-    - rows ``0 .. h-1`` have label 0, rows ``h .. 2h-1`` label 1;
+      NumPy arrays (exactly these dtypes; compute in float32 if you like, but
+      return float64) with ``h = num_points // 2``; for fewer than 2 points,
+      shapes ``(0, 2)`` and ``(0,)``; rows ``0 .. h-1`` have label 0, rows
+      ``h .. 2h-1`` label 1;
     - for index ``i`` in ``0 .. h-1`` of class ``c``, with
-      ``r = 5 * i / h`` and ``t = 1.75 * 2 * pi * i / h + c * pi``, the point is
-      ``(r * sin(t) + ex, r * cos(t) + ey)`` where ``ex`` and ``ey`` are
-      independent draws, uniform on [-0.1, 0.1), fresh for every point;
+      ``r = 5 * i / h`` and ``t = 1.75 * 2 * pi * i / h + c * pi``,
+      the point is ``(r * sin(t) + ex, r * cos(t) + ey)`` with ``|ex|, |ey| <= 0.1``;
+    - ``ex`` and ``ey`` are independent draws, uniform on [-0.1, 0.1), fresh
+      for every coordinate of every point (in any order of drawing);
     - the noise comes from ``np.random`` (the global state), so
       ``np.random.seed(s)`` reproduces the output and another seed changes it;
-    - the work does not loop in Python over the points (a loop over the two
-      classes is fine);
-    - `num_points` that is not a non-negative integer raises `ValueError`.
+    - the work does not loop in Python over the points: no ``for``/``while``
+      loop, comprehension, ``map`` or ``np.vectorize`` whose length grows with
+      `num_points` (a loop over the two classes is fine);
+    - `num_points` is an `int` (a NumPy integer such as ``np.int64(10)`` counts
+      as one; what ``True``/``False`` do is not checked); a negative
+      `num_points` raises `ValueError`; one that is not an integer (``2.5``,
+      ``4.0``, ``"10"``) raises `ValueError` or `TypeError` (the reference
+      raises `InvalidInputError`, a `ValueError`).
     """
     # YOUR CODE HERE
     raise NotImplementedError("spiral_2d: not implemented yet")

@@ -37,17 +37,26 @@ def circular_mse(prediction, target, period=2 * math.pi, reduction="mean"):
 
     Contract (what the autograder checks):
 
-    - `prediction` and `target` are tensors of the same shape (else
-      `ValueError`); the result has `prediction`'s dtype and device and is
-      differentiable with respect to both (autograd);
+    - `prediction` and `target` are float32 or float64 tensors of the same
+      shape; different shapes raise `ValueError`, even shapes that would
+      broadcast;
     - the difference ``d = prediction - target`` is wrapped into
-      ``[-period/2, period/2)``; the elementwise loss is ``wrap(d) ** 2``, so it
-      is periodic in either argument, symmetric under swapping them, and equals
-      ``d ** 2`` when ``|d| < period/2``;
-    - `period` is a positive finite number (else `ValueError`);
+      ``[-period/2, period/2)`` and the elementwise loss is ``wrap(d) ** 2``;
+    - so the loss is periodic in either argument, symmetric under swapping
+      them, and equals ``d ** 2`` when ``|d| < period/2``;
+    - `period` is a positive finite number, int or float (else `ValueError`;
+      a period that is not a number may raise `TypeError` instead);
     - `reduction`: ``'mean'`` (default) and ``'sum'`` return a 0-d tensor,
       ``'none'`` the elementwise loss with the inputs' shape; anything else
-      raises `ValueError`.
+      raises `ValueError`;
+    - the result has `prediction`'s dtype and device, also when `target` has
+      the other float dtype (float32 prediction, float64 target: float32;
+      the reverse: float64);
+    - the result is differentiable with respect to both arguments (autograd).
+
+    Values are compared to float32 rounding (relative 1e-5), so computing in
+    float32, or in any order, is fine. Not part of the contract: the loss of
+    an empty input with ``'mean'`` (NaN or an error), non-tensor arguments.
     """
     # YOUR CODE HERE
     raise NotImplementedError("circular_mse: not implemented yet")

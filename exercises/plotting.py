@@ -40,13 +40,27 @@ def plot_datasets(dbs, title=None):
 
     Contract (what the autograder checks):
 
-    - `dbs` is a non-empty mapping ``{name: (points, labels)}``; the figure has
-      exactly ``len(dbs)`` Axes, in the mapping's order, side by side;
-    - each Axes is drawn like `plot_db`: its title is the dataset's key, every
-      point is drawn exactly once at its coordinates, label-0 points in red and
-      label-1 points in blue, with a legend and equal aspect;
-    - `title`, when given, is the figure's suptitle;
-    - the figure is returned (not shown); an empty mapping raises `ValueError`.
+    - `dbs` is a non-empty mapping ``{name: (points, labels)}`` with labels 0
+      and 1; the figure has exactly ``len(dbs)`` Axes, side by side
+      (one row, e.g. ``fig.add_subplot(1, len(dbs), k)``);
+    - the Axes are in the mapping's order, left to right, each titled with its
+      dataset's key;
+    - in each Axes every point is drawn exactly once at its coordinates (as a
+      scatter or as markers: any artist that draws points);
+    - label-0 points in red and label-1 points in blue (``"red"``/``"blue"``,
+      i.e. ``#ff0000``/``#0000ff``);
+    - each Axes has a legend with an entry per label present, whose text
+      names the label (``0``, ``label 0``, ...) and whose marker has its colour;
+      an empty legend is not a legend;
+    - each Axes has equal aspect: a unit along x is as long as one along y
+      (``ax.axis("equal")`` or ``ax.set_aspect("equal")``);
+    - `title`, when given, is the figure's suptitle (``fig.suptitle``); with
+      no title (``None``) the figure has no suptitle;
+    - the figure is returned (not only shown) and can be drawn
+      (``fig.savefig`` works); it may be built with pyplot
+      (``plt.subplots``) or without (``Figure()``), and showing it as well
+      is not checked;
+    - an empty mapping raises `ValueError`.
     """
     # YOUR CODE HERE
     raise NotImplementedError("plot_datasets: not implemented yet")
