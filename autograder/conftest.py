@@ -13,4 +13,4 @@ if (ROOT / "toyopt_check").is_dir() and str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import toyopt.checks  # noqa: E402,F401  (registers the instructor's hidden checks)
-from toyopt_check.plugin import *  # noqa: E402,F401,F403  (the plugin's hooks and fixtures)
+from toyopt_check.plugin import *  # noqa: E402, F403  (the plugin's hooks and fixtures)

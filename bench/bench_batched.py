@@ -22,9 +22,9 @@ import numpy as np
 import torch
 
 from toyopt.engine.batched import initial_parameters, make_splits, train_batched
+from toyopt.engine.lean import train
 from toyopt_ref.losses import make_loss
 from toyopt_ref.model import Simple2DNetwork
-from toyopt.engine.lean import train
 
 DATASET, LOSS, INIT, LR = "circular_data", "MSE", "uniform", 0.1
 
@@ -127,7 +127,7 @@ def main(argv=None):
         if args.vmap_runs:
             k = min(args.vmap_runs, args.runs)
             sub = tuple(v[:k] for v in inputs)
-            wall, cpu = timed(lambda: vmap_runs(sub, args.vmap_epochs))
+            wall, cpu = timed(lambda sub=sub: vmap_runs(sub, args.vmap_epochs))
             scale = args.epochs / args.vmap_epochs
             vm.append((wall / k * scale, cpu / k * scale))
 
@@ -145,7 +145,8 @@ def main(argv=None):
           f"{n_train} train / {n_test} test points; {args.repeats} repeats, medians")
     print(f"sequential train   : {med(seq, 0) * 1e3:8.1f} ms wall per run  {med(seq, 1) * 1e3:8.1f} ms CPU per run"
           f"  ({args.sequential} runs per repeat)")
-    print(f"batched ({args.runs:4d} runs) : {med(bat, 0) * 1e3:8.1f} ms wall per run  {med(bat, 1) * 1e3:8.1f} ms CPU per run")
+    print(f"batched ({args.runs:4d} runs) : {med(bat, 0) * 1e3:8.1f} ms wall per run  "
+          f"{med(bat, 1) * 1e3:8.1f} ms CPU per run")
     if vm:
         print(f"vmap + autograd    : {med(vm, 0) * 1e3:8.1f} ms wall per run  {med(vm, 1) * 1e3:8.1f} ms CPU per run"
               f"  ({min(args.vmap_runs, args.runs)} runs, {args.vmap_epochs} epochs timed, scaled)")

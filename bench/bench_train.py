@@ -31,12 +31,12 @@ import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tutorial_loop import tutorial_train  # noqa: E402
+from tutorial_loop import tutorial_train
 
-from toyopt_ref.data import make_datasets, train_test_split  # noqa: E402
-from toyopt_ref.losses import CircularMSELoss, make_loss  # noqa: E402
-from toyopt_ref.model import Simple2DNetwork  # noqa: E402
-from toyopt.engine.lean import train  # noqa: E402
+from toyopt.engine.lean import train
+from toyopt_ref.data import make_datasets, train_test_split
+from toyopt_ref.losses import CircularMSELoss, make_loss
+from toyopt_ref.model import Simple2DNetwork
 
 LOSSES = ("L1", "MSE", "SmoothL1", "Huber", "BCEWithLogits", "CircularMSE")
 DATASETS = ("circular_data", "linear_data", "spiral_data")

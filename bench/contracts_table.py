@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from toyopt.contracts import render  # noqa: E402
+from toyopt.contracts import render  # noqa: E402  (after sys.path is set up for this script)
 
 DOC = ROOT / "docs" / "contracts.md"
 

@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
-from torch import nn
 
-from .errors import InvalidInputError, check_count
 from .data import check_db
+from .errors import InvalidInputError, check_count
 
 
 def select_device(name=None):

@@ -6,11 +6,11 @@ import torch
 
 from toyopt.engine import batched
 from toyopt.engine.batched import RunSpec, initial_parameters, make_splits, train_batched, train_runs
+from toyopt.engine.lean import train
 from toyopt_ref.data import make_datasets, train_test_split
 from toyopt_ref.errors import InvalidInputError
 from toyopt_ref.losses import make_loss
 from toyopt_ref.model import Simple2DNetwork
-from toyopt.engine.lean import train
 
 SMOOTH_LOSSES = ("MSE", "BCEWithLogits", "SmoothL1", "Huber")
 

@@ -7,9 +7,9 @@ import pytest
 from matplotlib.colors import ListedColormap, to_rgba
 from matplotlib.figure import Figure
 
-from toyopt_check.checks.plot_datasets import SCENARIOS, describe_call, reading_order
 from toyopt.probes.plot_datasets import summarise_figure, summary
 from toyopt.probes.runtime import NamespaceContext
+from toyopt_check.checks.plot_datasets import SCENARIOS, describe_call, reading_order
 
 RED, BLUE = np.array(to_rgba("red")), np.array(to_rgba("blue"))
 

@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 
 from toyopt.checks import all_checks, run_checks
-from toyopt_check.checks.spiral_2d import (correlation_test, ideal_points, kolmogorov_sf, ks_uniform,
-                                  layout_problem)
 from toyopt.checks.target import InProcessTarget
+from toyopt_check.checks.spiral_2d import correlation_test, ideal_points, kolmogorov_sf, ks_uniform, layout_problem
 from toyopt_ref.data import spiral_2d, spiral_2d_loop
 from toyopt_ref.errors import check_count
 
@@ -157,8 +156,8 @@ class _LyingSource:
 
 
 def test_forged_source_does_not_hide_a_slow_loop_from_the_timing():
-    from toyopt_check.checks.spiral_2d import check_vectorised
     from toyopt.checks.core import CheckFailure
+    from toyopt_check.checks.spiral_2d import check_vectorised
 
     target = _LyingSource(InProcessTarget.for_namespace({"spiral_2d": spiral_2d_loop}))
     with pytest.raises(CheckFailure, match="per extra point"):

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from toyopt.checks.calibrate import TARGET_FALSE_FAIL, upper_bound
-from toyopt.checks.core import run_checks, all_checks
+from toyopt.checks.core import all_checks, run_checks
 from toyopt.checks.target import InProcessTarget
 from toyopt.checks.thresholds import CONVERGENCE
 

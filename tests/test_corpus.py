@@ -8,8 +8,8 @@ one that names `EXPECT_FAILED` fails exactly those checks; a `nothing_*` case
 
 import pytest
 import torch
-
 from corpus_tools import corpus_files, grade, grade_reference, load
+
 from toyopt.checks import EXERCISES
 
 CORRECT = [(ex, p) for ex in EXERCISES for p in corpus_files(ex, "correct")]

@@ -122,8 +122,8 @@ def test_split_keeps_every_point_once_and_sizes_the_test_set():
     merged = np.concatenate([trp, tep])
     assert sorted(map(tuple, merged)) == sorted(map(tuple, db[0]))
     # labels travel with their points
-    lookup = {tuple(p): l for p, l in zip(*db)}
-    assert all(lookup[tuple(p)] == l for p, l in zip(tep, tel))
+    lookup = {tuple(p): label for p, label in zip(*db)}
+    assert all(lookup[tuple(p)] == label for p, label in zip(tep, tel))
 
 
 def test_split_with_zero_fraction_keeps_everything_for_training():

@@ -8,9 +8,8 @@ import shutil
 import zipfile
 
 import pytest
+from grade_support import crashing_grade, reference_notebook, reference_submission, stub_submission
 
-from grade_support import (crashing_grade, reference_notebook, reference_submission,
-                           stub_submission)
 from toyopt.cli import main
 from toyopt.grading import grade_submission
 from toyopt.grading.bulk import grade_many

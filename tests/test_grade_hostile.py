@@ -17,11 +17,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from grade_support import REF_DIR, attack, prepend, reference_submission, scores, selective_grade, stub_submission
+from sandbox_support import processes_with, wait_until
 
 import toyopt
-from grade_support import (REF_DIR, attack, prepend, reference_submission, scores,
-                           selective_grade, stub_submission)
-from sandbox_support import processes_with, wait_until
 from toyopt.grading.bulk import grade_many
 from toyopt.sandbox import bwrap_works
 

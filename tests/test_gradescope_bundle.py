@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 from grade_support import stub_submission
+
 from toyopt.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

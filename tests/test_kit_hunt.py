@@ -23,12 +23,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from grade_support import append, reference_submission
 
 import toyopt_ref
 from toyopt.release.kit import NOTEBOOK_NAME, REQUIRES, write_kit
-from toyopt_check.checks import EXERCISES, EXERCISE_MODULES
-
-from grade_support import append, reference_submission
+from toyopt_check.checks import EXERCISE_MODULES, EXERCISES
 
 pytestmark = [pytest.mark.kit, pytest.mark.filterwarnings("ignore::toyopt.sandbox.SandboxWarning")]
 
@@ -205,7 +204,7 @@ def _params(node) -> list[str]:
 
 
 def _matches(name: str, qualname: str, exercise: str) -> bool:
-    squash = lambda s: s.lower().replace("_", "")  # noqa: E731
+    squash = lambda s: s.lower().replace("_", "")  # noqa: E731  (a one-line key function)
     return squash(exercise) in squash(name) or squash(exercise) in squash(qualname)
 
 
@@ -239,7 +238,7 @@ def candidates(kit: Path, venv: Path):
                     for ex, params in signatures.items():
                         if _matches(child.name, qual, ex) or _params(child) == params:
                             start = min([d.lineno for d in child.decorator_list] + [child.lineno])
-                            yield ex, where, qual, textwrap.dedent("".join(lines[start - 1:child.end_lineno]))
+                            yield ex, where, qual, textwrap.dedent("".join(lines[start - 1:child.end_lineno]))  # noqa: B023  (a generator: used before the loop moves on)
                     yield from visit(child, f"{qual}.")
 
         yield from visit(tree, "")
@@ -323,9 +322,9 @@ def test_kit_self_check_gives_stubs_zero_and_the_reference_full_marks(kit, venv,
 
 
 def test_kit_self_check_agrees_with_toyopt_grade_on_corpus_samples(kit, venv, tmp_path):
-    from toyopt.grading.report import grade_submission
-
     from corpus_tools import CORPUS
+
+    from toyopt.grading.report import grade_submission
 
     differ = []
     for kind in ("correct", "mutant"):

@@ -70,7 +70,8 @@ def test_each_named_loss_matches_its_formula(name):
         "SmoothL1": torch.where(d.abs() < 1, 0.5 * d ** 2, d.abs() - 0.5),
         "Huber": torch.where(d.abs() < 0.6, 0.5 * d ** 2, 0.6 * (d.abs() - 0.3)),
         "BCE": -(target * torch.log(pred.clamp(1e-12, 1)) + (1 - target) * torch.log((1 - pred).clamp(1e-12, 1))),
-        "BCEWithLogits": -(target * torch.nn.functional.logsigmoid(pred) + (1 - target) * torch.nn.functional.logsigmoid(-pred)),
+        "BCEWithLogits": -(target * torch.nn.functional.logsigmoid(pred)
+                           + (1 - target) * torch.nn.functional.logsigmoid(-pred)),
     }[name]
     if name == "BCE":
         pred = pred.clamp(0, 1)

@@ -104,9 +104,9 @@ def test_feedback_preprocessor_hides_source_and_traceback_of_hidden_tests():
 
 
 # ----------------------------------------------------------------------------- SandboxedExecute
-from nbformat import v4 as _v4
+from nbformat import v4 as _v4  # noqa: E402  (this half of the module tests the execute step)
 
-from toyopt.nbgrader import execute
+from toyopt.nbgrader import execute  # noqa: E402  (as above)
 
 
 def test_config_replaces_execute_by_the_sandboxed_step(tmp_path):

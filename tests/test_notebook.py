@@ -9,8 +9,7 @@ import pytest
 
 from toyopt.checks import EXERCISES, core
 from toyopt.errors import ConfigurationError
-from toyopt.notebook import DEFAULT_PATH, is_stale, render, write
-from toyopt.notebook import cells
+from toyopt.notebook import DEFAULT_PATH, cells, is_stale, render, write
 from toyopt.notebook.build import build_notebook, grade_id, notebook_checks
 from toyopt.notebook.prose import ANSWER_POINTS, QUESTIONS
 
@@ -32,8 +31,8 @@ def fake_check():
         if out["n"] != 6:
             raise core.CheckFailure(f"spiral_2d(7): expected 6 points, got {out['n']}")
 
-    from toyopt.probes import load_probes  # noqa: F401
     from toyopt.checks import target as target_mod
+    from toyopt.probes import load_probes  # noqa: F401  (the import itself is what is tested)
 
     def probe(ctx, n):
         points, labels = ctx.call("spiral_2d", n)
@@ -132,7 +131,7 @@ def test_code_cells_run_in_order_with_the_reference(tmp_path, monkeypatch):
     for cell in build_notebook().cells:
         if cell.cell_type != "code" or cell.metadata.get("nbgrader", {}).get("grade"):
             continue
-        source = "\n".join(l for l in cell.source.splitlines() if not l.startswith("%"))
+        source = "\n".join(line for line in cell.source.splitlines() if not line.startswith("%"))
         source = source.replace("from IPython.display import display", "").replace("epochs = 1000", "epochs = 20")
         exec(compile(source, cell.get("id", "cell"), "exec"), namespace)
     assert all(callable(namespace[name]) for name in EXERCISES)
@@ -154,12 +153,13 @@ def test_run_raises_check_failed_with_the_student_message(fake_check):
     def spiral_2d(n):
         import warnings
 
-        warnings.warn("noise from the student")
+        warnings.warn("noise from the student", stacklevel=1)
         print("debug print")
         return [[0, 0]] * n, [0] * n
 
     err = io.StringIO()
-    with contextlib.redirect_stderr(err), pytest.raises(AssertionError, match=r"spiral_2d\(7\): expected 6 points, got 7"):
+    expected = r"spiral_2d\(7\): expected 6 points, got 7"
+    with contextlib.redirect_stderr(err), pytest.raises(AssertionError, match=expected):
         cells.run("spiral_2d", {"spiral_2d": spiral_2d}, ids=[fake_check.id])
     assert err.getvalue() == ""
 
@@ -185,7 +185,7 @@ def test_notebook_imports_nothing_of_the_reference_nor_instructor_modules():
     for cell in build_notebook().cells:
         if cell.cell_type != "code":
             continue
-        source = "\n".join(l for l in cell.source.splitlines() if not l.startswith(("%", "!")))
+        source = "\n".join(line for line in cell.source.splitlines() if not line.startswith(("%", "!")))
         for node in ast.walk(ast.parse(source)):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])

@@ -22,7 +22,7 @@ def test_stale_file_is_detected(tmp_path, repo_root):
 
 def test_stubs_hold_no_solution_and_raise_not_implemented():
     files = render_exercises()
-    for name, content in files.items():
+    for content in files.values():
         assert "BEGIN SOLUTION" not in content and "END SOLUTION" not in content
         assert content.startswith("# Generated from toyopt_ref/")
     for name, func in [("data.py", "spiral_2d"), ("plotting.py", "plot_datasets"),

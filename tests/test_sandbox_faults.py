@@ -6,8 +6,8 @@ import uuid
 
 import numpy as np
 import pytest
-
 from sandbox_support import MODES, processes_with, wait_until, worker_for
+
 from toyopt.sandbox import Limits, ProbeFailed, WorkerCrashed, WorkerTimeout
 
 pytestmark = pytest.mark.filterwarnings("ignore::toyopt.sandbox.SandboxWarning")
@@ -171,16 +171,16 @@ def test_output_flood_is_drained_truncated_and_counted(tmp_path, isolation):
 
 
 # ------------------------------------------------- an environment fault is not the student's
-import json  # noqa: E402
-import os  # noqa: E402
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import sysconfig  # noqa: E402
-import tempfile  # noqa: E402
-from pathlib import Path  # noqa: E402
+import json  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
+import os  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
+import shutil  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
+import subprocess  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
+import sys  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
+import sysconfig  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
+import tempfile  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
+from pathlib import Path  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
 
-from grade_support import reference_submission  # noqa: E402
+from grade_support import reference_submission  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
 
 WORKTREE = str(Path(__file__).resolve().parent.parent)
 

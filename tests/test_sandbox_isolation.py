@@ -10,9 +10,9 @@ import uuid
 
 import numpy as np
 import pytest
+from sandbox_support import MODES, needs_bwrap, worker_for
 
 import toyopt
-from sandbox_support import MODES, needs_bwrap, worker_for
 from toyopt.sandbox import ProbeFailed, ProtocolError
 from toyopt.sandbox.launcher import package_dirs
 

@@ -4,8 +4,8 @@ file and line, their own frames only -- never the grader's internals."""
 import json
 
 import pytest
-
 from sandbox_support import PROBES, worker_for
+
 from toyopt.errors import ConfigurationError
 from toyopt.sandbox import ProbeFailed, Worker, materialise
 

@@ -8,14 +8,14 @@ import pytest
 import torch
 
 from toyopt.cli import main
-from toyopt.errors import ConfigurationError
-from toyopt.sweep import COLUMNS, SweepConfig, run_sweep, write_outputs
-from toyopt.files import atomic_write
-from toyopt.sweep.output import read_csv
 from toyopt.engine.batched import make_splits
+from toyopt.engine.lean import train
+from toyopt.errors import ConfigurationError
+from toyopt.files import atomic_write
+from toyopt.sweep import COLUMNS, SweepConfig, run_sweep, write_outputs
+from toyopt.sweep.output import read_csv
 from toyopt_ref.losses import make_loss
 from toyopt_ref.model import Simple2DNetwork
-from toyopt.engine.lean import train
 
 TINY = dict(datasets=("linear_data", "circular_data"), losses=("MSE", "L1"), inits=("uniform",),
             lrs=(0.1, 0.05), epochs=(20, 60), seeds=2, first_seed=3)

@@ -12,13 +12,13 @@ import torch
 from torch import nn
 
 from toyopt.engine import fastpath as _fastpath
+from toyopt.engine.lean import _make_train_step, train
 from toyopt_ref.data import make_datasets, train_test_split
 from toyopt_ref.losses import CircularMSELoss, make_loss
 from toyopt_ref.model import Simple2DNetwork
-from toyopt.engine.lean import _make_train_step, train
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.pardir, "bench"))
-from tutorial_loop import tutorial_train  # noqa: E402
+from tutorial_loop import tutorial_train
 
 EPOCHS = 200
 CRITERIA = ("L1", "MSE", "SmoothL1", "Huber", "BCEWithLogits", "CircularMSE")

@@ -12,9 +12,8 @@ import sys
 
 from toyopt_ref.errors import InvalidInputError
 
-from .errors import ToyoptError
-
 from .commands import COMMANDS
+from .errors import ToyoptError
 
 
 def _selected(argv):

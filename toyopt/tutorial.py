@@ -68,7 +68,8 @@ def run_tutorial(config, out_dir, progress=True, echo=print):
     from tqdm.auto import tqdm
 
     from toyopt.engine import lean
-    from toyopt_ref import data, losses, model as model_mod, plotting, training
+    from toyopt_ref import data, losses, plotting, training
+    from toyopt_ref import model as model_mod
     from toyopt_ref.errors import InvalidInputError
 
     device = training.select_device(config.device)
@@ -105,7 +106,7 @@ def run_tutorial(config, out_dir, progress=True, echo=print):
              f"{config.epochs} epochs on {device.type}")
         bar = tqdm(total=config.epochs, desc=name, unit="epoch", disable=not progress, leave=False)
 
-        def report(epoch, tr_acc, tr_loss, te_acc, te_loss):
+        def report(epoch, tr_acc, tr_loss, te_acc, te_loss, bar=bar):
             bar.update(1)
             if epoch % every == 0 or epoch == config.epochs - 1:
                 bar.write(f"[{epoch:04d}] train loss={tr_loss:.4f} acc={tr_acc:6.2f}   "

@@ -8,10 +8,23 @@ names (``toyopt.checks.spiral`` is ``toyopt_check.checks.spiral_2d``, ...).
 """
 
 from toyopt._moved import alias
-from toyopt_check.checks import (  # noqa: F401
-    EXERCISES, EXERCISE_MODULES, GRADING, Check, CheckFailure, CheckResult, ExerciseError,
-    ExerciseTimeout, NotImplementedYet, StudentException, Target, add_check_modules, all_checks,
-    check, run_check, run_checks,
+from toyopt_check.checks import (  # noqa: F401  (re-exported)
+    EXERCISE_MODULES,
+    EXERCISES,
+    GRADING,
+    Check,
+    CheckFailure,
+    CheckResult,
+    ExerciseError,
+    ExerciseTimeout,
+    NotImplementedYet,
+    StudentException,
+    Target,
+    add_check_modules,
+    all_checks,
+    check,
+    run_check,
+    run_checks,
 )
 
 #: instructor-only check modules (hidden checks), registered when `all_checks` runs

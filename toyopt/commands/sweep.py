@@ -8,8 +8,19 @@ default grid (12,000 runs of 1000 epochs) takes a few minutes on two cores.
 from pathlib import Path
 
 from toyopt.errors import ConfigurationError
-from toyopt.sweep import (DATASETS, DEFAULT_EPOCHS, DEFAULT_LRS, DEFAULT_OUT, DEFAULT_SEEDS, INITS,
-                          LOSSES, SweepConfig, parse_list, run_sweep, write_outputs)
+from toyopt.sweep import (
+    DATASETS,
+    DEFAULT_EPOCHS,
+    DEFAULT_LRS,
+    DEFAULT_OUT,
+    DEFAULT_SEEDS,
+    INITS,
+    LOSSES,
+    SweepConfig,
+    parse_list,
+    run_sweep,
+    write_outputs,
+)
 
 
 def _joined(values):

@@ -15,13 +15,18 @@ def add_arguments(parser):
                         help="dataset to train on (repeat for several; default: all four)")
     parser.add_argument("--loss", default=TutorialConfig.loss, choices=LOSS_NAMES,
                         help="criterion (default: %(default)s, as the tutorial)")
-    parser.add_argument("--lr", type=float, default=TutorialConfig.lr, help="SGD learning rate (default: %(default)s)")
-    parser.add_argument("--epochs", type=int, default=TutorialConfig.epochs, help="full-batch epochs (default: %(default)s)")
+    parser.add_argument("--lr", type=float, default=TutorialConfig.lr,
+                        help="SGD learning rate (default: %(default)s)")
+    parser.add_argument("--epochs", type=int, default=TutorialConfig.epochs,
+                        help="full-batch epochs (default: %(default)s)")
     parser.add_argument("--init", default=TutorialConfig.init, choices=("uniform", "xavier", "default"),
                         help="weight initialisation; 'default' keeps PyTorch's (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=TutorialConfig.seed, help="NumPy and torch seed (default: %(default)s)")
-    parser.add_argument("--points", type=int, default=TutorialConfig.num_points, help="points per dataset (default: %(default)s)")
-    parser.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=TutorialConfig.seed,
+                        help="NumPy and torch seed (default: %(default)s)")
+    parser.add_argument("--points", type=int, default=TutorialConfig.num_points,
+                        help="points per dataset (default: %(default)s)")
+    parser.add_argument("--device", default=TutorialConfig.device,
+                        help="cpu, cuda, cuda:N or auto (default: %(default)s)")
     parser.add_argument("--out", default=DEFAULT_OUT, help="output folder (default: %(default)s)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 

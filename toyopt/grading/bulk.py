@@ -32,8 +32,8 @@ from pathlib import Path
 
 from toyopt.checks.core import EXERCISES
 from toyopt.checks.results import to_gradescope
-from toyopt.files import write_json_atomic, write_text_atomic
 from toyopt.errors import ConfigurationError
+from toyopt.files import write_json_atomic, write_text_atomic
 
 from .feedback import render_feedback
 from .report import GradeReport, failed_report, grade_submission, submission_name
@@ -71,7 +71,7 @@ def write_report(report: GradeReport, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     try:
         page = render_feedback(report).encode("utf-8", "backslashreplace").decode("utf-8")
-    except Exception as exc:  # noqa: BLE001 - a broken page must not lose the grade
+    except Exception as exc:
         page = f"<!DOCTYPE html><title>feedback</title><p>no feedback page ({type(exc).__name__})"
     write_text_atomic(folder / FEEDBACK_FILE, page)
     return write_json_atomic(folder / RESULTS_FILE, results_json(report))
@@ -200,7 +200,7 @@ def _run_pool(jobs: list[Job], workers: int, grade, options, done) -> list[Job]:
             except BrokenProcessPool:
                 lost.append(job)
                 continue
-            except Exception as exc:  # noqa: BLE001 - a grader bug: a visible result
+            except Exception as exc:
                 report = failed_report(job.source, f"the grader failed on this submission: "
                                        f"{type(exc).__name__}", name=job.name)
             done(job, report)

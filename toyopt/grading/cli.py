@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from toyopt.checks.results import score_table
-from toyopt.files import write_json_atomic
 from toyopt.errors import ConfigurationError
+from toyopt.files import write_json_atomic
 
 
 def grade_command(submissions, *, results=None, out_dir=None, csv_path=None, jobs=None,

@@ -22,7 +22,6 @@ from toyopt.checks.results import exercise_totals, total
 from toyopt.checks.target import DEFAULT_BUDGET
 from toyopt.errors import ConfigurationError, SubmissionError
 from toyopt.sandbox import Limits, SandboxBroken, SandboxWarning, Worker, materialise
-from toyopt.sandbox.client import EXERCISE_MODULES
 from toyopt.sandbox.submission import remove_tree, shown
 
 from .target import SandboxTarget
@@ -127,7 +126,7 @@ def _pictures(target: SandboxTarget, results, notes: list) -> tuple[Figure, ...]
         from .figures import draw_figures  # matplotlib only when asked
 
         return draw_figures(target, results, notes)
-    except Exception as exc:  # noqa: BLE001 - a grader bug: note it for staff
+    except Exception as exc:
         notes.append("figures omitted: " + "".join(traceback.format_exception(exc)))
         return ()
 
@@ -139,7 +138,7 @@ def _warm_up() -> None:
         import torch
 
         torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)  # imports torch._dynamo
-    except Exception:  # noqa: BLE001 - the checks will meet the same problem and report it
+    except Exception:
         pass
 
 
@@ -158,7 +157,7 @@ def check_sandbox(*, isolation: str = "auto", limits: Limits | None = None, hide
                 return worker.isolation_facts
             except SandboxBroken:
                 raise
-            except Exception as exc:  # noqa: BLE001 - any failure to start is the environment's
+            except Exception as exc:
                 raise SandboxBroken(f"the sandbox's worker cannot start: {exc}") from exc
             finally:
                 worker.close()
@@ -184,7 +183,7 @@ def grade_submission(path, *, timeout: float = DEFAULT_BUDGET, limits: Limits | 
     try:
         return _grade(path, name, scratch_parent, start, timeout=timeout, limits=limits,
                       isolation=isolation, hide=hide, figures=figures, checks=checks)
-    except Exception as exc:  # noqa: BLE001 - the docstring's promise: a report, always
+    except Exception as exc:
         detail = "".join(traceback.format_exception(exc))
         return failed_report(path, "the grader failed on this submission (staff have the "
                              "details)", time.perf_counter() - start, name, notes=[detail])
@@ -222,7 +221,7 @@ def _grade(path: Path, name: str, scratch_parent: str, start: float, *, timeout,
         except SandboxBroken:  # the environment's fault: no grade at all
             worker.close()
             raise
-        except Exception as exc:  # noqa: BLE001 - a grader bug: report, never lose
+        except Exception as exc:
             worker.close()
             detail = "".join(traceback.format_exception(exc))
             return failed_report(path, "the grader failed on this submission "

@@ -32,8 +32,7 @@ from toyopt.checks.core import ExerciseTimeout, NotImplementedYet, StudentExcept
 from toyopt.checks.target import DEFAULT_BUDGET
 from toyopt.errors import ConfigurationError
 from toyopt.probes import exercise_of
-from toyopt.sandbox import (CapturedOutput, ProbeFailed, ProtocolError, Worker, WorkerCrashed,
-                            WorkerTimeout)
+from toyopt.sandbox import CapturedOutput, ProbeFailed, ProtocolError, Worker, WorkerCrashed, WorkerTimeout
 from toyopt.sandbox.client import describe_exit
 
 from .replies import ReplyRejected, check_reply

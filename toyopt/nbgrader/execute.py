@@ -77,7 +77,7 @@ class SandboxUnavailable(ConfigurationError):
 def checks_of_source(source: str):
     """``(exercise, ids)`` of the ``run(...)`` call of a test cell's source, or None."""
     try:
-        tree = ast.parse("\n".join(l for l in source.splitlines() if not l.lstrip().startswith(("%", "!"))))
+        tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
     except SyntaxError:
         return None
     for node in ast.walk(tree):
@@ -392,4 +392,4 @@ def _write_cells(path: Path, data: dict) -> None:
 
 
 def _no_magics(source: str) -> str:
-    return "\n".join("" if l.lstrip().startswith(("%", "!")) else l for l in source.splitlines())
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())

@@ -8,7 +8,6 @@ notebook --check` (and a test) fail when it is stale.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import toyopt.checks  # noqa: F401  (hidden test cells use the instructor's hidden checks)

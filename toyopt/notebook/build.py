@@ -20,7 +20,7 @@ import re
 import nbformat
 from nbformat import v4
 
-from toyopt.checks import EXERCISES, EXERCISE_MODULES, all_checks
+from toyopt.checks import EXERCISE_MODULES, EXERCISES, all_checks
 from toyopt.errors import ConfigurationError
 
 from . import prose

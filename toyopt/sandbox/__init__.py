@@ -80,13 +80,22 @@ CPU time is per process; a Worker must be used from one long-lived thread
 (``--die-with-parent`` follows the starting thread).
 """
 
-from .client import (EXERCISE_MODULES, CapturedOutput, ProbeFailed, SandboxBroken, Worker,
-                     WorkerCrashed, WorkerError, WorkerTimeout)
+from toyopt._moved import alias
+from toyopt_check.inside import protocol  # noqa: F401  (re-exported)
+from toyopt_check.inside.protocol import ProtocolError
+
+from .client import (
+                     EXERCISE_MODULES,
+                     CapturedOutput,
+                     ProbeFailed,
+                     SandboxBroken,
+                     Worker,
+                     WorkerCrashed,
+                     WorkerError,
+                     WorkerTimeout,
+)
 from .launcher import Limits, SandboxWarning, bwrap_works
 from .submission import Submission, materialise
-from toyopt._moved import alias
-from toyopt_check.inside import protocol  # noqa: F401
-from toyopt_check.inside.protocol import ProtocolError
 
 alias(__name__, {name: f"toyopt_check.inside.{name}" for name in ("protocol", "supervisor", "worker")})
 

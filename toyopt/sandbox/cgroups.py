@@ -215,7 +215,7 @@ def create(memory_bytes: int, max_pids: int, cpu_weight: int = 100):
         for file, value in optional:
             _write(os.path.join(group.dirs[file.split(".")[0]], file), value)
         return group, ""
-    except Exception as exc:  # noqa: BLE001 - leave no half-made group behind
+    except Exception as exc:
         for folder in reversed(made):
             try:
                 os.rmdir(folder)

@@ -295,7 +295,7 @@ def user_site() -> str | None:
     install); the worker runs with ``-s`` and is told to add it (``--site``)."""
     try:
         folder = site.getusersitepackages()
-    except Exception:  # noqa: BLE001 - a broken site module: no user site
+    except Exception:
         return None
     if site.ENABLE_USER_SITE and folder in sys.path and os.path.isdir(folder):
         return os.path.realpath(folder)

@@ -13,8 +13,7 @@ figures), `summary` (the Markdown answers).
 
 from pathlib import Path
 
-from .config import (DATASETS, DEFAULT_EPOCHS, DEFAULT_LRS, DEFAULT_SEEDS, INITS, LOSSES,
-                     SweepConfig, parse_list)
+from .config import DATASETS, DEFAULT_EPOCHS, DEFAULT_LRS, DEFAULT_SEEDS, INITS, LOSSES, SweepConfig, parse_list
 from .engine import COLUMNS, SweepResult, run_sweep
 
 DEFAULT_OUT = "toyopt-sweep"

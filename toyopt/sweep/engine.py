@@ -114,7 +114,7 @@ def _reduce_group(result, specs, indices, log, budgets):
     first95 = first_reaching(test_acc, SOLVED_ACC)
     for j, budget in enumerate(budgets):
         rows = indices * len(budgets) + j
-        for r, (row, spec_index) in enumerate(zip(rows, indices)):
+        for row, spec_index in zip(rows, indices):
             spec = specs[spec_index]
             columns["dataset"][row] = spec.dataset
             columns["loss"][row] = spec.loss

@@ -265,7 +265,8 @@ def build_summary(result, command=None):
         text = ("Yes on " + "; ".join(clear) if clear else "Not beyond noise in this grid")
         text += ("; within noise on " + "; ".join(within) if within and clear else "")
         out += [text + f" (mean final accuracy, best vs worst init at lr {f.lr:g}, {f.E} epochs). "
-                "The table shows how the init moves the share of seeds that stall (below 70 %) and that solve the task. "
+                "The table shows how the init moves the share of seeds that stall (below 70 %) "
+                "and that solve the task. "
                 "Pooled over losses:", "",
                 _table(["dataset"] + list(cfg.inits), rows)]
     else:

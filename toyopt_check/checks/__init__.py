@@ -6,8 +6,21 @@ it) register their checks with the `core.check` decorator when imported;
 runs; the instructor's ``toyopt.checks`` adds the hidden ones.
 """
 
-from .core import (  # noqa: F401
-    EXERCISES, EXERCISE_MODULES, GRADING, Check, CheckFailure, CheckResult, ExerciseError,
-    ExerciseTimeout, NotImplementedYet, StudentException, Target, add_check_modules, all_checks,
-    check, run_check, run_checks,
+from .core import (  # noqa: F401  (re-exported)
+    EXERCISE_MODULES,
+    EXERCISES,
+    GRADING,
+    Check,
+    CheckFailure,
+    CheckResult,
+    ExerciseError,
+    ExerciseTimeout,
+    NotImplementedYet,
+    StudentException,
+    Target,
+    add_check_modules,
+    all_checks,
+    check,
+    run_check,
+    run_checks,
 )

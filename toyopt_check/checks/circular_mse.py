@@ -21,7 +21,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from .core import GRADING, CheckFailure, check
 from .expect import expected

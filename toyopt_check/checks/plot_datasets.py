@@ -168,7 +168,7 @@ def decode_png(data) -> np.ndarray | None:
             if img.size != (width, height):
                 return None
             rgba = np.asarray(img.convert("RGBA"), dtype=np.float64) / 255.0
-    except Exception:  # noqa: BLE001  (a corrupt PNG is no drawing)
+    except Exception:
         return None
     alpha = rgba[..., 3:]
     return rgba[..., :3] * alpha + (1.0 - alpha)
@@ -422,7 +422,7 @@ def check_axes_count(target):
 
 @check(EX, "points_once", 5, "every point drawn exactly once, at its coordinates", clause=C_POINTS)
 def check_points_once(target):
-    for call, name, points, labels, ax, (out, image, masks) in _each_dataset(target):
+    for call, name, points, _labels, ax, (out, image, masks) in _each_dataset(target):
         close = _matches(points, ax["points"])
         per_point = close.sum(axis=1)
         extra = int((close.sum(axis=0) == 0).sum())
@@ -497,7 +497,7 @@ def check_titles_in_order(target):
 @check(EX, "legend", 2, "each Axes has a legend naming its labels", clause=C_LEGEND, requires=VALUES)
 def check_legend(target):
     named = colours()
-    for call, name, _, labels, ax, (out, image, masks) in _each_dataset(target):
+    for call, name, _, labels, ax, (_out, image, masks) in _each_dataset(target):
         if not ax.get("has_legend") or not ax.get("legend_visible"):
             raise CheckFailure(f"{call}: Axes {name!r} has no legend (call ax.legend())")
         texts = [str(t) for t in ax.get("legend_texts") or []]

@@ -9,7 +9,6 @@ read a result's `staff_detail`: nothing here is for staff only.
 
 from __future__ import annotations
 
-
 from .core import EXERCISES, CheckResult
 
 #: Gradescope knows two test statuses.

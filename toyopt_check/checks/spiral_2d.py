@@ -335,7 +335,7 @@ def timing_problem(target) -> str | None:
     for rep in range(TIME_REPEATS):
         for n in (small, large):
             picked = rows if n == large else rows[:1]
-            seconds, out = _timed(lambda n=n, picked=picked: _call(target, n, 300 + rep, rows=picked))
+            seconds, out = _timed(lambda n=n, picked=picked, rep=rep: _call(target, n, 300 + rep, rows=picked))
             student[n].append(seconds)
             if n == large:
                 problem = rows_problem(n, out, rows, ideal_rows)

@@ -13,10 +13,9 @@ import threading
 import time
 from pathlib import Path
 
+from ..inside.errors import ConfigurationError
 from ..inside.probes import exercise_of, load_probes
 from ..inside.runtime import NamespaceContext, PackageContext, StudentCodeError
-
-from ..inside.errors import ConfigurationError
 from .core import ExerciseTimeout, NotImplementedYet, StudentException
 
 #: the reference solution's package (never in the student kit)
