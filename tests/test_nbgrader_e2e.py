@@ -242,7 +242,7 @@ def test_edited_test_cell_is_restored_before_grading(course):
 def test_failing_test_cells_show_the_message_without_grader_frames(course):
     errors = [o for c in autograded(course, "bob").cells if c.metadata.get("nbgrader", {}).get("grade")
               and c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-    assert errors and all(o.ename == "CheckFailed" and len(o.traceback) == 1 for o in errors)
+    assert errors and all(o.ename == "TestCellFailed" and len(o.traceback) == 1 for o in errors)
     assert "toyopt/notebook/cells.py" not in feedback_text(course, "bob")
 
 
@@ -265,7 +265,7 @@ def test_feedback_holds_no_hidden_test_source_even_when_it_fails(course):
     failing = [c for c in autograded(course, "bob").cells
                if "BEGIN HIDDEN TESTS" in c.source and any(o.output_type == "error" for o in c.outputs)]
     assert len(failing) == len(hidden_ids())
-    assert "CheckFailed: spiral_2d: not implemented yet" in feedback_text(course, "bob")
+    assert "TestCellFailed: spiral_2d: not implemented yet" in feedback_text(course, "bob")
     assert "(hidden test)" in feedback_text(course, "bob")
 
 

@@ -165,7 +165,7 @@ def test_run_raises_check_failed_with_the_student_message(fake_check):
 
 
 def test_run_reports_a_missing_function(fake_check):
-    with pytest.raises(cells.CheckFailed, match="does not define spiral_2d"):
+    with pytest.raises(cells.TestCellFailed, match="does not define spiral_2d"):
         cells.run("spiral_2d", {}, ids=[fake_check.id])
 
 

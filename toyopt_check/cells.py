@@ -15,7 +15,7 @@ as a partial grade.
 Nothing reaches stderr on a correct solution (nbgrader scores a test cell
 with any stderr output 0): warnings are silenced and whatever the student's
 code prints while being checked is discarded. Under IPython, a failure is
-shown as one line (``CheckFailed: <messages>``), without a traceback: no
+shown as one line (``TestCellFailed: <messages>``), without a traceback: no
 grader frame and no test source (hidden tests included) reaches the
 student.
 
@@ -37,8 +37,13 @@ from .inside.errors import ConfigurationError
 _TARGETS: dict = {}
 
 
-class CheckFailed(AssertionError):
-    """A test cell's checks failed; the message is for the student."""
+class TestCellFailed(AssertionError):
+    """Raised by a notebook test cell whose checks did not all pass: its message
+    (one line per failed check) is what the student sees, with no traceback.
+    Not to be confused with `toyopt_check.checks.core.CheckFailure`, which one
+    check raises inside the framework when the submission's answer is wrong."""
+
+    __test__ = False  # not a pytest test class, despite its name
 
 
 def _short_traceback(shell, etype, value, tb, tb_offset=None):
@@ -52,8 +57,8 @@ def _install_short_tracebacks():
     except ImportError:  # plain Python: ordinary tracebacks
         return
     shell = get_ipython()
-    if shell is not None and CheckFailed not in getattr(shell, "custom_exceptions", ()):
-        shell.set_custom_exc((CheckFailed,), _short_traceback)
+    if shell is not None and TestCellFailed not in getattr(shell, "custom_exceptions", ()):
+        shell.set_custom_exc((TestCellFailed,), _short_traceback)
 
 
 def select(exercise: str, ids=None):
@@ -113,7 +118,7 @@ def report_line(result) -> str:
 
 
 def run(exercise: str, namespace: dict, ids=None) -> None:
-    """Grade `exercise` as defined in `namespace`; raise `CheckFailed` (an
+    """Grade `exercise` as defined in `namespace`; raise `TestCellFailed` (an
     AssertionError) with the student-facing messages on failure."""
     _install_short_tracebacks()
     results = grade(exercise, namespace, ids)
@@ -122,4 +127,4 @@ def run(exercise: str, namespace: dict, ids=None) -> None:
     failed = [r for r in results if not r.passed]
     if failed:
         messages = "\n".join(r.message or f"{r.exercise}: {r.status}" for r in failed)
-        raise CheckFailed(messages)
+        raise TestCellFailed(messages)

@@ -222,13 +222,13 @@ def _test_output(results) -> list:
     outputs = [v4.new_output("stream", name="stdout", text=lines)]
     if failed:
         message = "\n".join(r.message or f"{r.exercise}: {r.status}" for r in failed)
-        outputs.append(v4.new_output("error", ename="CheckFailed", evalue=message,
-                                     traceback=[f"CheckFailed: {message}"]))
+        outputs.append(v4.new_output("error", ename="TestCellFailed", evalue=message,
+                                     traceback=[f"TestCellFailed: {message}"]))
     return outputs
 
 
 def _not_gradable(text: str) -> list:
-    return [v4.new_output("error", ename="CheckFailed", evalue=text, traceback=[f"CheckFailed: {text}"])]
+    return [v4.new_output("error", ename="TestCellFailed", evalue=text, traceback=[f"TestCellFailed: {text}"])]
 
 
 def grade_notebook(nb, resources, *, cell_timeout=CELL_TIMEOUT, notebook_timeout=NOTEBOOK_TIMEOUT,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
 from hypothesis import HealthCheck, settings
@@ -44,7 +44,9 @@ GRADING = settings.get_profile("grading")
 
 
 class CheckFailure(Exception):
-    """The submission gave a wrong answer; the message is for the student."""
+    """Raised by a check when the submission gave a wrong answer; the message is
+    for the student. `run_check` turns it into a failed `CheckResult` (a notebook
+    test cell then raises `toyopt_check.cells.TestCellFailed` with the messages)."""
 
 
 class ExerciseError(Exception):
@@ -193,7 +195,7 @@ class Run:
     """Checks run one at a time against one target, with the rules of `run_checks`:
     once an exercise times out, or its first check finds it not implemented (an
     untouched stub), its remaining checks are not run (they score 0 with the same
-    status and message); a passing check whose required checks failed scores 0;
+    status and message); a check whose required checks failed is not run and scores 0;
     CUDA checks are skipped without a GPU. The pytest plugin, which runs one
     check per test, keeps one `Run` for the session."""
 
@@ -222,14 +224,18 @@ class Run:
             if chk.device == "cuda" and not self._cuda_available():
                 skip = "skipped: no CUDA device on this machine"
             first = not any(r.exercise == chk.exercise for r in self.done.values())
-            res = run_check(self.target, chk, skip_reason=skip)
+            if unmet and skip is None:
+                # it could score nothing, so it is not run (and its student code costs no time)
+                res = CheckResult(id=chk.id, exercise=chk.exercise, title=chk.title, score=0.0,
+                                  max_score=chk.points, status="failed", visibility=chk.visibility,
+                                  message=(f"{chk.exercise}: not checked yet: this property scores "
+                                           f"only once {', '.join(unmet)} pass"
+                                           f"{'es' if len(unmet) == 1 else ''} (the values come "
+                                           "first: a constant answer would have it too)"))
+            else:
+                res = run_check(self.target, chk, skip_reason=skip)
             if res.status == "timeout" or (first and res.status == "not_implemented"):
                 self._stop[chk.exercise] = res
-            if unmet and res.passed:
-                res = replace(res, score=0.0, status="failed", message=(
-                    f"{chk.exercise}: this property holds, but it scores only once "
-                    f"{', '.join(unmet)} pass{'es' if len(unmet) == 1 else ''} (the values "
-                    "come first: a constant answer would have it too)"))
         self.done[res.id] = res
         return res
 
