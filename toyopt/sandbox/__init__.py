@@ -73,6 +73,41 @@ every world-readable file (other folders of the machine) and use the network.
 Not as root (``plain``): the student CAN read and write the user's files and use
 the network: use it only for trusted code.
 
+The wire (``toyopt_check.inside.protocol``, ``toyopt.grading.replies``): a reply
+frame is refused at its header over 8 MiB, and before parsing when it holds over
+50,000 JSON values; after parsing, depth (32), string length (64 Ki), Unicode and
+the number of arrays (256) are bounded, and every probe's reply is held to its
+schema (keys, types, array kinds, an element budget from the call's arguments).
+Anything else is a failed probe, never a grader crash.
+
+Measurements (issue 10): no verdict rests on a fact measured where student code
+runs.  Vectorisation is judged from the submitted source's syntax tree (parsed
+in the trusted process) and from call timings taken outside the worker; train
+and eval mode, autograd during evaluation and the number of updates show in the
+outputs of a network the grader builds, compared against a replay computed in
+the trusted process; figures come back rendered (a PNG decoded in the trusted
+process, size first), and every point must show in its colour where the axes
+put it.  What a student could still forge, each at least as hard as solving:
+
+* ``spiral_2d.vectorised``: the source text arrives through a probe; a loop
+  hidden from the parser (another module, ``getattr``) that still costs under
+  5x the yardstick and returns the exact spiral would pass;
+* ``spiral_2d.bad_input``, ``epoch_loop.returns``, ``circular_mse.dtype_device``:
+  exception class names, types, dtypes and devices are reported by the probe;
+  faking the report means returning (or raising) the right thing anyway;
+* ``plot_datasets.points_once`` (a point drawn twice looks the same in pixels),
+  ``titles_in_order``, ``legend``, ``suptitle`` (pixels prove text is drawn in
+  its box, the summary says what it reads);
+* ``epoch_loop.eval_no_side_effects`` and ``circular_mse.gradients`` read
+  ``.grad`` in the student's process (forging needs the right gradients, and
+  the finite differences of the student's own values must agree);
+* the probe network's switches (``reveal_mode``, ``reveal_graph``) could be
+  turned off by code written against the grader's internals;
+* the visible checks' expected values ship in the kit (``expectations.json``):
+  a submission that hard-codes the answers for those fixed inputs passes them.
+  ``toyopt grade`` uses the same inputs; the hidden checks (fresh training, live
+  reference) are the backstop.
+
 Known limits: ``RLIMIT_NPROC`` is per uid and not enforced for root (a root
 caller's worker has its own uid, and the cgroup's pids limit holds anyway);
 without a cgroup, memory is bounded per process only; the scratch folder's total size is not capped (each file is);
