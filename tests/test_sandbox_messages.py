@@ -6,7 +6,7 @@ import json
 import pytest
 from sandbox_support import PROBES, worker_for
 
-from toyopt.errors import ConfigurationError
+from toyopt.errors import GraderError
 from toyopt.sandbox import ProbeFailed, Worker, materialise
 
 pytestmark = pytest.mark.filterwarnings("ignore::toyopt.sandbox.SandboxWarning")
@@ -59,17 +59,17 @@ def test_not_implemented_stub_is_its_own_kind(tmp_path):
         assert failure(worker).kind == "not_implemented"
 
 
-def test_unknown_probe_is_a_configuration_error(tmp_path):
+def test_unknown_probe_is_a_grader_error(tmp_path):
     with worker_for(tmp_path, "auto", {}) as worker:
-        with pytest.raises(ConfigurationError, match="no probe 'nope'"):
+        with pytest.raises(GraderError, match="no probe 'nope'"):
             worker.call("nope", 5)
 
 
-def test_broken_probe_module_is_a_configuration_error(tmp_path):
+def test_broken_probe_module_is_a_grader_error(tmp_path):
     probes = tmp_path / "probes.py"
     probes.write_text("PROBES = {'x': undefined_name}\n")
     (tmp_path / "scratch").mkdir()
-    with pytest.raises(ConfigurationError, match="NameError"):
+    with pytest.raises(GraderError, match="NameError"):
         with Worker(tmp_path / "scratch", probes):
             pass
 

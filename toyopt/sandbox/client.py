@@ -34,7 +34,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from toyopt.errors import ConfigurationError, SubmissionError
+from toyopt.errors import ConfigurationError, GraderError, SubmissionError
 from toyopt_check.inside import protocol
 from toyopt_check.inside.protocol import ProtocolError
 from toyopt_check.inside.runtime import EXERCISE_MODULES as STUDENT_MODULES
@@ -250,7 +250,7 @@ class Worker:
             raise SandboxBroken(f"the sandbox's worker cannot start: {exc}") from None
         if not reply.get("ok"):
             self.close()
-            raise ConfigurationError(
+            raise GraderError(
                 f"probe module {self.probes_path} failed to load in the worker: "
                 f"{reply.get('type')}: {reply.get('message')}")
         probes = reply.get("probes")
@@ -345,7 +345,7 @@ class Worker:
         try:
             protocol.encode(request, max_bytes=self.frame_bytes)
         except ProtocolError as exc:
-            raise ConfigurationError(f"arguments of probe {probe!r} cannot be sent: {exc}") from exc
+            raise GraderError(f"arguments of probe {probe!r} cannot be sent: {exc}") from exc
         reply = self._exchange(request, f"probe {probe!r}", timeout)
         if reply.get("id") != self._next_id or not isinstance(reply.get("ok"), bool):
             self.close()
@@ -358,7 +358,7 @@ class Worker:
             return result
         kind = str(reply.get("kind"))
         if kind == "unknown_probe":
-            raise ConfigurationError(f"the probe module defines no probe {probe!r}")
+            raise GraderError(f"the probe module defines no probe {probe!r}")
         frames = reply.get("frames") if isinstance(reply.get("frames"), list) else []
         raise ProbeFailed(probe, kind, str(reply.get("type"))[:200],
                           str(reply.get("message"))[:4000], [str(f)[:400] for f in frames[:10]])

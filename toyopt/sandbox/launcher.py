@@ -47,7 +47,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toyopt.errors import ConfigurationError
+from toyopt.errors import ConfigurationError, GraderError
 from toyopt_check import inside
 
 from . import cgroups, seccomp
@@ -418,7 +418,7 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
         raise ConfigurationError(f"scratch folder not found: {scratch_dir}")
     package = os.path.isdir(probes_path)
     if not package and not os.path.isfile(probes_path):
-        raise ConfigurationError(f"probe module not found: {probes_path}")
+        raise GraderError(f"probe module not found: {probes_path} (a broken install of the grader)")
     if isolation not in ("auto", "bwrap", "subprocess"):
         raise ConfigurationError(f"invalid isolation {isolation!r}: auto, bwrap or subprocess")
     use_bwrap = isolation == "bwrap" or (isolation == "auto" and bwrap_works())

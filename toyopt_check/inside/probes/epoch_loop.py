@@ -21,17 +21,11 @@ receives: the facts the checks need show in the *values* instead.
   ``strict`` the criterion accepts only a ``(n,)`` prediction and a float32
   ``(n,)`` target that needs no gradient, else it raises a `TypeError` that
   says so (the student sees it as an exception of their call).
-
-Also here: ``spiral_2d.training_data``, the student's spiral data for the
-"learnable by a bigger network" convergence check (a probe of exercise
-``spiral_2d`` that lives with the other convergence probes).
 """
 
 import numpy as np
 import torch
 from torch import nn
-
-from ..runtime import StudentCodeError
 
 EXERCISE = "epoch_loop"
 
@@ -252,23 +246,7 @@ def train(ctx, weights, points, labels, criterion="L1", lr=0.1, epochs=100):
     return {"train_acc": acc, "train_loss": loss, "weights": np.array(history, copy=True)}
 
 
-def spiral_training_data(ctx, num_points, seed):
-    """The student's ``spiral_2d(num_points)`` after ``np.random.seed(seed)``."""
-    np.random.seed(int(seed))
-    torch.manual_seed(int(seed))
-    out = ctx.call("spiral_2d", int(num_points))
-    try:
-        points, labels = out
-        points = np.array(np.asarray(points, dtype=np.float64), dtype=np.float64, copy=True)
-        labels = np.array(np.asarray(labels, dtype=np.float64), dtype=np.float64, copy=True)
-    except (TypeError, ValueError) as exc:
-        raise StudentCodeError("spiral_2d", "exception",
-                               f"spiral_2d({num_points}) did not return (points, labels): {exc}") from None
-    return {"points": points, "labels": labels}
-
-
 PROBES = {
     "epoch_loop.run": run,
     "epoch_loop.train": train,
-    "spiral_2d.training_data": spiral_training_data,
 }

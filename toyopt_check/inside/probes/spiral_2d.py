@@ -111,8 +111,27 @@ def source(ctx):
     return report
 
 
+def spiral_training_data(ctx, num_points, seed):
+    """The student's ``spiral_2d(num_points)`` after ``np.random.seed(seed)``, as data for
+    the hidden "learnable by a bigger network" check."""
+    import torch  # seeded too: the data must be the same on every grading
+
+    np.random.seed(int(seed))
+    torch.manual_seed(int(seed))
+    out = ctx.call("spiral_2d", int(num_points))
+    try:
+        points, labels = out
+        points = np.array(np.asarray(points, dtype=np.float64), dtype=np.float64, copy=True)
+        labels = np.array(np.asarray(labels, dtype=np.float64), dtype=np.float64, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise StudentCodeError("spiral_2d", "exception",
+                               f"spiral_2d({num_points}) did not return (points, labels): {exc}") from None
+    return {"points": points, "labels": labels}
+
+
 PROBES = {
     "spiral_2d.call": call,
     "spiral_2d.raises": raises,
     "spiral_2d.source": source,
+    "spiral_2d.training_data": spiral_training_data,
 }
