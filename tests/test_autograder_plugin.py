@@ -140,7 +140,8 @@ def test_student_failure_message_reaches_pytest_output(tmp_path):
 
 
 @pytest.mark.parametrize("args, complaint", [
-    (["--time-budget", "soon"], "invalid time budget 'soon' from --time-budget"),
+    (["--time-budget", "soon"], "invalid --time-budget 'soon': expected a number of seconds"),
+    (["--time-budget", "inf"], "invalid --time-budget 'inf': must be a finite number of seconds > 0"),
     (["--target", "toyopt_ref", "--submission", "."], "cannot be combined"),
 ])
 def test_bad_options_say_which_option(args, complaint):

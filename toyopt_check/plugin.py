@@ -24,8 +24,9 @@ import pytest
 
 from .checks.core import CheckResult, Run
 from .checks.results import score_table, to_gradescope
-from .checks.target import DEFAULT_BUDGET, InProcessTarget
+from .checks.target import DEFAULT_BUDGET, InProcessTarget, check_budget
 from .files import write_json_atomic
+from .inside.errors import ConfigurationError
 
 TARGETS = ("exercises", "toyopt_ref")
 
@@ -54,11 +55,9 @@ def settings_from(config) -> Settings:
     results = config.getoption("autograder_results")
     raw_budget = config.getoption("autograder_time_budget")
     try:
-        budget = float(raw_budget)
-    except (TypeError, ValueError):
-        raise pytest.UsageError(f"invalid time budget {raw_budget!r} from --time-budget") from None
-    if not budget > 0:
-        raise pytest.UsageError(f"invalid time budget {raw_budget!r} from --time-budget: must be > 0")
+        budget = check_budget(raw_budget, "--time-budget")
+    except ConfigurationError as exc:
+        raise pytest.UsageError(str(exc)) from None
     if submission is not None and target == "toyopt_ref":
         raise pytest.UsageError("--submission grades a student folder; it cannot be combined "
                                 "with --target toyopt_ref")

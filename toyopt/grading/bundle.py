@@ -97,14 +97,12 @@ def _add(archive: zipfile.ZipFile, name: str, text, mode: int = 0o644) -> None:
 def build_bundle(out, timeout: float | None = None) -> Path:
     """Write the autograder zip to `out` (atomically) and return its path."""
     from toyopt import __version__
-    from toyopt.checks.target import DEFAULT_BUDGET
+    from toyopt.checks.target import DEFAULT_BUDGET, check_budget
 
     out = Path(out)
     if out.is_dir():
         raise ConfigurationError(f"{out} is a folder; expected the path of a .zip to write")
-    timeout = DEFAULT_BUDGET if timeout is None else timeout
-    if not timeout > 0:
-        raise ConfigurationError(f"invalid --timeout {timeout!r}: must be > 0 seconds")
+    timeout = check_budget(DEFAULT_BUDGET if timeout is None else timeout, "--timeout")
 
     def write(tmp):
         with zipfile.ZipFile(tmp, "w") as archive:

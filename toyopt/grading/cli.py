@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from toyopt.checks.results import score_table
+from toyopt.checks.target import check_budget
 from toyopt.errors import ConfigurationError
 from toyopt.files import write_json_atomic
 
@@ -13,8 +14,7 @@ def grade_command(submissions, *, results=None, out_dir=None, csv_path=None, job
                   timeout: float, force: bool = False, figures: bool = True, stdout, stderr,
                   **options) -> int:
     """Validate the options (a `ConfigurationError` names the bad one), grade, report."""
-    if not timeout > 0:
-        raise ConfigurationError(f"invalid --timeout {timeout!r}: must be > 0 seconds")
+    timeout = check_budget(timeout, "--timeout")
     if jobs is not None and jobs < 1:
         raise ConfigurationError(f"invalid --jobs {jobs}: must be >= 1")
     for source in submissions:

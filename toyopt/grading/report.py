@@ -19,7 +19,7 @@ from pathlib import Path
 from toyopt import probes
 from toyopt.checks.core import CheckResult, all_checks, run_checks
 from toyopt.checks.results import exercise_totals, total
-from toyopt.checks.target import DEFAULT_BUDGET
+from toyopt.checks.target import DEFAULT_BUDGET, check_budget
 from toyopt.errors import ConfigurationError, SubmissionError
 from toyopt.sandbox import Limits, SandboxBroken, SandboxWarning, Worker, materialise
 from toyopt.sandbox.submission import remove_tree, shown
@@ -175,8 +175,7 @@ def grade_submission(path, *, timeout: float = DEFAULT_BUDGET, limits: Limits | 
     path = Path(path)
     if not path.exists():
         raise ConfigurationError(f"submission not found: {path}")
-    if not timeout > 0:
-        raise ConfigurationError(f"invalid timeout {timeout!r}: must be > 0 seconds")
+    timeout = check_budget(timeout, "timeout")
     name = shown(name or submission_name(path))
     start = time.perf_counter()
     scratch_parent = tempfile.mkdtemp(prefix="toyopt-grade-")

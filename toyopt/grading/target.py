@@ -29,8 +29,7 @@ from __future__ import annotations
 import time
 
 from toyopt.checks.core import ExerciseTimeout, NotImplementedYet, StudentException
-from toyopt.checks.target import DEFAULT_BUDGET
-from toyopt.errors import ConfigurationError
+from toyopt.checks.target import DEFAULT_BUDGET, check_budget
 from toyopt.probes import exercise_of
 from toyopt.sandbox import CapturedOutput, ProbeFailed, ProtocolError, Worker, WorkerCrashed, WorkerTimeout
 from toyopt.sandbox.client import describe_exit
@@ -47,10 +46,8 @@ class SandboxTarget:
     exercise, summed over its probes."""
 
     def __init__(self, worker: Worker, budget: float = DEFAULT_BUDGET):
-        if not budget > 0:
-            raise ConfigurationError(f"invalid time budget {budget!r}: must be > 0")
         self.worker = worker
-        self.budget = float(budget)
+        self.budget = check_budget(budget)
         self.used: dict[str, float] = {}
         self.restarts = 0
         self.outputs: list[tuple[CapturedOutput, CapturedOutput]] = []  # of stopped workers

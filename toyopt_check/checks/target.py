@@ -25,6 +25,23 @@ REFERENCE = "toyopt_ref"
 DEFAULT_BUDGET = 60.0
 
 
+def check_budget(value, source: str = "time budget") -> float:
+    """`value` as seconds of student code per exercise: a finite number > 0.
+
+    The one validation of the budget (``--timeout``, ``--time-budget``, library
+    calls); a `ConfigurationError` names `source` and the bad value.
+    """
+    import math
+
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise ConfigurationError(f"invalid {source} {value!r}: expected a number of seconds") from None
+    if isinstance(value, bool) or not (math.isfinite(seconds) and seconds > 0):
+        raise ConfigurationError(f"invalid {source} {value!r}: must be a finite number of seconds > 0")
+    return seconds
+
+
 class _Alarm(BaseException):
     """Raised by the SIGALRM handler; a BaseException so that student
     ``except Exception`` blocks do not swallow it."""
