@@ -65,16 +65,9 @@ def test_inside_imports_nothing_from_the_trusted_side(path):
     assert not bad, f"{path.relative_to(ROOT)} reaches outside toyopt_check/inside: {bad}"
 
 
-#: visible checks still reading the reference while they move to expectations as
-#: data (issue 9 item 3, checks-a/b)
-KNOWN = {"checks/epoch_loop.py"}
-
-
 def runtime_files():
     for path in sorted(RUNTIME.rglob("*.py")):
-        name = path.relative_to(RUNTIME).as_posix()
-        marks = [pytest.mark.xfail(reason="known: still imports toyopt_ref")] if name in KNOWN else []
-        yield pytest.param(path, id=name, marks=marks)
+        yield pytest.param(path, id=path.relative_to(RUNTIME).as_posix())
 
 
 @pytest.mark.parametrize("path", runtime_files())

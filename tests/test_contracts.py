@@ -9,16 +9,8 @@ from toyopt.contracts import contract_bullets, contract_table, render
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: Exercises whose checks name their clauses on another branch (checks-b):
-#: expected to fail here until merged.
-PENDING = {"circular_mse", "epoch_loop"}
-
-
 def _exercises():
-    for exercise in ("spiral_2d", "plot_datasets", "circular_mse", "epoch_loop"):
-        marks = [pytest.mark.xfail(strict=False, reason="clauses come with the checks-b branch")] \
-            if exercise in PENDING else []
-        yield pytest.param(exercise, marks=marks)
+    yield from ("spiral_2d", "plot_datasets", "circular_mse", "epoch_loop")
 
 
 def test_bullets_are_parsed_from_the_contract_list_only():
