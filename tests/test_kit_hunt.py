@@ -36,16 +36,11 @@ REF_DIR = Path(toyopt_ref.__file__).resolve().parent
 TORCH = "torch==2.13.0"
 #: code the tutorial itself hands students: may earn what it earns, never these checks
 TUTORIAL_GIVEN = {"spiral_2d_loop": ("spiral_2d", ("spiral_2d.vectorised",))}
-#: visible checks that still compute their answers with the reference (an oracle
-#: inside the check, issue 9 item 3): they cannot pass in the kit until they read
-#: expectations as data
-PENDING = ("epoch_loop.",)
-#: the visible check modules that still hold such an oracle (spiral_2d's ideal points)
-PENDING_FILES = ("toyopt_check/checks/spiral_2d.py", "toyopt_check/checks/epoch_loop.py")
-#: exercises whose secondary checks are not yet gated on the values (``requires``,
-#: checks-a): random_2d / circular_2d / linear_2d dropped into spiral_2d still earn
-#: layout, vectorised, bad_input, reproducible
-PENDING_GATING = ("spiral_2d",)
+#: (no visible check is exempt any more: every one reads expectations as data and
+#: is gated on its exercise's values; these stay empty, and a finding fails)
+PENDING = ()
+PENDING_FILES = ()
+PENDING_GATING = ()
 #: a normalised solution line shorter than this is too common to be an answer
 TRIVIAL_CHARS = 24
 
@@ -298,14 +293,6 @@ def _self_check(kit: Path, venv: Path, submission: Path | None, out: Path) -> di
     _run(cmd, kit, venv, check=False)
     data = json.loads(out.read_text())
     return {t["name"].split(": ", 1)[0]: t["score"] for t in data["tests"]}
-
-
-def test_spiral_check_constants_are_the_reference_s():
-    from toyopt_check.checks import spiral_2d as chk
-    from toyopt_ref import data
-
-    assert (chk.SPIRAL_RADIUS, chk.SPIRAL_TURNS, chk.SPIRAL_NOISE) == (
-        data.SPIRAL_RADIUS, data.SPIRAL_TURNS, data.SPIRAL_NOISE)
 
 
 def test_kit_self_check_gives_stubs_zero_and_the_reference_full_marks(kit, venv, tmp_path):

@@ -281,7 +281,8 @@ def spiral_learnability(points, labels, cfg, seed):
 
 
 @check("spiral_2d", "learnable", 3, "your spiral data is learnable by a bigger network",
-       visibility=HIDDEN, clause="the point is ``(r * sin(t) + ex, r * cos(t) + ey)``")
+       visibility=HIDDEN, clause="the point is ``(r * sin(t) + ex, r * cos(t) + ey)``",
+       requires=("noise_box",))
 def check_spiral_learnable(target):
     cfg = CONVERGENCE["spiral_2d.learnable"]
     n = cfg["num_points"]
