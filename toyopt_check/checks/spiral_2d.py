@@ -213,9 +213,15 @@ C_NOISE = "``ex`` and ``ey`` are independent draws, uniform on [-0.1, 0.1)"
 C_SEED = "the noise comes from ``np.random`` (the global state)"
 C_VECTOR = "the work does not loop in Python over the points"
 C_ERRORS = "a negative `num_points` raises `ValueError`; one that is not an integer"
-#: Primary checks: the secondary ones score only once these pass. ``noise_box`` comes
-#: first: the right layout of some other dataset (``circular_2d``'s, zeros) earns nothing.
+#: Primary checks: the secondary ones score only once these pass.
 VALUES = ("layout", "noise_box")
+
+
+@check(EX, "layout", 4, "layout: shapes 2 * (n // 2), float64 points, int64 labels, label 0 first",
+       clause=C_LAYOUT)
+def check_layout(target):
+    for n in _exp()["layout_sizes"]:
+        _checked(target, n, seed=1000 + n)
 
 
 @check(EX, "noise_box", 4, "every point lies within 0.1 (per coordinate) of its point on the spiral",
@@ -225,13 +231,6 @@ def check_noise_box(target):
         problem = box_problem(n, _checked(target, n, seed=2000 + n))
         if problem:
             raise CheckFailure(problem)
-
-
-@check(EX, "layout", 4, "layout: shapes 2 * (n // 2), float64 points, int64 labels, label 0 first",
-       clause=C_LAYOUT, requires=("noise_box",))
-def check_layout(target):
-    for n in _exp()["layout_sizes"]:
-        _checked(target, n, seed=1000 + n)
 
 
 @check(EX, "noise_distribution", 5,
