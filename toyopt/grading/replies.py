@@ -52,6 +52,14 @@ class Array:
 
 
 @dataclass(frozen=True)
+class Blob:
+    """Bytes as a 1-d uint8 array of at most `max_bytes` (a PNG): bounded on its own,
+    not counted in the reply's element budget (which bounds the numbers)."""
+
+    max_bytes: int
+
+
+@dataclass(frozen=True)
 class Reply:
     """The schema of a probe's result and its array budget ``elements(kwargs)``."""
 
@@ -107,7 +115,7 @@ AXES = {"title": str, "title_left": str, "title_right": str, "aspect": (str, flo
         "edgecolors": Array("f", (2, 2))}
 PLOT_SUMMARY = {"returned_type": str, "is_figure": bool, "suptitle": str, "suptitle_box": BOX,
                 "axes": [AXES], "pyplot_figures_opened": int, "dpi": (float, None),
-                "png": (Array("u", (1, 1)), None), "render_error": (str, None)}
+                "png": (Blob(PNG_BYTES), None), "render_error": (str, None)}
 PLOT_EMPTY = {"raised": ([str], None), "message": str, "returned_type": str}
 
 TENSOR_REPORT = {"type": str, "is_tensor": bool, "dtype": str, "shape": SHAPE, "device": str,
@@ -156,8 +164,8 @@ REPLIES: dict[str, Reply] = {
     "spiral_2d.raises": Reply(SPIRAL_RAISES, lambda kwargs: 0),
     "spiral_2d.source": Reply(SPIRAL_SOURCE, lambda kwargs: 0),
     # per point drawn: xy + two RGBA = 10 numbers, from 3 sent; a point drawn twice fits;
-    # plus the rendering: a PNG of at most PNG_BYTES (the checks decode it, size first)
-    "plot_datasets.summary": Reply(PLOT_SUMMARY, lambda kwargs: _per_input(8)(kwargs) + PNG_BYTES),
+    # plus the rendering: a PNG of at most PNG_BYTES, bounded apart (a `Blob`)
+    "plot_datasets.summary": Reply(PLOT_SUMMARY, _per_input(8)),
     "plot_datasets.empty": Reply(PLOT_EMPTY, lambda kwargs: 0),
     "circular_mse.evaluate": Reply(CMSE_EVALUATE, _per_input(4)),
     "circular_mse.gradients": Reply(CMSE_GRADIENTS, _per_input(4)),
@@ -203,6 +211,11 @@ def _check(schema, value, where: str, elements: list) -> None:
     if schema is None:
         if value is not None:
             raise ReplyRejected(f"{where} should be null, not {_describe(value)}")
+    elif isinstance(schema, Blob):
+        if not isinstance(value, np.ndarray) or value.dtype != np.uint8 or value.ndim != 1:
+            raise ReplyRejected(f"{where} should be bytes (a 1-d uint8 array), not {_describe(value)}")
+        if value.size > schema.max_bytes:
+            raise ReplyRejected(f"{where} holds {value.size:,} bytes; at most {schema.max_bytes:,}")
     elif isinstance(schema, Array):
         if not isinstance(value, np.ndarray) or value.dtype.kind not in schema.kinds \
                 or not schema.ndim[0] <= value.ndim <= schema.ndim[1]:
