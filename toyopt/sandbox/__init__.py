@@ -75,7 +75,7 @@ the network: use it only for trusted code.
 
 The wire (``toyopt_check.inside.protocol``, ``toyopt.grading.replies``): a reply
 frame is refused at its header over 8 MiB, and before parsing when it holds over
-50,000 JSON values; after parsing, depth (32), string length (64 Ki), Unicode and
+50,000 JSON values; after parsing, depth (32), string length (4 MiB: a picture of a notebook cell), Unicode and
 the number of arrays (256) are bounded, and every probe's reply is held to its
 schema (keys, types, array kinds, an element budget from the call's arguments).
 Anything else is a failed probe, never a grader crash.

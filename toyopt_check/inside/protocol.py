@@ -49,7 +49,9 @@ MAX_BYTES = 8 * 1024 * 1024
 MAX_ARRAYS = 256
 MAX_VALUES = 50_000
 MAX_DEPTH = 32
-MAX_STRING = 65_536
+#: one string: a notebook cell's picture travels base64-encoded (at most 4 MiB of it,
+#: ``notebook_cells.MAX_IMAGE_CHARS``); the frame's 8 MiB and the value count bound the rest
+MAX_STRING = 4 * 1024 * 1024
 ARRAY_KEY = "__ndarray__"
 #: dtype kinds allowed to cross: bool, signed/unsigned int, float, complex, str, bytes.
 ALLOWED_KINDS = frozenset("biufcSU")
