@@ -11,7 +11,7 @@ worker raises             checks see
 ``WorkerCrashed``         ``StudentException`` saying how it ended (restarted too)
 ``ProbeFailed``           ``NotImplementedYet`` for a stub, else ``StudentException``
 ``ProtocolError``         ``StudentException("sent malformed data back")`` (restarted)
-``ReplyRejected``         ``StudentException`` naming what did not fit (see `replies`)
+``ReplyRejected``         ``StudentException`` naming what did not fit (see `replies`; restarted)
 ========================  ==========================================================
 
 Every result is held to what its probe may return (`replies.check_reply`:
@@ -95,6 +95,9 @@ class SandboxTarget:
         try:
             return check_reply(name, kwargs, self.worker.call(name, timeout=left, **kwargs))
         except ReplyRejected as exc:
+            # a reply no honest probe sends: the worker may have forged it (and then exited,
+            # or left its pipe in any state), so the next call starts a fresh one
+            self.worker.close()
             raise StudentException(exercise, "no result: the process running your code sent "
                                    f"back data the grader did not ask for ({exc})") from None
         except WorkerTimeout:
