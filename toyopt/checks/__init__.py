@@ -11,7 +11,6 @@ from toyopt._moved import alias
 from toyopt_check.checks import (  # noqa: F401  (re-exported)
     EXERCISE_MODULES,
     EXERCISES,
-    GRADING,
     Check,
     CheckFailure,
     CheckResult,
@@ -23,6 +22,7 @@ from toyopt_check.checks import (  # noqa: F401  (re-exported)
     add_check_modules,
     all_checks,
     check,
+    grading_settings,
     run_check,
     run_checks,
 )

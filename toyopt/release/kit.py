@@ -71,9 +71,12 @@ from toyopt_check.plugin import *  # noqa: F401,F403  (the plugin's hooks and fi
 '''
 
 PYTEST_INI = """[pytest]
-# the kit folder is pytest's root: `pytest autograder` runs the self-check
+# the kit folder is pytest's root: `pytest autograder` runs the self-check.
+# No cache folder; no Hypothesis plugin (the checks call Hypothesis themselves);
+# no unraisable-exception report (its garbage collections at exit cost 0.3 s
+# a run, and a stray __del__ error is not the student's grade).
 testpaths = autograder
-addopts = -p no:cacheprovider
+addopts = -p no:cacheprovider -p no:hypothesispytest -p no:unraisableexception
 """
 
 

@@ -9,7 +9,6 @@ runs; the instructor's ``toyopt.checks`` adds the hidden ones.
 from .core import (  # noqa: F401  (re-exported)
     EXERCISE_MODULES,
     EXERCISES,
-    GRADING,
     Check,
     CheckFailure,
     CheckResult,
@@ -21,6 +20,7 @@ from .core import (  # noqa: F401  (re-exported)
     add_check_modules,
     all_checks,
     check,
+    grading_settings,
     run_check,
     run_checks,
 )

@@ -21,10 +21,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from .core import GRADING, CheckFailure, check
+from .core import CheckFailure, check, grading_settings
 from .expect import expected
 
 EXERCISE = "circular_mse"
@@ -175,7 +173,10 @@ def check_wrap_around(target):
 @check(EXERCISE, "properties", 3, "periodic in either argument, symmetric", clause=CLAUSE_PROPERTIES,
        requires=("values",))
 def check_properties(target):
-    @settings(GRADING)
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(grading_settings())
     @given(seed=st.integers(0, 2**16), period=st.sampled_from(PERIODS),
            k=st.integers(-3, 3), j=st.integers(-3, 3), n=st.integers(1, 5))
     def prop(seed, period, k, j, n):
@@ -205,7 +206,10 @@ def check_properties(target):
 @check(EXERCISE, "matches_mse", 2, "equals plain MSE when |prediction - target| < period / 2",
        clause=CLAUSE_PLAIN, requires=("values",))
 def check_matches_mse(target):
-    @settings(GRADING)
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(grading_settings())
     @given(seed=st.integers(0, 2**16), period=st.sampled_from(PERIODS), n=st.integers(1, 6))
     def prop(seed, period, n):
         rng = np.random.default_rng(seed)

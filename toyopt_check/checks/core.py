@@ -18,8 +18,6 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
-from hypothesis import HealthCheck, settings
-
 # The module of the student package that defines each exercise: one map, kept
 # where the self-contained probes can read it too.
 from ..inside.runtime import EXERCISE_MODULES
@@ -28,19 +26,31 @@ from ..inside.runtime import EXERCISE_MODULES
 EXERCISES = ("spiral_2d", "plot_datasets", "circular_mse", "epoch_loop")
 
 
-#: Hypothesis settings for grading: same examples every run, no deadline
-#: (a slow machine must not cost points), no example database (no state
-#: carried between runs), no health check that depends on timing.
-settings.register_profile(
-    "grading",
-    derandomize=True,
-    deadline=None,
-    database=None,
-    max_examples=40,
-    print_blob=False,
-    suppress_health_check=list(HealthCheck),
-)
-GRADING = settings.get_profile("grading")
+_GRADING = []
+
+
+def grading_settings():
+    """Hypothesis settings for grading: same examples every run, no deadline
+    (a slow machine must not cost points), no example database (no state
+    carried between runs), no health check that depends on timing.
+
+    Hypothesis is imported here, on the first property check, not with the
+    framework: its import costs a second, and a student who runs the
+    self-check on untouched stubs reaches no property check."""
+    if not _GRADING:
+        from hypothesis import HealthCheck, settings
+
+        settings.register_profile(
+            "grading",
+            derandomize=True,
+            deadline=None,
+            database=None,
+            max_examples=40,
+            print_blob=False,
+            suppress_health_check=list(HealthCheck),
+        )
+        _GRADING.append(settings.get_profile("grading"))
+    return _GRADING[0]
 
 
 class CheckFailure(Exception):

@@ -27,6 +27,7 @@ DATA_FILE = Path(__file__).resolve().parent / "expectations.json"
 
 _PRODUCERS: dict[str, Callable[[], dict]] = {}
 _CACHE: dict[str, dict] = {}
+_FILES: dict[Path, dict] = {}  # a data file, parsed once (the kit's is ~0.7 MB)
 _SOURCE = {"path": None}  # None: the file beside this module if present, else live
 
 
@@ -48,6 +49,7 @@ def use_file(path=None):
     """Read expectations from `path` (``None``: back to the default lookup); clears the cache."""
     _SOURCE["path"] = None if path is None else Path(path)
     _CACHE.clear()
+    _FILES.clear()
 
 
 def use_live():
@@ -79,7 +81,10 @@ def expected(exercise: str) -> dict:
     if path is None or path == "live":
         value = _live(exercise)
     else:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        path = Path(path)
+        if path not in _FILES:
+            _FILES[path] = json.loads(path.read_text(encoding="utf-8"))
+        data = _FILES[path]
         if exercise not in data:
             raise ExpectationsMissing(f"{path} holds no expectations for {exercise}")
         value = data[exercise]

@@ -167,9 +167,12 @@ def decode_png(data) -> np.ndarray | None:
         with Image.open(io.BytesIO(raw)) as img:
             if img.size != (width, height):
                 return None
-            rgba = np.asarray(img.convert("RGBA"), dtype=np.float64) / 255.0
+            pixels = np.asarray(img.convert("RGBA"))
     except Exception:
         return None
+    if pixels[..., 3].min() == 255:  # opaque (a white face): the same floats, composited or not
+        return pixels[..., :3].astype(np.float64) / 255.0
+    rgba = pixels.astype(np.float64) / 255.0
     alpha = rgba[..., 3:]
     return rgba[..., :3] * alpha + (1.0 - alpha)
 

@@ -11,6 +11,8 @@ the parent's deadline for the worker.
 Self-contained: stdlib only at import time.
 """
 
+import builtins
+import dis
 import importlib
 import json
 import linecache
@@ -74,6 +76,56 @@ def describe(exc, roots=()):
     return text + ("\n" + where if where else "")
 
 
+#: instructions that carry no work (3.11+: RESUME, CACHE; NOP, EXTENDED_ARG anywhere)
+_NO_WORK = frozenset({"RESUME", "CACHE", "NOP", "EXTENDED_ARG"})
+
+
+def stub_message(func):
+    """The message of an untouched stub, or ``None``.
+
+    A stub is a plain function whose whole body is ``raise
+    NotImplementedError`` or ``raise NotImplementedError("a constant")``
+    (a docstring and comments aside), with the name bound to the builtin:
+    calling it can do nothing but raise that error, so the runtime reports
+    "not implemented" without calling it, and a probe skips the setup it
+    would spend on the call (an optimiser's first construction alone imports
+    ``torch._dynamo``, a second and a half). Anything else, a decorated
+    function, an f-string message, a bytecode form this Python's compiler did
+    not produce here, is ``None``: it is called as usual, and a
+    `NotImplementedError` it raises reads the same.
+    """
+    if type(func) is not types.FunctionType:
+        return None
+    code = func.__code__
+    if code.co_names != ("NotImplementedError",):
+        return None
+    namespace = func.__globals__
+    bound = namespace.get("NotImplementedError", None)
+    if bound is None:
+        space = namespace.get("__builtins__", builtins)
+        space = space if isinstance(space, dict) else getattr(space, "__dict__", {})
+        bound = space.get("NotImplementedError", None)
+    if bound is not NotImplementedError:
+        return None
+    try:
+        ops = [(i.opname, i.argval) for i in dis.get_instructions(code) if i.opname not in _NO_WORK]
+    except Exception:  # an odd code object: call it as usual
+        return None
+    names = [op for op, _ in ops]
+    if names[:1] != ["LOAD_GLOBAL"] or names[-1:] != ["RAISE_VARARGS"] or ops[-1][1] != 1:
+        return None
+    middle = ops[1:-1]
+    if not middle:
+        return "NotImplementedError"
+    calls = [op for op, _ in middle if op != "LOAD_CONST"]
+    consts = [value for op, value in middle if op == "LOAD_CONST"]
+    if calls not in (["PRECALL", "CALL"], ["CALL"]) or len(consts) > 1:
+        return None
+    if consts and not isinstance(consts[0], str):
+        return None
+    return (consts[0] if consts else "") or "NotImplementedError"
+
+
 class Context:
     """Base: ``load(exercise)`` the student's callable (cached, failures
     remembered), ``call`` it with failures translated, and the messages."""
@@ -134,6 +186,9 @@ class Context:
             if not callable(func):
                 raise StudentCodeError(exercise, "missing",
                                        f"{exercise} is a {type(func).__name__}, not a function")
+            stub = stub_message(func)
+            if stub is not None:
+                raise StudentCodeError(exercise, "not_implemented", stub)
         except StudentCodeError as exc:
             self._errors[exercise] = (exc.kind, exc.message)
             raise

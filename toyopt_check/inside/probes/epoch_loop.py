@@ -193,6 +193,7 @@ def run(ctx, weights, calls, criterion="MSE", optimiser=None, stale_grad=None, d
     the default, the model's device). `reveal_graph`, `strict`: see the
     module docstring.
     """
+    ctx.load(EXERCISE)  # a stub or a missing function fails here, before any setup
     torch.manual_seed(0)
     np.random.seed(0)
     net = build_network(weights, device, reveal_graph=reveal_graph)
@@ -221,6 +222,7 @@ def train(ctx, weights, points, labels, criterion="L1", lr=0.1, epochs=100):
     """Train on (points, labels) with the student's ``epoch_loop`` for
     `epochs` full-batch steps; return the reported curves and the weights
     after every epoch, flattened in `PARAM_NAMES` order: ``(epochs, 21)``."""
+    ctx.load(EXERCISE)  # a stub or a missing function fails here, before any setup
     torch.manual_seed(0)
     np.random.seed(0)
     threads = torch.get_num_threads()
