@@ -205,4 +205,15 @@ def test_secondary_checks_score_nothing_on_zero_points():
         return np.zeros((2 * h, 2)), np.repeat(np.array([0, 1], dtype=np.int64), h)
 
     results = grade(zeros)
-    assert sum(r.score for r in results.values()) == results["spiral_2d.layout"].max_score
+    assert sum(r.score for r in results.values()) == 0
+    assert "not the spiral's points" in results["spiral_2d.layout"].message
+
+
+@pytest.mark.parametrize("other", ["circular_2d", "linear_2d", "random_2d"])
+def test_another_datasets_generator_scores_nothing(other):
+    """Right shapes, dtypes and label order, but not the spiral: the layout check fails."""
+    import toyopt_ref.data as ref
+
+    results = grade(getattr(ref, other))
+    assert sum(r.score for r in results.values()) == 0, {r.id: r.score for r in results.values() if r.score}
+    assert results["spiral_2d.layout"].status == "failed"
