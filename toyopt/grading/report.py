@@ -131,7 +131,7 @@ def _pictures(target: SandboxTarget, results, notes: list) -> tuple[Figure, ...]
         return ()
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """Import what grading needs in this process (best effort, any thread)."""
     try:
         all_checks()
@@ -194,7 +194,7 @@ def _grade(path: Path, name: str, scratch_parent: str, start: float, *, timeout,
            isolation, hide, figures, checks) -> GradeReport:
     # Our own imports (checks, torch, the optimiser machinery: ~3 s) run in a
     # thread while the worker starts and preloads the same libraries.
-    warm = threading.Thread(target=_warm_up, name="toyopt-warm-up", daemon=True)
+    warm = threading.Thread(target=warm_up, name="toyopt-warm-up", daemon=True)
     warm.start()
     try:
         submission = materialise(path, scratch_parent)

@@ -45,7 +45,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     DeduplicateIds, IgnorePattern, LimitOutput,
                                     OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 
-from toyopt.nbgrader.execute import SandboxedExecute
+from toyopt.nbgrader.execute import SandboxedExecute, SandboxPreflight
 from toyopt.nbgrader.feedback import HideHiddenTests
 from toyopt.nbgrader.sanitize import DropEmptyMetadata
 
@@ -66,6 +66,8 @@ c.Execute.timeout = {timeout}
 # grade; every feedback page says so):
 # c.SandboxedExecute.in_kernel = True
 c.SandboxedExecute.cell_timeout = {timeout}
+# Checked once when autograde starts, before any submission is touched.
+c.Autograde.exporter_class = SandboxPreflight
 c.Autograde.autograde_preprocessors = [
     SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
     AssignLatePenalties, CheckCellMetadata,

@@ -21,9 +21,14 @@ Registered by ``toyopt nbgrader init`` in place of nbgrader's ``Execute`` in
    checks pass, an error output with the student messages when one fails.
    nbgrader's own ``SaveAutoGrades`` then scores the cells from those outputs.
 
-Without bubblewrap the step refuses (`SandboxUnavailable`), unless the
-course sets ``c.SandboxedExecute.in_kernel = True``: then nbgrader's ``Execute``
-grades in the student's kernel and the feedback opens with a note saying so.
+Without bubblewrap autograde refuses, unless the course sets
+``c.SandboxedExecute.in_kernel = True``: then nbgrader's ``Execute`` grades in
+the student's kernel and the feedback opens with a note saying so. The refusal
+comes from `SandboxPreflight` (``c.Autograde.exporter_class``), which nbgrader
+builds when autograde starts, before it touches any submission: one error line
+and exit status 1, as nbgrader's own configuration errors. The step itself
+refuses too (`SandboxUnavailable`), for a course configured without the
+pre-flight.
 """
 
 from __future__ import annotations
@@ -40,7 +45,9 @@ import time
 import warnings
 from pathlib import Path
 
+from nbconvert.exporters import NotebookExporter
 from nbformat import v4
+from nbgrader.converters.base import NbGraderException
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Float, Integer
 
@@ -214,6 +221,26 @@ class SandboxedExecute(NbGraderPreprocessor):
         return nb, resources
 
 
+class SandboxPreflight(NotebookExporter):
+    """nbgrader's notebook exporter, refusing autograde at its start when the
+    sandbox cannot run (``c.Autograde.exporter_class``).
+
+    nbgrader builds its converter's exporter once, before its loop over the
+    submissions, so an `NbGraderException` raised here ends ``nbgrader
+    autograde`` with the one line logged and exit status 1, as nbgrader's own
+    configuration errors do: no submission is touched, no traceback printed.
+    With ``c.SandboxedExecute.in_kernel`` it is the plain exporter.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from toyopt.sandbox import bwrap_works
+
+        if not SandboxedExecute(config=self.config).in_kernel and not bwrap_works():
+            self.log.error(NO_SANDBOX)
+            raise NbGraderException(NO_SANDBOX)
+
+
 def _test_output(results) -> list:
     from toyopt.notebook.cells import report_line
 
@@ -235,8 +262,6 @@ def grade_notebook(nb, resources, *, cell_timeout=CELL_TIMEOUT, notebook_timeout
                    budget=60.0, log=None, isolation="bwrap", tests=None, hide=()):
     """Run `nb`'s code in the sandbox and write every cell's outputs (see the module doc).
     `tests` (``{grade_id: (exercise, ids)}``) defaults to the gradebook's."""
-    from toyopt.notebook.cells import select
-
     tests = gradebook_tests(resources) if tests is None else tests
     test_cells, sent = {}, []
     for index, cell in enumerate(nb.cells, start=1):
@@ -247,21 +272,9 @@ def grade_notebook(nb, resources, *, cell_timeout=CELL_TIMEOUT, notebook_timeout
             test_cells[index] = gid
         else:
             sent.append({"index": index, "source": str(cell.source)})
-    wanted, by_cell = [], {}
-    for index, gid in test_cells.items():
-        spec = tests[gid]
-        try:
-            checks = select(*spec) if spec else None
-        except ConfigurationError:
-            checks = None
-        by_cell[index] = checks
-        for chk in checks or ():
-            if chk not in wanted:
-                wanted.append(chk)
-    order = {c.id: n for n, c in enumerate(_registry_order())}
-    wanted.sort(key=lambda c: order.get(c.id, len(order)))
-    outputs, results, note = _run_in_sandbox(sent, wanted, cell_timeout, notebook_timeout, budget,
-                                             isolation, resources, hide)
+    specs = {index: tests[gid] for index, gid in test_cells.items()}
+    outputs, by_cell, results, note = _run_in_sandbox(sent, specs, cell_timeout, notebook_timeout, budget,
+                                                      isolation, resources, hide)
     if note and log is not None:
         log.info("toyopt: %s", note)
     budget_left = [MAX_TOTAL]
@@ -286,18 +299,36 @@ def grade_notebook(nb, resources, *, cell_timeout=CELL_TIMEOUT, notebook_timeout
     return nb, resources
 
 
-def _registry_order():
+def resolve_checks(specs: dict):
+    """``({cell index: checks or None}, wanted)``: each test cell's checks from its
+    gradebook spec (None: not a toyopt check), and all of them once, in registry order."""
     from toyopt.checks import all_checks
+    from toyopt.notebook.cells import select
 
-    return all_checks()
+    wanted, by_cell = [], {}
+    for index, spec in specs.items():
+        try:
+            checks = select(*spec) if spec else None
+        except ConfigurationError:
+            checks = None
+        by_cell[index] = checks
+        for chk in checks or ():
+            if chk not in wanted:
+                wanted.append(chk)
+    order = {c.id: n for n, c in enumerate(all_checks())}
+    wanted.sort(key=lambda c: order.get(c.id, len(order)))
+    return by_cell, wanted
 
 
-def _run_in_sandbox(sent, checks, cell_timeout, notebook_timeout, budget, isolation, resources,
+def _run_in_sandbox(sent, specs, cell_timeout, notebook_timeout, budget, isolation, resources,
                     hide=()):
-    """``({cell index: raw outputs}, {check id: CheckResult}, note)``."""
+    """``({cell index: raw outputs}, {test cell index: checks}, {check id: CheckResult}, note)``.
+
+    The worker starts first: the checks' imports (torch, every check module) and
+    their resolution happen in this process while it boots and runs the cells."""
     from toyopt import probes
     from toyopt.checks.core import run_checks
-    from toyopt.grading.report import _warm_up
+    from toyopt.grading.report import warm_up
     from toyopt.grading.target import SandboxTarget
     from toyopt.notebook.messages import for_notebook
     from toyopt.sandbox import ProtocolError, SandboxWarning, Worker, WorkerError
@@ -320,7 +351,7 @@ def _run_in_sandbox(sent, checks, cell_timeout, notebook_timeout, budget, isolat
                 started = time.perf_counter()
                 # the checks' imports here (torch, the check modules) overlap the
                 # worker's start and the cells, as in `toyopt grade`
-                warm = threading.Thread(target=_warm_up, name="toyopt-warm-up", daemon=True)
+                warm = threading.Thread(target=warm_up, name="toyopt-warm-up", daemon=True)
                 warm.start()
                 target.start()
                 timings["start"] = time.perf_counter() - started
@@ -341,6 +372,7 @@ def _run_in_sandbox(sent, checks, cell_timeout, notebook_timeout, budget, isolat
                 _write_cells(cells_file, {"source": name, "cells": _definitions(sent)})
                 timings["cells"] = time.perf_counter() - started - timings["start"]
                 warm.join()
+                by_cell, checks = resolve_checks(specs)
                 with _hypothesis_home():
                     results = for_notebook(run_checks(target, checks))
                 timings["checks"] = time.perf_counter() - started - timings["start"] - timings["cells"]
@@ -349,7 +381,8 @@ def _run_in_sandbox(sent, checks, cell_timeout, notebook_timeout, budget, isolat
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     timing = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
-    return outputs, {r.id: r for r in results}, "; ".join(p for p in (note, f"sandbox: {timing}") if p)
+    return (outputs, by_cell, {r.id: r for r in results},
+            "; ".join(p for p in (note, f"sandbox: {timing}") if p))
 
 
 @contextlib.contextmanager
