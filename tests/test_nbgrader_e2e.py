@@ -323,55 +323,9 @@ def test_output_flood_is_capped(course):
 
 
 # ----------------------------------------------------------------------------- same points on every route
-#: corpus cases written into the source notebook (a sample: each costs two notebook runs)
-ROUTE_CASES = ("spiral_2d/mutant_labels_swapped.py", "circular_mse/correct_atan2.py")
-
-
-def _route_points_nbgrader(nb, exercise):
-    """Per-check points of `exercise` from SandboxedExecute's test-cell outputs."""
-    from toyopt.nbgrader.execute import checks_of_source, grade_notebook
-
-    tests = {c.metadata["nbgrader"]["grade_id"]: checks_of_source(c.source) for c in nb.cells
-             if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"}
-    nb, _ = grade_notebook(nb, {"nbgrader": {"notebook": "case"}}, tests=tests, cell_timeout=120)
-    points = {}
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        spec = tests.get(meta.get("grade_id"))
-        if spec and spec[0] == exercise:
-            ok = not any(o.output_type == "error" for o in cell.outputs)
-            for chk_id in spec[1]:
-                points[chk_id] = meta["points"] if ok else 0.0
-    return points
-
-
-@pytest.mark.parametrize("case", ROUTE_CASES)
-def test_corpus_case_gets_the_same_points_on_every_route(case, tmp_path):
-    sys.path.insert(0, str(ROOT / "tests"))
-    from corpus_tools import CORPUS, grade, load
-
-    from toyopt.grading import grade_submission
-    from toyopt.notebook import render
-
-    path = CORPUS / case
-    exercise = path.parent.name
-    if not path.is_file():
-        pytest.skip(f"corpus case {case} is gone")
-    nb = nbformat.reads(render(), 4)
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == exercise:
-            cell.source = path.read_text(encoding="utf-8")  # as a student would paste it
-    notebook = tmp_path / "case.ipynb"
-    nbformat.write(nb, notebook)
-    in_process = {r.id: r.score for r in grade(exercise, getattr(load(path), exercise))
-                  if r.id in {c.id for c in notebook_checks(exercise)}}
-    sandboxed = {r.id: r.score for r in grade_submission(notebook, figures=False).results
-                 if r.id in in_process}
-    routed = _route_points_nbgrader(nbformat.read(notebook, 4), exercise)
-    assert sandboxed == in_process
-    assert routed == pytest.approx(in_process)
-    failed = {i for i, s in in_process.items() if s == 0}
-    assert failed == set(getattr(load(path), "EXPECT_FAILED", ())) & set(in_process)
+# Corpus cases written into the notebook get the same per-check points from this
+# step, `toyopt grade notebook.ipynb` and `pytest autograder`:
+# tests/test_route_identity.py (a sample), bench/route_identity.py (the corpus).
 
 
 def _release_with(course, solved, path):
