@@ -5,6 +5,8 @@ Each probe seeds NumPy's global generator itself, calls the student's
 plain data. Nothing here decides pass or fail.
 """
 
+import sys
+
 import numpy as np
 
 from ..runtime import StudentCodeError, describe
@@ -38,9 +40,20 @@ def call(ctx, num_points, seed, numpy_int=False, rows=None):
     `numpy_int` the count is passed as ``np.int64(num_points)``. With `rows`
     (indices) only those rows of the arrays are sent back (the shapes
     reported stay those of the whole arrays), so that a timed call does not
-    spend its time on the transfer."""
+    spend its time on the transfer, and a solution that uses torch runs it on one
+    thread, as the NumPy yardstick the check times it against does: torch's
+    thread pool on a machine whose cores are busy made a vectorised torch
+    spiral 40-60 times slower than on one thread."""
     np.random.seed(seed)
-    out = ctx.call(EXERCISE, np.int64(num_points) if numpy_int else num_points)
+    torch = sys.modules.get("torch") if rows is not None else None  # never imported here
+    threads = torch.get_num_threads() if torch is not None else None
+    if threads is not None:
+        torch.set_num_threads(1)
+    try:
+        out = ctx.call(EXERCISE, np.int64(num_points) if numpy_int else num_points)
+    finally:
+        if threads is not None:
+            torch.set_num_threads(threads)
     report = {"returned_type": _type_name(out), "length": None}
     if isinstance(out, (tuple, list)):
         report["length"] = len(out)
