@@ -30,7 +30,10 @@ the trusted side checks against the contract):
   another module of the submission, behind ``getattr``) and cheaper than 5x
   is not caught: writing one that
   forges the source text, returns the exact spiral and stays that fast is
-  more work than vectorising the six lines it replaces.
+  more work than vectorising the six lines it replaces. The clock is read
+  only when this process's yardstick ran steadily (`STEADY`): on a loaded
+  machine the timing is inconclusive and only the syntax tree decides, so a
+  hidden loop also passes there (and one that loads the machine itself).
 * ``bad_input`` reads the exception's class names from the probe: faking a
   ``ValueError`` report is harder than raising one.
 """
@@ -96,6 +99,14 @@ TIME_MAX_REPEATS = 10
 #: the sandboxed route alone after 10 rounds, and passed every time idle.
 TIME_SERIES = 3
 TIME_PAUSE = 0.5
+#: The timing only fails a submission when this process's own NumPy yardstick
+#: ran steadily: the median of its large-size times at most this many times
+#: their minimum. Measured here: idle 1.01-1.15; with two other jobs on the 2
+#: cores 2.3-2.5, and then a vectorised spiral measured 1-261 times the
+#: yardstick and np.vectorize 5-37 times over three gradings, so no verdict
+#: can be read off the clock. Unsteady, the timing is inconclusive and the
+#: syntax tree's verdict stands.
+STEADY = 1.5
 
 
 def _exp() -> dict:
@@ -392,13 +403,14 @@ def timing_problem(target) -> str | None:
             yard[n].append(_timed(lambda n=n: _yardstick(n))[0])
         per_point = (min(student[large]) - min(student[small])) / (large - small)
         per_yard = max((min(yard[large]) - min(yard[small])) / (large - small), 1e-10)
-        # A loop ten times over the limit after one round will not get under it.
-        if per_point / per_yard > 10 * TIME_RATIO:
+        steady = float(np.median(yard[large])) <= STEADY * min(yard[large])
+        # A loop ten times over the limit, timed steadily, will not get under it.
+        if per_point / per_yard > 10 * TIME_RATIO and steady and rep + 1 >= TIME_REPEATS:
             break
         if rep + 1 >= TIME_REPEATS and per_point / per_yard <= TIME_RATIO:
             break
     ratio = per_point / per_yard
-    if ratio <= TIME_RATIO:
+    if ratio <= TIME_RATIO or not steady:
         return None
     return (f"spiral_2d took {min(student[small]) * 1e3:.1f} ms for num_points={small} and "
             f"{min(student[large]) * 1e3:.1f} ms for num_points={large}: {per_point * 1e9:.0f} ns "
