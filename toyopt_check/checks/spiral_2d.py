@@ -25,8 +25,8 @@ the trusted side checks against the contract):
 * ``vectorised`` reads the source text through a probe: a submission can send
   other text. It must then also pass the timing half: its large call, timed
   here around the probe round trip, must return the correct spiral at a
-  per-point cost within `TIME_RATIO` (5x) of a NumPy yardstick timed here;
-  the loops of the corpus cost 7-108x. A loop hidden from the syntax tree (in
+  per-point cost within `TIME_RATIO` (5x) of a NumPy yardstick;
+  the loops of the corpus cost 4-108x. A loop hidden from the syntax tree (in
   another module of the submission, behind ``getattr``) and cheaper than 5x
   is not caught: writing one that
   forges the source text, returns the exact spiral and stays that fast is
@@ -34,6 +34,9 @@ the trusted side checks against the contract):
   only when this process's yardstick ran steadily (`STEADY`): on a loaded
   machine the timing is inconclusive and only the syntax tree decides, so a
   hidden loop also passes there (and one that loads the machine itself).
+* the timing's second yardstick runs where the submission runs: code there
+  that slows NumPy down while it runs makes the submission's own calls look
+  cheap. It still needs the forged source and the hidden loop above.
 * ``bad_input`` reads the exception's class names from the probe: faking a
   ``ValueError`` report is harder than raising one.
 """
@@ -79,12 +82,18 @@ DIST_TESTS = 4
 
 #: Vectorisation by timing: the per-point cost of the student's call (timed
 #: around the probe call, min of `TIME_REPEATS`, large minus small size) may be
-#: at most this many times the per-point cost of a NumPy yardstick timed in
-#: this process in between. Measured here (2 loaded cores, in-process, on
-#: the corpus): 17 vectorised solutions 1-2x (the sandbox's transfer of the
-#: arrays adds < 1x), map(lambda) and np.vectorize 7-22x, comprehensions
-#: 10-33x, the tutorial's loop 56-108x. The syntax tree catches all of these;
-#: the timing is the backstop for a loop the syntax tree cannot see.
+#: at most this many times the per-point cost of a NumPy yardstick, the slower
+#: of two timed in between: one run in this process, one run by a probe where
+#: the submission runs (in the sandbox: the same scheduling, copying and
+#: transfer as its call; with two gradings on the 2 cores a vectorised spiral,
+#: 2-3x idle, went over 5x against this process's yardstick alone). Measured
+#: earlier against this process's yardstick only (2 loaded cores, in-process,
+#: on the corpus): 17 vectorised solutions 1-2x, map(lambda) and np.vectorize
+#: 7-22x, comprehensions 10-33x, the tutorial's loop 56-108x; against both, in
+#: the sandbox, idle, three gradings each: vectorised 1x, np.vectorize 4-6x,
+#: map(lambda) 10-13x. The syntax tree catches all of these; the timing is the
+#: backstop for a loop the syntax tree cannot see, and one as cheap as
+#: np.vectorize can pass it.
 TIME_RATIO = 5.0
 TIME_REPEATS = 3
 #: Rounds a call over the limit (but within 10x of it) is re-timed, up to: the
@@ -389,6 +398,7 @@ def timing_problem(target) -> str | None:
     ideal_rows = np.asarray(cfg["ideal_rows"], dtype=np.float64).reshape(-1, 2)
     student = {small: [], large: []}
     yard = {small: [], large: []}
+    there = {small: [], large: []}  # the yardstick probe, timed around its round trip
     for rep in range(TIME_MAX_REPEATS * TIME_SERIES):
         if rep and rep % TIME_MAX_REPEATS == 0:
             time.sleep(TIME_PAUSE)
@@ -401,8 +411,13 @@ def timing_problem(target) -> str | None:
                 if problem:
                     return problem
             yard[n].append(_timed(lambda n=n: _yardstick(n))[0])
+            there[n].append(_timed(lambda n=n, picked=picked, rep=rep: target.probe(
+                "spiral_2d.yardstick", num_points=n, seed=300 + rep, rows=[int(r) for r in picked]))[0])
         per_point = (min(student[large]) - min(student[small])) / (large - small)
-        per_yard = max((min(yard[large]) - min(yard[small])) / (large - small), 1e-10)
+        # the slower of the two yardsticks: this process's, and the same work run
+        # where the submission runs (its scheduling, copying and transfer included)
+        per_yard = max((min(yard[large]) - min(yard[small])) / (large - small),
+                       (min(there[large]) - min(there[small])) / (large - small), 1e-10)
         steady = float(np.median(yard[large])) <= STEADY * min(yard[large])
         # A loop ten times over the limit, timed steadily, will not get under it.
         if per_point / per_yard > 10 * TIME_RATIO and steady and rep + 1 >= TIME_REPEATS:

@@ -54,6 +54,26 @@ def call(ctx, num_points, seed, numpy_int=False, rows=None):
     finally:
         if threads is not None:
             torch.set_num_threads(threads)
+    return _report(out, rows)
+
+
+def yardstick(ctx, num_points, seed, rows=None):
+    """The NumPy yardstick of the timing, run here and reported as `call`
+    reports a spiral: ``(points, labels)`` of the size a spiral of
+    `num_points` has, from a few whole-array passes. Timed around the round
+    trip by the check, it costs what this process's scheduling, copying and
+    transfer add to any call of that size: the like-for-like measure of a
+    sandboxed call (trusted code; student code in this process could slow it
+    down, a forgery the threat model names)."""
+    half = int(num_points) // 2
+    x = np.random.RandomState(seed).uniform(-1.0, 1.0, (2 * half, 2))
+    y = np.exp(x) * np.tanh(x[:, ::-1])
+    points = np.concatenate([y[:half], x[half:]]) + np.sqrt(np.abs(y))
+    labels = np.repeat(np.array([0, 1], dtype=np.int64), half)
+    return _report((points, labels), rows)
+
+
+def _report(out, rows):
     report = {"returned_type": _type_name(out), "length": None}
     if isinstance(out, (tuple, list)):
         report["length"] = len(out)
@@ -144,6 +164,7 @@ def spiral_training_data(ctx, num_points, seed):
 
 PROBES = {
     "spiral_2d.call": call,
+    "spiral_2d.yardstick": yardstick,
     "spiral_2d.raises": raises,
     "spiral_2d.source": source,
     "spiral_2d.training_data": spiral_training_data,
