@@ -100,7 +100,7 @@ TIME_REPEATS = 3
 #: minima only fall as rounds are added, towards the machine's unloaded costs,
 #: so a correct solution timed while other jobs took the cores (seen here:
 #: one of 4 routes failed a vectorised spiral when four gradings shared the
-#: 2 cores) passes, and a loop (7x and more, unloaded) still does not.
+#: 2 cores) passes, and a loop that is over the limit unloaded still does not.
 TIME_MAX_REPEATS = 10
 #: ... and once those are spent over the limit, after a pause, up to twice more
 #: (minima kept): other jobs' load comes in bursts. Seen here: with two
