@@ -13,6 +13,7 @@ Front-ends (`pytest autograder`, `toyopt grade`, nbgrader test cells) call
 
 from __future__ import annotations
 
+import functools
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -26,9 +27,7 @@ from ..inside.runtime import EXERCISE_MODULES
 EXERCISES = ("spiral_2d", "plot_datasets", "circular_mse", "epoch_loop")
 
 
-_GRADING = []
-
-
+@functools.cache
 def grading_settings():
     """Hypothesis settings for grading: same examples every run, no deadline
     (a slow machine must not cost points), no example database (no state
@@ -37,20 +36,18 @@ def grading_settings():
     Hypothesis is imported here, on the first property check, not with the
     framework: its import costs a second, and a student who runs the
     self-check on untouched stubs reaches no property check."""
-    if not _GRADING:
-        from hypothesis import HealthCheck, settings
+    from hypothesis import HealthCheck, settings
 
-        settings.register_profile(
-            "grading",
-            derandomize=True,
-            deadline=None,
-            database=None,
-            max_examples=40,
-            print_blob=False,
-            suppress_health_check=list(HealthCheck),
-        )
-        _GRADING.append(settings.get_profile("grading"))
-    return _GRADING[0]
+    settings.register_profile(
+        "grading",
+        derandomize=True,
+        deadline=None,
+        database=None,
+        max_examples=40,
+        print_blob=False,
+        suppress_health_check=list(HealthCheck),
+    )
+    return settings.get_profile("grading")
 
 
 class CheckFailure(Exception):

@@ -66,11 +66,16 @@ def yardstick(ctx, num_points, seed, rows=None):
     sandboxed call (trusted code; student code in this process could slow it
     down, a forgery the threat model names)."""
     half = int(num_points) // 2
-    x = np.random.RandomState(seed).uniform(-1.0, 1.0, (2 * half, 2))
-    y = np.exp(x) * np.tanh(x[:, ::-1])
-    points = np.concatenate([y[:half], x[half:]]) + np.sqrt(np.abs(y))
     labels = np.repeat(np.array([0, 1], dtype=np.int64), half)
-    return _report((points, labels), rows)
+    return _report((yardstick_points(2 * half, seed), labels), rows)
+
+
+def yardstick_points(n, seed=0):
+    """The yardstick's NumPy work for `n` points: a few elementwise passes over
+    ``(n, 2)`` arrays (the check also times it in the trusted process)."""
+    x = np.random.RandomState(seed).uniform(-1.0, 1.0, (n, 2))
+    y = np.exp(x) * np.tanh(x[:, ::-1])
+    return np.concatenate([y[: n // 2], x[n // 2:]]) + np.sqrt(np.abs(y))
 
 
 def _report(out, rows):
