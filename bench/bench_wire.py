@@ -27,7 +27,7 @@ CASES = ("reference", *FORGED, "odd_zip", "deep_scratch")
 
 CHILD = r"""
 import json, resource, sys, time
-from toyopt.checks.core import all_checks
+from toyopt_check.checks.core import all_checks
 from toyopt.grading.report import grade_submission
 start = time.perf_counter()
 report = grade_submission(sys.argv[1], timeout=30, checks=all_checks(["spiral_2d"]))

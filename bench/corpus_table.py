@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from corpus_tools import corpus_files, grade, grade_reference, load  # noqa: E402  (after sys.path is set up for this script)
 
-from toyopt.checks import EXERCISES  # noqa: E402  (after sys.path is set up for this script)
+from toyopt_check.checks import EXERCISES  # noqa: E402  (after sys.path is set up for this script)
 
 
 def first_doc_line(module):

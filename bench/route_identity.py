@@ -41,6 +41,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
+
 ROOT = Path(__file__).resolve().parent.parent
 for extra in (ROOT, ROOT / "tests"):
     if str(extra) not in sys.path:
@@ -54,7 +56,7 @@ def corpus_cases() -> dict:
     """``{exercise: [path, ...]}``: every case of the corpus, correct, mutant and nothing ones."""
     from corpus_tools import corpus_files
 
-    from toyopt.checks import EXERCISES
+    from toyopt_check.checks import EXERCISES
 
     return {ex: [p for kind in KINDS for p in corpus_files(ex, kind)] for ex in EXERCISES}
 
@@ -68,7 +70,7 @@ def rounds_of(cases: dict) -> list[dict]:
 def _package(folder: Path, round_: dict) -> Path:
     from grade_support import append
 
-    from toyopt.checks import EXERCISE_MODULES
+    from toyopt_check.checks import EXERCISE_MODULES
 
     shutil.copytree(ROOT / "exercises", folder / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
     for exercise, path in round_.items():
@@ -101,8 +103,8 @@ def _points(results, exercises) -> dict:
 
 
 def _in_process(folder: Path, exercises, expectations: Path | None) -> dict:
-    from toyopt.checks import all_checks, expect, run_checks
-    from toyopt.checks.target import InProcessTarget
+    from toyopt_check.checks import all_checks, expect, run_checks
+    from toyopt_check.checks.target import InProcessTarget
 
     checks = all_checks(tuple(exercises))
     if expectations is not None:
@@ -176,7 +178,7 @@ def disagreements(round_: dict, got: dict) -> list[str]:
 
 def write_expectations(folder: Path) -> Path:
     """The expectations file the release writes, into `folder`."""
-    from toyopt.checks import EXERCISES, expect
+    from toyopt_check.checks import EXERCISES, expect
 
     path = folder / "expectations.json"
     path.write_text(json.dumps(expect.build(EXERCISES)), encoding="utf-8")
@@ -207,7 +209,7 @@ ROUTE_TEXT = {
 
 def report(rounds: list[dict], results: list[dict], lines: list[str], seconds: float, jobs: int) -> str:
     """The Markdown page (docs/routes.md)."""
-    from toyopt.checks import EXERCISES, all_checks
+    from toyopt_check.checks import EXERCISES, all_checks
 
     graded = sum(len(r) for r in rounds)
     out = ["# The same points on every route", "",

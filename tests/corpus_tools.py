@@ -3,8 +3,9 @@
 import importlib.util
 from pathlib import Path
 
-from toyopt.checks import all_checks, run_checks
-from toyopt.checks.target import InProcessTarget
+import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
+from toyopt_check.checks import all_checks, run_checks
+from toyopt_check.checks.target import InProcessTarget
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 

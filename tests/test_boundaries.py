@@ -83,3 +83,90 @@ def test_the_boundary_test_sees_a_forbidden_import(tmp_path):
                     "importlib.import_module('toyopt_ref.data')\n")
     found = [m for _, level, m in imports(path) if not level and not stdlib(m)]
     assert found == ["toyopt.errors", "toyopt_ref.data"]
+
+
+FIRST_PARTY = ("toyopt", "toyopt_check", "toyopt_ref", "exercises")
+
+
+def module_file(module: str) -> Path | None:
+    """The file that defines `module` in this tree, or None."""
+    base = ROOT.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def tree_sources():
+    """``(name, source)`` of every Python file and notebook code cell of the
+    project (the corpus specimens are students' code, not the project's)."""
+    import json
+
+    skip = ("tests/corpus", "tests/hostile")
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if not rel.startswith(skip) and "/." not in f"/{rel}" and not rel.startswith(("build/", "dist/")):
+            yield rel, path.read_text(encoding="utf-8")
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for n, cell in enumerate(cells):
+            if cell["cell_type"] == "code":
+                yield f"{path.name} cell {n}", "".join(cell["source"])
+
+
+def top_level_names(path: Path) -> set[str]:
+    """The names that the module at `path` binds at its top level."""
+    names = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names
+
+
+def stale_imports(name: str, source: str):
+    """The first-party modules that `source` imports and that have no file."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # a notebook cell with IPython magics, or a stub region
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules = [node.module]
+            package = module_file(node.module)
+            if package is not None and package.name == "__init__.py":
+                defined = top_level_names(package)
+                modules += [f"{node.module}.{a.name}" for a in node.names if a.name not in defined]
+        else:
+            continue
+        found += [f"{name}:{node.lineno}: {m}" for m in modules
+                  if m.split(".")[0] in FIRST_PARTY and module_file(m) is None]
+    return found
+
+
+def test_every_import_names_the_file_where_the_code_lives():
+    bad = [line for name, source in tree_sources() for line in stale_imports(name, source)]
+    assert not bad, "imports of modules that have no file (an old path?):\n" + "\n".join(bad)
+
+
+def test_the_import_test_sees_an_old_path():
+    source = "from toyopt.notebook.cells import run\nimport toyopt.checks\nfrom toyopt import probes\n"
+    assert stale_imports("x.py", source) == ["x.py:1: toyopt.notebook.cells", "x.py:3: toyopt.probes"]
+
+
+def test_no_import_hook_of_the_project_is_installed():
+    import sys
+
+    import toyopt.checks
+    import toyopt.grading
+    import toyopt.sandbox  # noqa: F401
+
+    ours = [f for f in sys.meta_path if type(f).__module__.split(".")[0] in FIRST_PARTY]
+    assert not ours, f"import hooks of the project: {ours}"

@@ -1,6 +1,6 @@
 """`requires`: a secondary check scores only once the primary checks it names pass."""
 
-from toyopt.checks.core import Check, CheckFailure, run_checks
+from toyopt_check.checks.core import Check, CheckFailure, run_checks
 
 
 def _ok(target):

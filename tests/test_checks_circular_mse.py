@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from toyopt.checks import circular_mse as cm
-from toyopt.checks import expect
-from toyopt.checks.core import all_checks, run_checks
-from toyopt.checks.target import InProcessTarget
+from toyopt_check.checks import circular_mse as cm
+from toyopt_check.checks import expect
+from toyopt_check.checks.core import all_checks, run_checks
+from toyopt_check.checks.target import InProcessTarget
 
 CHECKS = all_checks(("circular_mse",))
 VISIBLE = [c for c in CHECKS if c.visibility == "visible" and c.device == "cpu"]

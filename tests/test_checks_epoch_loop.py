@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 import torch
 
-from toyopt.checks import epoch_loop as el
-from toyopt.checks import expect
-from toyopt.checks.core import all_checks, run_checks
-from toyopt.checks.target import InProcessTarget
-from toyopt.probes import epoch_loop as probe
+from toyopt_check.checks import epoch_loop as el
+from toyopt_check.checks import expect
+from toyopt_check.checks.core import all_checks, run_checks
+from toyopt_check.checks.target import InProcessTarget
+from toyopt_check.inside.probes import epoch_loop as probe
 
 CHECKS = all_checks(("epoch_loop",))
 VISIBLE = [c for c in CHECKS if c.visibility == "visible" and c.device == "cpu"]

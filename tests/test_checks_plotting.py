@@ -7,9 +7,10 @@ import pytest
 from matplotlib.colors import ListedColormap, to_rgba
 from matplotlib.figure import Figure
 
-from toyopt.probes.plot_datasets import summarise_figure, summary
-from toyopt.probes.runtime import NamespaceContext
+import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
 from toyopt_check.checks.plot_datasets import SCENARIOS, describe_call, reading_order
+from toyopt_check.inside.probes.plot_datasets import summarise_figure, summary
+from toyopt_check.inside.runtime import NamespaceContext
 
 RED, BLUE = np.array(to_rgba("red")), np.array(to_rgba("blue"))
 
@@ -96,8 +97,8 @@ def test_probe_closes_pyplot_figures_it_did_not_return():
 # ----------------------------------------------------- verdicts from the drawing
 
 def _grade(func, target=None):
-    from toyopt.checks import all_checks, run_checks
-    from toyopt.checks.target import InProcessTarget
+    from toyopt_check.checks import all_checks, run_checks
+    from toyopt_check.checks.target import InProcessTarget
 
     target = target or InProcessTarget.for_namespace({"plot_datasets": func})
     return {r.id: r for r in run_checks(target, all_checks(("plot_datasets",)), cuda_available=False)}
@@ -127,7 +128,7 @@ class _Forging:
     """A target that rewrites the probe's figure summary before the checks see it."""
 
     def __init__(self, func, forge):
-        from toyopt.checks.target import InProcessTarget
+        from toyopt_check.checks.target import InProcessTarget
 
         self.inner = InProcessTarget.for_namespace({"plot_datasets": func})
         self.forge = forge

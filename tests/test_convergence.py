@@ -8,9 +8,9 @@ import numpy as np
 import torch
 
 from toyopt.checks.calibrate import TARGET_FALSE_FAIL, upper_bound
-from toyopt.checks.core import all_checks, run_checks
-from toyopt.checks.target import InProcessTarget
 from toyopt.checks.thresholds import CONVERGENCE
+from toyopt_check.checks.core import all_checks, run_checks
+from toyopt_check.checks.target import InProcessTarget
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "calibration.md"

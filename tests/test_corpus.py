@@ -10,7 +10,8 @@ import pytest
 import torch
 from corpus_tools import corpus_files, grade, grade_reference, load
 
-from toyopt.checks import EXERCISES
+import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
+from toyopt_check.checks import EXERCISES
 
 CORRECT = [(ex, p) for ex in EXERCISES for p in corpus_files(ex, "correct")]
 MUTANTS = [(ex, p) for ex in EXERCISES for p in corpus_files(ex, "mutant")]
@@ -109,8 +110,8 @@ def test_pyplot_figures_are_closed_after_grading():
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 def test_device_ignoring_mutant_fails_the_cuda_check():
-    from toyopt.checks import all_checks, run_checks
-    from toyopt.checks.target import InProcessTarget
+    from toyopt_check.checks import all_checks, run_checks
+    from toyopt_check.checks.target import InProcessTarget
 
     module = load(corpus_files("epoch_loop", "mutant")[0].parent / "mutant_ignores_device.py")
     target = InProcessTarget.for_namespace({"epoch_loop": module.epoch_loop})

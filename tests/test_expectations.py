@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from toyopt.checks import expect
+from toyopt_check.checks import expect
 
 
 @pytest.fixture(autouse=True)

@@ -9,9 +9,9 @@ import zlib
 
 import pytest
 
-from toyopt.checks.core import CheckResult
 from toyopt.grading.feedback import render_feedback
 from toyopt.grading.report import Figure, GradeReport
+from toyopt_check.checks.core import CheckResult
 
 SECRET = "hidden-detail-expected-0.73519"
 PICTURE_RGB = (0, 230, 0)  # a green nothing else on the page is

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from grade_support import append, reference_submission, stub_submission
 
-from toyopt.checks.core import CheckResult, StudentException
 from toyopt.grading.feedback import render_feedback
 from toyopt.grading.figures import draw_figures
 from toyopt.grading.report import grade_submission
+from toyopt_check.checks.core import CheckResult, StudentException
 
 ALL = {"spiral_2d", "plot_datasets", "circular_mse", "epoch_loop"}
 IMAGE = re.compile(r'<section id="(\w+)">.*?</section>', re.S)

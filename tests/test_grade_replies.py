@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from toyopt.checks.core import all_checks, run_checks
-from toyopt.checks.target import InProcessTarget
 from toyopt.grading.replies import REPLIES, ReplyRejected, check_reply
-from toyopt.probes import load_probes
-from toyopt.sandbox import protocol
+from toyopt_check.checks.core import all_checks, run_checks
+from toyopt_check.checks.target import InProcessTarget
+from toyopt_check.inside import protocol
+from toyopt_check.inside.probes import load_probes
 
 
 class WireTarget:

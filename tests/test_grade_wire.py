@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from grade_support import attack, reference_submission, scores
 
-from toyopt.checks.core import all_checks
 from toyopt.grading.bulk import grade_many
 from toyopt.grading.report import grade_submission
+from toyopt_check.checks.core import all_checks
 
 pytestmark = pytest.mark.slow
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 from grade_support import append, reference_submission
 
+import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
 import toyopt_ref
 from toyopt.release.kit import NOTEBOOK_NAME, REQUIRES, write_kit
 from toyopt_check.checks import EXERCISE_MODULES, EXERCISES
@@ -132,7 +133,7 @@ def solution_lines() -> set[str]:
 def hidden_markers() -> dict[str, set[str]]:
     """``{hidden check id: its id, title and source lines}`` (lines of 40+ characters
     that no visible check has too)."""
-    from toyopt.checks import all_checks
+    from toyopt_check.checks import all_checks
 
     def lines(chk):
         return {normalise(line) for line in inspect.getsource(chk.func).splitlines()}
@@ -251,8 +252,8 @@ def drop_in(kit: Path, root: Path, exercise: str, source: str) -> Path:
 
 
 def test_no_function_in_the_kit_solves_an_exercise(kit, venv, tmp_path):
-    from toyopt.checks import all_checks, run_checks
-    from toyopt.checks.target import InProcessTarget
+    from toyopt_check.checks import all_checks, run_checks
+    from toyopt_check.checks.target import InProcessTarget
 
     found = list(candidates(kit, venv))
     assert {ex for ex, *_ in found} == set(EXERCISES)  # the stubs themselves at least

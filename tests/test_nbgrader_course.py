@@ -138,7 +138,7 @@ def test_in_kernel_grading_says_so_on_the_feedback(monkeypatch):
 
 
 @pytest.mark.parametrize("source, expected", [
-    ('from toyopt.notebook.cells import run\n\nrun("spiral_2d", globals(), ids=["spiral_2d.layout"])',
+    ('from toyopt_check.cells import run\n\nrun("spiral_2d", globals(), ids=["spiral_2d.layout"])',
      ("spiral_2d", ["spiral_2d.layout"])),
     ('from x import run\n### BEGIN HIDDEN TESTS\nrun("epoch_loop", globals())\n### END HIDDEN TESTS',
      ("epoch_loop", None)),

@@ -34,11 +34,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from toyopt.checks import EXERCISES
 from toyopt.nbgrader.course import DEFAULT_ASSIGNMENT as ASSIGNMENT
 from toyopt.nbgrader.course import NOTEBOOK_FILE, CourseExistsError, init_course
 from toyopt.notebook.build import exercise_points, grade_id, grading_cell_source, notebook_checks
 from toyopt.notebook.prose import ANSWER_POINTS, QUESTIONS
+from toyopt_check.checks import EXERCISES
 
 pytestmark = pytest.mark.slow
 

@@ -7,11 +7,12 @@ import io
 import nbformat
 import pytest
 
-from toyopt.checks import EXERCISES, core
 from toyopt.errors import ConfigurationError
-from toyopt.notebook import DEFAULT_PATH, cells, is_stale, render, write
+from toyopt.notebook import DEFAULT_PATH, is_stale, render, write
 from toyopt.notebook.build import build_notebook, grade_id, notebook_checks
 from toyopt.notebook.prose import ANSWER_POINTS, QUESTIONS
+from toyopt_check import cells
+from toyopt_check.checks import EXERCISES, core
 
 
 def nbgrader_cells(nb, **flags):
@@ -31,8 +32,8 @@ def fake_check():
         if out["n"] != 6:
             raise core.CheckFailure(f"spiral_2d(7): expected 6 points, got {out['n']}")
 
-    from toyopt.checks import target as target_mod
-    from toyopt.probes import load_probes  # noqa: F401  (the import itself is what is tested)
+    from toyopt_check.checks import target as target_mod
+    from toyopt_check.inside.probes import load_probes  # noqa: F401  (the import itself is what is tested)
 
     def probe(ctx, n):
         points, labels = ctx.call("spiral_2d", n)
@@ -181,7 +182,7 @@ def test_bad_selection_is_a_configuration_error(exercise, ids, message):
 def test_notebook_imports_nothing_of_the_reference_nor_instructor_modules():
     """What the release keeps runs where only the student runtime exists: its
     code imports no `toyopt_ref` and no `toyopt` module but the cell helper."""
-    allowed = {"toyopt.notebook.cells"}
+    allowed = {"toyopt_check.cells"}
     for cell in build_notebook().cells:
         if cell.cell_type != "code":
             continue

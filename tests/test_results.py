@@ -1,12 +1,12 @@
-"""`toyopt.checks.results`: Gradescope JSON against a stored fixture, the
+"""`toyopt_check.checks.results`: Gradescope JSON against a stored fixture, the
 score table, totals and the atomic writer."""
 
 import json
 from pathlib import Path
 
-from toyopt.checks.core import CheckResult
-from toyopt.checks.results import exercise_totals, score_table, to_gradescope
 from toyopt.files import write_json_atomic
+from toyopt_check.checks.core import CheckResult
+from toyopt_check.checks.results import exercise_totals, score_table, to_gradescope
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "results_example.json"
 

@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.slow,
 def _sample() -> list[dict]:
     from corpus_tools import corpus_files
 
-    from toyopt.checks import EXERCISES
+    from toyopt_check.checks import EXERCISES
 
     # the middle case of each kind: not the first, which other tests already grade
     return [{ex: corpus_files(ex, kind)[len(corpus_files(ex, kind)) // 2] for ex in EXERCISES}

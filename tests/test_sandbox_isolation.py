@@ -13,8 +13,9 @@ import pytest
 from sandbox_support import MODES, needs_bwrap, worker_for
 
 import toyopt
-from toyopt.sandbox import ProbeFailed, ProtocolError
+from toyopt.sandbox import ProbeFailed
 from toyopt.sandbox.launcher import package_dirs
+from toyopt_check.inside.protocol import ProtocolError
 
 pytestmark = pytest.mark.filterwarnings("ignore::toyopt.sandbox.SandboxWarning")
 

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from toyopt.errors import SubmissionError
-from toyopt.sandbox import protocol
-from toyopt.sandbox.protocol import FrameEOF, FrameTimeout, ProtocolError
+from toyopt_check.inside import protocol
+from toyopt_check.inside.protocol import FrameEOF, FrameTimeout, ProtocolError
 
 
 def frame(body: bytes) -> bytes:

@@ -14,7 +14,8 @@ import inspect
 import re
 from dataclasses import dataclass
 
-from toyopt.checks import EXERCISES, all_checks
+import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
+from toyopt_check.checks import EXERCISES, all_checks
 from toyopt_check.inside.runtime import EXERCISE_MODULES
 
 

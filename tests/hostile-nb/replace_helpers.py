@@ -2,9 +2,9 @@
 BASE, SOLVED = "release", ()
 CODE = '''
 import builtins, sys, types
-fake = types.ModuleType("toyopt.notebook.cells")
+fake = types.ModuleType("toyopt_check.cells")
 fake.run = lambda *a, **k: None
-sys.modules["toyopt.notebook.cells"] = fake
+sys.modules["toyopt_check.cells"] = fake
 builtins.AssertionError = type("AssertionError", (Exception,), {})
 builtins.NotImplementedError = type("NotImplementedError", (Exception,), {})
 run = lambda *a, **k: None

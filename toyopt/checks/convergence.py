@@ -24,7 +24,8 @@ import math
 import numpy as np
 import torch
 
-from .core import CheckFailure, check
+from toyopt_check.checks.core import CheckFailure, check
+
 from .thresholds import CONVERGENCE
 
 PARAM_SHAPES = (("linear1.weight", (5, 2)), ("linear1.bias", (5,)), ("linear2.weight", (1, 5)),

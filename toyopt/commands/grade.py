@@ -25,7 +25,7 @@ def add_arguments(parser):
     parser.add_argument("--out-dir", metavar="DIR", help=OUT_DIR_HELP)
     parser.add_argument("--csv", metavar="FILE", help=CSV_HELP)
     parser.add_argument("--jobs", type=int, metavar="N", help=JOBS_HELP)
-    from toyopt.checks.target import DEFAULT_BUDGET
+    from toyopt_check.checks.target import DEFAULT_BUDGET
 
     parser.add_argument("--timeout", type=float, default=DEFAULT_BUDGET, metavar="S",
                         help=TIMEOUT_HELP)

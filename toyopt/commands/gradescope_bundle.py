@@ -7,7 +7,7 @@ Upload the zip as a Gradescope "zip file upload" autograder (Ubuntu base image).
 
 
 def add_arguments(parser):
-    from toyopt.checks.target import DEFAULT_BUDGET
+    from toyopt_check.checks.target import DEFAULT_BUDGET
 
     parser.add_argument("out", metavar="OUT.zip", help="path of the zip to write")
     parser.add_argument("--timeout", type=float, default=DEFAULT_BUDGET, metavar="S",

@@ -97,7 +97,7 @@ def _add(archive: zipfile.ZipFile, name: str, text, mode: int = 0o644) -> None:
 def build_bundle(out, timeout: float | None = None) -> Path:
     """Write the autograder zip to `out` (atomically) and return its path."""
     from toyopt import __version__
-    from toyopt.checks.target import DEFAULT_BUDGET, check_budget
+    from toyopt_check.checks.target import DEFAULT_BUDGET, check_budget
 
     out = Path(out)
     if out.is_dir():

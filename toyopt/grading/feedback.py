@@ -16,8 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from string import Template
 
-from toyopt.checks.core import EXERCISES
-from toyopt.checks.results import exercise_totals
+from toyopt_check.checks.core import EXERCISES
+from toyopt_check.checks.results import exercise_totals
 
 TEMPLATE = Path(__file__).with_name("feedback.html")
 STATUS_TEXT = {"passed": "passed", "failed": "failed", "error": "error",

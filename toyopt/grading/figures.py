@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from toyopt.checks.core import ExerciseError
+from toyopt_check.checks.core import ExerciseError
 
 from .report import Figure
 
@@ -153,7 +153,7 @@ def draw_spiral(target) -> Figure:
 
 # ---------------------------------------------------------------- plot_datasets
 def draw_plot_datasets(target) -> Figure:
-    from toyopt.checks import plotting
+    from toyopt_check.checks import plot_datasets as plotting
 
     datasets, title, pass_title = plotting.SCENARIOS[0]
     try:  # the checks' answer for the first scenario, when they kept it
@@ -225,8 +225,8 @@ def draw_circular_mse(target) -> Figure:
 # ---------------------------------------------------------------- epoch_loop
 def draw_epoch_loop(target) -> Figure:
     from toyopt.checks.convergence import accuracy_per_epoch, network_setup
-    from toyopt.checks.target import InProcessTarget
     from toyopt.checks.thresholds import CONVERGENCE
+    from toyopt_check.checks.target import InProcessTarget
 
     cfg = CONVERGENCE["epoch_loop.linear"]
     weights, train_db, test_db = network_setup(cfg, TRAINING_SEED)

@@ -1,6 +1,6 @@
 """What each probe may send back: the trusted side's schema of every reply, and one validator.
 
-The wire protocol (:mod:`toyopt.sandbox.protocol`) bounds a frame by its
+The wire protocol (:mod:`toyopt_check.inside.protocol`) bounds a frame by its
 structure before decoding it (bytes, number of values, depth, strings, arrays).
 This module bounds it by its *meaning*: `check_reply` compares the result of
 probe ``name`` called with ``kwargs`` with ``REPLIES[name]``, so that the

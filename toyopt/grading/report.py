@@ -16,13 +16,13 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toyopt import probes
-from toyopt.checks.core import CheckResult, all_checks, run_checks
-from toyopt.checks.results import exercise_totals, total
-from toyopt.checks.target import DEFAULT_BUDGET, check_budget
 from toyopt.errors import ConfigurationError, SubmissionError
 from toyopt.sandbox import Limits, SandboxBroken, SandboxWarning, Worker, materialise
 from toyopt.sandbox.submission import remove_tree, shown
+from toyopt_check.checks.core import CheckResult, all_checks, run_checks
+from toyopt_check.checks.results import exercise_totals, total
+from toyopt_check.checks.target import DEFAULT_BUDGET, check_budget
+from toyopt_check.inside import probes
 
 from .target import SandboxTarget
 
@@ -42,7 +42,7 @@ class Figure:
 
 @dataclass(frozen=True)
 class GradeReport:
-    """The grading of one submission (plain data; see `toyopt.checks.results`
+    """The grading of one submission (plain data; see `toyopt_check.checks.results`
     and `feedback` for its serialisations)."""
 
     submission: str                      #: name: folder / file stem

@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import time
 
-from toyopt.checks.core import ExerciseTimeout, NotImplementedYet, StudentException
-from toyopt.checks.target import DEFAULT_BUDGET, check_budget
-from toyopt.probes import exercise_of
-from toyopt.sandbox import CapturedOutput, ProbeFailed, ProtocolError, Worker, WorkerCrashed, WorkerTimeout
+from toyopt.sandbox import CapturedOutput, ProbeFailed, Worker, WorkerCrashed, WorkerTimeout
 from toyopt.sandbox.client import describe_exit
+from toyopt_check.checks.core import ExerciseTimeout, NotImplementedYet, StudentException
+from toyopt_check.checks.target import DEFAULT_BUDGET, check_budget
+from toyopt_check.inside.probes import exercise_of
+from toyopt_check.inside.protocol import ProtocolError
 
 from .replies import ReplyRejected, check_reply
 

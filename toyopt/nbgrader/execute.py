@@ -51,6 +51,7 @@ from nbgrader.converters.base import NbGraderException
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Float, Integer
 
+import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
 from toyopt.errors import ConfigurationError
 
 from .course import CELL_TIMEOUT
@@ -242,7 +243,7 @@ class SandboxPreflight(NotebookExporter):
 
 
 def _test_output(results) -> list:
-    from toyopt.notebook.cells import report_line
+    from toyopt_check.cells import report_line
 
     lines = "\n".join(report_line(r) for r in results) + "\n"
     failed = [r for r in results if not r.passed]
@@ -302,8 +303,8 @@ def grade_notebook(nb, resources, *, cell_timeout=CELL_TIMEOUT, notebook_timeout
 def resolve_checks(specs: dict):
     """``({cell index: checks or None}, wanted)``: each test cell's checks from its
     gradebook spec (None: not a toyopt check), and all of them once, in registry order."""
-    from toyopt.checks import all_checks
-    from toyopt.notebook.cells import select
+    from toyopt_check.cells import select
+    from toyopt_check.checks import all_checks
 
     wanted, by_cell = [], {}
     for index, spec in specs.items():
@@ -326,13 +327,14 @@ def _run_in_sandbox(sent, specs, cell_timeout, notebook_timeout, budget, isolati
 
     The worker starts first: the checks' imports (torch, every check module) and
     their resolution happen in this process while it boots and runs the cells."""
-    from toyopt import probes
-    from toyopt.checks.core import run_checks
     from toyopt.grading.report import warm_up
     from toyopt.grading.target import SandboxTarget
     from toyopt.notebook.messages import for_notebook
-    from toyopt.sandbox import ProtocolError, SandboxWarning, Worker, WorkerError
+    from toyopt.sandbox import SandboxWarning, Worker, WorkerError
     from toyopt.sandbox.submission import NOTEBOOK_FILE
+    from toyopt_check.checks.core import run_checks
+    from toyopt_check.inside import probes
+    from toyopt_check.inside.protocol import ProtocolError
 
     scratch = Path(tempfile.mkdtemp(prefix="toyopt-nbgrader-"))
     cells_file = scratch / NOTEBOOK_FILE

@@ -1,9 +1,10 @@
 """The tutorial as an nbgrader notebook, generated from `toyopt_ref`.
 
 `build` assembles the source notebook (`prose` holds its text, `source` cuts
-code out of the reference); `cells` (now ``toyopt_check.cells``, in the student
-runtime) is what the notebook's test cells import at grading time. The committed copy lives at `DEFAULT_PATH`; `toyopt
-notebook --check` (and a test) fail when it is stale.
+code out of the reference). Its test cells import ``toyopt_check.cells``, the
+student runtime's cell helper, so that the release notebook runs with the kit
+alone. The committed copy lives at `DEFAULT_PATH`; `toyopt notebook --check`
+(and a test) fail when it is stale.
 """
 
 from __future__ import annotations
@@ -11,11 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import toyopt.checks  # noqa: F401  (hidden test cells use the instructor's hidden checks)
-from toyopt._moved import alias
 from toyopt.files import write_text_atomic
-
-# the test-cell helper moved to the student runtime (``toyopt_check.cells``)
-alias(__name__, {"cells": "toyopt_check.cells"})
 
 #: Where the generated source notebook is committed, relative to the repository root.
 DEFAULT_PATH = Path("notebooks") / "optimisation_and_learning.ipynb"
@@ -24,7 +21,7 @@ DEFAULT_PATH = Path("notebooks") / "optimisation_and_learning.ipynb"
 def render(hidden=()) -> str:
     """The source notebook's text; `hidden` names extra checks to hide (see
     `build.build_notebook`). The generator is imported lazily: test cells
-    import `toyopt.notebook.cells` without loading it."""
+    import `toyopt_check.cells` without loading it."""
     from .build import render_notebook
 
     return render_notebook(hidden)

@@ -20,8 +20,9 @@ import re
 import nbformat
 from nbformat import v4
 
-from toyopt.checks import EXERCISE_MODULES, EXERCISES, all_checks
+import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
 from toyopt.errors import ConfigurationError
+from toyopt_check.checks import EXERCISE_MODULES, EXERCISES, all_checks
 
 from . import prose
 from .source import Namespace, definitions
@@ -160,9 +161,9 @@ def grading_cell_source(chk, hidden=()) -> str:
     points = _fmt_points(chk.points)
     if not is_hidden(chk, hidden):
         header = f"# Test {chk.exercise}: {chk.title} ({points} points)"
-        return f"{header}\nfrom toyopt.notebook.cells import run\n\n{call}"
+        return f"{header}\nfrom toyopt_check.cells import run\n\n{call}"
     header = f"# Hidden test of {chk.exercise} ({points} points): it runs when your notebook is graded."
-    return (f"{header}\nfrom toyopt.notebook.cells import run\n\n"
+    return (f"{header}\nfrom toyopt_check.cells import run\n\n"
             f"### BEGIN HIDDEN TESTS\n{call}\n### END HIDDEN TESTS")
 
 

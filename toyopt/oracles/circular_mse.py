@@ -14,7 +14,7 @@ import math
 import numpy as np
 import torch
 
-from toyopt.checks.expect import producer
+from toyopt_check.checks.expect import producer
 
 TWO_PI = 2 * math.pi
 PERIODS = (TWO_PI, 1.0, 360.0, 0.5)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from toyopt.checks.expect import producer
-from toyopt.probes import epoch_loop as probe
+from toyopt_check.checks.expect import producer
+from toyopt_check.inside.probes import epoch_loop as probe
 
 PARAM_NAMES = probe.PARAM_NAMES
 
@@ -70,7 +70,7 @@ def _jsonable(x):
 
 def scenario(name, weights, calls, criterion="MSE", optimiser=None, stale_grad=None, **extra):
     """Run the reference on the probe; `name` is shown to students."""
-    from toyopt.probes.runtime import NamespaceContext
+    from toyopt_check.inside.runtime import NamespaceContext
     from toyopt_ref.training import epoch_loop
 
     kwargs = dict(weights=weights, calls=calls, criterion=criterion,

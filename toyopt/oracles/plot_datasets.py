@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from toyopt.checks.expect import producer
+from toyopt_check.checks.expect import producer
 
 WORDS = ("rings", "moons", "blobs", "swirl", "xor", "line", "noise", "grid", "arcs", "dots")
 #: (sizes, title template or None, pass the title argument?, index of the one-label dataset)

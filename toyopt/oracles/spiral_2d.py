@@ -3,7 +3,7 @@
 The visible checks compare each returned point with its *ideal* point, the
 noise-free spiral of the contract. The ideal points are computed here, for the
 fixed sizes the checks use, from the reference's constants; the checks read
-them as data (`toyopt.checks.expect.expected("spiral_2d")`) and never compute
+them as data (`toyopt_check.checks.expect.expected("spiral_2d")`) and never compute
 the curve themselves (that would hand out the answer).
 """
 
@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from toyopt.checks.expect import producer
+from toyopt_check.checks.expect import producer
 
 #: Sizes whose ideal points the checks need (see `toyopt_check.checks.spiral_2d`).
 LAYOUT_SIZES = (0, 1, 2, 3, 4, 5, 7, 10, 11, 16, 33, 64, 101, 250)

@@ -121,7 +121,6 @@ def student_notebook(text: str) -> str:
             source = "YOUR ANSWER HERE"
         elif meta.get("solution"):
             source = stub_source(source, cell.get("id", "cell"))
-        source = re.sub(r"\btoyopt\.notebook\.cells\b", "toyopt_check.cells", source)
         source = re.sub(r"\btoyopt_ref\b", "exercises", source)
         cell["source"] = source.splitlines(True)
         if cell["cell_type"] == "code":

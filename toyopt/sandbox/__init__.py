@@ -18,9 +18,8 @@ Layout (one job per module):
 * ``seccomp``    -- trusted: the BPF filter denying ptrace and ``process_vm_*``.
 
 ``protocol``, ``worker`` and ``supervisor`` live in ``toyopt_check/inside/`` with
-the probes and the runtime (the folder that runs next to student code and
-imports nothing from the trusted side); ``toyopt.sandbox.protocol`` etc. still
-name them.
+the probes and the runtime: the folder that runs next to student code and
+imports nothing from the trusted side.
 
 Threat model
 ------------
@@ -115,10 +114,6 @@ CPU time is per process; a Worker must be used from one long-lived thread
 (``--die-with-parent`` follows the starting thread).
 """
 
-from toyopt._moved import alias
-from toyopt_check.inside import protocol  # noqa: F401  (re-exported)
-from toyopt_check.inside.protocol import ProtocolError
-
 from .client import (
                      EXERCISE_MODULES,
                      CapturedOutput,
@@ -132,8 +127,6 @@ from .client import (
 from .launcher import Limits, SandboxWarning, bwrap_works
 from .submission import Submission, materialise
 
-alias(__name__, {name: f"toyopt_check.inside.{name}" for name in ("protocol", "supervisor", "worker")})
-
-__all__ = ["EXERCISE_MODULES", "CapturedOutput", "Limits", "ProbeFailed", "ProtocolError",
+__all__ = ["EXERCISE_MODULES", "CapturedOutput", "Limits", "ProbeFailed",
            "SandboxBroken", "SandboxWarning", "Submission", "Worker", "WorkerCrashed", "WorkerError",
            "WorkerTimeout", "bwrap_works", "materialise"]

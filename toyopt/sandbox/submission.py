@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from toyopt.errors import ConfigurationError, SubmissionError
-from toyopt.probes.runtime import EXERCISE_MODULES
+from toyopt_check.inside.runtime import EXERCISE_MODULES
 
 NOTEBOOK_FILE = ".toyopt-notebook.json"
 MAX_FILES = 2000

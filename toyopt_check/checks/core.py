@@ -108,7 +108,7 @@ class Check:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The outcome of one check (plain data; serialised in `toyopt.checks.results`)."""
+    """The outcome of one check (plain data; serialised in `toyopt_check.checks.results`)."""
 
     id: str
     exercise: str

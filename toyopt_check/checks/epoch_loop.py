@@ -6,7 +6,7 @@ what the reference's ``epoch_loop`` returned on the same probe network and
 the parameters and ``.grad`` it left (producer: `toyopt.oracles.epoch_loop`).
 Nothing here trains or evaluates a network.
 
-What the probe network makes visible (see `toyopt.probes.epoch_loop`): its
+What the probe network makes visible (see `toyopt_check.inside.probes.epoch_loop`): its
 output depends on train/eval mode (fixed factors on the hidden units in
 training mode) and, in the scenarios that ask for it, on whether autograd is
 on during evaluation; the number of optimiser steps, stale gradients and the

@@ -4,7 +4,7 @@
 The datasets are fixed inputs read as data (`expected("plot_datasets")`,
 produced by `toyopt.oracles.plot_datasets`). The probe draws the returned
 Figure into a PNG and sends it back with a plain summary of the Figure (see
-`toyopt.probes.plot_datasets`). Every verdict is computed here, and wherever
+`toyopt_check.inside.probes.plot_datasets`). Every verdict is computed here, and wherever
 pixels can tell, from the pixels: the trusted side decodes the PNG itself and
 finds each data point at the place the Axes' box and limits put it. Axes are
 read in reading order (top to bottom, then left to right, by their subplot
