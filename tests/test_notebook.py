@@ -7,12 +7,12 @@ import io
 import nbformat
 import pytest
 
-from toyopt.errors import ConfigurationError
 from toyopt.notebook import DEFAULT_PATH, is_stale, render, write
 from toyopt.notebook.build import build_notebook, grade_id, notebook_checks
 from toyopt.notebook.prose import ANSWER_POINTS, QUESTIONS
 from toyopt_check import cells
 from toyopt_check.checks import EXERCISES, core
+from toyopt_check.inside.errors import ConfigurationError
 
 
 def nbgrader_cells(nb, **flags):

@@ -6,8 +6,8 @@ import json
 import pytest
 from sandbox_support import PROBES, worker_for
 
-from toyopt.errors import GraderError
 from toyopt.sandbox import ProbeFailed, Worker, materialise
+from toyopt_check.inside.errors import GraderError
 
 pytestmark = pytest.mark.filterwarnings("ignore::toyopt.sandbox.SandboxWarning")
 

@@ -8,9 +8,9 @@ import zipfile
 import pytest
 from sandbox_support import write_package
 
-from toyopt.errors import ConfigurationError, SubmissionError
 from toyopt.sandbox import materialise
 from toyopt.sandbox.submission import MAX_BYTES, NOTEBOOK_FILE, select_cells
+from toyopt_check.inside.errors import ConfigurationError, SubmissionError
 
 
 def notebook(cells) -> dict:

@@ -30,10 +30,10 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from toyopt.errors import ConfigurationError
 from toyopt.files import write_json_atomic, write_text_atomic
 from toyopt_check.checks.core import EXERCISES
 from toyopt_check.checks.results import to_gradescope
+from toyopt_check.inside.errors import ConfigurationError
 
 from .feedback import render_feedback
 from .report import GradeReport, failed_report, grade_submission, submission_name

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from toyopt.errors import ConfigurationError
 from toyopt.files import write_json_atomic
 from toyopt_check.checks.results import score_table
 from toyopt_check.checks.target import check_budget
+from toyopt_check.inside.errors import ConfigurationError
 
 
 def grade_command(submissions, *, results=None, out_dir=None, csv_path=None, jobs=None,

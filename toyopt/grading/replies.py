@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from toyopt.errors import SubmissionError
+from toyopt_check.inside.errors import SubmissionError
 
 #: Array elements any reply may hold beyond what its budget allows for its arguments.
 BASE_ELEMENTS = 4096

@@ -52,7 +52,7 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Float, Integer
 
 import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
-from toyopt.errors import ConfigurationError
+from toyopt_check.inside.errors import ConfigurationError
 
 from .course import CELL_TIMEOUT
 

@@ -34,8 +34,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from toyopt.errors import ConfigurationError, GraderError, SubmissionError
 from toyopt_check.inside import protocol
+from toyopt_check.inside.errors import ConfigurationError, GraderError, SubmissionError
 from toyopt_check.inside.protocol import ProtocolError
 from toyopt_check.inside.runtime import EXERCISE_MODULES as STUDENT_MODULES
 

@@ -47,8 +47,8 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toyopt.errors import ConfigurationError, GraderError
 from toyopt_check import inside
+from toyopt_check.inside.errors import ConfigurationError, GraderError
 
 from . import cgroups, seccomp
 

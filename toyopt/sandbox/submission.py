@@ -33,7 +33,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from toyopt.errors import ConfigurationError, SubmissionError
+from toyopt_check.inside.errors import ConfigurationError, SubmissionError
 from toyopt_check.inside.runtime import EXERCISE_MODULES
 
 NOTEBOOK_FILE = ".toyopt-notebook.json"
