@@ -63,9 +63,13 @@ def grade_command(submissions, *, results=None, out_dir=None, csv_path=None, job
     report = grade_submission(submissions[0], timeout=timeout, hide=hide, figures=False, **options)
     if results is not None:
         write_json_atomic(results, results_json(report))
+    if report.error and not report.isolation:  # nothing ran: one line says why
+        where = f" ({results} says so too)" if results is not None else ""
+        print(f"{report.submission}: {report.error}{where}", file=stderr)
+        return 0
     print(score_table(report.results), file=stdout)
-    for note in report.notes[:1]:
-        print(note, file=stderr)
+    print(report.isolation_line, file=stderr)
     if report.error:
-        print(report.error, file=stderr)
+        details = " in results.json's extra_data.notes" if results is not None else ""
+        print(f"{report.error}{details}", file=stderr)
     return 0

@@ -193,15 +193,28 @@ def grade_submission(path, *, timeout: float = DEFAULT_BUDGET, limits: Limits | 
 
 def _grade(path: Path, name: str, scratch_parent: str, start: float, *, timeout, limits,
            isolation, hide, figures, checks) -> GradeReport:
-    # Our own imports (checks, torch, the optimiser machinery: ~3 s) run in a
-    # thread while the worker starts and preloads the same libraries.
-    warm = threading.Thread(target=warm_up, name="toyopt-warm-up", daemon=True)
-    warm.start()
     try:
         submission = materialise(path, scratch_parent)
     except SubmissionError as exc:
         return failed_report(path, f"the submission could not be read: {exc}",
                              time.perf_counter() - start, name)
+    # Our own imports (checks, torch, the optimiser machinery: ~3 s) run in a
+    # thread while the worker starts and preloads the same libraries. The thread
+    # is always joined before we return: an interpreter that exits while torch is
+    # still initialising in another thread aborts ("terminate called without an
+    # active exception", exit 134).
+    warm = threading.Thread(target=warm_up, name="toyopt-warm-up", daemon=True)
+    warm.start()
+    try:
+        return _grade_in_worker(path, name, submission, warm, start, timeout=timeout,
+                                limits=limits, isolation=isolation, hide=hide, figures=figures,
+                                checks=checks)
+    finally:
+        warm.join()
+
+
+def _grade_in_worker(path: Path, name: str, submission, warm: threading.Thread, start: float, *,
+                     timeout, limits, isolation, hide, figures, checks) -> GradeReport:
     notes = list(submission.notes)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SandboxWarning)  # said in the report's notes

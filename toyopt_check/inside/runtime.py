@@ -259,7 +259,8 @@ class PackageContext(Context):
             raise StudentCodeError(exercise, "not_implemented", str(exc) or "NotImplementedError") from None
         except ModuleNotFoundError as exc:
             if exc.name and module_name.startswith(exc.name):
-                raise StudentCodeError(exercise, "missing", f"{filename} is missing from the submission") from None
+                raise StudentCodeError(exercise, "missing", f"{filename} is missing from the submission "
+                                       "(submit the whole exercises/ folder)") from None
             raise StudentCodeError(exercise, "import", f"{filename} failed to import: {self.summary(exc)}") from None
         except SystemExit as exc:
             raise StudentCodeError(exercise, "import",
