@@ -228,10 +228,11 @@ def test_planted_process_that_ptraces_does_not_outlive_grading(graded):
     assert_full_except(graded, "ptrace_planted")
 
 
-def test_every_report_says_what_isolation_held(graded):
+def test_every_report_tells_staff_what_isolation_held_and_not_the_student(graded):
     for name, data in graded["results"].items():
         facts = data["extra_data"]["isolation"]
         assert facts["sandbox"] == "bwrap" and facts["cgroup"] in ("v1", "v2", "none"), name
-        assert "isolation: bubblewrap" in data["output"], name
+        assert "isolation: bubblewrap" in data["extra_data"]["isolation_line"], name
+        assert "isolation:" not in data["output"], name
         page = (graded["out"] / name / "feedback.html").read_text()
-        assert "isolation: bubblewrap" in page, name
+        assert "isolation:" not in page and "seccomp" not in page, name

@@ -60,8 +60,10 @@ def results_json(report: GradeReport) -> dict:
     if report.error:
         output = report.error
     data = to_gradescope(report.results, report.execution_time, output=output)
-    data["output"] = f"{data['output']}\n\n{report.isolation_line}"  # what contained the code
-    data["extra_data"] = {"isolation": report.isolation}
+    # for staff only (Gradescope does not show extra_data to students): what contained
+    # the code, and the notes (skipped files, restarts, a grader's traceback)
+    data["extra_data"] = {"isolation": report.isolation, "isolation_line": report.isolation_line,
+                          "notes": list(report.notes)}
     return data
 
 
