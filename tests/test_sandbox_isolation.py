@@ -37,11 +37,14 @@ def test_grader_packages_and_work_are_invisible(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("hidden check")
     paths = [*package_dirs(), "/work", "/root", os.path.dirname(toyopt.__file__),
-             os.path.join(os.path.dirname(toyopt.__file__), "errors.py"), str(secret), os.getcwd()]
+             os.path.join(os.path.dirname(toyopt.__file__), "cli.py"), str(secret), os.getcwd()]
     assert any(p for p in package_dirs())  # toyopt itself is found, wherever it lives
+    assert all(os.path.exists(p) for p in paths)  # each probe is of something real
     with worker_for(tmp_path, "bwrap", {"data.py": PROBE_FS}) as worker:
         seen = worker.call("call", 10, exercise="spiral_2d", args=[paths])["value"]
-    python_top = [os.path.relpath(sys.prefix, "/root").split(os.sep)[0]]  # pyenv lives there
+    # the interpreter's prefixes are bound back wherever they live (pyenv under /root here)
+    python_top = sorted({os.path.relpath(p, "/root").split(os.sep)[0]
+                         for p in (sys.prefix, sys.base_prefix) if p.startswith("/root/")})
     for path in paths:
         allowed = python_top if path == "/root" else []
         assert seen[path] in (allowed, "FileNotFoundError"), (path, seen[path])
@@ -49,7 +52,7 @@ def test_grader_packages_and_work_are_invisible(tmp_path):
 
 @needs_bwrap
 def test_importing_toyopt_finds_nothing(tmp_path):
-    src = {"data.py": "def spiral_2d(n):\n    import toyopt.errors\n    return 1\n"}
+    src = {"data.py": "def spiral_2d(n):\n    import toyopt.cli\n    return 1\n"}
     with worker_for(tmp_path, "bwrap", src) as worker:
         with pytest.raises(ProbeFailed, match="ModuleNotFoundError"):
             worker.call("call", 10, exercise="spiral_2d", args=[1])
@@ -59,7 +62,7 @@ def test_importing_toyopt_finds_nothing(tmp_path):
 def test_writes_outside_scratch_fail_and_change_nothing(tmp_path):
     victim = tmp_path / "victim.txt"
     victim.write_text("original")
-    grader_file = os.path.join(os.path.dirname(toyopt.__file__), "errors.py")
+    grader_file = os.path.join(os.path.dirname(toyopt.__file__), "cli.py")
     before = open(grader_file).read()
     targets = [str(victim), grader_file, "/etc/toyopt-probe", "/usr/toyopt-probe",
                f"/work/toyopt-probe-{uuid.uuid4().hex}", "/root/toyopt-probe"]
@@ -191,7 +194,7 @@ def test_forged_reply_with_pickle_is_a_protocol_error(tmp_path, isolation, paylo
 is_root = pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox uid needs a root caller")
 
 PROBE_CONFINED = """
-import ctypes, errno, os
+import ctypes, errno, os, signal
 def spiral_2d(paths):
     libc = ctypes.CDLL(None, use_errno=True)
     out = {"uid": os.getuid(), "euid": os.geteuid(), "groups": os.getgroups()}
@@ -201,7 +204,7 @@ def spiral_2d(paths):
     out["ptrace_traceme"] = (libc.ptrace(0, 0, 0, 0), ctypes.get_errno())
     child = os.fork()
     if child == 0:
-        os.pause()
+        signal.pause()
         os._exit(0)
     ctypes.set_errno(0)
     out["ptrace_attach_child"] = (libc.ptrace(16, child, 0, 0), ctypes.get_errno())
@@ -344,7 +347,8 @@ def test_fallback_cannot_read_the_reference_or_the_grader(tmp_path):
     import toyopt_ref
     ref = os.path.dirname(toyopt_ref.__file__)
     paths = [os.path.join(ref, "data.py"), ref, os.path.join(os.path.dirname(toyopt.__file__),
-                                                           "errors.py")]
+                                                           "cli.py")]
+    assert all(os.path.exists(p) for p in paths)  # each probe is of something real
     with worker_for(tmp_path, "subprocess", {"data.py": PROBE_READ}) as worker:
         seen = worker.call("call", 20, exercise="spiral_2d", args=[paths])["value"]
         assert worker.isolation_facts["sandbox"] == "fallback-uid"
