@@ -28,7 +28,8 @@ from grade_support import append, reference_submission
 import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
 import toyopt_ref
 from toyopt.release.kit import NOTEBOOK_NAME, REQUIRES, write_kit
-from toyopt_check.checks import EXERCISE_MODULES, EXERCISES
+from toyopt_check.checks import EXERCISES
+from toyopt_check.inside.runtime import EXERCISE_MODULES
 
 pytestmark = [pytest.mark.kit, pytest.mark.filterwarnings("ignore::toyopt.sandbox.SandboxWarning")]
 

@@ -13,9 +13,9 @@ import pytest
 from sandbox_support import MODES, needs_bwrap, worker_for
 
 import toyopt
-from toyopt.sandbox import ProbeFailed
 from toyopt.sandbox.launcher import package_dirs
 from toyopt_check.inside.protocol import ProtocolError
+from toyopt_check.inside.runtime import StudentCodeError
 
 pytestmark = pytest.mark.filterwarnings("ignore::toyopt.sandbox.SandboxWarning")
 
@@ -54,7 +54,7 @@ def test_grader_packages_and_work_are_invisible(tmp_path):
 def test_importing_toyopt_finds_nothing(tmp_path):
     src = {"data.py": "def spiral_2d(n):\n    import toyopt.cli\n    return 1\n"}
     with worker_for(tmp_path, "bwrap", src) as worker:
-        with pytest.raises(ProbeFailed, match="ModuleNotFoundError"):
+        with pytest.raises(StudentCodeError, match="ModuleNotFoundError"):
             worker.call("call", 10, exercise="spiral_2d", args=[1])
 
 
@@ -105,7 +105,7 @@ def test_network_connection_to_loopback_fails(tmp_path):
             socket.create_connection(("127.0.0.1", {port}), timeout=2).sendall(b"score=100")
         """}
     with worker_for(tmp_path, "bwrap", src) as worker:
-        with pytest.raises(ProbeFailed, match="ConnectionRefusedError|OSError|unreachable"):
+        with pytest.raises(StudentCodeError, match="ConnectionRefusedError|OSError|unreachable"):
             worker.call("call", 10, exercise="spiral_2d", args=[1])
     thread.join(4)
     server.close()
@@ -152,7 +152,7 @@ def test_object_array_result_is_refused_not_unpickled(tmp_path, isolation):
     src = {"data.py": "import numpy as np\ndef spiral_2d(n):\n"
                       "    return np.array([object(), 1], dtype=object)\n"}
     with worker_for(tmp_path, isolation, src) as worker:
-        with pytest.raises(ProbeFailed, match="dtype object") as info:
+        with pytest.raises(StudentCodeError, match="dtype object") as info:
             worker.call("raw", 10, exercise="spiral_2d", args=[1])
         assert info.value.kind == "bad_result"
         assert worker.call("echo", 10, ok=True) == {"ok": True}

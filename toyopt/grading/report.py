@@ -227,10 +227,6 @@ def _grade_in_worker(path: Path, name: str, submission, warm: threading.Thread, 
             facts = worker.isolation_facts
             warm.join()
             results = tuple(run_checks(target, all_checks() if checks is None else checks))
-            if submission.kind == "notebook":  # messages name cells, not package files
-                from toyopt.notebook.messages import for_notebook
-
-                results = for_notebook(results)
         except SandboxBroken:  # the environment's fault: no grade at all
             worker.close()
             raise

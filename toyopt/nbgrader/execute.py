@@ -329,7 +329,6 @@ def _run_in_sandbox(sent, specs, cell_timeout, notebook_timeout, budget, isolati
     their resolution happen in this process while it boots and runs the cells."""
     from toyopt.grading.report import warm_up
     from toyopt.grading.target import SandboxTarget
-    from toyopt.notebook.messages import for_notebook
     from toyopt.sandbox import SandboxWarning, Worker, WorkerError
     from toyopt.sandbox.submission import NOTEBOOK_FILE
     from toyopt_check.checks.core import run_checks
@@ -376,7 +375,7 @@ def _run_in_sandbox(sent, specs, cell_timeout, notebook_timeout, budget, isolati
                 warm.join()
                 by_cell, checks = resolve_checks(specs)
                 with _hypothesis_home():
-                    results = for_notebook(run_checks(target, checks))
+                    results = run_checks(target, checks)
                 timings["checks"] = time.perf_counter() - started - timings["start"] - timings["cells"]
             finally:
                 worker.close()

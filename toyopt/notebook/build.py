@@ -21,8 +21,9 @@ import nbformat
 from nbformat import v4
 
 import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
-from toyopt_check.checks import EXERCISE_MODULES, EXERCISES, all_checks
+from toyopt_check.checks import EXERCISES, all_checks
 from toyopt_check.inside.errors import ConfigurationError
+from toyopt_check.inside.runtime import EXERCISE_MODULES
 
 from . import prose
 from .source import Namespace, definitions

@@ -117,7 +117,6 @@ CPU time is per process; a Worker must be used from one long-lived thread
 from .client import (
                      EXERCISE_MODULES,
                      CapturedOutput,
-                     ProbeFailed,
                      SandboxBroken,
                      Worker,
                      WorkerCrashed,
@@ -127,6 +126,6 @@ from .client import (
 from .launcher import Limits, SandboxWarning, bwrap_works
 from .submission import Submission, materialise
 
-__all__ = ["EXERCISE_MODULES", "CapturedOutput", "Limits", "ProbeFailed",
+__all__ = ["EXERCISE_MODULES", "CapturedOutput", "Limits",
            "SandboxBroken", "SandboxWarning", "Submission", "Worker", "WorkerCrashed", "WorkerError",
            "WorkerTimeout", "bwrap_works", "materialise"]

@@ -9,9 +9,10 @@ and every reply is validated before use.  Failures are typed:
 * :class:`WorkerCrashed` -- the worker ended mid-call (``os._exit``, a signal such
   as SIGSEGV, the kernel's OOM or CPU-limit kill); the message says how and
   quotes the last lines of its stderr.
-* :class:`ProbeFailed` -- the worker is alive and reports the student's exception
-  (``kind`` says which: see ``worker.py``); ``sys.exit`` inside a probe is one of
-  these (kind ``exit``), as it costs no restart.
+* :class:`StudentCodeError` -- the worker is alive and reports the student's
+  failure, as plain data that becomes the same type as on the in-process routes
+  (``kind`` and ``message``: see ``worker.py``); ``sys.exit`` inside a probe is one
+  of these (kind ``exit``), as it costs no restart.
 * :class:`ProtocolError` -- the reply was not a valid frame (too large, too many
   values, too deep, a lying array header: see :mod:`.protocol`, checked before
   decoding); the worker is killed.
@@ -36,8 +37,10 @@ from pathlib import Path
 
 from toyopt_check.inside import protocol
 from toyopt_check.inside.errors import ConfigurationError, GraderError, SubmissionError
+from toyopt_check.inside.probes import exercise_of
 from toyopt_check.inside.protocol import ProtocolError
 from toyopt_check.inside.runtime import EXERCISE_MODULES as STUDENT_MODULES
+from toyopt_check.inside.runtime import StudentCodeError
 
 from . import launcher
 from .launcher import Limits
@@ -68,18 +71,6 @@ class WorkerCrashed(WorkerError):
         super().__init__(message)
         self.returncode = returncode
         self.stderr_tail = stderr_tail
-
-
-class ProbeFailed(WorkerError):
-    """The student's code raised (or could not be loaded); the worker is still usable."""
-
-    def __init__(self, probe: str, kind: str, type_name: str, message: str, frames: list[str]):
-        self.probe, self.kind, self.type_name = probe, kind, type_name
-        self.message, self.frames = message, frames
-        text = message if kind in ("load_error", "exit") else f"{type_name}: {message}"
-        if frames:
-            text += f" (at {frames[-1]})"
-        super().__init__(text)
 
 
 @dataclass(frozen=True)
@@ -359,9 +350,11 @@ class Worker:
         kind = str(reply.get("kind"))
         if kind == "unknown_probe":
             raise GraderError(f"the probe module defines no probe {probe!r}")
-        frames = reply.get("frames") if isinstance(reply.get("frames"), list) else []
-        raise ProbeFailed(probe, kind, str(reply.get("type"))[:200],
-                          str(reply.get("message"))[:4000], [str(f)[:400] for f in frames[:10]])
+        # the student's failure, as the in-process routes raise it (an unknown kind
+        # reads as an exception; a "timeout" or "crash" is only ever the grader's word)
+        if kind not in StudentCodeError.KINDS or kind in ("timeout", "crash"):
+            kind = "exception"
+        raise StudentCodeError(exercise_of(probe), kind, str(reply.get("message"))[:4000])
 
     def _exchange(self, message: dict, what: str, timeout: float) -> dict:
         launched = self._launched

@@ -21,11 +21,10 @@ Conversation on the two pipes (frames of :mod:`protocol`):
    (or ``ok: false``) with a ``canary`` (see :func:`canary`), then, with ``preload``, imports torch and matplotlib
    before it reads the first call.
 2. calls: ``{"id", "probe", "kwargs"}`` -> ``{"id", "ok": true, "result"}`` or
-   ``{"id", "ok": false, "kind", "type", "message", "frames"}`` where ``kind`` is
-   ``not_implemented``, ``exception``, ``exit`` (student called ``sys.exit``),
-   ``load_error`` (the exercise cannot be loaded), ``bad_result`` (the result
-   cannot cross the boundary) or ``unknown_probe``; ``frames`` lists only frames
-   in the student's files.
+   ``{"id", "ok": false, "kind", "message"}``: a `runtime.StudentCodeError` as
+   plain data (``kind`` one of its `KINDS`, the message worded for the student,
+   naming only the student's own frames), or ``kind`` ``unknown_probe`` (the
+   grader's fault).
 3. ``{"op": "shutdown"}`` or EOF on the request pipe: exit 0.
 
 The probe module defines ``PROBES: dict[str, Callable[[ctx, **kwargs], dict]]``
@@ -101,18 +100,18 @@ def load_probes(path: str) -> dict:
     return probes
 
 
-#: StudentCodeError kinds (probes' runtime) -> reply kinds
-_STUDENT_KINDS = {"not_implemented": "not_implemented", "import": "load_error",
-                  "missing": "load_error"}
-
-
 def run_request(ctx, probes: dict, request: dict, max_bytes: int) -> dict:
-    """Run one probe and build the reply (never raises for student behaviour)."""
+    """Run one probe and build the reply (never raises for student behaviour).
+
+    A failure is sent as a `runtime.StudentCodeError`'s plain data, ``kind``
+    and ``message``, worded here where the code ran (the trusted side raises
+    the same type again): the context's own errors as they are, any other
+    exception as ``Type: message (file, line N)``."""
     rid = request.get("id")
     probe = probes.get(request.get("probe"))
     if probe is None:
-        return {"id": rid, "ok": False, "kind": "unknown_probe", "type": "KeyError",
-                "message": f"no probe named {request.get('probe')!r}", "frames": []}
+        return {"id": rid, "ok": False, "kind": "unknown_probe",
+                "message": f"no probe named {request.get('probe')!r}"}
     try:
         result = probe(ctx, **(request.get("kwargs") or {}))
         if not isinstance(result, dict):
@@ -121,21 +120,23 @@ def run_request(ctx, probes: dict, request: dict, max_bytes: int) -> dict:
         protocol.encode({"result": result}, max_bytes=max_bytes)
         return {"id": rid, "ok": True, "result": result}
     except runtime.StudentCodeError as exc:
-        # ctx.call's translation of the student's failure: its message already names
-        # the type and the student's frames
-        kind = _STUDENT_KINDS.get(getattr(exc, "kind", None), "exception")
-        exc_type, exc_obj = "StudentCodeError", exc
+        kind, message = exc.kind, _safe_str(exc)
     except protocol.ProtocolError as exc:
-        kind, exc_type, exc_obj = "bad_result", "ProtocolError", exc
-    except NotImplementedError as exc:
-        kind, exc_type, exc_obj = "not_implemented", "NotImplementedError", exc
+        kind, message = "bad_result", f"a result that cannot be sent back to the grader: {_safe_str(exc)}"
+    except NotImplementedError:
+        error = ctx.not_implemented(str(request.get("probe")).split(".")[0])
+        kind, message = error.kind, error.message
     except SystemExit as exc:
-        kind, exc_type, exc_obj = "exit", "SystemExit", exc
+        kind, message = "exit", f"SystemExit: your code called sys.exit({exc.code!r})" + _at(ctx, exc)
     except BaseException as exc:
-        kind, exc_type, exc_obj = "exception", _type_name(exc), exc
-    message = (f"called sys.exit({exc_obj.code!r})" if kind == "exit" else _safe_str(exc_obj))
-    return {"id": rid, "ok": False, "kind": kind, "type": exc_type, "message": message,
-            "frames": ctx.student_frames(exc_obj)}
+        kind, message = "exception", f"{_type_name(exc)}: {_safe_str(exc)}" + _at(ctx, exc)
+    return {"id": rid, "ok": False, "kind": kind, "message": message}
+
+
+def _at(ctx, exc) -> str:
+    """`` (file, line N, in f: code)``: the innermost student frame, if any."""
+    frames = ctx.student_frames(exc)
+    return f" ({frames[-1]})" if frames else ""
 
 
 def _flush_std():
