@@ -44,7 +44,7 @@ from toyopt_check.inside.runtime import StudentCodeError
 
 from . import launcher
 from .launcher import Limits
-from .submission import NOTEBOOK_FILE, Submission
+from .submission import NOTEBOOK_FILE
 
 #: exercise name -> module of an ``exercises/`` package submission
 EXERCISE_MODULES = {name: f"exercises.{module}" for name, module in STUDENT_MODULES.items()}
@@ -174,10 +174,6 @@ class Worker:
         self.canary: dict = {}
         self.canary_imports: tuple[str, ...] = ()  #: libraries the canary must import
         self.canary_find: tuple[str, ...] = ()     #: libraries the canary must find
-
-    @classmethod
-    def from_submission(cls, submission: Submission, probes_path, **kwargs) -> "Worker":
-        return cls(submission.scratch_dir, probes_path, **kwargs)
 
     # -- lifecycle -------------------------------------------------------------------
     def __enter__(self) -> "Worker":

@@ -18,11 +18,6 @@ PROBE_MODULES = ("spiral_2d", "plot_datasets", "circular_mse", "epoch_loop")
 HERE = Path(__file__).resolve().parent
 
 
-def probe_files():
-    """Paths of the probe modules' files."""
-    return [HERE / f"{name}.py" for name in PROBE_MODULES]
-
-
 def load_probes():
     """``{name: probe}`` from every probe module, imported in this process."""
     probes = {}
