@@ -4,7 +4,7 @@ mutant (its docstring says what the bug is) loses marks on its exercise, and
 one that names `EXPECT_FAILED` fails exactly those checks; a `nothing_*` case
 (no substance: None, constants, zeros, empty Axes) scores at most
 `NOTHING_SHARE` of its exercise. `docs/corpus.md` shows the confusion table
-(`python bench/corpus_table.py`)."""
+(`python tools/corpus_table.py`)."""
 
 import pytest
 import torch

@@ -126,13 +126,18 @@ def check(exercise: str, name: str, points: float, title: str, visibility="visib
 
 
 def all_checks(exercises=EXERCISES) -> list[Check]:
-    """Every registered check of `exercises`, grouped by exercise in order."""
+    """Every registered check of `exercises`, grouped by exercise in order: the
+    visible ones (this package's) first, then the instructor's, each in the order
+    of their modules' source, whichever module happened to be imported first."""
     import importlib
 
     for name in _CHECK_MODULES:  # imports the check modules once
         importlib.import_module(name)
 
-    return [c for ex in exercises for c in _REGISTRY if c.exercise == ex]
+    def order(chk: Check):
+        return not chk.func.__module__.startswith(f"{__package__}.")
+
+    return [c for ex in exercises for c in sorted(_REGISTRY, key=order) if c.exercise == ex]
 
 
 def run_check(target: Target, chk: Check, skip_reason: str | None = None) -> CheckResult:
