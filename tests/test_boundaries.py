@@ -178,7 +178,7 @@ def test_no_import_hook_of_the_project_is_installed():
 
     import toyopt.checks
     import toyopt.grading
-    import toyopt.sandbox  # noqa: F401
+    import toyopt.sandbox  # noqa: F401  (imported for the hooks it might install)
 
     ours = [f for f in sys.meta_path if type(f).__module__.split(".")[0] in FIRST_PARTY]
     assert not ours, f"import hooks of the project: {ours}"

@@ -13,6 +13,9 @@ from corpus_tools import corpus_files, grade, grade_reference, load
 import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
 from toyopt_check.checks import EXERCISES
 
+#: every case graded in full: CI's tier (the fast tier runs the checks' own tests)
+pytestmark = pytest.mark.slow
+
 CORRECT = [(ex, p) for ex in EXERCISES for p in corpus_files(ex, "correct")]
 MUTANTS = [(ex, p) for ex in EXERCISES for p in corpus_files(ex, "mutant")]
 NOTHING = [(ex, p) for ex in EXERCISES for p in corpus_files(ex, "nothing")]

@@ -67,6 +67,7 @@ def test_bad_input_exits_2_with_one_line(tmp_path, capsys, argv, needle):
     assert needle in err and len(err.splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_bulk_broken_and_crashing_submissions_never_lose_the_others(tmp_path):
     subs = tmp_path / "subs"
     stub_submission(subs / "good")
@@ -90,6 +91,7 @@ def test_bulk_broken_and_crashing_submissions_never_lose_the_others(tmp_path):
                              "epoch_loop", "total"]
 
 
+@pytest.mark.slow
 def test_rerun_resumes_and_force_regrades(tmp_path, capsys):
     sub = stub_submission(tmp_path / "dave")
     out = tmp_path / "out"

@@ -31,7 +31,7 @@ from toyopt.release.kit import NOTEBOOK_NAME, REQUIRES, write_kit
 from toyopt_check.checks import EXERCISES
 from toyopt_check.inside.runtime import EXERCISE_MODULES
 
-pytestmark = [pytest.mark.kit, pytest.mark.filterwarnings("ignore::toyopt.sandbox.SandboxWarning")]
+pytestmark = [pytest.mark.kit, pytest.mark.slow, pytest.mark.filterwarnings("ignore::toyopt.sandbox.SandboxWarning")]
 
 ROOT = Path(__file__).resolve().parent.parent
 REF_DIR = Path(toyopt_ref.__file__).resolve().parent
