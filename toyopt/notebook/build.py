@@ -164,8 +164,11 @@ def grading_cell_source(chk, hidden=()) -> str:
         header = f"# Test {chk.exercise}: {chk.title} ({points} points)"
         return f"{header}\nfrom toyopt_check.cells import run\n\n{call}"
     header = f"# Hidden test of {chk.exercise} ({points} points): it runs when your notebook is graded."
+    # the hidden checks are the instructor's (``toyopt.checks``): imported inside the
+    # hidden region, which nbgrader and the kit remove from what students get
     return (f"{header}\nfrom toyopt_check.cells import run\n\n"
-            f"### BEGIN HIDDEN TESTS\n{call}\n### END HIDDEN TESTS")
+            f"### BEGIN HIDDEN TESTS\nimport toyopt.checks  # noqa: F401  (the instructor's hidden checks)\n"
+            f"{call}\n### END HIDDEN TESTS")
 
 
 class _Builder:
