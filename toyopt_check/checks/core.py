@@ -19,11 +19,11 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..inside.runtime import StudentCodeError
+from ..inside.runtime import EXERCISE_MODULES, StudentCodeError
 from .target import Target
 
-#: Exercise names, in the order of the tutorial; each owns 25 points.
-EXERCISES = ("spiral_2d", "plot_datasets", "circular_mse", "epoch_loop")
+#: Exercise names, in the order of the tutorial (the registry's); each owns 25 points.
+EXERCISES = tuple(EXERCISE_MODULES)
 
 
 @functools.cache
@@ -95,9 +95,9 @@ class CheckResult:
 
 
 _REGISTRY: list[Check] = []
-#: modules whose import registers checks: the visible ones here; the instructor's
-#: ``toyopt.checks`` adds its hidden ones (see `add_check_modules`)
-_CHECK_MODULES: list[str] = [f"{__package__}._load_all"]
+#: modules whose import registers checks: each exercise's visible ones, in the module
+#: named after it; the instructor's ``toyopt.checks`` adds its hidden ones
+_CHECK_MODULES: list[str] = [f"{__package__}.{exercise}" for exercise in EXERCISES]
 
 
 def add_check_modules(*names: str) -> None:

@@ -22,6 +22,11 @@ import traceback
 import types
 from pathlib import Path
 
+#: THE registry of the exercises, in the order of the tutorial: each exercise and the
+#: module of the student's package that defines it. Everything else is found from it
+#: by name: the probes (``inside/probes/<exercise>.py``), the visible checks
+#: (``checks/<exercise>.py``), the oracles (``toyopt/oracles/<exercise>.py``). Kept
+#: here, where the self-contained sandbox side can read it too.
 EXERCISE_MODULES = {
     "spiral_2d": "data",
     "plot_datasets": "plotting",
