@@ -41,6 +41,7 @@ import os
 import shutil
 import signal
 import site
+import stat
 import subprocess
 import sys
 import tempfile
@@ -50,6 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toyopt_check import inside
+from toyopt_check.inside import supervisor
 from toyopt_check.inside.errors import ConfigurationError, GraderError
 
 from . import cgroups, seccomp
@@ -144,6 +146,8 @@ class Launched:
             self.cgroup.kill()
         if self.uid is not None:
             kill_uid(self.uid)
+            if self.isolation == "subprocess":  # no tmpfs of its own: /tmp and the like
+                remove_files_of(self.uid)
         if self.cgroup is not None:
             self.cgroup.remove()
             _OWNED_GROUPS.pop(id(self.cgroup), None)
@@ -239,6 +243,29 @@ def _lend_tree(root: str, gid: int) -> None:
                 elif entry.is_file(follow_symlinks=False):
                     os.lchown(entry.path, -1, gid)
                     os.chmod(entry.path, 0o640)
+
+
+def remove_files_of(uid: int) -> None:
+    """Remove what `uid` (a fallback worker's own, stopped) left in the world-writable
+    temporary folders (`supervisor.TEMP_ROOTS`): the only host folders it could write
+    besides its scratch copy, which its owner removes."""
+    for root in supervisor.TEMP_ROOTS:
+        todo = [root]
+        while todo:
+            try:
+                with os.scandir(todo.pop()) as entries:
+                    listed = list(entries)
+            except OSError:
+                continue
+            for entry in listed:
+                try:
+                    info = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if info.st_uid == uid:
+                    remove_tree(entry.path)
+                elif stat.S_ISDIR(info.st_mode) and info.st_mode & 0o002:
+                    todo.append(entry.path)
 
 
 def _make_traversable(paths) -> list[str]:
