@@ -226,7 +226,8 @@ def _grade_in_worker(path: Path, name: str, submission, warm: threading.Thread, 
             target.start()
             facts = worker.isolation_facts
             warm.join()
-            results = tuple(run_checks(target, all_checks() if checks is None else checks))
+            results = tuple(run_checks(target, all_checks() if checks is None else checks,
+                                       cuda_available=target.cuda_available))
         except SandboxBroken:  # the environment's fault: no grade at all
             worker.close()
             raise

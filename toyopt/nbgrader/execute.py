@@ -375,7 +375,7 @@ def _run_in_sandbox(sent, specs, cell_timeout, notebook_timeout, budget, isolati
                 warm.join()
                 by_cell, checks = resolve_checks(specs)
                 with _hypothesis_home():
-                    results = run_checks(target, checks)
+                    results = run_checks(target, checks, cuda_available=target.cuda_available)
                 timings["checks"] = time.perf_counter() - started - timings["start"] - timings["cells"]
             finally:
                 worker.close()
