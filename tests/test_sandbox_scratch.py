@@ -84,3 +84,26 @@ def test_each_worker_starts_from_the_submission(tmp_path, isolation):
         worker.restart()
         assert worker.call("call", 30, exercise="spiral_2d", args=["three.txt"])["value"] == ["exercises"]
     assert sorted(p.name for p in (worker.scratch_dir).iterdir()) == ["exercises"]  # never written
+
+
+WRITE_SUBMISSION = """
+import os, sys
+def spiral_2d(name):
+    source = sys.argv[sys.argv.index("--copy-from") + 1]  # the command line is no secret
+    try:
+        with open(os.path.join(source, name), "w") as handle:
+            handle.write("x" * 1000)
+        return "written"
+    except OSError as exc:
+        return type(exc).__name__
+"""
+
+
+@pytest.mark.parametrize("isolation", MODES)
+def test_the_submission_itself_cannot_be_written(tmp_path, isolation):
+    if isolation == "subprocess" and os.geteuid() != 0:
+        pytest.skip("a plain fallback runs student code as the caller (trusted code only)")
+    with worker_for(tmp_path, isolation, {"data.py": WRITE_SUBMISSION}) as worker:
+        got = worker.call("call", 30, exercise="spiral_2d", args=["junk.txt"])["value"]
+    assert got in ("PermissionError", "OSError"), got  # EACCES, or EROFS under bubblewrap
+    assert not (worker.scratch_dir / "junk.txt").exists()
