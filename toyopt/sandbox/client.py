@@ -147,9 +147,11 @@ def stderr_summary(tail: str, lines: int = 6) -> str:
 
 
 class Worker:
-    """A sandboxed worker serving probe calls on one submission's scratch copy.
+    """A sandboxed worker serving probe calls on one submission.
 
-    ``Worker(scratch_dir, probes_path, exercise_modules, limits)``; use as a
+    ``Worker(scratch_dir, probes_path, exercise_modules, limits)``: ``scratch_dir``
+    holds the submission, which each worker (a restart too) copies into a scratch
+    folder of its own (see `launcher.launch`) and never changes; use as a
     context manager (or call :meth:`close`).  ``isolation`` is ``"auto"``
     (bubblewrap when it works, else a subprocess with a :class:`SandboxWarning`),
     ``"bwrap"`` or ``"subprocess"``; ``hide`` adds folders to hide (out dirs).

@@ -10,15 +10,20 @@ What holds where (see the package docstring for the threat model):
 * **bubblewrap** (``isolation="bwrap"``): read-only view of ``/``; fresh ``/dev``,
   ``/proc`` and a size-capped ``/tmp``; ``/work``, ``/home``, ``/root``, the
   caller's cwd and ``hide`` folders and the ``toyopt`` / ``toyopt_ref`` package
-  folders replaced by empty read-only tmpfs (the Python prefix is bound back so
-  the interpreter still runs); the scratch copy is the only writable host folder
-  (``/tmp/scratch``); worker code read-only at ``/tmp/toyopt-worker``; all
+  folders replaced by empty read-only tmpfs (the Python prefix, the user site and
+  the folders ``.pth`` files add are bound back read-only so the interpreter and
+  its libraries still run: `path_view`); no host folder is writable: the
+  submission is read-only at ``/tmp/toyopt-submission`` and the worker copies it
+  into ``/tmp/scratch``, a tmpfs of ``limits.scratch_bytes``; the NVIDIA device
+  nodes are passed in where there are some (`gpu_devices`); worker code
+  read-only at ``/tmp/toyopt-worker``; all
   namespaces unshared (no network, own PID namespace: when the worker exits or is
   killed, everything it forked dies), no capabilities, a new session, a minimal
   environment, and the sandbox dies with its parent.
 * **subprocess** (``isolation="subprocess"``, the fallback): the same rlimits and
   environment, but the whole file system is readable and writable as the calling
-  user and the network is open.  On Linux the worker's first process is a child
+  user and the network is open.  The worker copies the submission into a folder
+  of its own (``toyopt-copy-*``), whose size its supervisor watches.  On Linux the worker's first process is a child
   subreaper that SIGKILLs every descendant (``setsid`` daemons included) when the
   worker ends or the parent asks; a :class:`SandboxWarning` says isolation is weaker.
 
