@@ -24,7 +24,8 @@ import sysconfig
 import textwrap
 from pathlib import Path
 
-from sandbox_support import needs_bwrap
+import pytest
+from sandbox_support import PROBES, needs_bwrap
 
 ROOT = Path(__file__).resolve().parent.parent
 LIB = "toyopt_fake_lib"
@@ -45,14 +46,16 @@ def spiral_2d(paths):
 """
 
 GRADER = """
-import json, sys
+import json
 from pathlib import Path
-sys.path.insert(0, {tests!r})
-from sandbox_support import PROBES, write_package
 from toyopt.sandbox import Worker, materialise
-sub = materialise(write_package(Path({work!r}), {{"data.py": {student!r}}}), {work!r})
-worker = Worker(sub.scratch_dir, PROBES, isolation="bwrap")
-worker.canary_imports = ({lib!r},)
+package = Path({work!r}) / "src" / "exercises"
+package.mkdir(parents=True)
+(package / "__init__.py").write_text("")
+(package / "data.py").write_text({student!r})
+sub = materialise(package.parent, {work!r})
+worker = Worker(sub.scratch_dir, {probes!r}, isolation="bwrap")
+worker.canary_imports = {imports!r}
 try:
     with worker:
         print(json.dumps({{"ok": worker.call("call", 30, exercise="spiral_2d", args=[{paths!r}])["value"]}}))
@@ -67,12 +70,13 @@ def fake_lib(folder: Path) -> Path:
     return folder
 
 
-def run_grader(tmp_path: Path, python: str = sys.executable, env=None, paths=()) -> dict:
+def run_grader(tmp_path: Path, python: str = sys.executable, env=None, paths=(),
+               imports=(LIB,)) -> dict:
     """Start a worker from a grader run by `python` with `env`; what it reported."""
     work = tmp_path / "work"
     work.mkdir()
-    script = GRADER.format(tests=str(Path(__file__).parent), work=str(work),
-                           student=textwrap.dedent(STUDENT), lib=LIB, paths=[str(p) for p in paths])
+    script = GRADER.format(probes=str(PROBES), work=str(work), student=textwrap.dedent(STUDENT),
+                           imports=tuple(imports), paths=[str(p) for p in paths])
     done = subprocess.run([python, "-c", script], cwd=ROOT, capture_output=True, text=True,
                           timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
     lines = done.stdout.strip().splitlines()
@@ -85,10 +89,12 @@ def user_site(base: Path) -> Path:
     return Path(sysconfig.get_path("purelib", f"{os.name}_user", vars={"userbase": str(base)}))
 
 
-def venv(folder: Path) -> tuple[str, Path]:
-    """A virtualenv at `folder` that sees this interpreter's packages: (python, its site folder)."""
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip",
-                    str(folder)], check=True, timeout=120)
+def venv(folder: Path, system: bool = True) -> tuple[str, Path]:
+    """A virtualenv at `folder` (seeing this interpreter's packages when `system`):
+    (python, its site folder)."""
+    subprocess.run([sys.executable, "-m", "venv", *(["--system-site-packages", "--without-pip"]
+                                                     if system else []), str(folder)],
+                   check=True, timeout=120)
     python = folder / "bin" / "python"
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
                           capture_output=True, text=True, check=True).stdout.strip()
@@ -142,3 +148,15 @@ def test_a_library_only_in_a_checkout_of_the_instructors_packages_is_refused_by_
     message = report["message"]
     assert "\n" not in message and str(checkout) in message and LIB in message, message
     assert "it holds the instructor's toyopt" in message, message  # says why
+
+
+@pytest.mark.slow
+def test_a_virtualenv_of_its_own_with_torch_runs_the_worker(tmp_path):
+    """A real virtualenv under /tmp, torch and NumPy installed in it (from the local
+    wheel store: ~30 s on a quiet machine, a few minutes under load)."""
+    python, site = venv(tmp_path / "venv", system=False)
+    subprocess.run([python, "-m", "pip", "install", "-q", "torch==2.13.0", "numpy"], check=True,
+                   timeout=900, capture_output=True)
+    fake_lib(site)
+    report = run_grader(tmp_path, python, imports=(LIB, "numpy", "torch"))
+    assert report.get("ok", {}).get("value") == 42, report
