@@ -68,6 +68,8 @@ def test_writes_outside_scratch_fail_and_change_nothing(tmp_path):
                f"/work/toyopt-probe-{uuid.uuid4().hex}", "/root/toyopt-probe"]
     src = {"data.py": """
         def spiral_2d(targets):
+            if targets == "read":
+                return open("inside.txt").read()
             errors = {}
             for path in targets:
                 try:
@@ -81,7 +83,8 @@ def test_writes_outside_scratch_fail_and_change_nothing(tmp_path):
         """}
     with worker_for(tmp_path, "bwrap", src) as worker:
         errors = worker.call("call", 10, exercise="spiral_2d", args=[targets])["value"]
-        assert (worker.scratch_dir / "inside.txt").read_text() == "fine"
+        assert worker.call("call", 10, exercise="spiral_2d", args=["read"])["value"] == "fine"
+    assert not (worker.scratch_dir / "inside.txt").exists()  # written in the worker's own folder
     assert "written" not in errors.values(), errors
     assert victim.read_text() == "original"
     assert open(grader_file).read() == before
@@ -294,7 +297,9 @@ def test_children_holding_memory_together_are_killed_at_the_group_limit(tmp_path
 
 PLANT = """
 import os, sys, time
-def spiral_2d(marker):
+def spiral_2d(marker, read=False):
+    if read:
+        return int(open(marker).read())
     if os.fork() == 0:
         os.setsid()
         if os.fork() == 0:
@@ -310,8 +315,7 @@ def spiral_2d(marker):
 def test_planted_process_does_not_survive_close(tmp_path, isolation):
     with worker_for(tmp_path, isolation, {"data.py": PLANT}) as worker:
         assert worker.call("call", 20, exercise="spiral_2d", args=["planted.pid"]) == {"value": 1}
-        marker = worker.scratch_dir / "planted.pid"
-        pid_inside = int(marker.read_text())
+        pid_inside = worker.call("call", 20, exercise="spiral_2d", args=["planted.pid", True])["value"]
         uid = worker.isolation_facts["uid"]
         host = [p for p in os.listdir("/proc") if p.isdigit()
                 and _status(p).get("Uid", "").split()[:1] == [str(uid)]] if uid else []
@@ -331,6 +335,8 @@ def _status(pid):
 PROBE_READ = """
 import os
 def spiral_2d(paths):
+    if paths == "read":
+        return open("mine.txt").read()
     seen = {}
     for path in paths:
         try:
@@ -352,5 +358,5 @@ def test_fallback_cannot_read_the_reference_or_the_grader(tmp_path):
     with worker_for(tmp_path, "subprocess", {"data.py": PROBE_READ}) as worker:
         seen = worker.call("call", 20, exercise="spiral_2d", args=[paths])["value"]
         assert worker.isolation_facts["sandbox"] == "fallback-uid"
-        assert (worker.scratch_dir / "mine.txt").read_text() == "ok"
+        assert worker.call("call", 20, exercise="spiral_2d", args=["read"])["value"] == "ok"
     assert set(seen.values()) == {"PermissionError"}, seen

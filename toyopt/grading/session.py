@@ -76,4 +76,6 @@ class SandboxSession:
     def run(self, checks=None) -> tuple[CheckResult, ...]:
         """The results of `checks` (default: every check, hidden ones included)."""
         self._warm.join()
-        return tuple(run_checks(self.target, all_checks() if checks is None else checks))
+        # whether the CUDA checks can run is what the worker saw, not this process
+        return tuple(run_checks(self.target, all_checks() if checks is None else checks,
+                                cuda_available=self.target.cuda_available))

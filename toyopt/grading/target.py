@@ -46,6 +46,10 @@ class SandboxTarget(Target):
         self.outputs: list[tuple[CapturedOutput, CapturedOutput]] = []  # of stopped workers
         self.isolations: set[str] = set()  # "bwrap" / "subprocess" of each start
         self._started = False
+        #: whether CUDA works where student code runs: the first worker's canary says,
+        #: measured before any student code (None until started); `run_checks` takes it
+        self.cuda_available: bool | None = None
+        worker.report_cuda = True
 
     def _ensure_started(self) -> None:
         if self.worker.pid is None:
@@ -53,6 +57,8 @@ class SandboxTarget(Target):
                 self.outputs.append((self.worker.stdout, self.worker.stderr))
                 self.restarts += 1
             self.worker.start()
+            if not self._started:
+                self.cuda_available = bool(self.worker.cuda_available)
             self._started = True
             self.isolations.add(self.worker.isolation)
 

@@ -9,9 +9,13 @@ Command line (``CODE`` holds the package, named ``PKG`` there; see the launcher)
 
     python -s -B -c "import sys; sys.path[0] = CODE; from PKG.worker import entry; entry()"
                     --probes PROBES --request-fd R --reply-fd W
-                    --scratch DIR [--supervise] [--limit-as BYTES]
+                    --scratch DIR [--copy-from SUBMISSION] [--scratch-cap BYTES]
+                    [--supervise] [--limit-as BYTES]
                     [--limit-cpu S] [--limit-fsize BYTES] [--limit-nproc N]
                     [--uid UID] [--seccomp-file BPF] [--site DIR]
+
+``--copy-from`` is copied into ``--scratch`` before anything else runs (see
+``supervisor.fill_scratch``); ``--scratch-cap`` is the fallback's size watch.
 
 Conversation on the two pipes (frames of :mod:`protocol`):
 
@@ -19,7 +23,9 @@ Conversation on the two pipes (frames of :mod:`protocol`):
    "notebook": path-or-null, "preload": bool}``; the worker imports the probe
    module and answers ``{"ok": true, "op": "hello", "pid", "probes": [...]}``
    (or ``ok: false``) with a ``canary`` (see :func:`canary`), then, with ``preload``, imports torch and matplotlib
-   before it reads the first call.
+   before it reads the first call.  With ``"cuda": true`` the canary imports torch
+   and reports ``torch.cuda.is_available()`` (``cuda``): what the worker sees
+   decides whether the CUDA checks run.
 2. calls: ``{"id", "probe", "kwargs"}`` -> ``{"id", "ok": true, "result"}`` or
    ``{"id", "ok": false, "kind", "message"}``: a `runtime.StudentCodeError` as
    plain data (``kind`` one of its `KINDS`, the message worded for the student,
@@ -208,11 +214,24 @@ def canary(hello: dict) -> dict:
             found = False
         if not found:
             missing[name] = "not found"
-    return {"uid": os.getuid(), "euid": os.geteuid(), "gid": os.getgid(),
-            "seccomp": status.get("Seccomp", "").strip(),
-            "no_new_privs": status.get("NoNewPrivs", "").strip(),
-            "cap_eff": status.get("CapEff", "").strip(),
-            "exposed": exposed, "missing": missing, "python": sys.version.split()[0]}
+    report = {"uid": os.getuid(), "euid": os.geteuid(), "gid": os.getgid(),
+              "seccomp": status.get("Seccomp", "").strip(),
+              "no_new_privs": status.get("NoNewPrivs", "").strip(),
+              "cap_eff": status.get("CapEff", "").strip(),
+              "exposed": exposed, "missing": missing, "python": sys.version.split()[0]}
+    if hello.get("cuda"):
+        report["cuda"] = cuda_available()
+    return report
+
+
+def cuda_available() -> bool:
+    """Whether torch, here in the sandbox, can use a CUDA device (False without torch)."""
+    try:
+        import torch
+
+        return bool(torch.cuda.is_available())
+    except Exception:
+        return False
 
 
 def serve(args) -> int:
@@ -230,9 +249,10 @@ def serve(args) -> int:
         return 2
     probes.setdefault(NOTEBOOK_PROBE, notebook_outputs)
     max_bytes = int(hello.get("max_message_bytes") or protocol.MAX_BYTES) - 1024
+    measured = canary(hello)  # before the scratch folder is on sys.path
     ctx = make_context(args.scratch, hello.get("exercise_modules") or {}, hello.get("notebook"))
     protocol.write_frame(wfd, {"ok": True, "op": "hello", "pid": os.getpid(),
-                               "probes": sorted(probes), "canary": canary(hello)})
+                               "probes": sorted(probes), "canary": measured})
     if hello.get("preload"):
         preload()
     while True:
@@ -253,6 +273,8 @@ def main(argv=None) -> int:
     parser.add_argument("--request-fd", type=int, required=True)
     parser.add_argument("--reply-fd", type=int, required=True)
     parser.add_argument("--scratch", required=True)
+    parser.add_argument("--copy-from", default=None)
+    parser.add_argument("--scratch-cap", type=int, default=None)
     parser.add_argument("--supervise", action="store_true")
     parser.add_argument("--uid", type=int, default=None)
     parser.add_argument("--seccomp-file", default=None)
