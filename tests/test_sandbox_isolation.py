@@ -291,8 +291,9 @@ def test_children_holding_memory_together_are_killed_at_the_group_limit(tmp_path
         except Exception as exc:  # the OOM killer may pick the worker itself
             out = {"crashed": str(exc)}
         assert worker.isolation_facts["cgroup"] in ("v1", "v2") if worker.pid else True
-    # 3 x 320 MiB > 768 MiB: never all three at once
-    assert "crashed" in out or (out["alive_at_end"] < 3 and len(out["held"]) < 3), out
+    # 3 x 320 MiB > 768 MiB: never all three at once. The OOM killer may pick a child
+    # that already held its block (and wrote its file), so count the living ones.
+    assert "crashed" in out or out["alive_at_end"] < 3, out
 
 
 PLANT = """
