@@ -165,26 +165,48 @@ def test_forged_source_does_not_hide_a_slow_loop_from_the_timing():
         check_vectorised(target)
 
 
-def test_an_unsteady_clock_makes_the_timing_inconclusive_not_a_failure(monkeypatch):
-    """When the grader's own yardstick runs unsteadily (a loaded machine), no
-    verdict is read off the clock: the slow loop behind the forged source passes."""
+def test_an_unsteady_clock_requests_a_regrade_and_never_passes(monkeypatch):
+    """When the grader's own yardstick never runs twice alike (a machine too
+    busy to time on), no verdict is read off the clock, and the slow loop behind
+    the forged source does not pass by default: the check asks for a re-grade."""
     import time
 
     import toyopt_check.checks.spiral_2d as checks
 
     real, calls = checks._yardstick, []
 
-    def jittery(n):
+    def slower_each_time(n, seed=0):
         calls.append(n)
-        large = [c for c in calls if c > 10_000]
-        if n > 10_000 and len(large) % 3:  # two large runs of three slowed, as by a neighbour
-            time.sleep(0.02)
-        return real(n)
+        if n > 10_000:  # every large run 8 ms slower than the one before
+            time.sleep(0.008 * sum(c > 10_000 for c in calls))
+        return real(n, seed)
 
-    monkeypatch.setattr(checks, "_yardstick", jittery)
+    monkeypatch.setattr(checks, "_yardstick", slower_each_time)
+    monkeypatch.setattr(checks, "TIME_PAUSE", 0.0)
     target = _LyingSource(InProcessTarget.for_namespace({"spiral_2d": spiral_2d_loop}))
-    assert checks.timing_problem(target) is None
+    with pytest.raises(checks.TimingUndecided, match="RE-GRADE REQUESTED"):
+        checks.timing_problem(target)
     assert len(calls) == 2 * checks.TIME_MAX_REPEATS * checks.TIME_SERIES  # it kept trying first
+
+
+def test_bursts_of_load_leave_the_clock_deciding(monkeypatch):
+    """Two of every three yardstick runs slowed, as by a neighbour's bursts:
+    its fastest time is still reproducible, so the slow loop fails on time."""
+    import time
+
+    import toyopt_check.checks.spiral_2d as checks
+
+    real, calls = checks._yardstick, []
+
+    def bursty(n, seed=0):
+        calls.append(n)
+        if n > 10_000 and sum(c > 10_000 for c in calls) % 3:
+            time.sleep(0.02)
+        return real(n, seed)
+
+    monkeypatch.setattr(checks, "_yardstick", bursty)
+    target = _LyingSource(InProcessTarget.for_namespace({"spiral_2d": spiral_2d_loop}))
+    assert "per extra point" in checks.timing_problem(target)
 
 
 def test_forged_source_with_a_vectorised_function_passes_the_timing():

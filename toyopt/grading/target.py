@@ -17,6 +17,15 @@ worker raises             checks see
 Every result is held to what its probe may return (`replies.check_reply`:
 keys, types, array kinds and sizes) before a check or a figure sees it.
 
+The target carries the **grading seed** (``grading_seed``): an HMAC of the
+submission's content (its scratch copy, hashed before any of its code runs)
+under the instructor's secret (`grading_secret`), which the kit never holds and
+the sandbox cannot read (``/root`` and ``/home`` are hidden by bubblewrap; the
+file is ``0600`` for the fallback's own uid). The visible checks draw their
+timed sizes and extra inputs from it (`toyopt_check.checks.expect.drawn_for`),
+so a student cannot know them in advance, and re-grading the same submission
+draws the same ones.
+
 A restart is lazy (the next call starts a fresh worker) and its start-up is not
 charged to any exercise's budget. After `MAX_CRASHES` crashes within one
 exercise, its remaining probes fail at once with the last crash's message
@@ -26,8 +35,14 @@ costs an exercise once.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
+import secrets
 import time
+from pathlib import Path
 
+from toyopt.errors import ConfigurationError
 from toyopt.sandbox import CapturedOutput, ProbeFailed, Worker, WorkerCrashed, WorkerTimeout
 from toyopt.sandbox.client import describe_exit
 from toyopt_check.checks.core import ExerciseTimeout, NotImplementedYet, StudentException
@@ -37,6 +52,56 @@ from toyopt_check.inside.protocol import ProtocolError
 
 from .replies import ReplyRejected, check_reply
 
+#: The instructor's grading secret: this file (``TOYOPT_GRADING_SECRET`` names
+#: another), created by the first grading on this install; a Gradescope bundle
+#: ships one so that its re-grades draw the same inputs.
+SECRET_ENV = "TOYOPT_GRADING_SECRET"
+SECRET_BYTES = 32
+
+
+def secret_path() -> Path:
+    """Where the grading secret lives (``$TOYOPT_GRADING_SECRET`` or the user's config folder)."""
+    if os.environ.get(SECRET_ENV):
+        return Path(os.environ[SECRET_ENV])
+    config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(config) / "toyopt" / "grading-secret"
+
+
+def grading_secret(path: Path | None = None) -> bytes:
+    """The secret's bytes; created (random, mode 0600, never overwritten) when missing."""
+    path = secret_path() if path is None else Path(path)
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except FileNotFoundError:
+        pass
+    except ValueError as exc:
+        raise ConfigurationError(f"the grading secret {path} is not hexadecimal: {exc}") from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another grading made it meanwhile
+        return grading_secret(path)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_hex(SECRET_BYTES) + "\n")
+    return grading_secret(path)
+
+
+def content_hash(folder) -> bytes:
+    """SHA-256 over the relative paths and bytes of every file under `folder`, sorted."""
+    root = Path(folder)
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.digest()
+
+
+def grading_seed(folder, secret: bytes | None = None) -> int:
+    """A 63-bit seed from the submission in `folder` and the instructor's secret."""
+    mac = hmac.new(grading_secret() if secret is None else secret, content_hash(folder), hashlib.sha256)
+    return int.from_bytes(mac.digest()[:8], "big") >> 1
+
+
 #: Worker crashes (os._exit, segfault, protocol abuse) tolerated per exercise.
 MAX_CRASHES = 2
 
@@ -44,10 +109,12 @@ MAX_CRASHES = 2
 class SandboxTarget:
     """Probes run in `worker` (a :class:`toyopt.sandbox.Worker` made with the
     probe package ``toyopt/probes``); `budget` seconds of student code per
-    exercise, summed over its probes."""
+    exercise, summed over its probes; `seed`: the grading seed (default: from
+    the worker's scratch copy, hashed now, before the worker starts)."""
 
-    def __init__(self, worker: Worker, budget: float = DEFAULT_BUDGET):
+    def __init__(self, worker: Worker, budget: float = DEFAULT_BUDGET, seed: int | None = None):
         self.worker = worker
+        self.grading_seed = grading_seed(worker.scratch_dir) if seed is None else int(seed)
         self.budget = check_budget(budget)
         self.used: dict[str, float] = {}
         self.restarts = 0
