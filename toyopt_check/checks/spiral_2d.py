@@ -467,7 +467,9 @@ def timing_problem(target) -> str | None:
             # a verdict far from the limit needs no more rounds
             if clock and (ratio <= TIME_RATIO or ratio > 10 * TIME_RATIO):
                 break
-        if clock and (ratio <= TIME_RATIO or series == TIME_SERIES - 1):
+        # over the limit: another series (after a pause) lets the minima fall,
+        # unless the ratio is so far over that no quieter moment brings it down
+        if clock and (ratio <= TIME_RATIO or ratio > 3 * TIME_RATIO or series == TIME_SERIES - 1):
             break
     if not clock:
         raise TimingUndecided(
