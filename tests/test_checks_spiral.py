@@ -13,9 +13,11 @@ from toyopt_ref.data import spiral_2d, spiral_2d_loop
 from toyopt_ref.errors import check_count
 
 
-def grade(func):
-    return {r.id: r for r in run_checks(InProcessTarget.for_namespace({"spiral_2d": func}),
-                                       all_checks(("spiral_2d",)), cuda_available=False)}
+def grade(func, seed=None):
+    """``{check id: result}``; with `seed`, as at grading (sizes drawn from it)."""
+    target = InProcessTarget.for_namespace({"spiral_2d": func})
+    target.grading_seed = seed
+    return {r.id: r for r in run_checks(target, all_checks(("spiral_2d",)), cuda_available=False)}
 
 
 @pytest.mark.parametrize("x, p", [(1.3581, 0.05), (1.6276, 0.01), (1.9495, 0.001)])
@@ -262,3 +264,48 @@ def test_another_datasets_generator_scores_nothing(other):
     results = grade(getattr(ref, other))
     assert sum(r.score for r in results.values()) == 0, {r.id: r.score for r in results.values() if r.score}
     assert results["spiral_2d.layout"].status == "failed"
+
+
+def test_timed_sizes_are_drawn_at_grading_and_repeat_for_a_seed():
+    from toyopt.oracles.spiral_2d import DRAWN_LARGE, drawn_expectations
+    from toyopt_check.checks import expect
+
+    kit = expect.expected("spiral_2d")["timing"]["large"]
+    larges = {drawn_expectations(seed)["timing"]["large"] for seed in range(20)}
+    assert len(larges) > 10 and all(DRAWN_LARGE[0] <= n <= DRAWN_LARGE[1] for n in larges)
+    assert drawn_expectations(3)["timing"]["large"] == drawn_expectations(3)["timing"]["large"]
+    assert kit in range(DRAWN_LARGE[0], DRAWN_LARGE[1] + 1)  # the kit times the same work
+
+
+def test_a_correct_spiral_scores_the_same_at_grading():
+    assert [k for k, r in grade(spiral_2d, seed=11).items() if not r.passed] == []
+
+
+def test_every_point_of_a_timed_call_is_compared_at_grading():
+    """Right only on the rows the kit's timing compares, zeros elsewhere: passes
+    the kit's self-check, fails at grading on the whole output."""
+    def kit_rows_only(num_points):
+        points, labels = spiral_2d(num_points)
+        if num_points >= 10_000:
+            rows = np.unique(np.linspace(0, len(points) - 1, 64).round().astype(int))
+            kept = np.zeros_like(points)
+            kept[rows] = points[rows]
+            points = kept
+        return points, labels
+
+    assert grade(kit_rows_only)["spiral_2d.vectorised"].passed
+    result = grade(kit_rows_only, seed=11)["spiral_2d.vectorised"]
+    assert result.status == "failed" and "expected within 0.1" in result.message
+
+
+def test_noise_box_checks_a_size_drawn_at_grading():
+    from toyopt_check.checks import expect
+
+    drawn = expect.drawn("spiral_2d", 11)["box"]["num_points"]
+
+    def wrong_at_the_drawn_size(num_points):
+        points, labels = spiral_2d(num_points)
+        return (points + 1.0 if num_points == drawn else points), labels
+
+    assert grade(wrong_at_the_drawn_size)["spiral_2d.noise_box"].passed
+    assert not grade(wrong_at_the_drawn_size, seed=11)["spiral_2d.noise_box"].passed
