@@ -3,7 +3,11 @@
 
 Expected values are data (`expected("spiral_2d")`, produced by
 `toyopt.oracles.spiral_2d`): the ideal (noise-free) points for a fixed list of
-sizes. Nothing here computes the curve: the kit ships these checks.
+sizes. Nothing here computes the curve: the kit ships these checks. At grading
+the target carries a grading seed (`toyopt.grading.target`) and the live oracle
+adds inputs drawn from it (`expect.drawn_for`): the timed sizes and the seeds of
+the timed calls, with every ideal point of those sizes, and one more noise-box
+size. The kit's self-check has no seed and keeps the fixed sizes.
 
 The reference is never compared bit for bit: a correct spiral may draw its
 noise in any order. Instead each point is compared with its *ideal* point (the
@@ -23,20 +27,30 @@ Forgeable facts (for the threat model; everything else is judged from values
 the trusted side checks against the contract):
 
 * ``vectorised`` reads the source text through a probe: a submission can send
-  other text. It must then also pass the timing half: its large call, timed
-  here around the probe round trip, must return the correct spiral at a
-  per-point cost within `TIME_RATIO` (5x) of a NumPy yardstick;
-  the loops of the corpus cost 4-108x. A loop hidden from the syntax tree (in
-  another module of the submission, behind ``getattr``) and cheaper than 5x
-  is not caught: writing one that
-  forges the source text, returns the exact spiral and stays that fast is
-  more work than vectorising the six lines it replaces. The clock is read
-  only when this process's yardstick ran steadily (`STEADY`): on a loaded
-  machine the timing is inconclusive and only the syntax tree decides, so a
-  hidden loop also passes there (and one that loads the machine itself).
-* the timing's second yardstick runs where the submission runs: code there
-  that slows NumPy down while it runs makes the submission's own calls look
-  cheap. It still needs the forged source and the hidden loop above.
+  other text, or hide a loop from the syntax tree (another module, a name built
+  at run time: ``globals()["spiral_2d" + "_loop"]``). The timing half is the
+  backstop. At grading its sizes and call seeds are drawn from the grading
+  seed, which the student cannot know, and every point of every timed call is
+  compared with the contract, so special-casing a size wins nothing. The
+  yardstick runs only here (no timing reference runs in the student's
+  process); it is a few whole-array NumPy passes *plus* the wire's encoding and
+  decoding of a reply of that size, since a timed call sends its whole output
+  back. Measured in the sandbox on 2 loaded cores (load average ~6), ratio
+  to the yardstick, idle / with a CPU hog beside: vectorised 0.6-1.0 /
+  0.4-1.0; the tutorial's loop hidden behind ``globals()`` 15-16.5 / 9.5-10.4;
+  a hidden list comprehension 6.2 / 2.4-2.7; a hidden ``np.vectorize``
+  3.7-4.1 / 2.2. So a hidden loop as cheap as a comprehension or
+  ``np.vectorize`` can pass the timing (the syntax tree catches them when they
+  are not hidden); the tutorial's loop does not.
+* a pass needs measured minima within the limit; load only slows a call, so a
+  busy machine cannot make a loop pass, with one exception: code of the
+  submission that keeps the CPU busy (background threads) while this process
+  times its yardstick, and pauses during its own calls. Where the cgroup
+  holds, the worker's threads together get one CPU share, which slows the
+  yardstick by about 2x at most on 2 cores (estimated, not measured): the
+  tutorial's loop stays over the limit. A fail needs a steady clock; one that
+  never steadies over `TIME_SERIES` series ends in a re-grade request
+  (`TimingUndecided`), never a pass.
 * ``bad_input`` reads the exception's class names from the probe: faking a
   ``ValueError`` report is harder than raising one.
 """
@@ -83,19 +97,14 @@ ALPHA = 1e-6
 DIST_TESTS = 4
 
 #: Vectorisation by timing: the per-point cost of the student's call (timed
-#: around the probe call, min of `TIME_REPEATS`, large minus small size) may be
-#: at most this many times the per-point cost of a NumPy yardstick, the slower
-#: of two timed in between: one run in this process, one run by a probe where
-#: the submission runs (in the sandbox: the same scheduling, copying and
-#: transfer as its call; with two gradings on the 2 cores a vectorised spiral,
-#: 2-3x idle, went over 5x against this process's yardstick alone). Measured
-#: earlier against this process's yardstick only (2 loaded cores, in-process,
-#: on the corpus): 17 vectorised solutions 1-2x, map(lambda) and np.vectorize
-#: 7-22x, comprehensions 10-33x, the tutorial's loop 56-108x; against both, in
-#: the sandbox, idle, three gradings each: vectorised 1x, np.vectorize 4-6x,
-#: map(lambda) 10-13x. The syntax tree catches all of these; the timing is the
-#: backstop for a loop the syntax tree cannot see, and one as cheap as
-#: np.vectorize can pass it.
+#: around the probe call, whole output sent back, min of the rounds, large
+#: minus small size) may be at most this many times the per-point cost of the
+#: yardstick (`_yardstick`: NumPy work plus the wire's share, timed in this
+#: process between the calls). Measured in the sandbox (see the module
+#: docstring): vectorised 0.4-1.0, the tutorial's loop 9.5-16.5. Earlier,
+#: against NumPy work alone, in-process: vectorised 1-2x, np.vectorize and
+#: map(lambda) 7-22x, comprehensions 10-33x, the tutorial's loop 56-108x; the
+#: wire's share in both makes every ratio smaller, the loop's the most.
 TIME_RATIO = 5.0
 TIME_REPEATS = 3
 #: Rounds a call over the limit (but within 10x of it) is re-timed, up to: the
@@ -110,13 +119,12 @@ TIME_MAX_REPEATS = 10
 #: the sandboxed route alone after 10 rounds, and passed every time idle.
 TIME_SERIES = 3
 TIME_PAUSE = 0.5
-#: The timing only fails a submission when this process's own NumPy yardstick
-#: ran steadily: the median of its large-size times at most this many times
-#: their minimum. Measured here: idle 1.01-1.15; with two other jobs on the 2
-#: cores 2.3-2.5, and then a vectorised spiral measured 1-261 times the
-#: yardstick and np.vectorize 5-37 times over three gradings, so no verdict
-#: can be read off the clock. Unsteady, the timing is inconclusive and the
-#: syntax tree's verdict stands.
+#: The timing only fails a submission on a steady clock: at least
+#: `TIME_REPEATS` of this process's yardstick times within this factor of
+#: their minimum (the minimum is reproducible). Measured earlier with the
+#: median instead: idle 1.01-1.15; with two other jobs on the 2 cores 2.3-2.5,
+#: when a vectorised spiral measured 1-261 times the yardstick, so no fail can
+#: be read off such a clock. It bursts, and its fastest runs still agree.
 STEADY = 1.5
 
 
@@ -441,8 +449,11 @@ def steady(times) -> bool:
 def timing_problem(target) -> str | None:
     """Why the timings show a loop over the points (None: they do not).
 
-    Raises `TimingUndecided` when the yardstick never ran steadily: the clock
-    cannot decide, and the check does not pass by default."""
+    A pass needs the measured ratio within `TIME_RATIO`: load only slows a
+    timed call down, so minima within the limit are evidence, steady clock or
+    not. A fail needs a steady clock (else a busy machine could have slowed
+    the submission's calls alone); over the limit on a clock that never
+    steadies, `TimingUndecided` asks for a re-grade: never a pass by default."""
     plan = timing_plan(target)
     small, large = plan.small, plan.large
     student = {small: [], large: []}
@@ -464,24 +475,25 @@ def timing_problem(target) -> str | None:
             per_point = (min(student[large]) - min(student[small])) / (large - small)
             per_yard = max((min(yard[large]) - min(yard[small])) / (large - small), 1e-10)
             ratio, clock = per_point / per_yard, steady(yard[large])
-            # a verdict far from the limit needs no more rounds
-            if clock and (ratio <= TIME_RATIO or ratio > 10 * TIME_RATIO):
-                break
+            if rep >= TIME_REPEATS and (ratio <= TIME_RATIO or (clock and ratio > 10 * TIME_RATIO)):
+                break  # a verdict far from the limit needs no more rounds
         # over the limit: another series (after a pause) lets the minima fall,
         # unless the ratio is so far over that no quieter moment brings it down
-        if clock and (ratio <= TIME_RATIO or ratio > 3 * TIME_RATIO or series == TIME_SERIES - 1):
+        if ratio <= TIME_RATIO or (clock and ratio > 3 * TIME_RATIO):
             break
+    if ratio <= TIME_RATIO:
+        return None
     if not clock:
         raise TimingUndecided(
             f"spiral_2d: RE-GRADE REQUESTED: the machine was too busy to time spiral_2d "
-            f"({rep} rounds; the grader's own NumPy yardstick never ran steadily), so this "
-            "check could not decide whether it loops over the points; it is not passed. "
-            "Ask your instructor to grade it again")
-    if ratio <= TIME_RATIO:
-        return None
+            f"({rep} rounds; the grader's own NumPy yardstick never ran steadily): its calls "
+            f"measured {ratio:.1f} times what whole-array NumPy work costs (allowed: "
+            f"{TIME_RATIO:g} times), which a busy machine alone can cause, so this check could "
+            "not decide whether it loops over the points; it is not passed. Ask your "
+            "instructor to grade it again")
     return (f"spiral_2d took {min(student[small]) * 1e3:.1f} ms for num_points={small} and "
             f"{min(student[large]) * 1e3:.1f} ms for num_points={large}: {per_point * 1e9:.0f} ns "
-            f"per extra point, {ratio:.0f} times what whole-array NumPy work of that size costs "
+            f"per extra point, {ratio:.1f} times what whole-array NumPy work of that size costs "
             f"on this machine (allowed: {TIME_RATIO:g} times), so it still loops over the points")
 
 
