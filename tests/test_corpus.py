@@ -59,7 +59,6 @@ def test_correct_version_gets_full_marks(case):
 DRAWN = ("spiral_2d", "epoch_loop")
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("case", [c for c in CORRECT if c[0] in DRAWN], ids=_id)
 def test_correct_version_gets_full_marks_on_inputs_drawn_at_grading(case):
     exercise, path = case
