@@ -102,6 +102,9 @@ def produce_eval_values(base=0):
     for i, criterion in enumerate(("L1", "MSE", "BCEWithLogits", "SmoothL1")):
         out.append(scenario(f"a db of 23 points, {criterion} loss", make_weights(base + 10 + i),
                             [_call(make_db(base + 20 + i, 23), False, mode="train")], criterion))
+    # predictions below -0.5 too: labels from rounding (round(p) != 0) would call them 1
+    out.append(scenario("a db of 23 points, MSE loss, predictions from -1.1 to 1.6",
+                        make_weights(base + 16), [_call(make_db(base + 26, 23), False, mode="train")], "MSE"))
     return out
 
 
