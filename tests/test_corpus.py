@@ -67,6 +67,19 @@ def test_correct_version_gets_full_marks_on_inputs_drawn_at_grading(case):
     assert _score(results) == (25, 25)
 
 
+@pytest.mark.parametrize("case", [c for c in MUTANTS + NOTHING if c[0] in DRAWN], ids=_id)
+def test_mutant_scores_the_same_on_inputs_drawn_at_grading(case):
+    """Route identity: the kit's fixed inputs and the grading's drawn ones give
+    every check of a buggy (or empty) submission the same points."""
+    exercise, path = case
+    module = load(path)
+    if getattr(module, "NEEDS_CUDA", False):
+        pytest.skip("this bug only shows on a CUDA device")
+    func = getattr(module, exercise)
+    fixed = [(r.id, r.score) for r in grade(exercise, func)]
+    assert [(r.id, r.score) for r in grade(exercise, func, seed=20_2026)] == fixed
+
+
 @pytest.mark.parametrize("case", MUTANTS, ids=_id)
 def test_mutant_loses_marks_on_its_exercise(case):
     exercise, path = case
