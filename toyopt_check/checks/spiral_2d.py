@@ -46,9 +46,12 @@ the trusted side checks against the contract):
   busy machine cannot make a loop pass, with one exception: code of the
   submission that keeps the CPU busy (background threads) while this process
   times its yardstick, and pauses during its own calls. Where the cgroup
-  holds, the worker's threads together get one CPU share, which slows the
-  yardstick by about 2x at most on 2 cores (estimated, not measured): the
-  tutorial's loop stays over the limit. A fail needs a steady clock; one that
+  holds, the worker's processes together get one CPU share. Measured (bwrap,
+  cgroup v1, 2 shared cores): four spinning processes, paused during the
+  submission's calls, got ~40 % of one core between them, and the hidden
+  tutorial loop measured 19-22 times the yardstick with them, 19-21 without.
+  Without a cgroup they get more, and a loop a few times cheaper than the
+  tutorial's could pass that way. A fail needs a steady clock; one that
   never steadies over `TIME_SERIES` series ends in a re-grade request
   (`TimingUndecided`), never a pass.
 * ``bad_input`` reads the exception's class names from the probe: faking a
