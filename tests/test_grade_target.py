@@ -8,8 +8,8 @@ import stat
 
 import pytest
 
-from toyopt.errors import ConfigurationError
 from toyopt.grading.target import SandboxTarget, content_hash, grading_secret, grading_seed
+from toyopt_check.inside.errors import ConfigurationError
 
 
 def submission(root, text="def spiral_2d(n):\n    pass\n"):

@@ -40,10 +40,10 @@ import os
 import secrets
 from pathlib import Path
 
-from toyopt.errors import ConfigurationError
 from toyopt.sandbox import CapturedOutput, Worker, WorkerCrashed, WorkerTimeout
 from toyopt.sandbox.client import describe_exit
 from toyopt_check.checks.target import DEFAULT_BUDGET, OutOfTime, Target
+from toyopt_check.inside.errors import ConfigurationError
 from toyopt_check.inside.probes import exercise_of
 from toyopt_check.inside.protocol import ProtocolError
 from toyopt_check.inside.runtime import StudentCodeError
