@@ -20,8 +20,26 @@ CHECKS = all_checks(("epoch_loop",))
 VISIBLE = [c for c in CHECKS if c.visibility == "visible" and c.device == "cpu"]
 
 
-def grade(func, checks=VISIBLE):
-    return run_checks(InProcessTarget.for_namespace({"epoch_loop": func}), checks, cuda_available=False)
+def grade(func, checks=VISIBLE, seed=None):
+    """Results of `checks` on `func`; with `seed`, as at grading (inputs drawn from it too)."""
+    target = InProcessTarget.for_namespace({"epoch_loop": func})
+    target.grading_seed = seed
+    return run_checks(target, checks, cuda_available=False)
+
+
+HOSTILE = Path(__file__).with_name("hostile")
+
+
+def hostile_loop(name, **values):
+    """``epoch_loop`` of ``tests/hostile/<name>.py`` run beside the reference's helpers."""
+    import toyopt_ref.training as ref
+
+    code = (HOSTILE / f"{name}.py").read_text()
+    for key, value in values.items():
+        code = code.replace("{{%s}}" % key, str(value))
+    namespace = dict(vars(ref))
+    exec(compile(code, str(HOSTILE / f"{name}.py"), "exec"), namespace)
+    return namespace["epoch_loop"]
 
 
 def failures(results):
@@ -88,6 +106,57 @@ def test_correct_styles_get_every_visible_point(style):
 def test_each_bug_fails_the_check_of_its_clause(bug, failing):
     results = {r.id: r for r in grade(loop(**bug))}
     assert results[failing].status in ("failed", "error"), results[failing]
+
+
+@pytest.mark.parametrize("style", [{}, dict(float32_acc=True, zero_after=True, twice=True)],
+                         ids=["plain", "all_styles"])
+def test_correct_loops_score_the_same_on_inputs_drawn_at_grading(style):
+    for seed in (1, 2**62 + 12345):
+        assert failures(grade(loop(**style), seed=seed)) == []
+
+
+def test_drawn_scenarios_are_not_the_kits_and_repeat_for_a_seed():
+    kit = expect.expected("epoch_loop")["train_step"][0]["probe"]["weights"]
+    drawn = expect.drawn("epoch_loop", 99)["train_step"][0]["probe"]["weights"]
+    assert not np.allclose(kit["linear1.weight"], drawn["linear1.weight"])
+    assert expect.drawn("epoch_loop", 98) != expect.drawn("epoch_loop", 99)
+    from toyopt.oracles.epoch_loop import produce_drawn
+
+    assert expect.drawn("epoch_loop", 99) == produce_drawn(99)  # a re-grade draws the same
+
+
+def test_lookup_table_of_the_kits_expectations_passes_no_value_check_at_grading():
+    import json
+
+    table = hostile_loop("lookup_table", EXPECTATIONS=json.dumps(expect.build(("epoch_loop",))["epoch_loop"]))
+    assert failures(grade(table)) == []  # the kit's own inputs: it replays them all
+    passed = {r.id for r in grade(table, seed=5) if r.passed}
+    assert passed <= {"epoch_loop.returns"}, passed
+
+
+def test_probe_switches_turned_off_score_what_the_honest_loop_scores():
+    attacked = grade(hostile_loop("probe_switches", SWITCHES=True), CHECKS)
+    honest = grade(hostile_loop("probe_switches", SWITCHES=False), CHECKS)
+    assert [(r.id, r.score) for r in attacked] == [(r.id, r.score) for r in honest]
+    assert {r.id for r in attacked if not r.passed} >= {"epoch_loop.eval_values"}
+
+
+def test_probe_network_has_no_switch_on_the_model():
+    weights = {k: np.asarray(v) for k, v in expect.expected("epoch_loop")["train_step"][0]["probe"]["weights"].items()}
+    net = probe.build_network(weights, reveal_graph=True)
+    x = torch.rand(50, 2) * 2 - 1
+    with torch.no_grad():
+        evaluated = net.eval()(x)
+    net.reveal_mode = net.reveal_graph = False  # the switches once read from here
+    for name, value in list(vars(net).items()):
+        if isinstance(value, bool) and name != "training":
+            setattr(net, name, not value)
+    assert list(net.buffers()) == []
+    with torch.no_grad():
+        train = net.train()(x)
+    with_graph = net.eval()(x).detach()
+    assert (train - evaluated).abs().max() > 1e-2
+    assert torch.allclose(with_graph - evaluated, torch.full_like(evaluated, probe.GRAPH_MARK))
 
 
 def test_do_nothing_scores_at_most_a_fifth():

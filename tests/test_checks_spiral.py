@@ -13,9 +13,11 @@ from toyopt_ref.data import spiral_2d, spiral_2d_loop
 from toyopt_ref.errors import check_count
 
 
-def grade(func):
-    return {r.id: r for r in run_checks(InProcessTarget.for_namespace({"spiral_2d": func}),
-                                       all_checks(("spiral_2d",)), cuda_available=False)}
+def grade(func, seed=None):
+    """``{check id: result}``; with `seed`, as at grading (sizes drawn from it)."""
+    target = InProcessTarget.for_namespace({"spiral_2d": func})
+    target.grading_seed = seed
+    return {r.id: r for r in run_checks(target, all_checks(("spiral_2d",)), cuda_available=False)}
 
 
 @pytest.mark.parametrize("x, p", [(1.3581, 0.05), (1.6276, 0.01), (1.9495, 0.001)])
@@ -165,26 +167,72 @@ def test_forged_source_does_not_hide_a_slow_loop_from_the_timing():
         check_vectorised(target)
 
 
-def test_an_unsteady_clock_makes_the_timing_inconclusive_not_a_failure(monkeypatch):
-    """When the grader's own yardstick runs unsteadily (a loaded machine), no
-    verdict is read off the clock: the slow loop behind the forged source passes."""
-    import time
+class FakeClock:
+    """Stands in for the timing's `time` module: the timed calls and the
+    yardstick advance it by set costs, so no test here depends on the machine."""
 
+    def __init__(self):
+        self.now = 0.0
+
+    def perf_counter(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def fake_timing(monkeypatch, call_ns, yard_ns):
+    """The timing's clock, with a spiral call of n points costing ``call_ns * n``
+    nanoseconds and the k-th yardstick run of n points ``yard_ns(k) * n``."""
     import toyopt_check.checks.spiral_2d as checks
 
-    real, calls = checks._yardstick, []
+    clock, runs = FakeClock(), []
+    real_call = checks._call
 
-    def jittery(n):
-        calls.append(n)
-        large = [c for c in calls if c > 10_000]
-        if n > 10_000 and len(large) % 3:  # two large runs of three slowed, as by a neighbour
-            time.sleep(0.02)
-        return real(n)
+    def call(target, n, seed, **kwargs):
+        out = real_call(target, n, seed, **kwargs)
+        clock.now += call_ns * n * 1e-9
+        return out
 
-    monkeypatch.setattr(checks, "_yardstick", jittery)
-    target = _LyingSource(InProcessTarget.for_namespace({"spiral_2d": spiral_2d_loop}))
-    assert checks.timing_problem(target) is None
-    assert len(calls) == 2 * checks.TIME_MAX_REPEATS * checks.TIME_SERIES  # it kept trying first
+    def yardstick(n, seed=0):
+        runs.append(n)
+        clock.now += yard_ns(sum(r == n for r in runs)) * n * 1e-9
+
+    monkeypatch.setattr(checks, "time", clock)
+    monkeypatch.setattr(checks, "_call", call)
+    monkeypatch.setattr(checks, "_yardstick", yardstick)
+    return runs
+
+
+def test_an_unsteady_clock_requests_a_regrade_and_never_passes(monkeypatch):
+    """A yardstick slower on every run (a machine too busy to time on): no fail
+    is read off the clock, and a call over the limit does not pass by default:
+    the check asks for a re-grade, after trying every series."""
+    import toyopt_check.checks.spiral_2d as checks
+
+    runs = fake_timing(monkeypatch, call_ns=3000, yard_ns=lambda k: 250 * 1.6 ** k)
+    target = InProcessTarget.for_namespace({"spiral_2d": spiral_2d})
+    with pytest.raises(checks.TimingUndecided, match="RE-GRADE REQUESTED"):
+        checks.timing_problem(target)
+    assert len(runs) == 2 * checks.TIME_MAX_REPEATS * checks.TIME_SERIES
+
+
+def test_a_cheap_spiral_passes_on_an_unsteady_clock(monkeypatch):
+    """Load only slows a call down: minima within the limit pass, steady or not."""
+    import toyopt_check.checks.spiral_2d as checks
+
+    fake_timing(monkeypatch, call_ns=250, yard_ns=lambda k: 250 * 1.6 ** k)
+    assert checks.timing_problem(InProcessTarget.for_namespace({"spiral_2d": spiral_2d})) is None
+
+
+def test_bursts_of_load_leave_the_clock_deciding(monkeypatch):
+    """Two of every three yardstick runs slowed threefold, as by a neighbour's
+    bursts: its fastest time is still reproducible, so a slow call fails."""
+    import toyopt_check.checks.spiral_2d as checks
+
+    fake_timing(monkeypatch, call_ns=3000, yard_ns=lambda k: 250 if k % 3 == 0 else 750)
+    problem = checks.timing_problem(InProcessTarget.for_namespace({"spiral_2d": spiral_2d}))
+    assert "per extra point, 12.0 times what" in problem
 
 
 def test_forged_source_with_a_vectorised_function_passes_the_timing():
@@ -240,3 +288,48 @@ def test_another_datasets_generator_scores_nothing(other):
     results = grade(getattr(ref, other))
     assert sum(r.score for r in results.values()) == 0, {r.id: r.score for r in results.values() if r.score}
     assert results["spiral_2d.layout"].status == "failed"
+
+
+def test_timed_sizes_are_drawn_at_grading_and_repeat_for_a_seed():
+    from toyopt.oracles.spiral_2d import DRAWN_LARGE, drawn_expectations
+    from toyopt_check.checks import expect
+
+    kit = expect.expected("spiral_2d")["timing"]["large"]
+    larges = {drawn_expectations(seed)["timing"]["large"] for seed in range(20)}
+    assert len(larges) > 10 and all(DRAWN_LARGE[0] <= n <= DRAWN_LARGE[1] for n in larges)
+    assert drawn_expectations(3)["timing"]["large"] == drawn_expectations(3)["timing"]["large"]
+    assert kit in range(DRAWN_LARGE[0], DRAWN_LARGE[1] + 1)  # the kit times the same work
+
+
+def test_a_correct_spiral_scores_the_same_at_grading():
+    assert [k for k, r in grade(spiral_2d, seed=11).items() if not r.passed] == []
+
+
+def test_every_point_of_a_timed_call_is_compared_at_grading():
+    """Right only on the rows the kit's timing compares, zeros elsewhere: passes
+    the kit's self-check, fails at grading on the whole output."""
+    def kit_rows_only(num_points):
+        points, labels = spiral_2d(num_points)
+        if num_points >= 10_000:
+            rows = np.unique(np.linspace(0, len(points) - 1, 64).round().astype(int))
+            kept = np.zeros_like(points)
+            kept[rows] = points[rows]
+            points = kept
+        return points, labels
+
+    assert grade(kit_rows_only)["spiral_2d.vectorised"].passed
+    result = grade(kit_rows_only, seed=11)["spiral_2d.vectorised"]
+    assert result.status == "failed" and "expected within 0.1" in result.message
+
+
+def test_noise_box_checks_a_size_drawn_at_grading():
+    from toyopt_check.checks import expect
+
+    drawn = expect.drawn("spiral_2d", 11)["box"]["num_points"]
+
+    def wrong_at_the_drawn_size(num_points):
+        points, labels = spiral_2d(num_points)
+        return (points + 1.0 if num_points == drawn else points), labels
+
+    assert grade(wrong_at_the_drawn_size)["spiral_2d.noise_box"].passed
+    assert not grade(wrong_at_the_drawn_size, seed=11)["spiral_2d.noise_box"].passed

@@ -160,7 +160,6 @@ def _per_input(factor: int, count_key: str | None = None, per_count: int = 0):
 REPLIES: dict[str, Reply] = {
     # (n, 2) points and n labels: 3 n; 8 n leaves room for wrong shapes to report
     "spiral_2d.call": Reply(SPIRAL_CALL, _per_point("num_points", 8)),
-    "spiral_2d.yardstick": Reply(SPIRAL_CALL, _per_point("num_points", 8)),
     "spiral_2d.training_data": Reply(TRAINING_DATA, _per_point("num_points", 8)),
     "spiral_2d.raises": Reply(SPIRAL_RAISES, lambda kwargs: 0),
     "spiral_2d.source": Reply(SPIRAL_SOURCE, lambda kwargs: 0),

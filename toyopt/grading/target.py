@@ -19,29 +19,96 @@ does not fit              restarted)
 Every result is held to what its probe may return (`replies.check_reply`:
 keys, types, array kinds and sizes) before a check or a figure sees it.
 
+The target carries the **grading seed** (``grading_seed``): an HMAC of the
+submission's content (the folder every worker copies it from, which student
+code cannot write) under the instructor's secret (`grading_secret`), which the kit never holds and
+the sandbox cannot read (``/root`` and ``/home`` are hidden by bubblewrap; the
+file is ``0600`` for the fallback's own uid). The visible checks draw their
+timed sizes and extra inputs from it (`toyopt_check.checks.expect.drawn_for`),
+so a student cannot know them in advance, and re-grading the same submission
+draws the same ones.
+
 A restart is lazy (the next call starts a fresh worker) and its start-up is not
 charged to any exercise's budget.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
 from toyopt.sandbox import CapturedOutput, Worker, WorkerCrashed, WorkerTimeout
 from toyopt.sandbox.client import describe_exit
 from toyopt_check.checks.target import DEFAULT_BUDGET, OutOfTime, Target
+from toyopt_check.inside.errors import ConfigurationError
 from toyopt_check.inside.probes import exercise_of
 from toyopt_check.inside.protocol import ProtocolError
 from toyopt_check.inside.runtime import StudentCodeError
 
 from .replies import ReplyRejected, check_reply
 
+#: The instructor's grading secret: this file (``TOYOPT_GRADING_SECRET`` names
+#: another), created by the first grading on this install; a Gradescope bundle
+#: ships one so that its re-grades draw the same inputs.
+SECRET_ENV = "TOYOPT_GRADING_SECRET"
+SECRET_BYTES = 32
+
+
+def secret_path() -> Path:
+    """Where the grading secret lives (``$TOYOPT_GRADING_SECRET`` or the user's config folder)."""
+    if os.environ.get(SECRET_ENV):
+        return Path(os.environ[SECRET_ENV])
+    config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(config) / "toyopt" / "grading-secret"
+
+
+def grading_secret(path: Path | None = None) -> bytes:
+    """The secret's bytes; created (random, mode 0600, never overwritten) when missing."""
+    path = secret_path() if path is None else Path(path)
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except FileNotFoundError:
+        pass
+    except ValueError as exc:
+        raise ConfigurationError(f"the grading secret {path} is not hexadecimal: {exc}") from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another grading made it meanwhile
+        return grading_secret(path)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_hex(SECRET_BYTES) + "\n")
+    return grading_secret(path)
+
+
+def content_hash(folder) -> bytes:
+    """SHA-256 over the relative paths and bytes of every file under `folder`, sorted."""
+    root = Path(folder)
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.digest()
+
+
+def grading_seed(folder, secret: bytes | None = None) -> int:
+    """A 63-bit seed from the submission in `folder` and the instructor's secret."""
+    mac = hmac.new(grading_secret() if secret is None else secret, content_hash(folder), hashlib.sha256)
+    return int.from_bytes(mac.digest()[:8], "big") >> 1
+
 
 class SandboxTarget(Target):
     """Probes run in `worker` (a :class:`toyopt.sandbox.Worker` made with the
-    probe package ``toyopt_check/inside/probes``)."""
+    probe package ``toyopt_check/inside/probes``); `seed`: the grading seed
+    (default: from the submission the worker copies, hashed now)."""
 
-    def __init__(self, worker: Worker, budget: float = DEFAULT_BUDGET):
+    def __init__(self, worker: Worker, budget: float = DEFAULT_BUDGET, seed: int | None = None):
         super().__init__(budget)
         self.worker = worker
+        self.grading_seed = grading_seed(worker.scratch_dir) if seed is None else int(seed)
         self.restarts = 0
         self.outputs: list[tuple[CapturedOutput, CapturedOutput]] = []  # of stopped workers
         self.isolations: set[str] = set()  # "bwrap" / "subprocess" of each start

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from toyopt_check.checks.expect import producer
+from toyopt_check.checks.expect import drawn_producer, producer
 from toyopt_check.inside.probes import epoch_loop as probe
 
 PARAM_NAMES = probe.PARAM_NAMES
@@ -91,56 +91,59 @@ def sgd(lr, **kw):
     return {"name": "SGD", "lr": lr, **kw}
 
 
-def produce_returns():
-    db = make_db(2, 7)
-    return [scenario("a db of 7 points, nn.MSELoss()", make_weights(1),
+def produce_returns(base=0):
+    db = make_db(base + 2, 7)
+    return [scenario("a db of 7 points, nn.MSELoss()", make_weights(base + 1),
                      [_call(db, False), _call(db, True)])]
 
 
-def produce_eval_values():
+def produce_eval_values(base=0):
     out = []
     for i, criterion in enumerate(("L1", "MSE", "BCEWithLogits", "SmoothL1")):
-        out.append(scenario(f"a db of 23 points, {criterion} loss", make_weights(10 + i),
-                            [_call(make_db(20 + i, 23), False, mode="train")], criterion))
+        out.append(scenario(f"a db of 23 points, {criterion} loss", make_weights(base + 10 + i),
+                            [_call(make_db(base + 20 + i, 23), False, mode="train")], criterion))
+    # predictions below -0.5 too: labels from rounding (round(p) != 0) would call them 1
+    out.append(scenario("a db of 23 points, MSE loss, predictions from -1.1 to 1.6",
+                        make_weights(base + 16), [_call(make_db(base + 26, 23), False, mode="train")], "MSE"))
     return out
 
 
-def produce_eval_no_side_effects():
-    db = make_db(31, 16)
-    return [scenario("a db of 16 points, MSE loss, a stale .grad left from before", make_weights(30),
+def produce_eval_no_side_effects(base=0):
+    db = make_db(base + 31, 16)
+    return [scenario("a db of 16 points, MSE loss, a stale .grad left from before", make_weights(base + 30),
                      [_call(db, False, mode="train"), _call(db, False)], "MSE",
-                     stale_grad=stale_grads(32), reveal_graph=True)]
+                     stale_grad=stale_grads(base + 32), reveal_graph=True)]
 
 
-def produce_train_step():
+def produce_train_step(base=0):
     out = []
     for i, (criterion, lr, n) in enumerate((("MSE", 0.1, 20), ("L1", 0.5, 13), ("BCEWithLogits", 2.0, 17),
                                             ("MSE", 3.0, 9))):
-        out.append(scenario(f"a db of {n} points, {criterion} loss, SGD lr={lr}", make_weights(40 + i),
-                            [_call(make_db(50 + i, n), True, mode="eval")], criterion, sgd(lr)))
+        out.append(scenario(f"a db of {n} points, {criterion} loss, SGD lr={lr}", make_weights(base + 40 + i),
+                            [_call(make_db(base + 50 + i, n), True, mode="eval")], criterion, sgd(lr)))
     return out
 
 
-def produce_no_accumulation():
-    db1, db2 = make_db(61, 19), make_db(62, 11)
+def produce_no_accumulation(base=0):
+    db1, db2 = make_db(base + 61, 19), make_db(base + 62, 11)
     calls = [_call(db1, True), _call(db2, False), _call(db2, True), _call(db1, True)]
     return [scenario("train on 19 points, evaluate and train on 11, train on the 19 again "
                      "(MSE loss, SGD lr=0.5, a stale .grad left before the first call)",
-                     make_weights(60), calls, "MSE", sgd(0.5), stale_grad=stale_grads(63))]
+                     make_weights(base + 60), calls, "MSE", sgd(0.5), stale_grad=stale_grads(base + 63))]
 
 
-def produce_optimiser_state():
-    db1, db2 = make_db(81, 15), make_db(82, 12)
+def produce_optimiser_state(base=0):
+    db1, db2 = make_db(base + 81, 15), make_db(base + 82, 12)
     calls = [_call(db1, True), _call(db2, False), _call(db2, True)]
     return [
         scenario("train on 15 points, evaluate and train on 12 (MSE loss, SGD lr=0.5, momentum=0.9)",
-                 make_weights(80), calls, "MSE", sgd(0.5, momentum=0.9)),
+                 make_weights(base + 80), calls, "MSE", sgd(0.5, momentum=0.9)),
         scenario("train on 15 points, evaluate and train on 12 (BCEWithLogits loss, Adam lr=0.05)",
-                 make_weights(83), calls, "BCEWithLogits", {"name": "Adam", "lr": 0.05}),
+                 make_weights(base + 83), calls, "BCEWithLogits", {"name": "Adam", "lr": 0.05}),
     ]
 
 
-def produce_threshold():
+def produce_threshold(base=0):
     # the hidden unit 4 has train-mode factor 1, so prediction = relu(x0) in
     # both modes: exactly 0.5 for x0 = 0.5 (representable in float32)
     weights = {"linear1.weight": np.array([[0, 0]] * 4 + [[1, 0]], np.float32),
@@ -148,22 +151,43 @@ def produce_threshold():
                "linear2.weight": np.array([[0, 0, 0, 0, 1]], np.float32),
                "linear2.bias": np.zeros(1, np.float32)}
     db = (np.array([[0.5, 0.0], [0.25, 0.3], [0.75, -0.2], [0.5, 0.9], [-1.0, 0.0]]), np.array([1, 0, 1, 0, 0]))
+    if base:  # drawn: the exact 0.5 stays first, the other points move (x0 away from 0.5)
+        rng = np.random.default_rng(base)
+        x0 = np.concatenate([rng.uniform(0.05, 0.45, 2), rng.uniform(0.55, 0.95, 2)])
+        db = (np.concatenate([db[0][:1], np.stack([x0, rng.uniform(-1, 1, 4)], axis=1)]),
+              np.concatenate([db[1][:1], rng.integers(0, 2, 4)]))
     return [scenario(f"predictions [0.5, 0.25, 0.75, 0.5, 0], {what}", weights, [_call(db, train)])
             for what, train in (("evaluation", False), ("training, SGD lr=0.1", True))]
 
 
-def produce_inputs():
-    db = make_db(71, 1)
-    return [scenario("a db of 1 point, MSE loss, SGD lr=0.5", make_weights(70),
+def produce_inputs(base=0):
+    db = make_db(base + 71, 1)
+    return [scenario("a db of 1 point, MSE loss, SGD lr=0.5", make_weights(base + 70),
                      [_call(db, False), _call(db, True)], "MSE", sgd(0.5), strict=True),
-            scenario("a db of 9 points, BCEWithLogits loss, SGD lr=0.5", make_weights(72),
-                     [_call(make_db(73, 9), False), _call(make_db(73, 9), True)], "BCEWithLogits",
+            scenario("a db of 9 points, BCEWithLogits loss, SGD lr=0.5", make_weights(base + 72),
+                     [_call(make_db(base + 73, 9), False), _call(make_db(base + 73, 9), True)], "BCEWithLogits",
                      sgd(0.5), strict=True)]
+
+
+def produce_all(base=0) -> dict:
+    """Every check's scenarios, their weights and batches drawn from seeds ``base + k``."""
+    return {"returns": produce_returns(base), "eval_values": produce_eval_values(base),
+            "eval_no_side_effects": produce_eval_no_side_effects(base),
+            "train_step": produce_train_step(base), "no_accumulation": produce_no_accumulation(base),
+            "optimiser_state": produce_optimiser_state(base), "threshold": produce_threshold(base),
+            "inputs": produce_inputs(base)}
 
 
 @producer("epoch_loop")
 def produce():
-    return {"returns": produce_returns(), "eval_values": produce_eval_values(),
-            "eval_no_side_effects": produce_eval_no_side_effects(), "train_step": produce_train_step(),
-            "no_accumulation": produce_no_accumulation(), "optimiser_state": produce_optimiser_state(),
-            "threshold": produce_threshold(), "inputs": produce_inputs()}
+    return produce_all()
+
+
+#: Where the drawn scenarios' seeds start: far from the fixed ones (0-100).
+DRAWN_BASE = 10_000
+
+
+@drawn_producer("epoch_loop")
+def produce_drawn(seed: int) -> dict:
+    """The same scenarios on weights and batches drawn from the grading seed."""
+    return produce_all(DRAWN_BASE + int(seed) % 2**40)

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from toyopt_check.checks.expect import producer
+from toyopt_check.checks.expect import drawn_producer, producer
 
 #: Sizes whose ideal points the checks need (see `toyopt_check.checks.spiral_2d`).
 LAYOUT_SIZES = (0, 1, 2, 3, 4, 5, 7, 10, 11, 16, 33, 64, 101, 250)
@@ -60,4 +60,29 @@ def expectations() -> dict:
         "ideal": {str(n): _rounded(ideal_points(n // 2)) for n in sizes},
         "timing": {"small": TIMING["small"], "large": large, "rows": rows.tolist(),
                    "ideal_rows": _rounded(ideal_points(half)[rows])},
+    }
+
+
+#: Ranges the grading seed draws from (`drawn_expectations`): the timed sizes
+#: (the kit's fixed ones lie inside, so its self-check measures the same work)
+#: and one more size for the noise box and the layout.
+DRAWN_SMALL = (1000, 3000)
+DRAWN_LARGE = (40000, 80000)
+DRAWN_BOX = (102, 2000)
+
+
+@drawn_producer("spiral_2d")
+def drawn_expectations(seed: int) -> dict:
+    """The inputs the visible checks add at grading, drawn from `seed`, with the
+    ideal points of every size (whole outputs: arrays, not rounded)."""
+    rng = np.random.default_rng([int(seed), 2])
+    small = int(rng.integers(*DRAWN_SMALL, endpoint=True))
+    large = int(rng.integers(*DRAWN_LARGE, endpoint=True))
+    box = int(rng.integers(*DRAWN_BOX, endpoint=True))
+    return {
+        "timing": {"small": small, "large": large,
+                   "seeds": [int(s) for s in rng.integers(0, 2**31 - 1, 64)],
+                   "ideal": {small: ideal_points(small // 2), large: ideal_points(large // 2)}},
+        "box": {"num_points": box, "seed": int(rng.integers(0, 2**31 - 1)),
+                "ideal": ideal_points(box // 2)},
     }

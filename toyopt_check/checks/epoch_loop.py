@@ -4,7 +4,10 @@ Expected values are data: ``expected("epoch_loop")`` holds scenarios (the
 probe's inputs: weights, batches, criterion, optimiser) and, call by call,
 what the reference's ``epoch_loop`` returned on the same probe network and
 the parameters and ``.grad`` it left (producer: `toyopt.oracles.epoch_loop`).
-Nothing here trains or evaluates a network.
+Nothing here trains or evaluates a network. At grading the same scenarios
+also run on weights and batches drawn from the grading seed
+(``drawn_for(target, "epoch_loop")``, the live oracle): the kit's expected
+values then pass only the kit's inputs, so a table of them earns nothing.
 
 What the probe network makes visible (see `toyopt_check.inside.probes.epoch_loop`): its
 output depends on train/eval mode (fixed factors on the hidden units in
@@ -32,7 +35,7 @@ from __future__ import annotations
 import numpy as np
 
 from .core import CheckFailure, check
-from .expect import expected
+from .expect import drawn_for, expected
 
 EXERCISE = "epoch_loop"
 PARAM_NAMES = ("linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias")
@@ -53,8 +56,14 @@ MODE_HINT = ("the grader's network gives other outputs in training and eval mode
 
 
 # ---------------------------------------------------------------- probing
-def scenarios(key):
-    return expected(EXERCISE)[key]
+def scenarios(target, key):
+    """The fixed scenarios of check `key` (the kit's), and at grading also the
+    same scenarios on weights and batches drawn from the grading seed."""
+    fixed = expected(EXERCISE)[key]
+    drawn = drawn_for(target, EXERCISE)
+    if drawn is None:
+        return fixed
+    return [*fixed, *({**sc, "name": f"{sc['name']}, drawn at grading"} for sc in drawn[key])]
 
 
 def run_probe(target, sc, device="cpu"):
@@ -178,7 +187,7 @@ def check_calls(target, sc, params=True, device="cpu"):
 @check(EXERCISE, "returns", 3, "returns (accuracy float, loss float, labels bool array of shape (n,))",
        clause=CLAUSE_RETURNS)
 def check_returns(target):
-    for sc in scenarios("returns"):
+    for sc in scenarios(target, "returns"):
         for k, rep in enumerate(run_probe(target, sc)):
             check_returned_types(rep, len(sc["probe"]["calls"][k]["labels"]), call_text(sc, k))
 
@@ -186,7 +195,7 @@ def check_returns(target):
 @check(EXERCISE, "eval_values", 3, "evaluation: accuracy, loss and labels in eval mode",
        clause=CLAUSE_EVAL)
 def check_eval_values(target):
-    for sc in scenarios("eval_values"):
+    for sc in scenarios(target, "eval_values"):
         check_calls(target, sc, params=False)
 
 
@@ -196,7 +205,7 @@ def check_eval_values(target):
 def check_eval_no_side_effects(target):
     hint = ("the grader's network gives another output when autograd is on in evaluation: "
             "run the forward pass under torch.no_grad()")
-    for sc in scenarios("eval_no_side_effects"):
+    for sc in scenarios(target, "eval_no_side_effects"):
         for k, (rep, want) in enumerate(zip(run_probe(target, sc), sc["want"])):
             where = call_text(sc, k)
             n = len(sc["probe"]["calls"][k]["labels"])
@@ -209,7 +218,7 @@ def check_eval_no_side_effects(target):
 @check(EXERCISE, "train_step", 4, "training: train mode, exactly one SGD step on this batch, values before it",
        clause=CLAUSE_TRAIN)
 def check_train_step(target, device="cpu"):
-    for sc in scenarios("train_step"):
+    for sc in scenarios(target, "train_step"):
         check_calls(target, sc, device=device)
 
 
@@ -218,33 +227,33 @@ def check_train_step(target, device="cpu"):
 def check_train_step_cuda(target):
     check_train_step(target, device="cuda")
     # a CPU model on a machine with CUDA: the default device is the model's (cpu)
-    for sc in scenarios("train_step"):
+    for sc in scenarios(target, "train_step"):
         check_calls(target, sc, device="cpu")
 
 
 @check(EXERCISE, "no_accumulation", 2, "training: gradients of this batch only, across calls and stale .grad",
        clause=CLAUSE_STALE, requires=("train_step",))
 def check_no_accumulation(target):
-    for sc in scenarios("no_accumulation"):
+    for sc in scenarios(target, "no_accumulation"):
         check_calls(target, sc)
 
 
 @check(EXERCISE, "optimiser_state", 2, "training with SGD momentum and Adam: one step a call, state kept",
        clause=CLAUSE_STATE, requires=("train_step",))
 def check_optimiser_state(target):
-    for sc in scenarios("optimiser_state"):
+    for sc in scenarios(target, "optimiser_state"):
         check_calls(target, sc)
 
 
 @check(EXERCISE, "threshold", 1, "labels are prediction >= 0.5 (a prediction of exactly 0.5 is label 1)",
        clause=CLAUSE_LABELS, requires=("eval_values",))
 def check_threshold(target):
-    for sc in scenarios("threshold"):
+    for sc in scenarios(target, "threshold"):
         check_calls(target, sc, params=False)
 
 
 @check(EXERCISE, "inputs", 1, "float32 points to the model, (n,) prediction and float32 (n,) target "
        "to the criterion, also for one point", clause=CLAUSE_INPUTS, requires=("eval_values",))
 def check_inputs(target):
-    for sc in scenarios("inputs"):
+    for sc in scenarios(target, "inputs"):
         check_calls(target, sc)

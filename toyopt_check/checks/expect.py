@@ -13,6 +13,14 @@ Two sources give the same dict:
   by ``toyopt.oracles.<exercise>``, which runs the live reference.
 
 A test holds the two to the same verdicts on the whole corpus.
+
+At grading (``toyopt grade``, nbgrader, the bundle: the instructor's side) a
+target carries a *grading seed* (``target.grading_seed``: a secret the kit
+does not hold, combined with the submission's content hash). The visible
+checks then also run on inputs drawn from it: ``drawn_for(target, exercise)``
+calls the oracle's *drawn producer* (``func(seed) -> dict``), so a table of
+the kit's fixed expectations earns nothing it did not compute. In the kit
+(no seed) it is None and the checks keep their fixed inputs.
 """
 
 from __future__ import annotations
@@ -26,7 +34,9 @@ from typing import Callable
 DATA_FILE = Path(__file__).resolve().parent / "expectations.json"
 
 _PRODUCERS: dict[str, Callable[[], dict]] = {}
+_DRAWN: dict[str, Callable[[int], dict]] = {}
 _CACHE: dict[str, dict] = {}
+_DRAWN_CACHE: dict[tuple[str, int], dict] = {}
 _FILES: dict[Path, dict] = {}  # a data file, parsed once (the kit's is ~0.7 MB)
 _SOURCE = {"path": None}  # None: the file beside this module if present, else live
 
@@ -45,6 +55,17 @@ def producer(exercise: str):
     return register
 
 
+def drawn_producer(exercise: str):
+    """Decorator (instructor side): ``func(seed) -> dict`` computes `exercise`'s
+    expectations on inputs drawn from the grading seed `seed`."""
+
+    def register(func):
+        _DRAWN[exercise] = func
+        return func
+
+    return register
+
+
 def use_file(path=None):
     """Read expectations from `path` (``None``: back to the default lookup); clears the cache."""
     _SOURCE["path"] = None if path is None else Path(path)
@@ -58,18 +79,40 @@ def use_live():
     _CACHE.clear()
 
 
-def _live(exercise: str) -> dict:
-    if exercise not in _PRODUCERS:
+def _oracle(exercise: str, registry: dict) -> Callable:
+    if exercise not in registry:
         try:
             importlib.import_module(f"toyopt.oracles.{exercise}")
         except ImportError as exc:
             raise ExpectationsMissing(
                 f"no expectations for {exercise}: neither {DATA_FILE.name} nor the "
                 "instructor's oracles are installed") from exc
-    if exercise not in _PRODUCERS:
+    if exercise not in registry:
         raise ExpectationsMissing(f"toyopt.oracles.{exercise} registers no producer")
+    return registry[exercise]
+
+
+def _live(exercise: str) -> dict:
     # a JSON round trip: the live values have exactly the types the file would give
-    return json.loads(json.dumps(_PRODUCERS[exercise]()))
+    return json.loads(json.dumps(_oracle(exercise, _PRODUCERS)()))
+
+
+def drawn(exercise: str, seed: int) -> dict:
+    """`exercise`'s expectations on inputs drawn from `seed`, computed live by
+    its oracle (instructor side only: `ExpectationsMissing` in the kit)."""
+    key = (exercise, int(seed))
+    if key not in _DRAWN_CACHE:
+        for old in [k for k in _DRAWN_CACHE if k[1] != key[1]]:  # keep only this seed's
+            del _DRAWN_CACHE[old]
+        _DRAWN_CACHE[key] = _oracle(exercise, _DRAWN)(int(seed))
+    return _DRAWN_CACHE[key]
+
+
+def drawn_for(target, exercise: str) -> dict | None:
+    """`drawn` for the target's grading seed; None where it has none (the kit,
+    the self-check, nbgrader's validate: fixed inputs only)."""
+    seed = getattr(target, "grading_seed", None)
+    return None if seed is None else drawn(exercise, seed)
 
 
 def expected(exercise: str) -> dict:

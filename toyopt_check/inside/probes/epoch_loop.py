@@ -11,9 +11,11 @@ receives: the facts the checks need show in the *values* instead.
   fixed, known factors `TRAIN_SCALE` (a deterministic, dropout-like layer);
   in eval mode it does not. So the loss, labels and update reveal the mode
   the forward pass ran in.
-- **Autograd during evaluation.** With ``reveal_graph`` the network adds
-  `GRAPH_MARK` to its output when it runs in eval mode with autograd on, so
-  an evaluation outside ``torch.no_grad()`` returns another loss.
+- **Autograd during evaluation.** In the scenarios that ask for it the
+  network adds `GRAPH_MARK` to its output when it runs in eval mode while
+  autograd records (its hidden units require grad), so an evaluation outside
+  ``torch.no_grad()`` returns another loss.
+
 - **Number of updates, stale gradients, optimiser state** show in the
   parameters after each call, compared on the trusted side with values
   computed there.
@@ -21,6 +23,15 @@ receives: the facts the checks need show in the *values* instead.
   ``strict`` the criterion accepts only a ``(n,)`` prediction and a float32
   ``(n,)`` target that needs no gradient, else it raises a `TypeError` that
   says so (the student sees it as an exception of their call).
+
+No switches: what the network does depends only on the state the contract
+asks the student to set (``model.training``, whether autograd records) and on
+values the probe fixed when it built the network, held in the closure of its
+forward pass (floats and bools), not in attributes or buffers of the model.
+Setting attributes on the model (``model.reveal_mode = False``) or filling
+its buffers changes nothing. (Code in the same process can still replace the
+model's forward pass or this module's functions: it then computes the
+outputs itself, and must get them right on scenarios drawn at grading.)
 """
 
 import numpy as np
@@ -54,28 +65,36 @@ def _describe(x):
     return f"a {type(x).__name__}"
 
 
-class ProbeNetwork(nn.Module):
-    """``Linear(2, 5) -> ReLU -> [x TRAIN_SCALE in training mode] -> Linear(5, 1)``."""
+def network_class(reveal_mode=True, reveal_graph=False):
+    """A class of ``Linear(2, 5) -> ReLU -> [x TRAIN_SCALE in training mode] ->
+    Linear(5, 1)`` (``+ GRAPH_MARK`` in eval mode while autograd records, with
+    `reveal_graph`). The choices live in the closure of its forward pass, as a
+    float tuple and a float: the model has no attribute or buffer that turns
+    them off. Its forward pass reads only ``self.training`` and whether the
+    hidden units require grad (set by torch from the grad mode)."""
+    scale = tuple(float(f) for f in TRAIN_SCALE) if reveal_mode else None
+    mark = float(GRAPH_MARK) if reveal_graph else None
 
-    def __init__(self, reveal_mode=True, reveal_graph=False):
-        super().__init__()
-        self.linear1 = nn.Linear(2, 5)
-        self.relu = nn.ReLU()
-        self.linear2 = nn.Linear(5, 1)
-        self.reveal_mode = bool(reveal_mode)
-        self.reveal_graph = bool(reveal_graph)
-        self.register_buffer("train_scale", torch.tensor(TRAIN_SCALE, dtype=torch.float32))
+    class ProbeNetwork(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear1 = nn.Linear(2, 5)
+            self.relu = nn.ReLU()
+            self.linear2 = nn.Linear(5, 1)
 
-    def forward(self, x):
-        if not isinstance(x, torch.Tensor) or x.dtype != torch.float32 or x.dim() != 2 or x.shape[1] != 2:
-            raise TypeError(f"the model takes the points as a float32 tensor of shape (n, 2), got {_describe(x)}")
-        hidden = self.relu(self.linear1(x))
-        if self.training and self.reveal_mode:
-            hidden = hidden * self.train_scale
-        out = self.linear2(hidden)
-        if self.reveal_graph and not self.training and torch.is_grad_enabled():
-            out = out + GRAPH_MARK
-        return out
+        def forward(self, x):
+            if not isinstance(x, torch.Tensor) or x.dtype != torch.float32 or x.dim() != 2 or x.shape[1] != 2:
+                raise TypeError("the model takes the points as a float32 tensor of shape (n, 2), "
+                                f"got {_describe(x)}")
+            hidden = self.relu(self.linear1(x))
+            if scale is not None and self.training:
+                hidden = hidden * torch.tensor(scale, dtype=hidden.dtype, device=hidden.device)
+            out = self.linear2(hidden)
+            if mark is not None and not self.training and hidden.requires_grad:
+                out = out + mark
+            return out
+
+    return ProbeNetwork
 
 
 class ProbeCriterion(nn.Module):
@@ -102,7 +121,9 @@ class ProbeCriterion(nn.Module):
 
 
 def build_network(weights, device="cpu", reveal_mode=True, reveal_graph=False):
-    net = ProbeNetwork(reveal_mode, reveal_graph)
+    """A probe network with `weights`; `reveal_mode`, `reveal_graph` (the
+    probe's choices, never the model's attributes): see the module docstring."""
+    net = network_class(reveal_mode, reveal_graph)()
     with torch.no_grad():
         for name, param in net.named_parameters():
             value = np.array(weights[name], dtype=np.float32, copy=True).reshape(PARAM_SHAPES[name])
