@@ -1,5 +1,5 @@
-# Generated from toyopt_ref/plotting.py by `toyopt release`: edit toyopt_ref, not this file
-# (students: this is your copy; complete the functions that raise NotImplementedError).
+# Generated from toyopt_ref/plotting.py by `toyopt release`.
+# Your copy: complete the functions that raise NotImplementedError.
 """Figures of the tutorial: datasets, loss shapes, learning curves, decision boundaries.
 
 Every function builds a `matplotlib.figure.Figure` directly (no pyplot state,

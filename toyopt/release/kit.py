@@ -22,7 +22,6 @@ hunts for answers in it.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -105,9 +104,18 @@ def build_expectations() -> dict:
     return data
 
 
+#: The first line of the kit's notebook, in place of the instructor's "generated, do not edit".
+KIT_NOTEBOOK_HEADER = ("<!-- Released by `toyopt release`: your copy of the tutorial. Complete the exercises "
+                       "in their cells and run the test cells below them. -->")
+
+
 def student_notebook(text: str) -> str:
     """The source notebook for students: solutions stubbed, hidden test cells
-    dropped, answers blanked, outputs cleared, imports pointed at the kit."""
+    dropped, answers blanked, outputs cleared, the generator's header replaced
+    by one for students. Its code imports nothing but `toyopt_check.cells`, as
+    the source notebook's does (tests/test_notebook.py holds that)."""
+    from toyopt.notebook.prose import GENERATED
+
     from .stubs import stub_source
 
     nb = json.loads(text)
@@ -121,7 +129,8 @@ def student_notebook(text: str) -> str:
             source = "YOUR ANSWER HERE"
         elif meta.get("solution"):
             source = stub_source(source, cell.get("id", "cell"))
-        source = re.sub(r"\btoyopt_ref\b", "exercises", source)
+        if source.startswith(GENERATED):
+            source = KIT_NOTEBOOK_HEADER + source[len(GENERATED):]
         cell["source"] = source.splitlines(True)
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None

@@ -31,12 +31,14 @@ Complete the four functions that raise ``NotImplementedError``:
 - `training.epoch_loop`     -- the five steps of training
 
 Each docstring states the contract the autograder holds you to. Check your
-work with ``pytest autograder`` from the repository's root.
+work with ``pytest autograder`` from the folder that holds ``exercises/``.
 """
 '''
 
-HEADER = ("# Generated from toyopt_ref/{name} by `toyopt release`: edit toyopt_ref, not this file\n"
-          "# (students: this is your copy; complete the functions that raise NotImplementedError).\n")
+#: The stubs' first lines, read by students: they name the source (for staff) and
+#: tell a student what to do, never to edit a file they do not have.
+HEADER = ("# Generated from toyopt_ref/{name} by `toyopt release`.\n"
+          "# Your copy: complete the functions that raise NotImplementedError.\n")
 
 
 class SolutionRegionError(ConfigurationError):
