@@ -14,12 +14,10 @@ from pathlib import Path
 import toyopt_ref
 from toyopt.errors import ConfigurationError
 from toyopt.files import write_text_atomic
+from toyopt_check.pack import PACKAGE_FILES
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
-
-#: Reference modules copied into the student package, in a stable order.
-MODULES = ("__init__.py", "errors.py", "data.py", "model.py", "losses.py", "plotting.py", "training.py")
 
 PACKAGE_DOC = '''"""Your exercises for the "Optimisation and Learning" tutorial.
 
@@ -92,7 +90,7 @@ def render_exercises(source_dir: Path | None = None) -> dict[str, str]:
     """``{relative path: content}`` of the student package."""
     source_dir = Path(source_dir or Path(toyopt_ref.__file__).parent)
     files = {}
-    for name in MODULES:
+    for name in PACKAGE_FILES:  # the modules the student package holds, in a stable order
         text = (source_dir / name).read_text(encoding="utf-8")
         if name == "__init__.py":
             text = PACKAGE_DOC + _strip_module_doc(text)
