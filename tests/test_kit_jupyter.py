@@ -28,7 +28,7 @@ import nbformat
 import pytest
 
 from toyopt.notebook.build import build_notebook
-from toyopt.release.kit import NOTEBOOK_NAME, TORCH_CPU_INDEX, write_kit
+from toyopt.release.kit import NOTEBOOK_NAME, TORCH_CPU_INDEX, grading_points, write_kit
 from toyopt_check.checks import EXERCISE_MODULES, EXERCISES
 
 pytestmark = [pytest.mark.slow, pytest.mark.kit]
@@ -187,7 +187,13 @@ def test_readme_self_check_runs_as_written(student):
     assert check == ["pytest autograder"]
     done = _shell(check[0], student, venv_of(student), check=False)
     assert done.returncode == 1, done.stdout[-2000:]  # the stubs fail their checks
-    assert "autograder score" in done.stdout and "not implemented yet" in done.stdout
+    assert "autograder score" in done.stdout
+    lines = done.stdout.splitlines()
+    for exercise, row in grading_points().items():  # one message an exercise; the README's points
+        assert len([x for x in lines if x.startswith(f"{exercise}: not implemented yet")]) == 1, exercise
+        assert (f"{exercise}: {row['visible']:g} visible; {row['hidden']:g} more in hidden checks at grading "
+                f"({row['visible'] + row['hidden']:g} in all)") in lines
+        assert f"| `{exercise}` | {row['visible']:g} | {row['hidden']:g} |" in (student / "README.md").read_text()
 
 
 def test_readme_pack_writes_the_exercises_package_the_grader_accepts(student, tmp_path):

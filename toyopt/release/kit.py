@@ -132,8 +132,9 @@ addopts = -p no:cacheprovider -p no:hypothesispytest -p no:unraisableexception
 """
 
 
-def runtime_files(expectations: dict) -> dict[str, bytes]:
-    """``{archive path: bytes}`` of the student runtime (sources + expectations)."""
+def runtime_files(expectations: dict, points: dict) -> dict[str, bytes]:
+    """``{archive path: bytes}`` of the student runtime (sources, expectations and
+    the points per exercise that `toyopt_check.plugin` reports)."""
     files = {}
     for path in sorted(RUNTIME.rglob("*.py")):
         if "__pycache__" in path.parts:
@@ -141,6 +142,7 @@ def runtime_files(expectations: dict) -> dict[str, bytes]:
         files[f"toyopt_check/{path.relative_to(RUNTIME).as_posix()}"] = path.read_bytes()
     files["toyopt_check/checks/expectations.json"] = (
         json.dumps(expectations, indent=1, sort_keys=True) + "\n").encode()
+    files["toyopt_check/checks/grading_points.json"] = (json.dumps(points, indent=1) + "\n").encode()
     return files
 
 
@@ -234,7 +236,7 @@ def kit_files() -> dict[str, bytes]:
         "autograder/test_exercises.py": (RUNTIME.parent / "autograder" / "test_exercises.py").read_bytes(),
         NOTEBOOK_NAME: student_notebook(render()).encode(),
         f"wheels/{wheel}": build_wheel(
-            DIST_NAME, __version__, runtime_files(build_expectations()),
+            DIST_NAME, __version__, runtime_files(build_expectations(), grading_points()),
             summary="Self-check of the 'Optimisation and Learning' exercises (student runtime)",
             requires_python=">=3.10", requires=REQUIRES),
         MARKER: b"written by `toyopt release`: a rebuild replaces this folder\n",
