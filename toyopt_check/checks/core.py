@@ -86,6 +86,9 @@ class Target(Protocol):
         Raises `NotImplementedYet`, `StudentException` or `ExerciseTimeout`.
         """
 
+    # Optional: ``student_home(exercise) -> str | None``, where the student writes the
+    # exercise when it is not the package's file (a notebook cell), for messages.
+
 
 @dataclass(frozen=True)
 class Check:
@@ -181,9 +184,10 @@ def run_check(target: Target, chk: Check, skip_reason: str | None = None) -> Che
         status, message = "failed", str(exc)
     except NotImplementedYet:
         status = "not_implemented"
-        module = EXERCISE_MODULES[chk.exercise]
+        home = getattr(target, "student_home", lambda exercise: None)(chk.exercise)
         message = (f"{chk.exercise}: not implemented yet: complete {chk.exercise}() in "
-                   f"exercises/{module}.py (it still raises NotImplementedError)")
+                   f"{home or f'exercises/{EXERCISE_MODULES[chk.exercise]}.py'} "
+                   "(it still raises NotImplementedError)")
     except ExerciseTimeout as exc:
         status, message = "timeout", f"{chk.exercise}: {exc.message}"
     except StudentException as exc:

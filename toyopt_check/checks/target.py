@@ -83,6 +83,11 @@ class InProcessTarget:
         root = Path(list(spec.submodule_search_locations)[0]).resolve().parent
         return cls.for_package(root, REFERENCE, **kwargs)
 
+    def student_home(self, exercise: str) -> str | None:
+        """Where the student writes `exercise`, for messages: the notebook's cell when
+        the functions come from a notebook's namespace (None: the package's file)."""
+        return "its solution cell of the notebook" if isinstance(self.ctx, NamespaceContext) else None
+
     def probe(self, name: str, **kwargs) -> dict:
         exercise = exercise_of(name)
         left = self.budget - self.used.get(exercise, 0.0)
