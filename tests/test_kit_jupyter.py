@@ -283,3 +283,34 @@ def test_release_notebook_runs_with_the_kit_alone(student, release_notebook):
     assert NO_WRAP_MESSAGE in failed[wrap].evalue
     assert failed[wrap].traceback == [f"TestCellFailed: {failed[wrap].evalue}"]
     assert all(e.ename == "TestCellFailed" for e in failed.values())
+
+
+def test_in_kernel_nbgrader_feedback_shows_the_message(release_notebook, tmp_path):
+    """nbgrader's in-kernel grading (`c.SandboxedExecute.in_kernel = True`): the feedback
+    page of a circular_mse that does not wrap shows the check's message, not
+    "showtraceback was disabled"."""
+    import html
+
+    from toyopt.nbgrader.course import DEFAULT_ASSIGNMENT, NOTEBOOK_FILE
+
+    course = tmp_path / "course"
+    shutil.copytree(release_notebook.parents[2], course)
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text() + "\nc.SandboxedExecute.in_kernel = True\n")
+    nb = nbformat.read(release_notebook, 4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "circular_mse":
+            cell.source = no_wrap_circular_mse()
+    submitted = course / "submitted" / "alice" / DEFAULT_ASSIGNMENT / NOTEBOOK_FILE
+    submitted.parent.mkdir(parents=True)
+    nbformat.write(nb, submitted)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
+               MPLCONFIGDIR=str(course / ".mpl"))
+    env.pop("MPLBACKEND", None)
+    for verb in ("autograde", "generate_feedback"):
+        done = subprocess.run([sys.executable, "-m", "nbgrader", verb, DEFAULT_ASSIGNMENT, "--force"], cwd=course,
+                              env=env, capture_output=True, text=True, timeout=900)
+        assert done.returncode == 0, done.stderr[-3000:]
+    page = (course / "feedback" / "alice" / DEFAULT_ASSIGNMENT / NOTEBOOK_FILE).with_suffix(".html").read_text()
+    assert html.escape(NO_WRAP_MESSAGE) in page
+    assert "showtraceback was disabled" not in page
