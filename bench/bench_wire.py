@@ -27,6 +27,7 @@ CASES = ("reference", *FORGED, "odd_zip", "deep_scratch")
 
 CHILD = r"""
 import json, resource, sys, time
+import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
 from toyopt_check.checks.core import all_checks
 from toyopt.grading.report import grade_submission
 start = time.perf_counter()

@@ -70,7 +70,7 @@ def rounds_of(cases: dict) -> list[dict]:
 def _package(folder: Path, round_: dict) -> Path:
     from grade_support import append
 
-    from toyopt_check.checks import EXERCISE_MODULES
+    from toyopt_check.inside.runtime import EXERCISE_MODULES
 
     shutil.copytree(ROOT / "exercises", folder / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
     for exercise, path in round_.items():

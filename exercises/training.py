@@ -1,6 +1,6 @@
 # Generated from toyopt_ref/training.py by `toyopt release`.
 # Your copy: complete the functions that raise NotImplementedError.
-"""Accuracy, the five training steps (`epoch_loop`) and a lean `train`."""
+"""Accuracy, the five training steps (`epoch_loop`) and a `train` that calls it every epoch."""
 
 from dataclasses import dataclass, field
 

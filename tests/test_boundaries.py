@@ -138,6 +138,15 @@ def stale_imports(name: str, source: str):
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             modules = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level and name.endswith(".py"):
+            package = (ROOT / name).parent.relative_to(ROOT).parts
+            base = ".".join(package[:len(package) - node.level + 1])
+            module = f"{base}.{node.module}" if node.module else base
+            modules = [module] if node.module else []
+            package = module_file(module)
+            if package is not None and package.name == "__init__.py":
+                defined = top_level_names(package)
+                modules += [f"{module}.{a.name}" for a in node.names if a.name not in defined]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             modules = [node.module]
             package = module_file(node.module)
@@ -159,6 +168,9 @@ def test_every_import_names_the_file_where_the_code_lives():
 def test_the_import_test_sees_an_old_path():
     source = "from toyopt.notebook.cells import run\nimport toyopt.checks\nfrom toyopt import probes\n"
     assert stale_imports("x.py", source) == ["x.py:1: toyopt.notebook.cells", "x.py:3: toyopt.probes"]
+    relative = "from .errors import ToyoptError\nfrom . import files\nfrom .checks import core\n"
+    assert stale_imports("toyopt/cli.py", relative) == ["toyopt/cli.py:1: toyopt.errors",
+                                                        "toyopt/cli.py:3: toyopt.checks.core"]
 
 
 def test_no_import_hook_of_the_project_is_installed():
@@ -166,7 +178,7 @@ def test_no_import_hook_of_the_project_is_installed():
 
     import toyopt.checks
     import toyopt.grading
-    import toyopt.sandbox  # noqa: F401
+    import toyopt.sandbox  # noqa: F401  (imported for the hooks it might install)
 
     ours = [f for f in sys.meta_path if type(f).__module__.split(".")[0] in FIRST_PARTY]
     assert not ours, f"import hooks of the project: {ours}"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from toyopt.errors import ConfigurationError
 from toyopt_check.checks.target import check_budget
+from toyopt_check.inside.errors import ConfigurationError
 
 
 @pytest.mark.parametrize("value", [0, -1, float("nan"), float("inf"), "soon", None, True])

@@ -42,4 +42,4 @@ def test_every_check_names_a_clause_of_the_docstring(exercise):
 def test_contracts_doc_is_fresh():
     doc = ROOT / "docs" / "contracts.md"
     assert doc.exists() and doc.read_text(encoding="utf-8") == render(), \
-        "docs/contracts.md is stale: run python bench/contracts_table.py"
+        "docs/contracts.md is stale: run python tools/contracts_table.py"

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from toyopt.checks.calibrate import TARGET_FALSE_FAIL, upper_bound
+from toyopt.calibrate import TARGET_FALSE_FAIL, upper_bound
 from toyopt.checks.thresholds import CONVERGENCE
 from toyopt_check.checks.core import all_checks, run_checks
 from toyopt_check.checks.target import InProcessTarget
@@ -58,7 +58,7 @@ def test_documented_batched_values_agree_with_one_by_one_runs():
 
 
 def test_batched_angle_training_matches_the_check_on_the_grading_seeds():
-    from toyopt.checks import calibrate
+    from toyopt import calibrate
     from toyopt.checks.convergence import train_angles_reference
     from toyopt_ref.losses import circular_mse
 

@@ -4,7 +4,7 @@ mutant (its docstring says what the bug is) loses marks on its exercise, and
 one that names `EXPECT_FAILED` fails exactly those checks; a `nothing_*` case
 (no substance: None, constants, zeros, empty Axes) scores at most
 `NOTHING_SHARE` of its exercise. `docs/corpus.md` shows the confusion table
-(`python bench/corpus_table.py`)."""
+(`python tools/corpus_table.py`)."""
 
 import pytest
 import torch
@@ -12,6 +12,9 @@ from corpus_tools import corpus_files, grade, grade_reference, load
 
 import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
 from toyopt_check.checks import EXERCISES
+
+#: every case graded in full: CI's tier (the fast tier runs the checks' own tests)
+pytestmark = pytest.mark.slow
 
 CORRECT = [(ex, p) for ex in EXERCISES for p in corpus_files(ex, "correct")]
 MUTANTS = [(ex, p) for ex in EXERCISES for p in corpus_files(ex, "mutant")]

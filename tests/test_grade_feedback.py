@@ -53,6 +53,17 @@ def test_feedback_escapes_student_text_and_hides_hidden_details():
     assert "timed out" in page
 
 
+def test_feedback_page_leaves_the_isolation_facts_to_staff():
+    report = _report()
+    report = GradeReport(*[getattr(report, f) for f in ("submission", "source", "results", "score",
+                                                         "max_score", "execution_time", "notes",
+                                                         "output", "figures")],
+                         isolation={"sandbox": "bwrap", "uid": 4242, "cgroup": "v1", "seccomp": True})
+    assert "uid 4242" in report.isolation_line
+    page = render_feedback(report)
+    assert "4242" not in page and "bubblewrap" not in page and "seccomp" not in page
+
+
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")
 def test_feedback_renders_in_headless_chromium(tmp_path):
     page = tmp_path / "feedback.html"

@@ -15,7 +15,8 @@ from grade_support import append, reference_submission, stub_submission
 from toyopt.grading.feedback import render_feedback
 from toyopt.grading.figures import draw_figures
 from toyopt.grading.report import grade_submission
-from toyopt_check.checks.core import CheckResult, StudentException
+from toyopt_check.checks.core import CheckResult
+from toyopt_check.inside.runtime import StudentCodeError
 
 ALL = {"spiral_2d", "plot_datasets", "circular_mse", "epoch_loop"}
 IMAGE = re.compile(r'<section id="(\w+)">.*?</section>', re.S)
@@ -86,7 +87,7 @@ class FakeTarget:
     def probe_within(self, seconds, name, **kwargs):
         self.calls.append((name, seconds))
         if self.outcome == "raise":
-            raise StudentException(name.split(".")[0], "boom")
+            raise StudentCodeError(name.split(".")[0], "exception", "boom")
         return {"points": np.full((3, 5), np.nan), "results": "nonsense", "weights": [1, 2],
                 "axes": "x", "is_figure": True}
 

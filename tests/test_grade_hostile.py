@@ -10,6 +10,7 @@ submission is graded on the attacked exercise and a bystander (`ONLY`).
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -22,7 +23,7 @@ from sandbox_support import processes_with, wait_until
 
 import toyopt
 from toyopt.grading.bulk import grade_many
-from toyopt.sandbox import bwrap_works
+from toyopt.sandbox import Limits, bwrap_works
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not bwrap_works(), reason="the claims need bubblewrap")]
@@ -37,7 +38,7 @@ ONLY = {name: DATA_ONLY for name in ("lying_array", "honest_zeros", "pickle_payl
                                      "ptrace_planted",
                                      "escape")}
 ONLY.update({name: ("spiral_2d", "circular_mse")
-             for name in ("exit_at_import", "os_exit_in_function", "infinite_loop")})
+             for name in ("exit_at_import", "os_exit_in_function", "infinite_loop", "disk_fill")})
 ONLY["memory_hog"] = DATA_ONLY
 
 
@@ -103,6 +104,7 @@ def graded(tmp_path_factory):
     attack(ref("ptrace_planted"), "ptrace_planted", "data.py", TOKEN=TOKEN,
            MARKER=markers / "ptrace")
     attack(ref("infinite_loop"), "infinite_loop_sigterm", "losses.py")
+    attack(ref("disk_fill"), "disk_fill", "losses.py")
     attack(ref("memory_hog"), "memory_hog", "plotting.py")
     attack(ref("output_flood"), "output_flood", "data.py")
     attack(ref("escape"), "escape", "data.py", PORT=listener.port,
@@ -199,6 +201,14 @@ def test_infinite_loop_ignoring_sigterm_costs_only_its_exercise(graded):
     assert all("time budget" in o for o in outputs(graded, "infinite_loop", "circular_mse"))
 
 
+def test_filling_the_scratch_folder_stops_at_its_cap_and_costs_only_its_exercise(graded):
+    assert_full_except(graded, "disk_fill", "circular_mse")
+    written = [int(n) for o in outputs(graded, "disk_fill", "circular_mse")
+               for n in re.findall(r"wrote (\d+) MiB, then No space left on device", o)]
+    assert written, outputs(graded, "disk_fill", "circular_mse")
+    assert max(written) <= Limits().scratch_bytes >> 20  # never more on the grader's machine
+
+
 def test_memory_hog_costs_only_its_exercise(graded):
     assert_full_except(graded, "memory_hog", "plot_datasets")
 
@@ -228,10 +238,11 @@ def test_planted_process_that_ptraces_does_not_outlive_grading(graded):
     assert_full_except(graded, "ptrace_planted")
 
 
-def test_every_report_says_what_isolation_held(graded):
+def test_every_report_tells_staff_what_isolation_held_and_not_the_student(graded):
     for name, data in graded["results"].items():
         facts = data["extra_data"]["isolation"]
         assert facts["sandbox"] == "bwrap" and facts["cgroup"] in ("v1", "v2", "none"), name
-        assert "isolation: bubblewrap" in data["output"], name
+        assert "isolation: bubblewrap" in data["extra_data"]["isolation_line"], name
+        assert "isolation:" not in data["output"], name
         page = (graded["out"] / name / "feedback.html").read_text()
-        assert "isolation: bubblewrap" in page, name
+        assert "isolation:" not in page and "seccomp" not in page, name

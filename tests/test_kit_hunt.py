@@ -27,9 +27,10 @@ from grade_support import append, reference_submission
 import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
 import toyopt_ref
 from toyopt.release.kit import NOTEBOOK_NAME, REQUIRES, write_kit
-from toyopt_check.checks import EXERCISE_MODULES, EXERCISES
+from toyopt_check.checks import EXERCISES
+from toyopt_check.inside.runtime import EXERCISE_MODULES
 
-pytestmark = [pytest.mark.kit, pytest.mark.filterwarnings("ignore::toyopt.sandbox.SandboxWarning")]
+pytestmark = [pytest.mark.kit, pytest.mark.slow, pytest.mark.filterwarnings("ignore::toyopt.sandbox.SandboxWarning")]
 
 ROOT = Path(__file__).resolve().parent.parent
 REF_DIR = Path(toyopt_ref.__file__).resolve().parent

@@ -29,7 +29,8 @@ import pytest
 
 from toyopt.notebook.build import build_notebook
 from toyopt.release.kit import NOTEBOOK_NAME, TORCH_CPU_INDEX, grading_points, write_kit
-from toyopt_check.checks import EXERCISE_MODULES, EXERCISES
+from toyopt_check.checks import EXERCISES
+from toyopt_check.inside.runtime import EXERCISE_MODULES
 
 pytestmark = [pytest.mark.slow, pytest.mark.kit]
 

@@ -6,11 +6,11 @@ import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
 from toyopt.cli import main
-from toyopt.errors import ConfigurationError
 from toyopt.nbgrader import CELL_TIMEOUT, CourseExistsError, init_course
 from toyopt.nbgrader.course import WARNING_PATTERN
 from toyopt.nbgrader.feedback import HideHiddenTests, strip_hidden
 from toyopt.notebook import render
+from toyopt_check.inside.errors import ConfigurationError
 
 
 def test_init_writes_config_gitignore_and_source_notebook(tmp_path):

@@ -7,12 +7,12 @@ import io
 import nbformat
 import pytest
 
-from toyopt.errors import ConfigurationError
 from toyopt.notebook import DEFAULT_PATH, is_stale, render, write
 from toyopt.notebook.build import build_notebook, grade_id, notebook_checks
 from toyopt.notebook.prose import ANSWER_POINTS, QUESTIONS
 from toyopt_check import cells
 from toyopt_check.checks import EXERCISES, core
+from toyopt_check.inside.errors import ConfigurationError
 
 
 def nbgrader_cells(nb, **flags):
@@ -103,7 +103,11 @@ def test_hidden_checks_sit_in_a_hidden_region(fake_check):
     cell = next(c for c in nb.cells if c.get("id") == grade_id(f"test_{fake_check.id}"))
     lines = cell.source.splitlines()
     call = lines.index(f'run("spiral_2d", globals(), ids=["{fake_check.id}"])')
-    assert lines[call - 1] == "### BEGIN HIDDEN TESTS" and lines[call + 1] == "### END HIDDEN TESTS"
+    begin, end = lines.index("### BEGIN HIDDEN TESTS"), lines.index("### END HIDDEN TESTS")
+    assert begin < call < end
+    # the instructor's hidden checks are imported inside the region, which students never get
+    imports = [n for n, line in enumerate(lines) if "toyopt." in line.split("#")[0]]
+    assert imports and all(begin < n < end for n in imports)
 
 
 def test_unknown_hidden_id_is_a_configuration_error():
@@ -180,20 +184,22 @@ def test_bad_selection_is_a_configuration_error(exercise, ids, message):
 
 
 def test_notebook_imports_nothing_of_the_reference_nor_instructor_modules():
-    """What the release keeps runs where only the student runtime exists: its
-    code imports no `toyopt_ref` and no `toyopt` module but the cell helper."""
-    allowed = {"toyopt_check.cells"}
+    """What the release keeps (all but the hidden regions) runs where only the student
+    runtime exists: its code imports no `toyopt_ref` and no `toyopt` module."""
+    import re
+
     for cell in build_notebook().cells:
         if cell.cell_type != "code":
             continue
-        source = "\n".join(line for line in cell.source.splitlines() if not line.startswith(("%", "!")))
+        kept = re.sub(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", "", cell.source, flags=re.S)
+        source = "\n".join(line for line in kept.splitlines() if not line.startswith(("%", "!")))
         for node in ast.walk(ast.parse(source)):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             for name in names:
                 top = name.split(".")[0]
                 assert top != "toyopt_ref", (cell.get("id"), name)
-                assert top != "toyopt" or name in allowed, (cell.get("id"), name)
+                assert top != "toyopt", (cell.get("id"), name)
 
 
 def test_a_setup_cell_mixing_imports_and_statements_keeps_its_imports_for_grading():

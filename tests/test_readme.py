@@ -38,3 +38,17 @@ def test_readme_names_only_real_subcommands(repo_root):
     named = set(re.findall(r"`toyopt ([a-z-]+)", readme))
     assert named, "README names no toyopt subcommand"
     assert named <= set(COMMANDS), named - set(COMMANDS)
+
+
+def test_the_fast_tier_named_in_the_readme_selects_the_tests_not_marked_slow(repo_root):
+    import subprocess
+    import sys
+
+    readme = (repo_root / "README.md").read_text()
+    assert 'python -m pytest -m "not slow"' in readme
+    done = subprocess.run([sys.executable, "-m", "pytest", "-m", "not slow", "--collect-only", "-q"],
+                          cwd=repo_root, capture_output=True, text=True, timeout=300)
+    counts = re.search(r"(\d+)/(\d+) tests collected \((\d+) deselected\)", done.stdout)
+    assert done.returncode == 0 and counts, done.stdout[-2000:]
+    selected, everything, deselected = map(int, counts.groups())
+    assert 0 < selected < everything and selected + deselected == everything

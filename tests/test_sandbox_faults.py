@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from sandbox_support import MODES, processes_with, wait_until, worker_for
 
-from toyopt.sandbox import Limits, ProbeFailed, WorkerCrashed, WorkerTimeout
+from toyopt.sandbox import Limits, WorkerCrashed, WorkerTimeout
+from toyopt_check.inside.runtime import StudentCodeError
 
 pytestmark = pytest.mark.filterwarnings("ignore::toyopt.sandbox.SandboxWarning")
 
@@ -30,9 +31,9 @@ def test_genuine_function_returns_plain_data(tmp_path, isolation):
 def test_sys_exit_at_import_is_a_load_error_naming_the_file(tmp_path, isolation):
     src = {"data.py": "import sys\nsys.exit(3)\ndef spiral_2d(n):\n    return n\n"}
     with worker_for(tmp_path, isolation, src) as worker:
-        with pytest.raises(ProbeFailed) as info:
+        with pytest.raises(StudentCodeError) as info:
             worker.call("call", 10, exercise="spiral_2d", args=[1])
-        assert info.value.kind == "load_error"
+        assert info.value.kind == "import"
         assert str(info.value) == "exercises/data.py called sys.exit(3) while being imported"
         assert worker.call("echo", 10, x=1) == {"x": 1}  # the worker survived
 
@@ -41,7 +42,7 @@ def test_sys_exit_in_function_costs_no_restart(tmp_path, isolation):
     src = {"data.py": "import sys\ndef spiral_2d(n):\n    sys.exit('bye')\n"}
     with worker_for(tmp_path, isolation, src) as worker:
         pid = worker.pid
-        with pytest.raises(ProbeFailed, match=r"called sys.exit\('bye'\)") as info:
+        with pytest.raises(StudentCodeError, match=r"called sys.exit\('bye'\)") as info:
             worker.call("call", 10, exercise="spiral_2d", args=[1])
         assert info.value.kind == "exit"
         worker.call("echo", 10)
@@ -92,9 +93,9 @@ def test_memory_hog_gets_a_memory_error(tmp_path, isolation):
     src = {"data.py": "import numpy as np\ndef spiral_2d(n):\n"
                       "    return np.ones(20 * 2**30 // 8).sum()\n"}
     with worker_for(tmp_path, isolation, src, Limits(memory_bytes=2 << 30)) as worker:
-        with pytest.raises(ProbeFailed, match="MemoryError") as info:
+        with pytest.raises(StudentCodeError, match="MemoryError") as info:
             worker.call("call", 20, exercise="spiral_2d", args=[1])
-        assert info.value.frames and info.value.frames[-1].startswith("exercises/data.py, line 3")
+        assert "(exercises/data.py, line 3, in spiral_2d" in info.value.message
         assert worker.call("echo", 10) == {}
 
 
@@ -102,7 +103,7 @@ def test_file_size_limit_stops_a_disk_filler(tmp_path, isolation):
     src = {"data.py": "def spiral_2d(n):\n    with open('big.bin', 'wb') as f:\n"
                       "        f.write(bytes(8 * 2**20))\n"}
     with worker_for(tmp_path, isolation, src, Limits(file_size_bytes=2**20)) as worker:
-        with pytest.raises(ProbeFailed, match="File too large"):
+        with pytest.raises(StudentCodeError, match="File too large"):
             worker.call("call", 10, exercise="spiral_2d", args=[1])
 
 
@@ -226,6 +227,6 @@ def test_grading_from_a_virtualenv_under_tmp_gives_the_reference_full_marks(tmp_
         from toyopt.sandbox import bwrap_works
         expected = "bwrap" if bwrap_works() else ("fallback-uid" if os.geteuid() == 0 else "plain")
         assert data["extra_data"]["isolation"]["sandbox"] == expected
-        assert "isolation: " in data["output"]
+        assert "isolation: " in data["extra_data"]["isolation_line"]
     finally:
         shutil.rmtree(venv, ignore_errors=True)

@@ -13,9 +13,9 @@ import pytest
 from sandbox_support import MODES, needs_bwrap, worker_for
 
 import toyopt
-from toyopt.sandbox import ProbeFailed
 from toyopt.sandbox.launcher import package_dirs
 from toyopt_check.inside.protocol import ProtocolError
+from toyopt_check.inside.runtime import StudentCodeError
 
 pytestmark = pytest.mark.filterwarnings("ignore::toyopt.sandbox.SandboxWarning")
 
@@ -37,11 +37,14 @@ def test_grader_packages_and_work_are_invisible(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("hidden check")
     paths = [*package_dirs(), "/work", "/root", os.path.dirname(toyopt.__file__),
-             os.path.join(os.path.dirname(toyopt.__file__), "errors.py"), str(secret), os.getcwd()]
+             os.path.join(os.path.dirname(toyopt.__file__), "cli.py"), str(secret), os.getcwd()]
     assert any(p for p in package_dirs())  # toyopt itself is found, wherever it lives
+    assert all(os.path.exists(p) for p in paths)  # each probe is of something real
     with worker_for(tmp_path, "bwrap", {"data.py": PROBE_FS}) as worker:
         seen = worker.call("call", 10, exercise="spiral_2d", args=[paths])["value"]
-    python_top = [os.path.relpath(sys.prefix, "/root").split(os.sep)[0]]  # pyenv lives there
+    # the interpreter's prefixes are bound back wherever they live (pyenv under /root here)
+    python_top = sorted({os.path.relpath(p, "/root").split(os.sep)[0]
+                         for p in (sys.prefix, sys.base_prefix) if p.startswith("/root/")})
     for path in paths:
         allowed = python_top if path == "/root" else []
         assert seen[path] in (allowed, "FileNotFoundError"), (path, seen[path])
@@ -49,9 +52,9 @@ def test_grader_packages_and_work_are_invisible(tmp_path):
 
 @needs_bwrap
 def test_importing_toyopt_finds_nothing(tmp_path):
-    src = {"data.py": "def spiral_2d(n):\n    import toyopt.errors\n    return 1\n"}
+    src = {"data.py": "def spiral_2d(n):\n    import toyopt.cli\n    return 1\n"}
     with worker_for(tmp_path, "bwrap", src) as worker:
-        with pytest.raises(ProbeFailed, match="ModuleNotFoundError"):
+        with pytest.raises(StudentCodeError, match="ModuleNotFoundError"):
             worker.call("call", 10, exercise="spiral_2d", args=[1])
 
 
@@ -59,12 +62,14 @@ def test_importing_toyopt_finds_nothing(tmp_path):
 def test_writes_outside_scratch_fail_and_change_nothing(tmp_path):
     victim = tmp_path / "victim.txt"
     victim.write_text("original")
-    grader_file = os.path.join(os.path.dirname(toyopt.__file__), "errors.py")
+    grader_file = os.path.join(os.path.dirname(toyopt.__file__), "cli.py")
     before = open(grader_file).read()
     targets = [str(victim), grader_file, "/etc/toyopt-probe", "/usr/toyopt-probe",
                f"/work/toyopt-probe-{uuid.uuid4().hex}", "/root/toyopt-probe"]
     src = {"data.py": """
         def spiral_2d(targets):
+            if targets == "read":
+                return open("inside.txt").read()
             errors = {}
             for path in targets:
                 try:
@@ -78,7 +83,8 @@ def test_writes_outside_scratch_fail_and_change_nothing(tmp_path):
         """}
     with worker_for(tmp_path, "bwrap", src) as worker:
         errors = worker.call("call", 10, exercise="spiral_2d", args=[targets])["value"]
-        assert (worker.scratch_dir / "inside.txt").read_text() == "fine"
+        assert worker.call("call", 10, exercise="spiral_2d", args=["read"])["value"] == "fine"
+    assert not (worker.scratch_dir / "inside.txt").exists()  # written in the worker's own folder
     assert "written" not in errors.values(), errors
     assert victim.read_text() == "original"
     assert open(grader_file).read() == before
@@ -102,7 +108,7 @@ def test_network_connection_to_loopback_fails(tmp_path):
             socket.create_connection(("127.0.0.1", {port}), timeout=2).sendall(b"score=100")
         """}
     with worker_for(tmp_path, "bwrap", src) as worker:
-        with pytest.raises(ProbeFailed, match="ConnectionRefusedError|OSError|unreachable"):
+        with pytest.raises(StudentCodeError, match="ConnectionRefusedError|OSError|unreachable"):
             worker.call("call", 10, exercise="spiral_2d", args=[1])
     thread.join(4)
     server.close()
@@ -149,7 +155,7 @@ def test_object_array_result_is_refused_not_unpickled(tmp_path, isolation):
     src = {"data.py": "import numpy as np\ndef spiral_2d(n):\n"
                       "    return np.array([object(), 1], dtype=object)\n"}
     with worker_for(tmp_path, isolation, src) as worker:
-        with pytest.raises(ProbeFailed, match="dtype object") as info:
+        with pytest.raises(StudentCodeError, match="dtype object") as info:
             worker.call("raw", 10, exercise="spiral_2d", args=[1])
         assert info.value.kind == "bad_result"
         assert worker.call("echo", 10, ok=True) == {"ok": True}
@@ -191,7 +197,7 @@ def test_forged_reply_with_pickle_is_a_protocol_error(tmp_path, isolation, paylo
 is_root = pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox uid needs a root caller")
 
 PROBE_CONFINED = """
-import ctypes, errno, os
+import ctypes, errno, os, signal
 def spiral_2d(paths):
     libc = ctypes.CDLL(None, use_errno=True)
     out = {"uid": os.getuid(), "euid": os.geteuid(), "groups": os.getgroups()}
@@ -201,7 +207,7 @@ def spiral_2d(paths):
     out["ptrace_traceme"] = (libc.ptrace(0, 0, 0, 0), ctypes.get_errno())
     child = os.fork()
     if child == 0:
-        os.pause()
+        signal.pause()
         os._exit(0)
     ctypes.set_errno(0)
     out["ptrace_attach_child"] = (libc.ptrace(16, child, 0, 0), ctypes.get_errno())
@@ -291,7 +297,9 @@ def test_children_holding_memory_together_are_killed_at_the_group_limit(tmp_path
 
 PLANT = """
 import os, sys, time
-def spiral_2d(marker):
+def spiral_2d(marker, read=False):
+    if read:
+        return int(open(marker).read())
     if os.fork() == 0:
         os.setsid()
         if os.fork() == 0:
@@ -307,8 +315,7 @@ def spiral_2d(marker):
 def test_planted_process_does_not_survive_close(tmp_path, isolation):
     with worker_for(tmp_path, isolation, {"data.py": PLANT}) as worker:
         assert worker.call("call", 20, exercise="spiral_2d", args=["planted.pid"]) == {"value": 1}
-        marker = worker.scratch_dir / "planted.pid"
-        pid_inside = int(marker.read_text())
+        pid_inside = worker.call("call", 20, exercise="spiral_2d", args=["planted.pid", True])["value"]
         uid = worker.isolation_facts["uid"]
         host = [p for p in os.listdir("/proc") if p.isdigit()
                 and _status(p).get("Uid", "").split()[:1] == [str(uid)]] if uid else []
@@ -328,6 +335,8 @@ def _status(pid):
 PROBE_READ = """
 import os
 def spiral_2d(paths):
+    if paths == "read":
+        return open("mine.txt").read()
     seen = {}
     for path in paths:
         try:
@@ -344,9 +353,10 @@ def test_fallback_cannot_read_the_reference_or_the_grader(tmp_path):
     import toyopt_ref
     ref = os.path.dirname(toyopt_ref.__file__)
     paths = [os.path.join(ref, "data.py"), ref, os.path.join(os.path.dirname(toyopt.__file__),
-                                                           "errors.py")]
+                                                           "cli.py")]
+    assert all(os.path.exists(p) for p in paths)  # each probe is of something real
     with worker_for(tmp_path, "subprocess", {"data.py": PROBE_READ}) as worker:
         seen = worker.call("call", 20, exercise="spiral_2d", args=[paths])["value"]
         assert worker.isolation_facts["sandbox"] == "fallback-uid"
-        assert (worker.scratch_dir / "mine.txt").read_text() == "ok"
+        assert worker.call("call", 20, exercise="spiral_2d", args=["read"])["value"] == "ok"
     assert set(seen.values()) == {"PermissionError"}, seen

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from toyopt.errors import SubmissionError
 from toyopt_check.inside import protocol
+from toyopt_check.inside.errors import SubmissionError
 from toyopt_check.inside.protocol import FrameEOF, FrameTimeout, ProtocolError
 
 

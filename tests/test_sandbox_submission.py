@@ -8,9 +8,9 @@ import zipfile
 import pytest
 from sandbox_support import write_package
 
-from toyopt.errors import ConfigurationError, SubmissionError
 from toyopt.sandbox import materialise
 from toyopt.sandbox.submission import MAX_BYTES, NOTEBOOK_FILE, select_cells
+from toyopt_check.inside.errors import ConfigurationError, SubmissionError
 
 
 def notebook(cells) -> dict:
@@ -41,7 +41,9 @@ def test_package_layouts_give_the_same_scratch(tmp_path, layout):
     try:
         files = sorted(p.relative_to(sub.scratch_dir).as_posix()
                        for p in sub.scratch_dir.rglob("*") if p.is_file())
-        assert sub.kind == "package" and files == ["exercises/__init__.py", "exercises/data.py"]
+        # the kit's own modules that the upload lacks are filled in; nothing else
+        assert sub.kind == "package" and files == ["exercises/__init__.py", "exercises/data.py",
+                                                   "exercises/errors.py", "exercises/model.py"]
     finally:
         sub.remove()
     assert not sub.scratch_dir.exists()
@@ -93,12 +95,26 @@ def test_corrupt_zip_is_a_submission_error(tmp_path):
         materialise(archive, tmp_path)
 
 
-def test_bad_paths_are_configuration_errors(tmp_path):
+def test_a_missing_path_is_a_configuration_error(tmp_path):
     with pytest.raises(ConfigurationError, match="submission not found"):
         materialise(tmp_path / "nope")
+
+
+def test_a_file_of_another_kind_is_a_submission_error_that_says_what_to_submit(tmp_path):
     (tmp_path / "work.txt").write_text("x")
-    with pytest.raises(ConfigurationError, match="expected a folder, a .zip or a .ipynb"):
+    with pytest.raises(SubmissionError, match="work.txt is not a submission: submit your exercises/ folder"):
         materialise(tmp_path / "work.txt")
+
+
+def test_the_kit_modules_an_upload_lacks_are_filled_but_not_its_exercises(tmp_path):
+    write_package(tmp_path / "sub", {"losses.py": "X = 1\n"})
+    sub = materialise(tmp_path / "sub", tmp_path)
+    try:
+        names = sorted(p.name for p in (sub.scratch_dir / "exercises").iterdir())
+        assert names == ["__init__.py", "errors.py", "losses.py", "model.py"]
+        assert "errors.py was missing: the kit's copy was used" in sub.notes
+    finally:
+        sub.remove()
 
 
 def test_folder_without_exercises_names_the_problem(tmp_path):
@@ -190,7 +206,8 @@ def test_zip_with_undecodable_utf8_names_is_extracted_without_them_crashing(tmp_
         zf.writestr(info, "X = 1\n")
     path.write_bytes(path.read_bytes().replace(b"data_Z", b"data_\xff"))
     sub = materialise(path, tmp_path)  # zipfile falls back to cp437 for such a name
-    names = [p.name for p in (sub.scratch_dir / "exercises").iterdir()]
+    names = [p.name for p in (sub.scratch_dir / "exercises").iterdir()
+             if p.name not in ("__init__.py", "errors.py", "model.py")]  # the kit's, filled in
     assert len(names) == 1 and names[0].startswith("data_")
     sub.remove()
 

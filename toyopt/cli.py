@@ -10,10 +10,10 @@ import argparse
 import importlib
 import sys
 
+from toyopt_check.inside.errors import ToyoptError
 from toyopt_ref.errors import InvalidInputError
 
 from .commands import COMMANDS
-from .errors import ToyoptError
 
 
 def _selected(argv):

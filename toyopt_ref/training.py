@@ -1,4 +1,4 @@
-"""Accuracy, the five training steps (`epoch_loop`) and a lean `train`."""
+"""Accuracy, the five training steps (`epoch_loop`) and a `train` that calls it every epoch."""
 
 from dataclasses import dataclass, field
 

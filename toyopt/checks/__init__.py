@@ -7,8 +7,11 @@ every instructor's route (grading, the notebook's hidden cells, the contracts
 table) imports it first.
 """
 
+import pkgutil
+
 from toyopt_check.checks.core import add_check_modules
 
-#: instructor-only check modules (hidden checks), registered when `all_checks` runs
-HIDDEN_CHECK_MODULES = (f"{__name__}.plot_datasets_hidden", f"{__name__}.convergence")
+#: instructor-only check modules (hidden checks): every module of this package,
+#: found by discovery, registered when `all_checks` runs
+HIDDEN_CHECK_MODULES = tuple(f"{__name__}.{m.name}" for m in pkgutil.iter_modules(__path__))
 add_check_modules(*HIDDEN_CHECK_MODULES)

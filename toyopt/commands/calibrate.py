@@ -3,14 +3,14 @@
 Trains the reference over many seeds per configuration, picks each check's
 threshold for a false-fail rate under the target, and writes
 ``docs/calibration.md`` and ``toyopt/checks/thresholds.py`` (library:
-`toyopt.checks.calibrate.calibrate`; ``--dry-run`` only prints the table).
+`toyopt.calibrate.calibrate`; ``--dry-run`` only prints the table).
 """
 
 from toyopt.commands import library_default
 
 
 def add_arguments(parser):
-    from toyopt.checks.calibrate import calibrate
+    from toyopt.calibrate import calibrate
 
     parser.add_argument("--seeds", type=int, default=library_default(calibrate, "n_seeds"), metavar="N",
                         help="reference seeds per configuration (default: %(default)s)")
@@ -20,7 +20,7 @@ def add_arguments(parser):
 
 
 def run(args):
-    from toyopt.checks.calibrate import calibrate
+    from toyopt.calibrate import calibrate
 
     result = calibrate(n_seeds=args.seeds, n_mutant_seeds=args.mutant_seeds, write=not args.dry_run)
     print(result.markdown)

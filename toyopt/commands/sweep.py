@@ -7,7 +7,6 @@ default grid (12,000 runs of 1000 epochs) takes a few minutes on two cores.
 
 from pathlib import Path
 
-from toyopt.errors import ConfigurationError
 from toyopt.sweep import (
     DATASETS,
     DEFAULT_EPOCHS,
@@ -21,6 +20,7 @@ from toyopt.sweep import (
     run_sweep,
     write_outputs,
 )
+from toyopt_check.inside.errors import ConfigurationError
 
 
 def _joined(values):

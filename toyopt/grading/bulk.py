@@ -12,8 +12,15 @@ digits, ``._-``; no leading dot, at most `MAX_NAME` characters), made unique
 against every name already used in the run, case-insensitively, and against
 the gradebook's file; each folder is checked to lie inside `out_dir` and
 records its source (``SOURCE_FILE``), so a re-run resumes only the same
-submission.  Ctrl-C kills the pool (and the sandboxes it runs), keeps every
-finished submission's files and writes a gradebook of those, then re-raises.
+submission.  Ctrl-C (or SIGTERM, see `interrupt_on_sigterm`) stops the pool,
+keeps every finished submission's files and writes a gradebook of those, then
+re-raises.
+
+Nothing is left behind, however grading ends: pool processes make their
+temporary folders in one run folder (``toyopt-bulk-*``) that is removed at the
+end; on SIGTERM a pool process stops its sandboxes and removes their folders
+and cgroups before it exits (`_run_job`); one that does not exit in time is
+killed, and the cgroups it left are swept by pid (`cgroups.sweep`).
 """
 
 from __future__ import annotations
@@ -25,15 +32,21 @@ import multiprocessing
 import os
 import re
 import signal
+import tempfile
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from toyopt.errors import ConfigurationError
 from toyopt.files import write_json_atomic, write_text_atomic
+from toyopt.sandbox import cgroups, launcher
+from toyopt.sandbox.submission import remove_tree
 from toyopt_check.checks.core import EXERCISES
 from toyopt_check.checks.results import to_gradescope
+from toyopt_check.inside.errors import ConfigurationError
 
 from .feedback import render_feedback
 from .report import GradeReport, failed_report, grade_submission, submission_name
@@ -60,8 +73,10 @@ def results_json(report: GradeReport) -> dict:
     if report.error:
         output = report.error
     data = to_gradescope(report.results, report.execution_time, output=output)
-    data["output"] = f"{data['output']}\n\n{report.isolation_line}"  # what contained the code
-    data["extra_data"] = {"isolation": report.isolation}
+    # for staff only (Gradescope does not show extra_data to students): what contained
+    # the code, and the notes (skipped files, restarts, a grader's traceback)
+    data["extra_data"] = {"isolation": report.isolation, "isolation_line": report.isolation_line,
+                          "notes": list(report.notes)}
     return data
 
 
@@ -124,6 +139,28 @@ def _grade_job(job: Job, options: dict) -> GradeReport:
     return grade_submission(job.source, name=job.name, **options)
 
 
+#: seconds a pool process has, after SIGTERM, to stop its sandboxes and leave
+STOP_SECONDS = 10.0
+
+
+@contextmanager
+def interrupt_on_sigterm():
+    """Within the block, SIGTERM raises KeyboardInterrupt (in the main thread), so
+    that it unwinds like Ctrl-C: every ``finally`` runs and nothing is left behind."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def grade_many(sources, out_dir, *, jobs: int | None = None, force: bool = False,
                csv_path=None, progress: bool = True, grade=_grade_job, **options) -> dict:
     """Grade `sources` into ``out_dir/<name>/``; write the CSV gradebook.
@@ -160,39 +197,75 @@ def grade_many(sources, out_dir, *, jobs: int | None = None, force: bool = False
         counts["failed"] += bool(report.error)
         bar.update(1)
 
+    run_tmp = tempfile.mkdtemp(prefix="toyopt-bulk-")  # every temporary folder of the pool
     try:
-        retry = _run_pool(todo, jobs, grade, options, done)
-        for job in retry:  # one at a time: a crash now is this submission's own
-            leftover = _run_pool([job], 1, grade, options, done)
-            for lost in leftover:
-                done(lost, failed_report(lost.source, "the grader's process died while "
-                                         "grading this submission (staff have been told)",
-                                         name=lost.name))
+        os.chmod(run_tmp, 0o711)  # the fallback's sandbox uid passes (never lists) it
+        with interrupt_on_sigterm():
+            retry = _run_pool(todo, jobs, grade, options, done, run_tmp)
+            for job in retry:  # one at a time: a crash now is this submission's own
+                leftover = _run_pool([job], 1, grade, options, done, run_tmp)
+                for lost in leftover:
+                    done(lost, failed_report(lost.source, "the grader's process died while "
+                                             "grading this submission (staff have been told)",
+                                             name=lost.name))
     except KeyboardInterrupt:  # keep what finished: its files, and a gradebook of it
         bar.close()
         write_gradebook([j for j in all_jobs if _finished(j)], csv_path)
         raise
+    finally:
+        remove_tree(run_tmp)
     bar.close()
     write_gradebook(all_jobs, csv_path)
     counts["csv"] = str(csv_path)
     return counts
 
 
-def _ignore_sigint() -> None:
-    """Pool processes leave Ctrl-C to the parent, which kills them."""
+class _Terminated(BaseException):
+    """SIGTERM reached a pool process in the middle of a job."""
+
+
+_in_job = False
+
+
+def _init_pool_process(tmp: str) -> None:
+    """Pool processes leave Ctrl-C to the parent, which stops them with SIGTERM;
+    their temporary folders go in the run folder `tmp`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    tempfile.tempdir = tmp
 
 
-def _run_pool(jobs: list[Job], workers: int, grade, options, done) -> list[Job]:
+def _on_sigterm(signum, frame) -> None:
+    if _in_job:
+        raise _Terminated  # unwinds the job: its finally blocks remove its folders
+    launcher.release_all()
+    os._exit(128 + signal.SIGTERM)
+
+
+def _run_job(grade, job: Job, options: dict) -> GradeReport:
+    """`grade(job, options)` in a pool process; on SIGTERM, stop every sandbox of this
+    process and remove what it made, then exit."""
+    global _in_job
+    _in_job = True
+    try:
+        return grade(job, options)
+    except _Terminated:
+        launcher.release_all()
+        os._exit(128 + signal.SIGTERM)
+    finally:
+        _in_job = False
+
+
+def _run_pool(jobs: list[Job], workers: int, grade, options, done, tmp: str) -> list[Job]:
     """Grade `jobs`; return those lost to a broken pool."""
     if not jobs:
         return []
     lost = []
     context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
     pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
-                               initializer=_ignore_sigint)
+                               initializer=_init_pool_process, initargs=(tmp,))
     try:
-        futures = {pool.submit(grade, job, options): job for job in jobs}
+        futures = {pool.submit(_run_job, grade, job, options): job for job in jobs}
         for future in as_completed(futures):
             job = futures[future]
             try:
@@ -205,23 +278,36 @@ def _run_pool(jobs: list[Job], workers: int, grade, options, done) -> list[Job]:
                                        f"{type(exc).__name__}", name=job.name)
             done(job, report)
     except BaseException:  # Ctrl-C (or a bug here): stop in-flight work now
-        _kill_pool(pool)
+        _stop_pool(pool)
         raise
+    pids = list(getattr(pool, "_processes", None) or {})
     pool.shutdown(wait=True)
+    cgroups.sweep(pids)  # a pool process that died (a broken pool) left its groups
     return lost
 
 
-def _kill_pool(pool: ProcessPoolExecutor) -> None:
-    """SIGKILL every pool process (their sandboxes die with them: bubblewrap's
-    --die-with-parent, the fallback supervisor's parent-death signal)."""
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """SIGTERM every pool process (each stops its sandboxes and removes their
+    folders and cgroups: `_run_job`), SIGKILL those still there after
+    `STOP_SECONDS` (their sandboxes die with them: bubblewrap's --die-with-parent,
+    the fallback supervisor's parent-death signal), then sweep their cgroups."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         try:
-            process.kill()
+            process.terminate()
         except (OSError, AttributeError):
             pass
+    end = time.monotonic() + STOP_SECONDS
     for process in processes:
-        process.join(timeout=5)
+        process.join(timeout=max(0.0, end - time.monotonic()))
+    for process in processes:
+        try:
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=5)
+        except (OSError, AttributeError, ValueError):
+            pass
+    cgroups.sweep(p.pid for p in processes if p.pid)
     pool.shutdown(wait=False, cancel_futures=True)
 
 

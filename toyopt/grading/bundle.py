@@ -20,8 +20,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from toyopt.errors import ConfigurationError
 from toyopt.files import atomic_write
+from toyopt_check.inside.errors import ConfigurationError
 
 SOURCE_DIR = "toyopt-src"
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from toyopt.errors import ConfigurationError
 from toyopt.files import write_json_atomic
 from toyopt_check.checks.results import score_table
 from toyopt_check.checks.target import check_budget
+from toyopt_check.inside.errors import ConfigurationError
 
 
 def grade_command(submissions, *, results=None, out_dir=None, csv_path=None, jobs=None,
@@ -33,14 +33,16 @@ def grade_command(submissions, *, results=None, out_dir=None, csv_path=None, job
         raise ConfigurationError("--csv needs --out-dir")
     if out_dir is not None and Path(out_dir).exists() and not Path(out_dir).is_dir():
         raise ConfigurationError(f"--out-dir {out_dir} exists and is not a folder")
+    from .bulk import interrupt_on_sigterm
     from .report import check_sandbox
 
     # an environment fault (hidden interpreter, failing bwrap, no torch inside) stops
     # here, once, before any grade is written: SandboxBroken -> exit status 2
     hide_now = (str(Path(out_dir).resolve()),) if out_dir is not None else tuple(
         str(Path(p).resolve().parent) for p in (results,) if p)
-    check_sandbox(isolation=options.get("isolation", "auto"), limits=options.get("limits"),
-                  hide=hide_now)
+    with interrupt_on_sigterm():
+        check_sandbox(isolation=options.get("isolation", "auto"), limits=options.get("limits"),
+                      hide=hide_now)
     if out_dir is not None:
         from .bulk import grade_many
 
@@ -60,12 +62,18 @@ def grade_command(submissions, *, results=None, out_dir=None, csv_path=None, job
 
     hide = tuple(str(Path(p).resolve().parent) for p in (results,) if p)
     # one submission writes no feedback.html (score table / results.json): no pictures
-    report = grade_submission(submissions[0], timeout=timeout, hide=hide, figures=False, **options)
+    with interrupt_on_sigterm():  # SIGTERM unwinds as Ctrl-C does: nothing left behind
+        report = grade_submission(submissions[0], timeout=timeout, hide=hide, figures=False,
+                                  **options)
     if results is not None:
         write_json_atomic(results, results_json(report))
+    if report.error and not report.isolation:  # nothing ran: one line says why
+        where = f" ({results} says so too)" if results is not None else ""
+        print(f"{report.submission}: {report.error}{where}", file=stderr)
+        return 0
     print(score_table(report.results), file=stdout)
-    for note in report.notes[:1]:
-        print(note, file=stderr)
+    print(report.isolation_line, file=stderr)
     if report.error:
-        print(report.error, file=stderr)
+        details = " in results.json's extra_data.notes" if results is not None else ""
+        print(f"{report.error}{details}", file=stderr)
     return 0

@@ -76,8 +76,8 @@ def render_feedback(report) -> str:
                               max_score=_points(totals[exercise]["max_score"]),
                               rows=Markup(rows), figures=Markup(figures)))
     output = _fill("OUTPUT", text=report.output) if report.output else ""
+    # the isolation facts are staff's (results.json's extra_data, the CLI), not the student's
     notice = _fill("NOTICE", text=report.error) if report.error else ""
-    notice += _fill("NOTICE", text=report.isolation_line)  # what contained the code
     return _fill("PAGE", submission=report.submission, score=_points(report.score),
                  max_score=_points(report.max_score), notice=Markup(notice),
                  sections=Markup("\n".join(sections)), output=Markup(output))

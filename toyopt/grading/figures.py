@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from toyopt_check.checks.core import ExerciseError
+from toyopt_check.inside.runtime import StudentCodeError
 
 from .report import Figure
 
@@ -293,7 +293,7 @@ def draw_figures(target, results, omitted: list | None = None,
             continue
         try:
             figures.append(draw(allowance))
-        except ExerciseError as exc:  # the student's code failed, timed out: no picture
+        except StudentCodeError as exc:  # the student's code failed, timed out: no picture
             omitted.append(f"figure of {exercise} omitted: {type(exc).__name__}")
         except MalformedData as exc:
             omitted.append(f"figure of {exercise} omitted: malformed data ({exc})")

@@ -7,7 +7,7 @@ probe ``name`` called with ``kwargs`` with ``REPLIES[name]``, so that the
 checks and the figures only ever see the keys, types and sizes they were
 written for.  A reply that does not fit raises `ReplyRejected` (a failed
 probe, never a grader crash: `SandboxTarget` turns it into the exercise's
-`StudentException`).
+`StudentCodeError`).
 
 A schema is plain data:
 
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from toyopt.errors import SubmissionError
+from toyopt_check.inside.errors import SubmissionError
 
 #: Array elements any reply may hold beyond what its budget allows for its arguments.
 BASE_ELEMENTS = 4096

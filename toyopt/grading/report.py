@@ -9,21 +9,22 @@ kind) raises :class:`ConfigurationError`.
 from __future__ import annotations
 
 import tempfile
-import threading
 import time
 import traceback
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toyopt.errors import ConfigurationError, SubmissionError
+import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
 from toyopt.sandbox import Limits, SandboxBroken, SandboxWarning, Worker, materialise
 from toyopt.sandbox.submission import remove_tree, shown
-from toyopt_check.checks.core import CheckResult, all_checks, run_checks
+from toyopt_check.checks.core import CheckResult, all_checks
 from toyopt_check.checks.results import exercise_totals, total
 from toyopt_check.checks.target import DEFAULT_BUDGET, check_budget
 from toyopt_check.inside import probes
+from toyopt_check.inside.errors import ConfigurationError, SubmissionError
 
+from .session import SandboxSession
 from .target import SandboxTarget
 
 #: characters of student output kept in a report (each stream)
@@ -131,17 +132,6 @@ def _pictures(target: SandboxTarget, results, notes: list) -> tuple[Figure, ...]
         return ()
 
 
-def warm_up() -> None:
-    """Import what grading needs in this process (best effort, any thread)."""
-    try:
-        all_checks()
-        import torch
-
-        torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)  # imports torch._dynamo
-    except Exception:
-        pass
-
-
 def check_sandbox(*, isolation: str = "auto", limits: Limits | None = None, hide=()) -> dict:
     """Start one worker on an empty submission and check its canary, torch imported
     inside included; the isolation facts, or :class:`SandboxBroken` saying what is
@@ -192,44 +182,25 @@ def grade_submission(path, *, timeout: float = DEFAULT_BUDGET, limits: Limits | 
 
 def _grade(path: Path, name: str, scratch_parent: str, start: float, *, timeout, limits,
            isolation, hide, figures, checks) -> GradeReport:
-    # Our own imports (checks, torch, the optimiser machinery: ~3 s) run in a
-    # thread while the worker starts and preloads the same libraries.
-    warm = threading.Thread(target=warm_up, name="toyopt-warm-up", daemon=True)
-    warm.start()
     try:
         submission = materialise(path, scratch_parent)
     except SubmissionError as exc:
         return failed_report(path, f"the submission could not be read: {exc}",
                              time.perf_counter() - start, name)
     notes = list(submission.notes)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SandboxWarning)  # said in the report's notes
-        worker = Worker(submission.scratch_dir, probes.HERE, limits=limits,
-                        isolation=isolation, hide=hide, preload=True)
-        worker.canary_find = ("torch",)
-        target = SandboxTarget(worker, budget=timeout)
+    with SandboxSession(submission.scratch_dir, budget=timeout, limits=limits, isolation=isolation,
+                        hide=hide) as session:
         try:
-            target.start()
-            facts = worker.isolation_facts
-            warm.join()
-            results = tuple(run_checks(target, all_checks() if checks is None else checks))
-            if submission.kind == "notebook":  # messages name cells, not package files
-                from toyopt.notebook.messages import for_notebook
-
-                results = for_notebook(results)
+            results = session.run(checks)
         except SandboxBroken:  # the environment's fault: no grade at all
-            worker.close()
             raise
         except Exception as exc:
-            worker.close()
             detail = "".join(traceback.format_exception(exc))
             return failed_report(path, "the grader failed on this submission "
                                  "(staff have the details)", time.perf_counter() - start,
                                  name, notes=[*notes, detail])
-        try:
-            pictures = _pictures(target, results, notes) if figures else ()
-        finally:
-            worker.close()
+        facts, target = session.facts, session.target
+        pictures = _pictures(target, results, notes) if figures else ()
     notes.insert(0, ("WARNING: " if facts.get("sandbox") != "bwrap" else "")
                  + isolation_line(facts))
     notes.extend(facts.get("notes", []))

@@ -1,60 +1,55 @@
-"""The checks' `Target` over a sandboxed worker (trusted side).
+"""The checks' `Target` over a sandboxed worker (trusted side): the sandbox transport.
 
-`SandboxTarget.probe(name, **kwargs)` runs probe `name` in the worker with a
-timeout equal to what is left of the exercise's time budget, and turns every
-worker fault into the check framework's exceptions:
+The budget, the crash limit and the timeout's words are the base `Target`'s
+(``toyopt_check.checks.target``); `SandboxTarget._run` runs one probe in the
+worker and turns every worker fault into the one form of a student's error,
+`StudentCodeError`:
 
 ========================  ==========================================================
-worker raises             checks see
+the worker                the checks see
 ========================  ==========================================================
-``WorkerTimeout``         ``ExerciseTimeout`` (the worker is restarted for the next call)
-``WorkerCrashed``         ``StudentException`` saying how it ended (restarted too)
-``ProbeFailed``           ``NotImplementedYet`` for a stub, else ``StudentException``
-``ProtocolError``         ``StudentException("sent malformed data back")`` (restarted)
-``ReplyRejected``         ``StudentException`` naming what did not fit (see `replies`; restarted)
+times out                 ``OutOfTime`` -> kind ``timeout`` (restarted for the next call)
+crashes                   kind ``crash``, saying how it ended (restarted too)
+reports a failure         the ``StudentCodeError`` it sent, as plain data
+sends a malformed frame   kind ``crash``: "sent malformed data back" (restarted)
+sends a reply that        kind ``crash``, naming what did not fit (see `replies`;
+does not fit              restarted)
 ========================  ==========================================================
 
 Every result is held to what its probe may return (`replies.check_reply`:
 keys, types, array kinds and sizes) before a check or a figure sees it.
 
 A restart is lazy (the next call starts a fresh worker) and its start-up is not
-charged to any exercise's budget. After `MAX_CRASHES` crashes within one
-exercise, its remaining probes fail at once with the last crash's message
-instead of restarting again (each restart costs a torch import), as a timeout
-costs an exercise once.
+charged to any exercise's budget.
 """
 
 from __future__ import annotations
 
-import time
-
-from toyopt.sandbox import CapturedOutput, ProbeFailed, Worker, WorkerCrashed, WorkerTimeout
+from toyopt.sandbox import CapturedOutput, Worker, WorkerCrashed, WorkerTimeout
 from toyopt.sandbox.client import describe_exit
-from toyopt_check.checks.core import ExerciseTimeout, NotImplementedYet, StudentException
-from toyopt_check.checks.target import DEFAULT_BUDGET, check_budget
+from toyopt_check.checks.target import DEFAULT_BUDGET, OutOfTime, Target
 from toyopt_check.inside.probes import exercise_of
 from toyopt_check.inside.protocol import ProtocolError
+from toyopt_check.inside.runtime import StudentCodeError
 
 from .replies import ReplyRejected, check_reply
 
-#: Worker crashes (os._exit, segfault, protocol abuse) tolerated per exercise.
-MAX_CRASHES = 2
 
-
-class SandboxTarget:
+class SandboxTarget(Target):
     """Probes run in `worker` (a :class:`toyopt.sandbox.Worker` made with the
-    probe package ``toyopt/probes``); `budget` seconds of student code per
-    exercise, summed over its probes."""
+    probe package ``toyopt_check/inside/probes``)."""
 
     def __init__(self, worker: Worker, budget: float = DEFAULT_BUDGET):
+        super().__init__(budget)
         self.worker = worker
-        self.budget = check_budget(budget)
-        self.used: dict[str, float] = {}
         self.restarts = 0
         self.outputs: list[tuple[CapturedOutput, CapturedOutput]] = []  # of stopped workers
         self.isolations: set[str] = set()  # "bwrap" / "subprocess" of each start
-        self.crashes: dict[str, list[str]] = {}  # exercise -> crash messages
         self._started = False
+        #: whether CUDA works where student code runs: the first worker's canary says,
+        #: measured before any student code (None until started); `run_checks` takes it
+        self.cuda_available: bool | None = None
+        worker.report_cuda = True
 
     def _ensure_started(self) -> None:
         if self.worker.pid is None:
@@ -62,6 +57,8 @@ class SandboxTarget:
                 self.outputs.append((self.worker.stdout, self.worker.stderr))
                 self.restarts += 1
             self.worker.start()
+            if not self._started:
+                self.cuda_available = bool(self.worker.cuda_available)
             self._started = True
             self.isolations.add(self.worker.isolation)
 
@@ -74,49 +71,24 @@ class SandboxTarget:
         current = [(self.worker.stdout, self.worker.stderr)] if self._started else []
         return self.outputs + current
 
-    def probe(self, name: str, **kwargs) -> dict:
-        return self.probe_within(None, name, **kwargs)
-
-    def probe_within(self, seconds: float | None, name: str, **kwargs) -> dict:
-        """`probe`, stopped after at most `seconds` (None: what is left of the
-        exercise's budget, which caps `seconds` too); the feedback's figures
-        use this to spend only a share of what the checks left."""
+    def _run(self, name: str, seconds: float, kwargs: dict) -> dict:
         exercise = exercise_of(name)
-        left = self.budget - self.used.get(exercise, 0.0)
-        if seconds is not None:
-            left = min(left, seconds)
-        if left <= 0:
-            raise ExerciseTimeout(exercise, f"time budget of {self.budget:g} s used up")
-        crashed = self.crashes.get(exercise, [])
-        if len(crashed) >= MAX_CRASHES:
-            raise StudentException(exercise, f"{crashed[-1]} (not run again: the process "
-                                   f"running your code died {len(crashed)} times in this exercise)")
         self._ensure_started()
-        start = time.perf_counter()
         try:
-            return check_reply(name, kwargs, self.worker.call(name, timeout=left, **kwargs))
+            return check_reply(name, kwargs, self.worker.call(name, timeout=seconds, **kwargs))
         except ReplyRejected as exc:
             # a reply no honest probe sends: the worker may have forged it (and then exited,
             # or left its pipe in any state), so the next call starts a fresh one
             self.worker.close()
-            raise StudentException(exercise, "no result: the process running your code sent "
-                                   f"back data the grader did not ask for ({exc})") from None
+            raise StudentCodeError(exercise, "crash", "no result: the process running your code "
+                                   f"sent back data the grader did not ask for ({exc})") from None
         except WorkerTimeout:
-            raise ExerciseTimeout(
-                exercise, f"stopped after {self.budget:g} s (the time budget of this exercise): "
-                "look for an infinite loop or work that grows too fast") from None
+            raise OutOfTime() from None
         except WorkerCrashed as exc:
-            self.crashes.setdefault(exercise, []).append(crash_message(exc))
-            raise StudentException(exercise, crash_message(exc)) from None
-        except ProbeFailed as exc:
-            raise probe_failure(exercise, exc) from None
+            raise StudentCodeError(exercise, "crash", crash_message(exc)) from None
         except ProtocolError:
-            message = ("no result: the process running your code sent malformed data back "
-                       "to the grader")
-            self.crashes.setdefault(exercise, []).append(message)
-            raise StudentException(exercise, message) from None
-        finally:
-            self.used[exercise] = self.used.get(exercise, 0.0) + time.perf_counter() - start
+            raise StudentCodeError(exercise, "crash", "no result: the process running your code "
+                                   "sent malformed data back to the grader") from None
 
 
 def crash_message(exc: WorkerCrashed) -> str:
@@ -126,18 +98,3 @@ def crash_message(exc: WorkerCrashed) -> str:
     if exc.stderr_tail:
         message += f"; last lines of its stderr:\n{exc.stderr_tail}"
     return message
-
-
-def probe_failure(exercise: str, exc: ProbeFailed):
-    """The check framework's exception for a student failure the worker reported."""
-    where = f" ({exc.frames[-1]})" if exc.frames and exc.type_name != "StudentCodeError" else ""
-    if exc.kind == "not_implemented":
-        return NotImplementedYet(exercise, exc.message)
-    if exc.kind == "exit":
-        return StudentException(exercise, f"SystemExit: your code {exc.message}{where}")
-    if exc.kind == "load_error" or exc.type_name == "StudentCodeError":
-        return StudentException(exercise, exc.message)
-    if exc.kind == "bad_result":
-        return StudentException(exercise, f"a result that cannot be sent back to the grader: "
-                                f"{exc.message}")
-    return StudentException(exercise, f"{exc.type_name}: {exc.message}{where}")

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from toyopt.errors import ConfigurationError
 from toyopt.files import write_text_atomic
+from toyopt_check.inside.errors import ConfigurationError
 
 DEFAULT_ASSIGNMENT = "optimisation_and_learning"
 DEFAULT_COURSE_ID = "toyopt"

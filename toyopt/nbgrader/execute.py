@@ -40,9 +40,7 @@ import json
 import os
 import shutil
 import tempfile
-import threading
 import time
-import warnings
 from pathlib import Path
 
 from nbconvert.exporters import NotebookExporter
@@ -52,7 +50,7 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Float, Integer
 
 import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
-from toyopt.errors import ConfigurationError
+from toyopt_check.inside.errors import ConfigurationError
 
 from .course import CELL_TIMEOUT
 
@@ -327,13 +325,9 @@ def _run_in_sandbox(sent, specs, cell_timeout, notebook_timeout, budget, isolati
 
     The worker starts first: the checks' imports (torch, every check module) and
     their resolution happen in this process while it boots and runs the cells."""
-    from toyopt.grading.report import warm_up
-    from toyopt.grading.target import SandboxTarget
-    from toyopt.notebook.messages import for_notebook
-    from toyopt.sandbox import SandboxWarning, Worker, WorkerError
+    from toyopt.grading.session import SandboxSession
+    from toyopt.sandbox import WorkerError
     from toyopt.sandbox.submission import NOTEBOOK_FILE
-    from toyopt_check.checks.core import run_checks
-    from toyopt_check.inside import probes
     from toyopt_check.inside.protocol import ProtocolError
 
     scratch = Path(tempfile.mkdtemp(prefix="toyopt-nbgrader-"))
@@ -345,41 +339,30 @@ def _run_in_sandbox(sent, specs, cell_timeout, notebook_timeout, budget, isolati
                  if p)
     note, outputs, timings = "", {}, {}
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", SandboxWarning)
-            worker = Worker(scratch, probes.HERE, preload=True, isolation=isolation, hide=hide)
-            target = SandboxTarget(worker, budget=budget)
+        started = time.perf_counter()
+        with SandboxSession(scratch, budget=budget, isolation=isolation, hide=hide) as session:
+            timings["start"] = time.perf_counter() - started
+            worker = session.worker
             try:
-                started = time.perf_counter()
-                # the checks' imports here (torch, the check modules) overlap the
-                # worker's start and the cells, as in `toyopt grade`
-                warm = threading.Thread(target=warm_up, name="toyopt-warm-up", daemon=True)
-                warm.start()
-                target.start()
-                timings["start"] = time.perf_counter() - started
-                try:
-                    reply = worker.call(NOTEBOOK_PROBE, timeout=float(notebook_timeout))
-                    cells = reply.get("cells") if isinstance(reply.get("cells"), list) else []
-                    known = {c["index"] for c in sent}
-                    for item in cells:
-                        if isinstance(item, dict) and item.get("index") in known:
-                            outputs.setdefault(item["index"], item)
-                except (WorkerError, ProtocolError) as exc:
-                    worker.close()
-                    note = f"the notebook's cells did not finish ({exc}); graded on its definitions"
-                # A worker started from now on (after a crash in a check) loads the
-                # definitions only, as `toyopt grade` does: re-running every cell could
-                # crash again in cells that are no exercise. Written by replacing the
-                # file (the student's code may have put a link in its place).
-                _write_cells(cells_file, {"source": name, "cells": _definitions(sent)})
-                timings["cells"] = time.perf_counter() - started - timings["start"]
-                warm.join()
-                by_cell, checks = resolve_checks(specs)
-                with _hypothesis_home():
-                    results = for_notebook(run_checks(target, checks))
-                timings["checks"] = time.perf_counter() - started - timings["start"] - timings["cells"]
-            finally:
+                reply = worker.call(NOTEBOOK_PROBE, timeout=float(notebook_timeout))
+                cells = reply.get("cells") if isinstance(reply.get("cells"), list) else []
+                known = {c["index"] for c in sent}
+                for item in cells:
+                    if isinstance(item, dict) and item.get("index") in known:
+                        outputs.setdefault(item["index"], item)
+            except (WorkerError, ProtocolError) as exc:
                 worker.close()
+                note = f"the notebook's cells did not finish ({exc}); graded on its definitions"
+            # A worker started from now on (after a crash in a check) loads the
+            # definitions only, as `toyopt grade` does: re-running every cell could
+            # crash again in cells that are no exercise. Written by replacing the
+            # file (the student's code may have put a link in its place).
+            _write_cells(cells_file, {"source": name, "cells": _definitions(sent)})
+            timings["cells"] = time.perf_counter() - started - timings["start"]
+            by_cell, checks = resolve_checks(specs)
+            with _hypothesis_home():
+                results = session.run(checks)
+            timings["checks"] = time.perf_counter() - started - timings["start"] - timings["cells"]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     timing = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())

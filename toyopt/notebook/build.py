@@ -21,8 +21,9 @@ import nbformat
 from nbformat import v4
 
 import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
-from toyopt.errors import ConfigurationError
-from toyopt_check.checks import EXERCISE_MODULES, EXERCISES, all_checks
+from toyopt_check.checks import EXERCISES, all_checks
+from toyopt_check.inside.errors import ConfigurationError
+from toyopt_check.inside.runtime import EXERCISE_MODULES
 
 from . import prose
 from .source import Namespace, definitions
@@ -181,8 +182,11 @@ def grading_cell_source(chk, hidden=()) -> str:
         header = f"# Test {chk.exercise}: {chk.title} ({points} points)"
         return f"{header}\nfrom toyopt_check.cells import run\n\n{call}"
     header = f"# Hidden test of {chk.exercise} ({points} points): it runs when your notebook is graded."
+    # the hidden checks are the instructor's (``toyopt.checks``): imported inside the
+    # hidden region, which nbgrader and the kit remove from what students get
     return (f"{header}\nfrom toyopt_check.cells import run\n\n"
-            f"### BEGIN HIDDEN TESTS\n{call}\n### END HIDDEN TESTS")
+            f"### BEGIN HIDDEN TESTS\nimport toyopt.checks  # noqa: F401  (the instructor's hidden checks)\n"
+            f"{call}\n### END HIDDEN TESTS")
 
 
 class _Builder:

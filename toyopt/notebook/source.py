@@ -16,7 +16,7 @@ import importlib
 import inspect
 import types
 
-from toyopt.errors import ConfigurationError
+from toyopt_check.inside.errors import ConfigurationError
 
 
 class SourceError(ConfigurationError):

@@ -30,8 +30,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from toyopt.errors import ConfigurationError
 from toyopt.files import atomic_write
+from toyopt_check.inside.errors import ConfigurationError
 
 from .stubs import render_exercises
 from .wheel import DATE, build_wheel, wheel_name

@@ -36,8 +36,22 @@ What holds **with bubblewrap** (Linux, ``bwrap`` works; checked once per process
 * the student cannot read ``toyopt``, ``toyopt_ref`` (wherever installed,
   editable installs included), ``/work``, ``/home``, ``/root`` (except the Python
   prefix, bound back read-only), the caller's cwd or ``hide`` folders;
-* the only writable host folder is the private scratch copy; the rest of ``/``
-  is read-only, ``/tmp`` is a size-capped tmpfs;
+* no host folder is writable: the submission is bound read-only and the worker
+  copies it into its scratch folder, a tmpfs of ``Limits.scratch_bytes`` (256 MiB)
+  whose pages count in the worker's memory cgroup; a write past it fails with
+  ENOSPC in that probe only, and every worker (a restart too) starts from the
+  submission again; ``/tmp`` is a size-capped tmpfs; the rest of ``/`` is read-only;
+* the interpreter's prefixes, the user site and the folders ``.pth`` files add
+  are bound back read-only wherever they live (``launcher.path_view``), never
+  ``toyopt`` / ``toyopt_ref``: emptied inside an installed-packages folder; a
+  folder that holds them otherwise (a checkout), or holds the caller's cwd or a
+  results folder, is not shown, and a library the worker needs that lies only
+  there stops grading with one line naming the folder;
+* on a machine with NVIDIA devices their nodes (``/dev/nvidia*``) are passed in
+  and, where a cgroup bounds memory, the address-space rlimit is lifted (CUDA
+  maps tens of GiB); whether the CUDA checks run is what the worker's canary
+  measured (``torch.cuda.is_available()`` before any student code), not what
+  the trusted process sees;
 * no network (own network namespace: even loopback connections fail);
 * own PID namespace: killing the worker kills everything it forked, daemons
   that ``setsid`` included; the sandbox dies with its parent;
@@ -61,9 +75,19 @@ What holds **in both modes** where the kernel offers it (each report says which)
 
 What holds **without bubblewrap** (fallback, with a :class:`SandboxWarning`):
 the rlimits, the minimal environment, the typed faults and bounded output; on
-Linux a root-owned subreaper kills every descendant at close.  As **root**
+Linux a root-owned subreaper kills every descendant at close.  The scratch
+folder is a fresh copy of the submission per worker, and the subreaper measures
+its total size (and, for a root caller, the sandbox uid's files in ``/tmp``,
+``/var/tmp`` and ``/dev/shm``, removed at close) every 0.1 s: past
+``Limits.scratch_bytes`` it stops the worker, which costs the exercise running
+then, and the next one gets a fresh worker.  It is a watch, not a wall: a burst
+may pass the cap by what can be written in 0.1 s (each file at most
+``RLIMIT_FSIZE``), files deleted while still open are not seen, and other
+world-writable folders are not watched (there is no mount namespace for a
+tmpfs, and disk quotas are seldom enabled).  As **root**
 (``fallback-uid``, e.g. a Gradescope container where namespaces cannot be made)
-student code runs as its own uid: the scratch copy is its own, the folders of
+student code runs as its own uid: its scratch copy is its own, the submission
+it is copied from only readable (group), the folders of
 ``toyopt``/``toyopt_ref`` and the ``hide`` (results) folders lose their
 "other" bits (``o-rwx``) and the ancestors of the scratch copy, the worker code
 and the interpreter gain the search bit (``o+x``, never read), both noted in the
@@ -107,17 +131,24 @@ put it.  What a student could still forge, each at least as hard as solving:
   ``toyopt grade`` uses the same inputs; the hidden checks (fresh training, live
   reference) are the backstop.
 
+Nothing is left behind: every worker, code folder, scratch copy and cgroup a
+process makes is registered (``launcher.release_all`` removes them at exit);
+``toyopt grade`` turns SIGTERM into KeyboardInterrupt, and a bulk grading's pool
+processes, stopped with SIGTERM, release theirs before they exit; one killed
+outright has its temporary folders in the run's folder (removed) and its
+cgroups swept by pid (``cgroups.sweep``).  Only a SIGKILL of the grader itself
+leaves its cgroups and folders (its sandboxes die with it).
+
 Known limits: ``RLIMIT_NPROC`` is per uid and not enforced for root (a root
 caller's worker has its own uid, and the cgroup's pids limit holds anyway);
-without a cgroup, memory is bounded per process only; the scratch folder's total size is not capped (each file is);
-CPU time is per process; a Worker must be used from one long-lived thread
-(``--die-with-parent`` follows the starting thread).
+without a cgroup, memory is bounded per process only; the fallback's scratch
+cap is a watch (see above); CPU time is per process; a Worker must be used from
+one long-lived thread (``--die-with-parent`` follows the starting thread).
 """
 
 from .client import (
                      EXERCISE_MODULES,
                      CapturedOutput,
-                     ProbeFailed,
                      SandboxBroken,
                      Worker,
                      WorkerCrashed,
@@ -127,6 +158,6 @@ from .client import (
 from .launcher import Limits, SandboxWarning, bwrap_works
 from .submission import Submission, materialise
 
-__all__ = ["EXERCISE_MODULES", "CapturedOutput", "Limits", "ProbeFailed",
+__all__ = ["EXERCISE_MODULES", "CapturedOutput", "Limits",
            "SandboxBroken", "SandboxWarning", "Submission", "Worker", "WorkerCrashed", "WorkerError",
            "WorkerTimeout", "bwrap_works", "materialise"]

@@ -166,6 +166,39 @@ def _name() -> str:
     return f"toyopt-{os.getpid()}-{next(_counter)}-{os.urandom(3).hex()}"
 
 
+def _parents(version: str) -> dict[str, str]:
+    """controller (``""`` on v2) -> the folder our groups are made in (see `create`)."""
+    own = _own_paths()
+    if version == "v2":
+        return {"": os.path.join(ROOT, own.get("", "/").lstrip("/"))}
+    return {c: os.path.join(ROOT, c, own.get(c, "/").lstrip("/")) for c in V1_CONTROLLERS}
+
+
+def sweep(owners) -> int:
+    """Kill and remove the groups that the processes `owners` (pids) made next to
+    ours and left behind (a pool process killed mid-grading); how many.  A group
+    is known by its name, ``toyopt-<pid>-...`` (see `create`)."""
+    version, _ = detect()
+    prefixes = tuple(f"toyopt-{pid}-" for pid in owners)
+    if version is None or not prefixes:
+        return 0
+    found: dict[str, dict] = {}
+    for controller, parent in _parents(version).items():
+        try:
+            names = [n for n in os.listdir(parent) if n.startswith(prefixes)]
+        except OSError:
+            continue
+        for name in names:
+            folder = os.path.join(parent, name)
+            if os.path.isdir(folder):
+                found.setdefault(name, {})[controller] = folder
+    for dirs in found.values():
+        if version == "v2":
+            dirs = {c: dirs[""] for c in ("memory", "pids", "cpu", "freezer")}
+        Cgroup(version, dirs).remove()
+    return len(found)
+
+
 def create(memory_bytes: int, max_pids: int, cpu_weight: int = 100):
     """``(Cgroup, "")`` with the limits set, or ``(None, why not)``."""
     version, why = detect()

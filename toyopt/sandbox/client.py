@@ -9,9 +9,10 @@ and every reply is validated before use.  Failures are typed:
 * :class:`WorkerCrashed` -- the worker ended mid-call (``os._exit``, a signal such
   as SIGSEGV, the kernel's OOM or CPU-limit kill); the message says how and
   quotes the last lines of its stderr.
-* :class:`ProbeFailed` -- the worker is alive and reports the student's exception
-  (``kind`` says which: see ``worker.py``); ``sys.exit`` inside a probe is one of
-  these (kind ``exit``), as it costs no restart.
+* :class:`StudentCodeError` -- the worker is alive and reports the student's
+  failure, as plain data that becomes the same type as on the in-process routes
+  (``kind`` and ``message``: see ``worker.py``); ``sys.exit`` inside a probe is one
+  of these (kind ``exit``), as it costs no restart.
 * :class:`ProtocolError` -- the reply was not a valid frame (too large, too many
   values, too deep, a lying array header: see :mod:`.protocol`, checked before
   decoding); the worker is killed.
@@ -25,7 +26,6 @@ descendant.  Student output is drained by threads: the first
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -34,14 +34,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from toyopt.errors import ConfigurationError, GraderError, SubmissionError
 from toyopt_check.inside import protocol
+from toyopt_check.inside.errors import ConfigurationError, GraderError, SubmissionError
+from toyopt_check.inside.probes import exercise_of
 from toyopt_check.inside.protocol import ProtocolError
 from toyopt_check.inside.runtime import EXERCISE_MODULES as STUDENT_MODULES
+from toyopt_check.inside.runtime import StudentCodeError
+from toyopt_check.inside.supervisor import SCRATCH_FULL
 
 from . import launcher
 from .launcher import Limits
-from .submission import NOTEBOOK_FILE, Submission
+from .submission import NOTEBOOK_FILE
 
 #: exercise name -> module of an ``exercises/`` package submission
 EXERCISE_MODULES = {name: f"exercises.{module}" for name, module in STUDENT_MODULES.items()}
@@ -68,18 +71,6 @@ class WorkerCrashed(WorkerError):
         super().__init__(message)
         self.returncode = returncode
         self.stderr_tail = stderr_tail
-
-
-class ProbeFailed(WorkerError):
-    """The student's code raised (or could not be loaded); the worker is still usable."""
-
-    def __init__(self, probe: str, kind: str, type_name: str, message: str, frames: list[str]):
-        self.probe, self.kind, self.type_name = probe, kind, type_name
-        self.message, self.frames = message, frames
-        text = message if kind in ("load_error", "exit") else f"{type_name}: {message}"
-        if frames:
-            text += f" (at {frames[-1]})"
-        super().__init__(text)
 
 
 @dataclass(frozen=True)
@@ -141,6 +132,8 @@ def describe_exit(returncode: int | None) -> str:
         hint = {"SIGKILL": " (out of memory, or killed)", "SIGXCPU": " (CPU time limit)",
                 "SIGSEGV": " (segmentation fault)", "SIGABRT": " (aborted)"}.get(name, "")
         return f"was killed by {name}{hint}"
+    if returncode == SCRATCH_FULL:
+        return "was stopped: its files passed the size limit of its scratch folder"
     return f"exited with status {returncode}"
 
 
@@ -154,9 +147,11 @@ def stderr_summary(tail: str, lines: int = 6) -> str:
 
 
 class Worker:
-    """A sandboxed worker serving probe calls on one submission's scratch copy.
+    """A sandboxed worker serving probe calls on one submission.
 
-    ``Worker(scratch_dir, probes_path, exercise_modules, limits)``; use as a
+    ``Worker(scratch_dir, probes_path, exercise_modules, limits)``: ``scratch_dir``
+    holds the submission, which each worker (a restart too) copies into a scratch
+    folder of its own (see `launcher.launch`) and never changes; use as a
     context manager (or call :meth:`close`).  ``isolation`` is ``"auto"``
     (bubblewrap when it works, else a subprocess with a :class:`SandboxWarning`),
     ``"bwrap"`` or ``"subprocess"``; ``hide`` adds folders to hide (out dirs).
@@ -183,10 +178,7 @@ class Worker:
         self.canary: dict = {}
         self.canary_imports: tuple[str, ...] = ()  #: libraries the canary must import
         self.canary_find: tuple[str, ...] = ()     #: libraries the canary must find
-
-    @classmethod
-    def from_submission(cls, submission: Submission, probes_path, **kwargs) -> "Worker":
-        return cls(submission.scratch_dir, probes_path, **kwargs)
+        self.report_cuda = False  #: the canary imports torch and says whether CUDA works inside
 
     # -- lifecycle -------------------------------------------------------------------
     def __enter__(self) -> "Worker":
@@ -230,8 +222,10 @@ class Worker:
         """Launch the worker and load the probe module (idempotent)."""
         if self._launched is not None:
             return
+        needs = (*launcher.WORKER_LIBRARIES, *self.canary_imports, *self.canary_find)
         self._launched = launcher.launch(self.scratch_dir, self.probes_path, self.limits,
-                                         isolation=self._isolation_request, hide=self._hide)
+                                         isolation=self._isolation_request, hide=self._hide,
+                                         needs=tuple(dict.fromkeys(needs)))
         proc = self._launched.process
         self._drains = (_Drain(proc.stdout, self.limits.output_bytes),
                         _Drain(proc.stderr, self.limits.output_bytes))
@@ -241,7 +235,7 @@ class Worker:
                  "notebook": self._notebook, "preload": self.preload,
                  "max_message_bytes": self.frame_bytes,
                  "hidden": list(self._launched.hidden), "imports": list(self.canary_imports),
-                 "find": list(self.canary_find)}
+                 "find": list(self.canary_find), "cuda": self.report_cuda}
         try:
             reply = self._exchange(hello, "starting the worker", self.limits.start_timeout)
         except (WorkerCrashed, WorkerTimeout, ProtocolError) as exc:
@@ -285,6 +279,13 @@ class Worker:
             facts["notes"].append("seccomp: not active (ptrace is not denied)")
         return facts
 
+    @property
+    def cuda_available(self) -> bool | None:
+        """Whether CUDA works inside the sandbox, as the worker measured it before any
+        student code ran (``report_cuda``); None when not asked or not started."""
+        cuda = self.canary.get("cuda")
+        return cuda if isinstance(cuda, bool) else None
+
     def restart(self) -> None:
         """Kill the worker (if any) and start a fresh one."""
         self.close()
@@ -306,7 +307,7 @@ class Worker:
                 proc.wait(timeout=1.0)
             except (ProtocolError, OSError, subprocess.TimeoutExpired):
                 pass
-        self._kill_tree(launched)
+        launched.stop()  # the process tree, the cgroup, the uid, the code and scratch folders
         for fd in (launched.request_fd, launched.reply_fd):
             try:
                 os.close(fd)
@@ -314,25 +315,6 @@ class Worker:
                 pass
         for drain in self._drains or ():
             drain.join(timeout=2.0)
-        shutil.rmtree(launched.code_dir, ignore_errors=True)
-
-    @staticmethod
-    def _kill_tree(launched: launcher.Launched) -> None:
-        proc = launched.process
-        if launched.cgroup is not None:  # everything at once, frozen first (v1)
-            launched.cgroup.kill()
-        if launched.isolation == "subprocess" and proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)  # the subreaper SIGKILLs all descendants
-            try:
-                proc.wait(timeout=3.0)
-            except subprocess.TimeoutExpired:
-                pass
-        try:  # bwrap: killing its process group tears down the PID namespace
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        proc.wait()
-        launched.cleanup()  # the cgroup and the uid: nothing of the worker survives
 
     # -- calls -----------------------------------------------------------------------
     def call(self, probe: str, timeout: float, **kwargs) -> dict:
@@ -359,9 +341,11 @@ class Worker:
         kind = str(reply.get("kind"))
         if kind == "unknown_probe":
             raise GraderError(f"the probe module defines no probe {probe!r}")
-        frames = reply.get("frames") if isinstance(reply.get("frames"), list) else []
-        raise ProbeFailed(probe, kind, str(reply.get("type"))[:200],
-                          str(reply.get("message"))[:4000], [str(f)[:400] for f in frames[:10]])
+        # the student's failure, as the in-process routes raise it (an unknown kind
+        # reads as an exception; a "timeout" or "crash" is only ever the grader's word)
+        if kind not in StudentCodeError.KINDS or kind in ("timeout", "crash"):
+            kind = "exception"
+        raise StudentCodeError(exercise_of(probe), kind, str(reply.get("message"))[:4000])
 
     def _exchange(self, message: dict, what: str, timeout: float) -> dict:
         launched = self._launched

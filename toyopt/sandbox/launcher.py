@@ -10,15 +10,20 @@ What holds where (see the package docstring for the threat model):
 * **bubblewrap** (``isolation="bwrap"``): read-only view of ``/``; fresh ``/dev``,
   ``/proc`` and a size-capped ``/tmp``; ``/work``, ``/home``, ``/root``, the
   caller's cwd and ``hide`` folders and the ``toyopt`` / ``toyopt_ref`` package
-  folders replaced by empty read-only tmpfs (the Python prefix is bound back so
-  the interpreter still runs); the scratch copy is the only writable host folder
-  (``/tmp/scratch``); worker code read-only at ``/tmp/toyopt-worker``; all
+  folders replaced by empty read-only tmpfs (the Python prefix, the user site and
+  the folders ``.pth`` files add are bound back read-only so the interpreter and
+  its libraries still run: `path_view`); no host folder is writable: the
+  submission is read-only at ``/tmp/toyopt-submission`` and the worker copies it
+  into ``/tmp/scratch``, a tmpfs of ``limits.scratch_bytes``; the NVIDIA device
+  nodes are passed in where there are some (`gpu_devices`); worker code
+  read-only at ``/tmp/toyopt-worker``; all
   namespaces unshared (no network, own PID namespace: when the worker exits or is
   killed, everything it forked dies), no capabilities, a new session, a minimal
   environment, and the sandbox dies with its parent.
 * **subprocess** (``isolation="subprocess"``, the fallback): the same rlimits and
   environment, but the whole file system is readable and writable as the calling
-  user and the network is open.  On Linux the worker's first process is a child
+  user and the network is open.  The worker copies the submission into a folder
+  of its own (``toyopt-copy-*``), whose size its supervisor watches.  On Linux the worker's first process is a child
   subreaper that SIGKILLs every descendant (``setsid`` daemons included) when the
   worker ends or the parent asks; a :class:`SandboxWarning` says isolation is weaker.
 
@@ -31,7 +36,9 @@ PID namespace (bwrap) or the subreaper (fallback) bound what a fork swarm leaves
 
 from __future__ import annotations
 
+import atexit
 import functools
+import glob
 import importlib.util
 import itertools
 import logging
@@ -39,6 +46,7 @@ import os
 import shutil
 import signal
 import site
+import stat
 import subprocess
 import sys
 import tempfile
@@ -47,10 +55,12 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toyopt.errors import ConfigurationError, GraderError
 from toyopt_check import inside
+from toyopt_check.inside import supervisor
+from toyopt_check.inside.errors import ConfigurationError, GraderError
 
 from . import cgroups, seccomp
+from .submission import remove_tree
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +69,7 @@ INSIDE = Path(inside.__file__).resolve().parent
 INSIDE_PACKAGE = "toyopt_inside"  #: its name inside the sandbox (a copy under the code folder)
 SANDBOX_CODE_DIR = "/tmp/toyopt-worker"
 SANDBOX_SCRATCH = "/tmp/scratch"
+SANDBOX_SUBMISSION = "/tmp/toyopt-submission"  #: the submission, read-only (bwrap); copied into the scratch
 HIDDEN_PACKAGES = ("toyopt", "toyopt_ref")
 HIDDEN_DIRS = ("/work", "/home", "/root")
 _SYSTEM_DIRS = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/dev",
@@ -79,6 +90,7 @@ class Limits:
     max_processes: int = 256             #: RLIMIT_NPROC (per uid; not enforced for root)
     file_size_bytes: int = 64 * MiB      #: RLIMIT_FSIZE: largest file the worker may write
     tmpfs_bytes: int = 256 * MiB         #: size of the sandbox's /tmp (bwrap only)
+    scratch_bytes: int = 256 * MiB       #: total size of the scratch folder (bwrap: a tmpfs; fallback: a watch)
     shm_bytes: int = 16 * MiB            #: size of the sandbox's /dev/shm (bwrap only)
     group_memory_bytes: int = 4 * GiB    #: memory of ALL the worker's processes, tmpfs pages included (cgroup)
     group_processes: int = 512           #: processes and threads of the worker together (cgroup pids.max)
@@ -90,7 +102,7 @@ class Limits:
 
     def __post_init__(self):
         for name in ("memory_bytes", "cpu_seconds", "max_processes", "file_size_bytes",
-                     "tmpfs_bytes", "shm_bytes", "group_memory_bytes", "group_processes",
+                     "tmpfs_bytes", "scratch_bytes", "shm_bytes", "group_memory_bytes", "group_processes",
                      "cpu_weight", "output_bytes", "max_message_bytes", "max_arrays"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
@@ -112,15 +124,69 @@ class Launched:
     cgroup: cgroups.Cgroup | None = None
     facts: dict = field(default_factory=dict)  #: what the launcher set up (see `isolation_facts`)
     hidden: tuple = ()              #: host paths the worker's canary must find out of reach
+    scratch_copy: Path | None = None  #: the fallback worker's own scratch folder (removed at cleanup)
+
+    def stop(self) -> None:
+        """Kill the whole process tree of the worker, then :meth:`cleanup`."""
+        proc = self.process
+        if self.cgroup is not None:  # everything at once, frozen first (v1)
+            self.cgroup.kill()
+        if self.isolation == "subprocess" and proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)  # the subreaper SIGKILLs all descendants
+            try:
+                proc.wait(timeout=3.0)
+            except subprocess.TimeoutExpired:
+                pass
+        try:  # bwrap: killing its process group tears down the PID namespace
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        proc.wait()
+        self.cleanup()
 
     def cleanup(self) -> None:
-        """Kill every process of the worker's cgroup and uid, then remove the cgroup."""
+        """Kill every process of the worker's cgroup and uid, then remove the cgroup,
+        the worker's code folder and its scratch copy: nothing of the worker survives."""
         if self.cgroup is not None:
             self.cgroup.kill()
         if self.uid is not None:
             kill_uid(self.uid)
+            if self.isolation == "subprocess":  # no tmpfs of its own: /tmp and the like
+                remove_files_of(self.uid)
         if self.cgroup is not None:
             self.cgroup.remove()
+            _OWNED_GROUPS.pop(id(self.cgroup), None)
+        for folder in (self.code_dir, self.scratch_copy):
+            if folder is not None:
+                remove_tree(folder)
+                _OWNED_DIRS.discard(str(folder))
+        _LIVE.pop(id(self), None)
+
+
+#: what this process has made and not yet removed: live workers, and the folders and
+#: groups of a launch in progress; `release_all` (atexit, a signal handler) removes them
+_LIVE: dict[int, Launched] = {}
+_OWNED_DIRS: set[str] = set()
+_OWNED_GROUPS: dict[int, cgroups.Cgroup] = {}
+
+
+def release_all() -> None:
+    """Stop every worker this process started and remove every folder and cgroup
+    it made for them (at exit, Ctrl-C and SIGTERM included; never raises)."""
+    for launched in list(_LIVE.values()):
+        try:
+            launched.stop()
+        except Exception as exc:  # the rest must go all the same
+            log.warning("cleanup of a worker failed: %s", exc)
+    for group in list(_OWNED_GROUPS.values()):
+        group.remove()
+    _OWNED_GROUPS.clear()
+    for folder in list(_OWNED_DIRS):
+        remove_tree(folder)
+    _OWNED_DIRS.clear()
+
+
+atexit.register(release_all)
 
 
 #: first uid of the sandboxes of a root caller: one uid per worker, so that neither
@@ -166,18 +232,45 @@ def kill_uid(uid: int, timeout: float = 3.0) -> int:
         time.sleep(0.01)
 
 
-def _chown_tree(root: str, uid: int) -> None:
-    """Give the scratch copy to the sandbox's uid (links themselves, never their targets)."""
+def _lend_tree(root: str, gid: int) -> None:
+    """Let the sandbox's uid read the submission but not change it: group ``gid`` (the
+    uid's only group), folders 0750, files 0640; links are never followed.  The
+    worker copies it into its own size-capped scratch folder (see `launch`)."""
     todo = [root]
     while todo:
         folder = todo.pop()
-        os.lchown(folder, uid, uid)
+        os.lchown(folder, -1, gid)
+        os.chmod(folder, 0o750)
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     todo.append(entry.path)
-                else:
-                    os.lchown(entry.path, uid, uid)
+                elif entry.is_file(follow_symlinks=False):
+                    os.lchown(entry.path, -1, gid)
+                    os.chmod(entry.path, 0o640)
+
+
+def remove_files_of(uid: int) -> None:
+    """Remove what `uid` (a fallback worker's own, stopped) left in the world-writable
+    temporary folders (`supervisor.TEMP_ROOTS`): the only host folders it could write
+    besides its scratch copy, which its owner removes."""
+    for root in supervisor.TEMP_ROOTS:
+        todo = [root]
+        while todo:
+            try:
+                with os.scandir(todo.pop()) as entries:
+                    listed = list(entries)
+            except OSError:
+                continue
+            for entry in listed:
+                try:
+                    info = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if info.st_uid == uid:
+                    remove_tree(entry.path)
+                elif stat.S_ISDIR(info.st_mode) and info.st_mode & 0o002:
+                    todo.append(entry.path)
 
 
 def _make_traversable(paths) -> list[str]:
@@ -306,12 +399,134 @@ def _under(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
+#: libraries the worker imports (the probes, the student's code): where they are
+#: installed must show inside the sandbox, or `launch` refuses (see `path_view`)
+WORKER_LIBRARIES = ("numpy", "torch", "matplotlib")
+
+
+def _site_entries() -> list[str]:
+    """The folders the worker's interpreter puts on its ``sys.path`` by itself: the
+    site-packages folders, the user site (``--site``) and the folders their ``.pth``
+    files name, as `site.addpackage` reads them (real paths, existing, in order).
+    ``PYTHONPATH`` and the script's folder are not among them: the worker's
+    environment is empty and its code comes from its own folder."""
+    try:
+        sites = list(site.getsitepackages())
+    except AttributeError:  # an old virtualenv's site module
+        sites = []
+    sites += [user_site()] if user_site() else []
+    found = []
+    for folder in sites:
+        found.append(folder)
+        try:
+            names = sorted(n for n in os.listdir(folder) if n.endswith(".pth"))
+        except OSError:
+            continue
+        for name in names:
+            try:
+                with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as handle:
+                    lines = handle.read().splitlines()
+            except OSError:
+                continue
+            found += [os.path.join(folder, line.rstrip()) for line in lines
+                      if line.strip() and not line.startswith(("#", "import ", "import\t"))]
+    real = [os.path.realpath(f) for f in found]
+    return [f for f in dict.fromkeys(real) if os.path.isdir(f)]
+
+
+def _hidden_packages_in(folder: str) -> list[str]:
+    """The instructor's packages (`HIDDEN_PACKAGES`) lying directly in `folder`."""
+    return [name for name in HIDDEN_PACKAGES
+            if os.path.lexists(os.path.join(folder, name))
+            or os.path.lexists(os.path.join(folder, name + ".py"))]
+
+
+def _installed_packages(folder: str) -> bool:
+    """Whether `folder` holds installed distributions (``site-packages``, a ``pip
+    --target`` folder): libraries then, never course files."""
+    if os.path.basename(folder) in ("site-packages", "dist-packages"):
+        return True
+    try:
+        return any(name.endswith((".dist-info", ".egg-info")) for name in os.listdir(folder))
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class PathView:
+    """What the bubblewrap sandbox shows of this interpreter (see `path_view`)."""
+
+    binds: tuple[str, ...]          #: hidden host folders bound back read-only (outermost only)
+    masks: tuple[str, ...]          #: the instructor's packages inside shown folders: emptied
+    left_out: dict                  #: sys.path folder -> why it is not shown
+
+
+def path_view(protected, needs=WORKER_LIBRARIES) -> PathView:
+    """Which folders of the interpreter (its prefixes, the user site, the folders
+    ``.pth`` files add: see `_site_entries`) lie in a folder the sandbox hides
+    (`protected`, or ``/tmp``) and are bound back read-only.
+
+    Never shown: a folder that is, or holds, a `protected` one (the caller's cwd,
+    a results folder), and a folder holding ``toyopt`` / ``toyopt_ref`` that is not
+    an installed-packages folder (a source checkout: the worker needs nothing
+    there). In a shown installed-packages folder those two packages are masked.
+    Raises `ConfigurationError`, naming the folder, when a library of `needs`
+    that this interpreter imports would then be missing inside."""
+    protected = [os.path.realpath(h) for h in protected]
+    out_of_sight = [*(h for h in protected if not _is_system(h)), "/tmp"]
+    entries = _site_entries()
+    binds, masks, left_out = [], [], {}
+    for folder in dict.fromkeys([*_python_dirs(), *entries]):
+        inside = [h for h in protected if _under(h, folder)]
+        packages = _hidden_packages_in(folder)
+        if folder == "/" or not any(_under(folder, h) for h in out_of_sight):
+            pass  # shown by the read-only root (its hidden packages are masked below)
+        elif inside:
+            left_out[folder] = f"it holds {inside[0]}, which student code must not read"
+            continue
+        elif packages and not _installed_packages(folder):
+            left_out[folder] = f"it holds the instructor's {'/'.join(packages)}"
+            continue
+        else:
+            binds.append(folder)
+        masks += [os.path.join(folder, name) for name in packages
+                  if os.path.isdir(os.path.join(folder, name))]
+    binds = [b for b in binds if not any(b != o and _under(b, o) for o in binds)]
+    for name in needs:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        origin = getattr(spec, "origin", None)
+        if spec is None or not origin or not os.path.isabs(origin):
+            continue  # not installed here (the canary says so), or built in
+        where = os.path.realpath(origin)
+        if spec.submodule_search_locations:
+            where = os.path.dirname(where)
+        folder = os.path.dirname(where)
+        shown = (not any(_under(folder, h) for h in out_of_sight)
+                 or any(_under(folder, b) for b in binds))
+        if not shown:
+            why = left_out.get(folder, "it lies in a folder the sandbox hides")
+            raise ConfigurationError(
+                f"the sandbox cannot show student code {name}, installed in {folder}: {why}; "
+                f"install {name} outside that folder")
+    return PathView(tuple(binds), tuple(dict.fromkeys(masks)), left_out)
+
+
 def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict,
                   limits: Limits, hide=(), seccomp_fd: int | None = None,
-                  root: bool | None = None) -> list[str]:
-    """The ``bwrap`` argument list (order matters: later mounts cover earlier ones)."""
+                  root: bool | None = None, needs=WORKER_LIBRARIES) -> list[str]:
+    """The ``bwrap`` argument list (order matters: later mounts cover earlier ones).
+
+    `scratch` (the submission) is bound read-only at `SANDBOX_SUBMISSION`; the
+    worker copies it into `SANDBOX_SCRATCH`, a tmpfs of ``limits.scratch_bytes``
+    (its pages count in the worker's memory cgroup): a full scratch folder fails
+    a write with ENOSPC, in that probe only.  ``ConfigurationError`` when a
+    library of `needs` would be missing inside (see `path_view`)."""
     root = (os.geteuid() == 0) if root is None else root
     hidden = {os.path.realpath(h) for h in (*HIDDEN_DIRS, os.getcwd(), *hide) if os.path.isdir(h)}
+    view = path_view(hidden, needs)
     # The sandbox's /tmp is a fresh tmpfs: what lies under the host's /tmp is out of sight
     # already, and a mount there would only create empty folders that name it.
     hidden = sorted((h for h in hidden if not _is_system(h) and not _under(h, "/tmp")),
@@ -322,12 +537,14 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
     cmd = [shutil.which("bwrap"), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
            "--perms", "1777", "--size", str(limits.tmpfs_bytes), "--tmpfs", "/tmp",
            "--perms", "1777", "--size", str(limits.shm_bytes), "--tmpfs", "/dev/shm"]
+    for device in gpu_devices():  # CUDA's device nodes (the fresh /dev has none)
+        cmd += ["--dev-bind", device, device]
     for folder in hidden:
         cmd += ["--size", str(MiB), "--tmpfs", folder]
-    # the interpreter may live under /root (pyenv), /home (a user install) or /tmp (a
-    # virtualenv there, hidden by the sandbox's own /tmp): bind it back, read-only
-    rebound = [f for f in _python_dirs()
-               if any(_under(f, h) for h in hidden) or _under(f, "/tmp")]
+    # the interpreter and its libraries may live under /root (pyenv), /home (a user
+    # install, a .pth file's folder) or /tmp (a virtualenv there, hidden by the
+    # sandbox's own /tmp): bind them back, read-only (see `path_view`)
+    rebound = list(view.binds)
     made = set()
     for folder in rebound:
         # bwrap makes missing mount points mode 0700: the sandbox's uid could not pass
@@ -341,12 +558,13 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
                 made.add(ancestor)
                 cmd += ["--perms", "0755", "--dir", ancestor]
         cmd += ["--ro-bind", folder, folder]
-    packages = [p for p in package_dirs()  # those not hidden already
+    packages = [p for p in dict.fromkeys([*package_dirs(), *view.masks])  # those not hidden already
                 if (not _under(p, "/tmp") or any(_under(p, r) for r in rebound))
                 and (not any(_under(p, h) for h in hidden) or any(_under(p, r) for r in rebound))]
     for folder in packages:
         cmd += ["--size", str(MiB), "--tmpfs", folder]
-    cmd += ["--ro-bind", code_dir, SANDBOX_CODE_DIR, "--bind", scratch, SANDBOX_SCRATCH]
+    cmd += ["--ro-bind", code_dir, SANDBOX_CODE_DIR, "--ro-bind", scratch, SANDBOX_SUBMISSION,
+            "--perms", "1777", "--size", str(limits.scratch_bytes), "--tmpfs", SANDBOX_SCRATCH]
     for folder in (*hidden, *packages, "/dev"):
         cmd += ["--remount-ro", folder]
     cmd += [*_unshare(), "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
@@ -357,10 +575,21 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
     cmd += ["--clearenv"]
     for key, value in env.items():
         cmd += ["--setenv", key, value]
-    # a root caller's worker enters the scratch copy (its uid's, mode 0700) once it is that uid
-    cmd += ["--chdir", "/" if root else SANDBOX_SCRATCH, "--", sys.executable, "-s", "-B",
+    # the worker enters the scratch folder once it is its uid and has filled it
+    cmd += ["--chdir", "/", "--", sys.executable, "-s", "-B",
             *worker_args]
     return cmd
+
+
+#: the device nodes CUDA opens (``/dev/nvidia0``..., ``nvidiactl``, ``nvidia-uvm``,
+#: ``nvidia-uvm-tools``, ``nvidia-modeset``, ``nvidia-caps/``)
+GPU_DEVICES = "/dev/nvidia*"
+
+
+def gpu_devices() -> list[str]:
+    """The NVIDIA device nodes of this machine (none without a GPU); the sandbox
+    passes them in, and whether CUDA works is then measured inside (the canary)."""
+    return sorted(glob.glob(GPU_DEVICES))
 
 
 def sandbox_env(scratch: str, tmp: str) -> dict:
@@ -409,10 +638,16 @@ JOIN_FAILED = 97
 
 
 def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
-           hide=()) -> Launched:
+           hide=(), needs=WORKER_LIBRARIES) -> Launched:
     """Start a worker on ``scratch_dir`` with the probes at ``probes_path``: one
     module file, or a probe package folder (its ``*.py`` files become the
-    ``probes`` subpackage of the inside package; see ``worker.load_probes``)."""
+    ``probes`` subpackage of the inside package; see ``worker.load_probes``).
+
+    ``scratch_dir`` (the submission) stays as it is: each worker copies it into a
+    scratch folder of its own, capped at ``limits.scratch_bytes`` (see
+    `bwrap_command`; the fallback's supervisor watches the size), so a restarted
+    worker starts from the submission again.  `needs`: libraries whose folders
+    the sandbox must show (see `path_view`)."""
     scratch = os.path.realpath(scratch_dir)
     if not os.path.isdir(scratch):
         raise ConfigurationError(f"scratch folder not found: {scratch_dir}")
@@ -426,6 +661,7 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
         raise ConfigurationError("isolation 'bwrap' requested but bubblewrap does not work here")
 
     code_dir = Path(tempfile.mkdtemp(prefix="toyopt-worker-"))
+    _OWNED_DIRS.add(str(code_dir))
     os.chmod(code_dir, 0o755)  # read by the sandbox's own uid
     pkg = INSIDE_PACKAGE
     copies = [(path, f"{pkg}/{path.name}") for path in sorted(INSIDE.glob("*.py"))]
@@ -460,7 +696,7 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
                    if os.path.isdir(p) and not _shared_folder(p, (scratch, str(code_dir))))
     try:
         if uid is not None:
-            _chown_tree(scratch, uid)
+            _lend_tree(scratch, uid)
             if not use_bwrap:  # no mount namespace: file modes are the only wall
                 needed = [scratch, str(code_dir), *_python_dirs()]
                 changed = _make_traversable(needed)
@@ -475,25 +711,31 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
     except OSError as exc:
         shutil.rmtree(code_dir, ignore_errors=True)
         raise ConfigurationError(f"cannot prepare the sandbox's files: {exc}") from exc
+    copy_dir = None if use_bwrap else _scratch_copy_folder(uid)
     group, why = cgroups.create(limits.group_memory_bytes, limits.group_processes,
                                 limits.cpu_weight)
     if group is None:
         facts["notes"].append(f"cgroup: none ({why})")
     else:
+        _OWNED_GROUPS[id(group)] = group
         facts["cgroup"] = group.version
+    address_space = _address_space_limit(limits, group, facts)
     req_r, req_w = os.pipe()
     rep_r, rep_w = os.pipe()
     inside_code = SANDBOX_CODE_DIR if use_bwrap else str(code_dir)
-    inside_scratch = SANDBOX_SCRATCH if use_bwrap else scratch
+    inside_scratch = SANDBOX_SCRATCH if use_bwrap else str(copy_dir)
     probes_inside = f"{inside_code}/{f'{pkg}/probes' if package else 'probes.py'}"
     start = (f"import sys; sys.path[0] = {inside_code!r}; "
              f"from {pkg}.worker import entry; entry()")
     worker_args = ["-c", start, "--probes", probes_inside,
                    "--request-fd", str(req_r), "--reply-fd", str(rep_w),
                    "--scratch", inside_scratch,
-                   "--limit-as", str(limits.memory_bytes), "--limit-cpu", str(limits.cpu_seconds),
+                   "--copy-from", SANDBOX_SUBMISSION if use_bwrap else scratch,
+                   "--limit-as", str(address_space), "--limit-cpu", str(limits.cpu_seconds),
                    "--limit-fsize", str(limits.file_size_bytes),
                    "--limit-nproc", str(limits.max_processes)]
+    if not use_bwrap:  # no tmpfs of a fixed size: the supervisor watches the total
+        worker_args += ["--scratch-cap", str(limits.scratch_bytes)]
     if uid is not None:
         worker_args += ["--uid", str(uid)]
     if user_site():
@@ -505,8 +747,15 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
             seccomp_fd = os.open(seccomp_file, os.O_RDONLY)
             fds.append(seccomp_fd)
         env = sandbox_env(SANDBOX_SCRATCH, "/tmp")
-        cmd, cwd, popen_env = bwrap_command(scratch, str(code_dir), worker_args, env, limits,
-                                            hide, seccomp_fd), None, {"PATH": os.environ.get("PATH", "")}
+        try:
+            cmd = bwrap_command(scratch, str(code_dir), worker_args, env, limits, hide, seccomp_fd,
+                                needs=needs)
+        except ConfigurationError:
+            for fd in (req_r, req_w, rep_r, rep_w, *fds[2:]):
+                os.close(fd)
+            _release(code_dir, group)
+            raise
+        cwd, popen_env = None, {"PATH": os.environ.get("PATH", "")}
     else:
         if seccomp_file is not None:  # the supervisor installs it in the worker
             worker_args += ["--seccomp-file", str(seccomp_file)]
@@ -521,7 +770,7 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
         warnings.warn(message, SandboxWarning, stacklevel=3)
         log.warning(message)
         cmd = [sys.executable, "-s", "-B", *worker_args, "--supervise"]
-        cwd, popen_env = scratch, sandbox_env(scratch, scratch)
+        cwd, popen_env = str(copy_dir), sandbox_env(str(copy_dir), str(copy_dir))
     if group is not None:
         cmd = ["/bin/sh", "-c", JOIN_CGROUP, "sh", *group.join_files, "--", *cmd]
     try:
@@ -531,12 +780,49 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
     except OSError as exc:
         for fd in (req_r, req_w, rep_r, rep_w, *fds[2:]):
             os.close(fd)
-        shutil.rmtree(code_dir, ignore_errors=True)
-        if group is not None:
-            group.remove()
+        _release(code_dir, group, copy_dir)
         raise ConfigurationError(f"cannot start the worker: {exc}") from exc
     for fd in fds:
         os.close(fd)
     facts["uid"] = uid
-    return Launched(process, req_w, rep_r, "bwrap" if use_bwrap else "subprocess", code_dir,
-                    uid, group, facts, hidden)
+    launched = Launched(process, req_w, rep_r, "bwrap" if use_bwrap else "subprocess", code_dir,
+                        uid, group, facts, hidden, copy_dir)
+    _LIVE[id(launched)] = launched
+    return launched
+
+
+def _scratch_copy_folder(uid: int | None) -> Path:
+    """The fallback worker's own scratch folder (bubblewrap's is a tmpfs): fresh,
+    empty, its uid's, mode 0700; the worker fills it (``--copy-from``)."""
+    folder = Path(tempfile.mkdtemp(prefix="toyopt-copy-"))
+    _OWNED_DIRS.add(str(folder))
+    if uid is not None:
+        os.chown(folder, uid, uid)
+    return folder
+
+
+def _address_space_limit(limits: Limits, group, facts: dict) -> int:
+    """``RLIMIT_AS`` of the worker: ``limits.memory_bytes``, but none on a machine with
+    NVIDIA devices where a cgroup bounds memory (CUDA maps tens of GiB of address
+    space at start and fails under a 4 GiB cap)."""
+    devices = gpu_devices()
+    if not devices:
+        return limits.memory_bytes
+    if group is None:
+        facts["notes"].append(f"GPU: {len(devices)} NVIDIA device nodes, but CUDA may fail to "
+                              "start under the address-space limit (no cgroup bounds memory)")
+        return limits.memory_bytes
+    facts["notes"].append(f"GPU: {len(devices)} NVIDIA device nodes; no address-space "
+                          "limit (the cgroup bounds memory)")
+    return 0
+
+
+def _release(code_dir, group, copy_dir=None) -> None:
+    """Undo a launch that did not start its worker."""
+    for folder in (code_dir, copy_dir):
+        if folder is not None:
+            remove_tree(folder)
+            _OWNED_DIRS.discard(str(folder))
+    if group is not None:
+        group.remove()
+        _OWNED_GROUPS.pop(id(group), None)

@@ -27,7 +27,7 @@ import errno
 import platform
 import struct
 
-from toyopt.errors import ConfigurationError
+from toyopt_check.inside.errors import ConfigurationError
 
 # classic BPF opcodes (linux/filter.h) and seccomp return values (linux/seccomp.h)
 _LD_W_ABS = 0x20      # BPF_LD | BPF_W | BPF_ABS

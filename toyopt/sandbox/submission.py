@@ -17,8 +17,9 @@ names over :data:`MAX_NAME_BYTES`, paths deeper than :data:`MAX_DEPTH`, a file
 where a folder is needed (or the other way round), a member listed twice,
 special files.  Notebook cells whose source is not text are skipped the same
 way.  Copying and removal walk trees iteratively (no recursion limit).  Errors: :class:`ConfigurationError` when the
-path itself is wrong (missing, unsupported kind), :class:`SubmissionError` when
-the submission is broken (corrupt zip, no ``exercises/``, notebook not JSON...).
+path does not exist, :class:`SubmissionError` when what it holds is not a
+submission (a file of another kind, no ``exercises/``, a corrupt zip, a
+notebook that is not JSON...): its message says what to submit.
 """
 
 from __future__ import annotations
@@ -33,10 +34,13 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from toyopt.errors import ConfigurationError, SubmissionError
+from toyopt_check.inside.errors import ConfigurationError, SubmissionError
 from toyopt_check.inside.runtime import EXERCISE_MODULES
 
 NOTEBOOK_FILE = ".toyopt-notebook.json"
+#: what the grader accepts, said to a student whose upload is not a submission
+WHAT_TO_SUBMIT = ("submit your exercises/ folder, or a .zip of it (`python -m toyopt_check.pack` "
+                  "writes submission.zip), or your notebook (.ipynb)")
 MAX_FILES = 2000
 MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 32                     #: folders below the package (or the zip's root)
@@ -175,8 +179,9 @@ def materialise(source: str | os.PathLike, parent: str | os.PathLike | None = No
         elif source.suffix.lower() == ".ipynb":
             kind = _from_notebook(source, scratch, notes)
         else:
-            raise ConfigurationError(
-                f"unsupported submission {source}: expected a folder, a .zip or a .ipynb")
+            raise SubmissionError(f"{shown(source.name)} is not a submission: {WHAT_TO_SUBMIT}")
+        if kind == "package":
+            _fill_helpers(scratch / "exercises", notes)
     except OSError as exc:  # whatever the file system says of an odd tree: the submission's
         remove_tree(scratch)
         raise SubmissionError(f"{shown(source.name)} cannot be read: "
@@ -214,7 +219,22 @@ def _from_folder(folder: Path, scratch: Path, notes: list[str], label: str | Non
     if len(notebooks) > 1:
         names = ", ".join(shown(p.name) for p in notebooks)
         raise SubmissionError(f"{label} holds several notebooks ({names}); submit one")
-    raise SubmissionError(f"{label} holds no exercises/ package and no notebook")
+    raise SubmissionError(f"{label} holds no exercises/ package and no notebook: {WHAT_TO_SUBMIT}")
+
+
+def _fill_helpers(package: Path, notes: list[str]) -> None:
+    """Write the kit's own modules (``__init__``, ``errors``, ``model``: files with no
+    exercise in them) that the upload lacks, as the kit ships them: a student who
+    uploads only ``losses.py`` is graded on it. A missing exercise file is not filled:
+    its checks say it is missing."""
+    from toyopt.release.stubs import render_exercises
+
+    exercise_files = {f"{module}.py" for module in EXERCISE_MODULES.values()}
+    for name, text in render_exercises().items():
+        path = package / name
+        if name not in exercise_files and not path.exists() and not path.is_symlink():
+            path.write_text(text, encoding="utf-8")
+            notes.append(f"{name} was missing: the kit's copy was used")
 
 
 def _copy_tree(src: Path, dest: Path, notes: list[str]) -> None:

@@ -3,7 +3,7 @@
 import math
 from dataclasses import dataclass
 
-from ..errors import ConfigurationError
+from toyopt_check.inside.errors import ConfigurationError
 
 #: Dataset names, in the tutorial's order (as `toyopt_ref.data.DATASET_NAMES`).
 DATASETS = ("random_data", "circular_data", "spiral_data", "linear_data")

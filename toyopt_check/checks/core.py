@@ -17,14 +17,13 @@ import functools
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Callable
 
-# The module of the student package that defines each exercise: one map, kept
-# where the self-contained probes can read it too.
-from ..inside.runtime import EXERCISE_MODULES
+from ..inside.runtime import EXERCISE_MODULES, StudentCodeError
+from .target import Target
 
-#: Exercise names, in the order of the tutorial; each owns 25 points.
-EXERCISES = ("spiral_2d", "plot_datasets", "circular_mse", "epoch_loop")
+#: Exercise names, in the order of the tutorial (the registry's); each owns 25 points.
+EXERCISES = tuple(EXERCISE_MODULES)
 
 
 @functools.cache
@@ -54,40 +53,6 @@ class CheckFailure(Exception):
     """Raised by a check when the submission gave a wrong answer; the message is
     for the student. `run_check` turns it into a failed `CheckResult` (a notebook
     test cell then raises `toyopt_check.cells.TestCellFailed` with the messages)."""
-
-
-class ExerciseError(Exception):
-    """Student code could not be run for an exercise (base of the three below)."""
-
-    def __init__(self, exercise: str, message: str):
-        super().__init__(message)
-        self.exercise = exercise
-        self.message = message
-
-
-class NotImplementedYet(ExerciseError):
-    """The exercise still raises `NotImplementedError` (an untouched stub)."""
-
-
-class StudentException(ExerciseError):
-    """Student code raised; `message` names the type and text, no grader frames."""
-
-
-class ExerciseTimeout(ExerciseError):
-    """The exercise used up its time budget (an infinite loop, say)."""
-
-
-class Target(Protocol):
-    """What checks see of a submission."""
-
-    def probe(self, name: str, **kwargs) -> dict:
-        """Run probe `name` next to the student code and return plain data.
-
-        Raises `NotImplementedYet`, `StudentException` or `ExerciseTimeout`.
-        """
-
-    # Optional: ``student_home(exercise) -> str | None``, where the student writes the
-    # exercise when it is not the package's file (a notebook cell), for messages.
 
 
 @dataclass(frozen=True)
@@ -130,9 +95,9 @@ class CheckResult:
 
 
 _REGISTRY: list[Check] = []
-#: modules whose import registers checks: the visible ones here; the instructor's
-#: ``toyopt.checks`` adds its hidden ones (see `add_check_modules`)
-_CHECK_MODULES: list[str] = [f"{__package__}._load_all"]
+#: modules whose import registers checks: each exercise's visible ones, in the module
+#: named after it; the instructor's ``toyopt.checks`` adds its hidden ones
+_CHECK_MODULES: list[str] = [f"{__package__}.{exercise}" for exercise in EXERCISES]
 
 
 def add_check_modules(*names: str) -> None:
@@ -161,13 +126,18 @@ def check(exercise: str, name: str, points: float, title: str, visibility="visib
 
 
 def all_checks(exercises=EXERCISES) -> list[Check]:
-    """Every registered check of `exercises`, grouped by exercise in order."""
+    """Every registered check of `exercises`, grouped by exercise in order: the
+    visible ones (this package's) first, then the instructor's, each in the order
+    of their modules' source, whichever module happened to be imported first."""
     import importlib
 
     for name in _CHECK_MODULES:  # imports the check modules once
         importlib.import_module(name)
 
-    return [c for ex in exercises for c in _REGISTRY if c.exercise == ex]
+    def order(chk: Check):
+        return not chk.func.__module__.startswith(f"{__package__}.")
+
+    return [c for ex in exercises for c in sorted(_REGISTRY, key=order) if c.exercise == ex]
 
 
 def run_check(target: Target, chk: Check, skip_reason: str | None = None) -> CheckResult:
@@ -182,16 +152,10 @@ def run_check(target: Target, chk: Check, skip_reason: str | None = None) -> Che
         chk.func(target)
     except CheckFailure as exc:
         status, message = "failed", str(exc)
-    except NotImplementedYet:
-        status = "not_implemented"
-        home = getattr(target, "student_home", lambda exercise: None)(chk.exercise)
-        message = (f"{chk.exercise}: not implemented yet: complete {chk.exercise}() in "
-                   f"{home or f'exercises/{EXERCISE_MODULES[chk.exercise]}.py'} "
-                   "(it still raises NotImplementedError)")
-    except ExerciseTimeout as exc:
-        status, message = "timeout", f"{chk.exercise}: {exc.message}"
-    except StudentException as exc:
-        status, message = "error", f"{chk.exercise}: your code raised {exc.message}"
+    except StudentCodeError as exc:  # worded where the code was loaded (a file, a cell)
+        status = StudentCodeError.KINDS[exc.kind]
+        said = f"your code raised {exc.message}" if exc.kind in ("exception", "exit") else exc.message
+        message = f"{chk.exercise}: {said}"
     except Exception as exc:  # a grader bug must not lose the other results
         status = "error"
         message = f"{chk.exercise}: the grader could not run this check (staff have the details)"

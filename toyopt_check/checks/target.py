@@ -1,9 +1,9 @@
 """Targets: how checks reach a submission.
 
-`InProcessTarget` runs probes in this process (students' self-check with
-`pytest autograder`, nbgrader cells, the reference). A per-exercise time
-budget is enforced with SIGALRM where possible (main thread, POSIX). The
-sandboxed worker target lives in `toyopt.sandbox`.
+`Target` is the one base (budget, crash limit, timeout messages); two
+transports sit on it: `InProcessTarget` runs probes in this process (the
+students' self-check with `pytest autograder`, notebook cells, the reference),
+and ``toyopt.grading.target.SandboxTarget`` runs them in the sandboxed worker.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from pathlib import Path
 from ..inside.errors import ConfigurationError
 from ..inside.probes import exercise_of, load_probes
 from ..inside.runtime import NamespaceContext, PackageContext, StudentCodeError
-from .core import ExerciseTimeout, NotImplementedYet, StudentException
 
 #: the reference solution's package (never in the student kit)
 REFERENCE = "toyopt_ref"
@@ -42,25 +41,76 @@ def check_budget(value, source: str = "time budget") -> float:
     return seconds
 
 
-class _Alarm(BaseException):
-    """Raised by the SIGALRM handler; a BaseException so that student
-    ``except Exception`` blocks do not swallow it."""
+class OutOfTime(BaseException):
+    """A transport's word that the call ran past the seconds it was given (a
+    BaseException, so that a student's ``except Exception`` cannot swallow the
+    in-process alarm that raises it)."""
 
 
-def translate(err: StudentCodeError):
-    """A probe's `StudentCodeError` as the check framework's exception."""
-    if err.kind == "not_implemented":
-        return NotImplementedYet(err.exercise, err.message)
-    return StudentException(err.exercise, err.message)
+#: Crashes of the process running the student's code tolerated per exercise.
+MAX_CRASHES = 2
 
 
-class InProcessTarget:
-    """Probes run here, on functions from `ctx` (a probes.runtime context)."""
+class Target:
+    """How checks reach a submission: ``probe(name, **kwargs)`` runs a probe next
+    to the student's code and returns its plain data.
+
+    This base holds what every route shares: each exercise's time budget (seconds
+    of student code, summed over its probes), the limit on crashes, and the
+    words of a timeout. A transport (`InProcessTarget` here, ``SandboxTarget`` on
+    the instructor's side) implements `_run`. Every failure of the student's code
+    is a `StudentCodeError`, whatever the transport.
+    """
+
+    def __init__(self, budget: float = DEFAULT_BUDGET):
+        self.budget = check_budget(budget)
+        self.used: dict[str, float] = {}
+        self.crashes: dict[str, list[str]] = {}  # exercise -> crash messages
+
+    def _run(self, name: str, seconds: float, kwargs: dict) -> dict:
+        """Run probe `name` within `seconds`; raise `OutOfTime` past them."""
+        raise NotImplementedError
+
+    def probe(self, name: str, **kwargs) -> dict:
+        return self.probe_within(None, name, **kwargs)
+
+    def probe_within(self, seconds: float | None, name: str, **kwargs) -> dict:
+        """`probe`, stopped after at most `seconds` (None: what is left of the
+        exercise's budget, which caps `seconds` too); the feedback's figures
+        use this to spend only a share of what the checks left."""
+        exercise = exercise_of(name)
+        left = self.budget - self.used.get(exercise, 0.0)
+        if seconds is not None:
+            left = min(left, seconds)
+        if left <= 0:
+            raise StudentCodeError(exercise, "timeout", f"time budget of {self.budget:g} s used up")
+        crashed = self.crashes.get(exercise, [])
+        if len(crashed) >= MAX_CRASHES:
+            raise StudentCodeError(exercise, "crash", f"{crashed[-1]} (not run again: the process "
+                                   f"running your code died {len(crashed)} times in this exercise)")
+        start = time.perf_counter()
+        try:
+            return self._run(name, left, kwargs)
+        except OutOfTime:
+            raise StudentCodeError(
+                exercise, "timeout", f"stopped after {self.budget:g} s (the time budget of this "
+                "exercise): look for an infinite loop or work that grows too fast") from None
+        except StudentCodeError as err:
+            if err.kind == "crash":
+                self.crashes.setdefault(exercise, []).append(err.message)
+            raise
+        finally:
+            self.used[exercise] = self.used.get(exercise, 0.0) + time.perf_counter() - start
+
+
+class InProcessTarget(Target):
+    """Probes run here, on functions from `ctx` (a `toyopt_check.inside.runtime`
+    context); the budget is enforced with SIGALRM where possible (main thread,
+    POSIX)."""
 
     def __init__(self, ctx, budget: float = DEFAULT_BUDGET):
+        super().__init__(budget)
         self.ctx = ctx
-        self.budget = float(budget)
-        self.used: dict[str, float] = {}
         self._probes = load_probes()
 
     @classmethod
@@ -83,35 +133,17 @@ class InProcessTarget:
         root = Path(list(spec.submodule_search_locations)[0]).resolve().parent
         return cls.for_package(root, REFERENCE, **kwargs)
 
-    def student_home(self, exercise: str) -> str | None:
-        """Where the student writes `exercise`, for messages: the notebook's cell when
-        the functions come from a notebook's namespace (None: the package's file)."""
-        return "its solution cell of the notebook" if isinstance(self.ctx, NamespaceContext) else None
+    def _run(self, name: str, seconds: float, kwargs: dict) -> dict:
+        if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+            return self._probes[name](self.ctx, **kwargs)
 
-    def probe(self, name: str, **kwargs) -> dict:
-        exercise = exercise_of(name)
-        left = self.budget - self.used.get(exercise, 0.0)
-        if left <= 0:
-            raise ExerciseTimeout(exercise, f"time budget of {self.budget:g} s used up")
-        use_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
-        start = time.perf_counter()
-        old = None
-        if use_alarm:
-            def on_alarm(signum, frame):
-                raise _Alarm()
+        def on_alarm(signum, frame):
+            raise OutOfTime()
 
-            old = signal.signal(signal.SIGALRM, on_alarm)
-            signal.setitimer(signal.ITIMER_REAL, left)
+        old = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
         try:
             return self._probes[name](self.ctx, **kwargs)
-        except StudentCodeError as err:
-            raise translate(err) from None
-        except _Alarm:
-            raise ExerciseTimeout(
-                exercise, f"stopped after {self.budget:g} s (the time budget of this exercise): "
-                "look for an infinite loop or work that grows too fast") from None
         finally:
-            if use_alarm:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.signal(signal.SIGALRM, old)
-            self.used[exercise] = self.used.get(exercise, 0.0) + time.perf_counter() - start
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)

@@ -1,8 +1,9 @@
 """The root of toyopt's typed errors, kept where the sandbox side can import it.
 
 A *configuration* error is the caller's (bad option, missing file); a
-*submission* error is the student's code misbehaving. ``toyopt.errors``
-re-exports these and adds the instructor side's own.
+*submission* error is the student's code misbehaving. Both sides of the
+sandbox and the student kit raise these same types; the instructor's tooling
+imports them from here.
 """
 
 

@@ -22,6 +22,11 @@ import traceback
 import types
 from pathlib import Path
 
+#: THE registry of the exercises, in the order of the tutorial: each exercise and the
+#: module of the student's package that defines it. Everything else is found from it
+#: by name: the probes (``inside/probes/<exercise>.py``), the visible checks
+#: (``checks/<exercise>.py``), the oracles (``toyopt/oracles/<exercise>.py``). Kept
+#: here, where the self-contained sandbox side can read it too.
 EXERCISE_MODULES = {
     "spiral_2d": "data",
     "plot_datasets": "plotting",
@@ -35,14 +40,39 @@ NOTEBOOK_MODULE = "__notebook__"
 
 
 class StudentCodeError(Exception):
-    """Student code failed. `kind` is ``'not_implemented'``, ``'import'``,
-    ``'missing'`` or ``'exception'``; `message` is for the student."""
+    """Student code failed: the one form of a student's error on every route.
+
+    Raised where the student's code runs (a `Context`, which words `message`
+    for the student: the file or the notebook cell, the exception, the line),
+    it crosses the sandbox's wire as plain data (``kind`` and ``message``) and
+    is raised again as this same type on the trusted side, where the check
+    framework turns it into a `CheckResult`. `kind` is one of `KINDS`.
+    """
+
+    #: kind -> what the check framework's result says (its status)
+    KINDS = {
+        "not_implemented": "not_implemented",  # an untouched stub
+        "missing": "error",      # no such file / function in the submission
+        "import": "error",       # the module failed to import
+        "exception": "error",    # the student's function raised
+        "exit": "error",         # it called sys.exit()
+        "bad_result": "error",   # it returned something that cannot be sent back
+        "crash": "error",        # the process running it died (sandbox only)
+        "timeout": "timeout",    # the exercise's time budget ran out
+    }
 
     def __init__(self, exercise, kind, message):
         super().__init__(message)
         self.exercise = exercise
-        self.kind = kind
+        self.kind = kind if kind in self.KINDS else "exception"
         self.message = message
+
+    @property
+    def raised(self) -> bool:
+        """True when the student's code ran and failed (a check may quote the
+        message as its own failure); False for a stub or a timeout, which end
+        the exercise's checks."""
+        return self.kind not in ("not_implemented", "timeout")
 
 
 def safe_str(exc: BaseException) -> str:
@@ -170,6 +200,16 @@ class Context:
             text += f" ({frames[-1].split(', in ', 1)[0]})"
         return text
 
+    def where(self, exercise) -> str:
+        """Where the student writes `exercise`, for messages."""
+        return "the notebook"
+
+    def not_implemented(self, exercise) -> StudentCodeError:
+        """The error of an exercise that still raises `NotImplementedError`."""
+        return StudentCodeError(exercise, "not_implemented",
+                                f"not implemented yet: complete {exercise}() in {self.where(exercise)} "
+                                "(it still raises NotImplementedError)")
+
     # -- loading and calling ------------------------------------------------------
     def _find(self, exercise):
         raise NotImplementedError
@@ -186,9 +226,8 @@ class Context:
             if not callable(func):
                 raise StudentCodeError(exercise, "missing",
                                        f"{exercise} is a {type(func).__name__}, not a function")
-            stub = stub_message(func)
-            if stub is not None:
-                raise StudentCodeError(exercise, "not_implemented", stub)
+            if stub_message(func) is not None:
+                raise self.not_implemented(exercise)
         except StudentCodeError as exc:
             self._errors[exercise] = (exc.kind, exc.message)
             raise
@@ -199,15 +238,13 @@ class Context:
         func = self.load(exercise)
         try:
             return func(*args, **kwargs)
-        except NotImplementedError as exc:
-            raise StudentCodeError(exercise, "not_implemented", str(exc) or "NotImplementedError") from None
+        except NotImplementedError:
+            raise self.not_implemented(exercise) from None
         except RecursionError as exc:
             raise StudentCodeError(exercise, "exception", f"{type_name(exc)}: {safe_str(exc)}") from None
         except Exception as exc:
             raise StudentCodeError(exercise, "exception", self.summary(exc)) from None
 
-
-_Context = Context  # the old name
 
 
 class PackageContext(Context):
@@ -233,6 +270,11 @@ class PackageContext(Context):
         module = self.modules[exercise]
         return f"{self.package}.{module}" if self.package else module
 
+    def where(self, exercise) -> str:
+        if exercise not in self.modules:
+            return "the package"
+        return self._module_name(exercise).replace(".", "/") + ".py"
+
     def _purge(self):
         tops = {self._module_name(ex).split(".")[0] for ex in self.modules}
         for name in list(sys.modules):
@@ -255,11 +297,12 @@ class PackageContext(Context):
             sys.path.insert(0, root)
         try:
             module = importlib.import_module(module_name)
-        except NotImplementedError as exc:
-            raise StudentCodeError(exercise, "not_implemented", str(exc) or "NotImplementedError") from None
+        except NotImplementedError:
+            raise self.not_implemented(exercise) from None
         except ModuleNotFoundError as exc:
             if exc.name and module_name.startswith(exc.name):
-                raise StudentCodeError(exercise, "missing", f"{filename} is missing from the submission") from None
+                raise StudentCodeError(exercise, "missing", f"{filename} is missing from the submission "
+                                       "(submit the whole exercises/ folder)") from None
             raise StudentCodeError(exercise, "import", f"{filename} failed to import: {self.summary(exc)}") from None
         except SystemExit as exc:
             raise StudentCodeError(exercise, "import",
@@ -282,6 +325,9 @@ class NamespaceContext(Context):
         self.namespace = namespace
         self.origin = origin
         self.failures = []  # why cells failed, quoted when a function is missing
+
+    def where(self, exercise) -> str:
+        return "its solution cell of the notebook"
 
     def load(self, exercise):
         # a live namespace (a kernel) may define the function later: no caching

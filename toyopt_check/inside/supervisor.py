@@ -11,12 +11,26 @@ Without bubblewrap there is no PID namespace to kill in one go, so with
 ``--supervise`` the worker's first process becomes a Linux *child subreaper*:
 it forks the real worker (``serve``), and on SIGTERM, on its parent's death or
 when the worker exits it SIGKILLs every descendant, ``setsid`` daemons included.
+
+:func:`fill_scratch` copies the submission (``--copy-from``) into the worker's own
+scratch folder once it is its uid.  Under bubblewrap that folder is a tmpfs of a
+fixed size; in the fallback the supervisor watches its total size (and, with
+``--uid``, the uid's files in the world-writable `TEMP_ROOTS`) and stops the
+worker with `SCRATCH_FULL` when it passes ``--scratch-cap``.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import stat
+import time
+
+#: exit status of a fallback worker stopped for filling its scratch folder
+SCRATCH_FULL = 95
+#: world-writable folders an unprivileged uid can fill besides its scratch folder
+TEMP_ROOTS = ("/tmp", "/var/tmp", "/dev/shm")
+WATCH_SECONDS = 0.1  #: how often the fallback supervisor measures the scratch folder
 
 
 def apply_limits(args) -> None:
@@ -131,9 +145,67 @@ def _reap() -> int | None:
         status = st
 
 
+def fill_scratch(args) -> None:
+    """Copy ``--copy-from`` (the submission, read-only) into ``--scratch`` and enter it;
+    run as the sandbox's uid, so every copy is the worker's own."""
+    import shutil
+
+    source = getattr(args, "copy_from", None)
+    scratch = getattr(args, "scratch", None)
+    try:
+        for entry in os.scandir(source) if source else ():
+            target = os.path.join(scratch, entry.name)
+            if entry.is_dir(follow_symlinks=False):
+                shutil.copytree(entry.path, target, symlinks=True)
+            elif entry.is_file(follow_symlinks=False):
+                shutil.copy2(entry.path, target)
+        if scratch:
+            os.chdir(scratch)
+    except OSError as exc:
+        raise ConfineError(f"cannot copy the submission into the scratch folder: {exc}") from None
+
+
+def disk_usage(folder: str, uid: int | None = None, skip=()) -> int:
+    """Bytes of the files under `folder` (all of them, or only those of `uid`;
+    then only folders `uid` owns or anyone may write are entered: nowhere else can
+    it create files), `skip` folders left out.  Iterative; what vanishes meanwhile
+    is skipped."""
+    total, todo = 0, [folder]
+    while todo:
+        try:
+            with os.scandir(todo.pop()) as entries:
+                for entry in entries:
+                    try:
+                        info = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    if stat.S_ISDIR(info.st_mode):
+                        if entry.path in skip:
+                            continue
+                        if uid is None or info.st_uid == uid or info.st_mode & 0o002:
+                            todo.append(entry.path)
+                    elif uid is None or info.st_uid == uid:
+                        total += info.st_blocks * 512
+        except OSError:
+            continue
+    return total
+
+
+def scratch_usage(args) -> int:
+    """What the fallback worker has written: its scratch folder, and with ``--uid``
+    its files in `TEMP_ROOTS` (where no other process writes as that uid)."""
+    used = disk_usage(args.scratch)
+    uid = getattr(args, "uid", None)
+    if uid is not None:
+        used += sum(disk_usage(root, uid, skip={args.scratch}) for root in TEMP_ROOTS
+                    if os.path.isdir(root))
+    return used
+
+
 def _confined(args) -> bool:
     try:
         confine(args)
+        fill_scratch(args)
         return True
     except ConfineError as exc:
         os.write(2, f"toyopt sandbox: {exc}\n".encode())
@@ -161,20 +233,31 @@ def supervise(args, serve) -> int:
         raise _Stop  # waitpid() is retried after a handler that returns (PEP 475)
 
     signal.signal(signal.SIGTERM, on_term)
-    status = None
+    status, full = None, False
+    cap = getattr(args, "scratch_cap", None)
     try:
         while True:
             try:
-                pid, st = os.waitpid(-1, 0)
+                pid, st = os.waitpid(-1, os.WNOHANG if cap else 0)
             except ChildProcessError:
                 break
             if pid == worker:
                 status = st
                 break
+            if pid == 0:  # nothing ended: measure what the worker wrote
+                used = scratch_usage(args)
+                if used > cap:
+                    full = True
+                    break
+                time.sleep(WATCH_SECONDS)
     except _Stop:
         pass
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _kill_descendants()
+    if full:
+        os.write(2, (f"toyopt sandbox: the worker wrote {used // 2**20} MiB, past the "
+                     f"{cap // 2**20} MiB its scratch folder may hold: it was stopped\n").encode())
+        return SCRATCH_FULL
     if status is None:
         return 128 + signal.SIGTERM
     if os.WIFSIGNALED(status):

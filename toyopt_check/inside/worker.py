@@ -9,9 +9,13 @@ Command line (``CODE`` holds the package, named ``PKG`` there; see the launcher)
 
     python -s -B -c "import sys; sys.path[0] = CODE; from PKG.worker import entry; entry()"
                     --probes PROBES --request-fd R --reply-fd W
-                    --scratch DIR [--supervise] [--limit-as BYTES]
+                    --scratch DIR [--copy-from SUBMISSION] [--scratch-cap BYTES]
+                    [--supervise] [--limit-as BYTES]
                     [--limit-cpu S] [--limit-fsize BYTES] [--limit-nproc N]
                     [--uid UID] [--seccomp-file BPF] [--site DIR]
+
+``--copy-from`` is copied into ``--scratch`` before anything else runs (see
+``supervisor.fill_scratch``); ``--scratch-cap`` is the fallback's size watch.
 
 Conversation on the two pipes (frames of :mod:`protocol`):
 
@@ -19,13 +23,14 @@ Conversation on the two pipes (frames of :mod:`protocol`):
    "notebook": path-or-null, "preload": bool}``; the worker imports the probe
    module and answers ``{"ok": true, "op": "hello", "pid", "probes": [...]}``
    (or ``ok: false``) with a ``canary`` (see :func:`canary`), then, with ``preload``, imports torch and matplotlib
-   before it reads the first call.
+   before it reads the first call.  With ``"cuda": true`` the canary imports torch
+   and reports ``torch.cuda.is_available()`` (``cuda``): what the worker sees
+   decides whether the CUDA checks run.
 2. calls: ``{"id", "probe", "kwargs"}`` -> ``{"id", "ok": true, "result"}`` or
-   ``{"id", "ok": false, "kind", "type", "message", "frames"}`` where ``kind`` is
-   ``not_implemented``, ``exception``, ``exit`` (student called ``sys.exit``),
-   ``load_error`` (the exercise cannot be loaded), ``bad_result`` (the result
-   cannot cross the boundary) or ``unknown_probe``; ``frames`` lists only frames
-   in the student's files.
+   ``{"id", "ok": false, "kind", "message"}``: a `runtime.StudentCodeError` as
+   plain data (``kind`` one of its `KINDS`, the message worded for the student,
+   naming only the student's own frames), or ``kind`` ``unknown_probe`` (the
+   grader's fault).
 3. ``{"op": "shutdown"}`` or EOF on the request pipe: exit 0.
 
 The probe module defines ``PROBES: dict[str, Callable[[ctx, **kwargs], dict]]``
@@ -82,9 +87,11 @@ def notebook_outputs(ctx) -> dict:
 
 # ----------------------------------------------------------------------------- serving
 def load_probes(path: str) -> dict:
-    """``{name: probe}`` from the probe module file at ``path``, or from this
-    package's probe subpackage when ``path`` is its folder (``<package>/probes``:
-    its ``PROBE_MODULES`` are imported and their ``PROBES`` merged)."""
+    """``{name: probe}`` from this package's probe subpackage when ``path`` is its
+    folder (what every grading uses), or from the one probe module file at
+    ``path``. The single file is kept for the sandbox's own tests: a probe module
+    of a few lines with no torch import starts a worker in a fraction of the
+    time, so the tests of the boundary (faults, limits, isolation) stay fast."""
     if not os.path.isdir(path):
         spec = importlib.util.spec_from_file_location(PROBE_PACKAGE, path)
         module = importlib.util.module_from_spec(spec)
@@ -93,26 +100,21 @@ def load_probes(path: str) -> dict:
     here = os.path.dirname(os.path.abspath(__file__))
     if os.path.realpath(path) != os.path.realpath(os.path.join(here, "probes")):
         raise ImportError(f"a probe package must be this worker's own probes/ folder, not {path}")
-    package = importlib.import_module(f"{__package__}.probes")
-    probes = {}
-    for module_name in package.PROBE_MODULES:
-        module = importlib.import_module(f"{__package__}.probes.{module_name}")
-        probes.update(getattr(module, "PROBES", {}))
-    return probes
-
-
-#: StudentCodeError kinds (probes' runtime) -> reply kinds
-_STUDENT_KINDS = {"not_implemented": "not_implemented", "import": "load_error",
-                  "missing": "load_error"}
+    return importlib.import_module(f"{__package__}.probes").load_probes()
 
 
 def run_request(ctx, probes: dict, request: dict, max_bytes: int) -> dict:
-    """Run one probe and build the reply (never raises for student behaviour)."""
+    """Run one probe and build the reply (never raises for student behaviour).
+
+    A failure is sent as a `runtime.StudentCodeError`'s plain data, ``kind``
+    and ``message``, worded here where the code ran (the trusted side raises
+    the same type again): the context's own errors as they are, any other
+    exception as ``Type: message (file, line N)``."""
     rid = request.get("id")
     probe = probes.get(request.get("probe"))
     if probe is None:
-        return {"id": rid, "ok": False, "kind": "unknown_probe", "type": "KeyError",
-                "message": f"no probe named {request.get('probe')!r}", "frames": []}
+        return {"id": rid, "ok": False, "kind": "unknown_probe",
+                "message": f"no probe named {request.get('probe')!r}"}
     try:
         result = probe(ctx, **(request.get("kwargs") or {}))
         if not isinstance(result, dict):
@@ -121,21 +123,23 @@ def run_request(ctx, probes: dict, request: dict, max_bytes: int) -> dict:
         protocol.encode({"result": result}, max_bytes=max_bytes)
         return {"id": rid, "ok": True, "result": result}
     except runtime.StudentCodeError as exc:
-        # ctx.call's translation of the student's failure: its message already names
-        # the type and the student's frames
-        kind = _STUDENT_KINDS.get(getattr(exc, "kind", None), "exception")
-        exc_type, exc_obj = "StudentCodeError", exc
+        kind, message = exc.kind, _safe_str(exc)
     except protocol.ProtocolError as exc:
-        kind, exc_type, exc_obj = "bad_result", "ProtocolError", exc
-    except NotImplementedError as exc:
-        kind, exc_type, exc_obj = "not_implemented", "NotImplementedError", exc
+        kind, message = "bad_result", f"a result that cannot be sent back to the grader: {_safe_str(exc)}"
+    except NotImplementedError:
+        error = ctx.not_implemented(str(request.get("probe")).split(".")[0])
+        kind, message = error.kind, error.message
     except SystemExit as exc:
-        kind, exc_type, exc_obj = "exit", "SystemExit", exc
+        kind, message = "exit", f"SystemExit: your code called sys.exit({exc.code!r})" + _at(ctx, exc)
     except BaseException as exc:
-        kind, exc_type, exc_obj = "exception", _type_name(exc), exc
-    message = (f"called sys.exit({exc_obj.code!r})" if kind == "exit" else _safe_str(exc_obj))
-    return {"id": rid, "ok": False, "kind": kind, "type": exc_type, "message": message,
-            "frames": ctx.student_frames(exc_obj)}
+        kind, message = "exception", f"{_type_name(exc)}: {_safe_str(exc)}" + _at(ctx, exc)
+    return {"id": rid, "ok": False, "kind": kind, "message": message}
+
+
+def _at(ctx, exc) -> str:
+    """`` (file, line N, in f: code)``: the innermost student frame, if any."""
+    frames = ctx.student_frames(exc)
+    return f" ({frames[-1]})" if frames else ""
 
 
 def _flush_std():
@@ -210,11 +214,24 @@ def canary(hello: dict) -> dict:
             found = False
         if not found:
             missing[name] = "not found"
-    return {"uid": os.getuid(), "euid": os.geteuid(), "gid": os.getgid(),
-            "seccomp": status.get("Seccomp", "").strip(),
-            "no_new_privs": status.get("NoNewPrivs", "").strip(),
-            "cap_eff": status.get("CapEff", "").strip(),
-            "exposed": exposed, "missing": missing, "python": sys.version.split()[0]}
+    report = {"uid": os.getuid(), "euid": os.geteuid(), "gid": os.getgid(),
+              "seccomp": status.get("Seccomp", "").strip(),
+              "no_new_privs": status.get("NoNewPrivs", "").strip(),
+              "cap_eff": status.get("CapEff", "").strip(),
+              "exposed": exposed, "missing": missing, "python": sys.version.split()[0]}
+    if hello.get("cuda"):
+        report["cuda"] = cuda_available()
+    return report
+
+
+def cuda_available() -> bool:
+    """Whether torch, here in the sandbox, can use a CUDA device (False without torch)."""
+    try:
+        import torch
+
+        return bool(torch.cuda.is_available())
+    except Exception:
+        return False
 
 
 def serve(args) -> int:
@@ -232,9 +249,10 @@ def serve(args) -> int:
         return 2
     probes.setdefault(NOTEBOOK_PROBE, notebook_outputs)
     max_bytes = int(hello.get("max_message_bytes") or protocol.MAX_BYTES) - 1024
+    measured = canary(hello)  # before the scratch folder is on sys.path
     ctx = make_context(args.scratch, hello.get("exercise_modules") or {}, hello.get("notebook"))
     protocol.write_frame(wfd, {"ok": True, "op": "hello", "pid": os.getpid(),
-                               "probes": sorted(probes), "canary": canary(hello)})
+                               "probes": sorted(probes), "canary": measured})
     if hello.get("preload"):
         preload()
     while True:
@@ -255,6 +273,8 @@ def main(argv=None) -> int:
     parser.add_argument("--request-fd", type=int, required=True)
     parser.add_argument("--reply-fd", type=int, required=True)
     parser.add_argument("--scratch", required=True)
+    parser.add_argument("--copy-from", default=None)
+    parser.add_argument("--scratch-cap", type=int, default=None)
     parser.add_argument("--supervise", action="store_true")
     parser.add_argument("--uid", type=int, default=None)
     parser.add_argument("--seccomp-file", default=None)

@@ -12,15 +12,12 @@ under a name ``"<exercise>.<what>"``.
 import importlib
 from pathlib import Path
 
-#: Probe modules, in load order (file names in this folder).
-PROBE_MODULES = ("spiral_2d", "plot_datasets", "circular_mse", "epoch_loop")
+from ..runtime import EXERCISE_MODULES
+
+#: Probe modules, one per exercise and named after it (the registry's order).
+PROBE_MODULES = tuple(EXERCISE_MODULES)
 
 HERE = Path(__file__).resolve().parent
-
-
-def probe_files():
-    """Paths of the probe modules' files."""
-    return [HERE / f"{name}.py" for name in PROBE_MODULES]
 
 
 def load_probes():

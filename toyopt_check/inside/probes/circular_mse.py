@@ -10,7 +10,7 @@ import math
 import numpy as np
 import torch
 
-from ..runtime import StudentCodeError, describe
+from ..runtime import describe
 
 EXERCISE = "circular_mse"
 
@@ -139,8 +139,8 @@ def errors(ctx, cases):
             with torch.no_grad():
                 out = func(pred, target, **kwargs)
             entry["returned"] = _report(out)["type"]
-        except NotImplementedError as exc:
-            raise StudentCodeError(EXERCISE, "not_implemented", str(exc) or "NotImplementedError") from None
+        except NotImplementedError:
+            raise ctx.not_implemented(EXERCISE) from None
         except Exception as exc:
             entry["raised"] = type(exc).__name__
             entry["value_error"] = isinstance(exc, ValueError)

@@ -238,10 +238,8 @@ def empty(ctx):
     before = set(plt.get_fignums()) if plt is not None else set()
     try:
         out = func({})
-    except NotImplementedError as exc:
-        from ..runtime import StudentCodeError
-
-        raise StudentCodeError(EXERCISE, "not_implemented", str(exc) or "NotImplementedError") from None
+    except NotImplementedError:
+        raise ctx.not_implemented(EXERCISE) from None
     except Exception as exc:
         from ..runtime import describe
 

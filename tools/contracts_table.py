@@ -1,7 +1,7 @@
 """Write docs/contracts.md: each exercise's docstring clauses and the checks testing them.
 
-    python bench/contracts_table.py          # writes docs/contracts.md
-    python bench/contracts_table.py --check  # exit 1 when docs/contracts.md is stale
+    python tools/contracts_table.py          # writes docs/contracts.md
+    python tools/contracts_table.py --check  # exit 1 when docs/contracts.md is stale
 """
 
 import sys
