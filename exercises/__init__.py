@@ -1,5 +1,5 @@
-# Generated from toyopt_ref/__init__.py by `toyopt release`: edit toyopt_ref, not this file
-# (students: this is your copy; complete the functions that raise NotImplementedError).
+# Generated from toyopt_ref/__init__.py by `toyopt release`.
+# Your copy: complete the functions that raise NotImplementedError.
 """Your exercises for the "Optimisation and Learning" tutorial.
 
 Complete the four functions that raise ``NotImplementedError``:
@@ -10,7 +10,7 @@ Complete the four functions that raise ``NotImplementedError``:
 - `training.epoch_loop`     -- the five steps of training
 
 Each docstring states the contract the autograder holds you to. Check your
-work with ``pytest autograder`` from the repository's root.
+work with ``pytest autograder`` from the folder that holds ``exercises/``.
 """
 
 from .errors import InvalidInputError

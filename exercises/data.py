@@ -1,5 +1,5 @@
-# Generated from toyopt_ref/data.py by `toyopt release`: edit toyopt_ref, not this file
-# (students: this is your copy; complete the functions that raise NotImplementedError).
+# Generated from toyopt_ref/data.py by `toyopt release`.
+# Your copy: complete the functions that raise NotImplementedError.
 """The four toy datasets of the tutorial and the train/test split.
 
 Every generator returns ``(points, labels)``: `points` is a float64 array of

@@ -1,5 +1,5 @@
-# Generated from toyopt_ref/errors.py by `toyopt release`: edit toyopt_ref, not this file
-# (students: this is your copy; complete the functions that raise NotImplementedError).
+# Generated from toyopt_ref/errors.py by `toyopt release`.
+# Your copy: complete the functions that raise NotImplementedError.
 """The one error type of the pipeline: bad input names what is wrong."""
 
 

@@ -1,5 +1,5 @@
-# Generated from toyopt_ref/losses.py by `toyopt release`: edit toyopt_ref, not this file
-# (students: this is your copy; complete the functions that raise NotImplementedError).
+# Generated from toyopt_ref/losses.py by `toyopt release`.
+# Your copy: complete the functions that raise NotImplementedError.
 """The tutorial's losses by name, and the circular MSE exercise."""
 
 import math

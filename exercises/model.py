@@ -1,5 +1,5 @@
-# Generated from toyopt_ref/model.py by `toyopt release`: edit toyopt_ref, not this file
-# (students: this is your copy; complete the functions that raise NotImplementedError).
+# Generated from toyopt_ref/model.py by `toyopt release`.
+# Your copy: complete the functions that raise NotImplementedError.
 """The tutorial's 2-5-1 network."""
 
 from torch import nn

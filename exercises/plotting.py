@@ -1,5 +1,5 @@
-# Generated from toyopt_ref/plotting.py by `toyopt release`: edit toyopt_ref, not this file
-# (students: this is your copy; complete the functions that raise NotImplementedError).
+# Generated from toyopt_ref/plotting.py by `toyopt release`.
+# Your copy: complete the functions that raise NotImplementedError.
 """Figures of the tutorial: datasets, loss shapes, learning curves, decision boundaries.
 
 Every function builds a `matplotlib.figure.Figure` directly (no pyplot state,
@@ -29,7 +29,10 @@ def plot_db(data, title, ax=None):
         if colour is None:
             raise InvalidInputError(f"{title}: labels must be 0 or 1, found {label!r}")
         ax.scatter(points[mask, 0], points[mask, 1], c=colour, label=int(label), s=10)
-    ax.legend()
+    if len(points):  # the data fill the Axes, so no corner is free: the legend gets a band above them
+        low, high = points[:, 1].min(), points[:, 1].max()
+        ax.update_datalim([(points[0, 0], high + 0.3 * max(high - low, 1e-9))])
+    ax.legend(loc="upper right", ncol=2, handletextpad=0.1, columnspacing=0.8)
     ax.set_title(title)
     ax.axis("equal")
     return ax
@@ -121,6 +124,7 @@ def plot_decision_boundary(model, db, title=None, resolution=200, margin=0.2, de
         raise InvalidInputError("cannot draw a decision boundary over an empty dataset")
     lo = points.min(axis=0) - margin
     hi = points.max(axis=0) + margin
+    hi[1] += 0.3 * (hi[1] - lo[1])  # the regions also fill the legend's band above the points (see plot_db)
     gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
     if device is None:

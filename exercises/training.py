@@ -1,5 +1,5 @@
-# Generated from toyopt_ref/training.py by `toyopt release`: edit toyopt_ref, not this file
-# (students: this is your copy; complete the functions that raise NotImplementedError).
+# Generated from toyopt_ref/training.py by `toyopt release`.
+# Your copy: complete the functions that raise NotImplementedError.
 """Accuracy, the five training steps (`epoch_loop`) and a `train` that calls it every epoch."""
 
 from dataclasses import dataclass, field

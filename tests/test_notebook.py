@@ -212,3 +212,19 @@ def test_a_setup_cell_mixing_imports_and_statements_keeps_its_imports_for_gradin
     cells = select_cells([{"cell_type": "code", "metadata": {}, "source": setup}], notes)
     assert cells[0]["source"].splitlines() == ["import numpy as np", "", "K = np.int64(2)"]
     assert notes == ["cell 1: ran only its imports and definitions"]
+
+
+def test_untouched_exercise_in_a_notebook_names_its_cell_not_a_package_file(fake_check):
+    def spiral_2d(num_points):
+        raise NotImplementedError("spiral_2d: not implemented yet")
+
+    with pytest.raises(cells.TestCellFailed) as failed:
+        cells.run("spiral_2d", {"spiral_2d": spiral_2d}, ids=[fake_check.id])
+    assert str(failed.value) == ("spiral_2d: not implemented yet: complete spiral_2d() in its solution cell "
+                                 "of the notebook (it still raises NotImplementedError)")
+
+
+def test_test_cell_failure_renders_as_its_messages_alone_under_ipython():
+    """IPython shows an exception's `_render_traceback_` lines instead of frames."""
+    error = cells.TestCellFailed("spiral_2d(7): expected 6 points, got 7")
+    assert error._render_traceback_() == ["TestCellFailed: spiral_2d(7): expected 6 points, got 7"]

@@ -78,3 +78,23 @@ def test_region_keeps_indentation():
     out = stub_source(src)
     assert '        raise NotImplementedError("f: not implemented yet")\n' in out
     compile(out, "x", "exec")
+
+
+def test_stub_texts_send_students_to_no_file_they_do_not_have():
+    for name, content in render_exercises().items():
+        assert "edit toyopt_ref" not in content, name
+        assert "repository's root" not in content, name
+    assert "from the folder that holds ``exercises/``" in render_exercises()["__init__.py"]
+
+
+def test_kit_notebook_names_no_instructor_package_or_generator():
+    import json
+
+    from toyopt.notebook import render
+    from toyopt.release.kit import KIT_NOTEBOOK_HEADER, student_notebook
+
+    nb = json.loads(student_notebook(render()))
+    text = "\n".join("".join(c["source"]) for c in nb["cells"])
+    assert text.startswith(KIT_NOTEBOOK_HEADER)
+    for stale in ("toyopt_ref", "toyopt notebook", "imported from `exercises`"):
+        assert stale not in text, stale

@@ -15,9 +15,12 @@ as a partial grade.
 Nothing reaches stderr on a correct solution (nbgrader scores a test cell
 with any stderr output 0): warnings are silenced and whatever the student's
 code prints while being checked is discarded. Under IPython, a failure is
-shown as one line (``TestCellFailed: <messages>``), without a traceback: no
-grader frame and no test source (hidden tests included) reaches the
-student.
+the cell's error output ``TestCellFailed: <messages>`` without a traceback:
+`TestCellFailed._render_traceback_` is IPython's hook for an exception that
+renders itself, so no grader frame and no test source (hidden tests
+included) reaches the student. (A custom exception handler would not do:
+IPython 9's ``run_code`` drops what such a handler returns, and the cell
+then shows no message at all.)
 
 Grading here is in-process, like `pytest autograder`: it trusts the
 notebook's kernel. The sandboxed route is `toyopt grade`.
@@ -45,20 +48,10 @@ class TestCellFailed(AssertionError):
 
     __test__ = False  # not a pytest test class, despite its name
 
-
-def _short_traceback(shell, etype, value, tb, tb_offset=None):
-    """IPython custom exception handler: the message alone, no frames."""
-    return [f"{etype.__name__}: {value}"]
-
-
-def _install_short_tracebacks():
-    try:
-        from IPython import get_ipython
-    except ImportError:  # plain Python: ordinary tracebacks
-        return
-    shell = get_ipython()
-    if shell is not None and TestCellFailed not in getattr(shell, "custom_exceptions", ()):
-        shell.set_custom_exc((TestCellFailed,), _short_traceback)
+    def _render_traceback_(self):
+        """IPython's hook: the lines shown as this error's traceback (the
+        messages alone, as the sandboxed nbgrader route shows them)."""
+        return [f"{type(self).__name__}: {self}"]
 
 
 def select(exercise: str, ids=None):
@@ -120,7 +113,6 @@ def report_line(result) -> str:
 def run(exercise: str, namespace: dict, ids=None) -> None:
     """Grade `exercise` as defined in `namespace`; raise `TestCellFailed` (an
     AssertionError) with the student-facing messages on failure."""
-    _install_short_tracebacks()
     results = grade(exercise, namespace, ids)
     for result in results:
         print(report_line(result))

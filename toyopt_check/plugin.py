@@ -11,12 +11,17 @@ results.json on request::
 
 A failing check fails its test with the message for the student only (no
 grader traceback). Each exercise has a time budget for its student code;
-once it is used up, the exercise's remaining checks fail at once with the
-same message.
+once it is used up, or its first check finds it not implemented (an
+untouched stub), the exercise's remaining checks score 0 without running:
+they are reported as "not run", so an untouched exercise prints one message,
+not one per check. A check that needs a GPU is skipped without one, whatever
+the code. The score table ends with each exercise's points left to hidden
+checks at grading, when the kit's wheel carries them (`GRADING_POINTS`).
 """
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -29,6 +34,11 @@ from .files import write_json_atomic
 from .inside.errors import ConfigurationError
 
 TARGETS = ("exercises", "toyopt_ref")
+#: ``{exercise: {"visible": points, "hidden": points}}``, written into the kit's wheel by
+#: `toyopt release` (the instructor's side knows the hidden checks; this side, only counts)
+GRADING_POINTS = Path(__file__).resolve().parent / "checks" / "grading_points.json"
+#: pytest's report of a check not run because its exercise was stopped (see `Grading.run`)
+NOT_RUN = ("not run", "n", "NOT RUN")
 
 TARGET_HELP = ("what to grade: 'exercises' (the exercises/ package in the current folder, "
                "the default) or 'toyopt_ref' (the reference solution)")
@@ -92,6 +102,8 @@ class Grading:
         self.results: list[CheckResult] = []
         self.started = time.perf_counter()
         self._run = None
+        #: ids of the checks that repeat the result that stopped their exercise
+        self.repeats: set[str] = set()
 
     @property
     def target(self):
@@ -105,7 +117,10 @@ class Grading:
 
     def run(self, chk) -> CheckResult:
         self.target  # noqa: B018  (built on first use)
+        repeat = self._run.stopped(chk.exercise) is not None
         res = self._run.run(chk)
+        if repeat and res.status != "skipped":
+            self.repeats.add(res.id)
         self.results.append(res)
         return res
 
@@ -139,6 +154,43 @@ def grading(request) -> Grading:
     return request.config.stash[_GRADING]
 
 
+def _check_id(nodeid: str) -> str:
+    """``test_check[spiral_2d.layout]`` -> ``spiral_2d.layout``."""
+    return nodeid.partition("[")[2][:-1]
+
+
+def pytest_report_teststatus(report, config):
+    """A check that repeats its exercise's stop (not implemented, out of time) is
+    "not run": it scores 0 and fails the session, but prints no failure block."""
+    grading = config.stash.get(_GRADING, None)
+    if grading is not None and report.when == "call" and report.failed \
+            and _check_id(report.nodeid) in grading.repeats:
+        return NOT_RUN
+    return None
+
+
+def grading_points(path=GRADING_POINTS) -> dict:
+    """The kit's points per exercise (`GRADING_POINTS`), or {} outside a kit."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+def hidden_points_lines(results, points: dict) -> list[str]:
+    """``epoch_loop: 18 visible; 7 more in hidden checks at grading (25 in all)``,
+    one line per graded exercise that `points` knows."""
+    from .checks.results import exercise_totals
+
+    lines = []
+    for exercise in exercise_totals(results):
+        row = points.get(exercise)
+        if row is not None:
+            lines.append(f"{exercise}: {row['visible']:g} visible; {row['hidden']:g} more in hidden checks "
+                         f"at grading ({row['visible'] + row['hidden']:g} in all)")
+    return lines
+
+
 def pytest_sessionfinish(session):
     grading = session.config.stash.get(_GRADING, None)
     if grading is None or grading.settings.results is None:
@@ -157,5 +209,10 @@ def pytest_terminal_summary(terminalreporter, config):
     terminalreporter.write_line(f"graded: {what}")
     for line in score_table(grading.results).splitlines():
         terminalreporter.write_line(line)
+    for line in hidden_points_lines(grading.results, grading_points()):
+        terminalreporter.write_line(line)
+    if grading.repeats:
+        terminalreporter.write_line(f"{len(grading.repeats)} checks not run: their exercise is not implemented "
+                                    "yet or ran out of time (they score 0)")
     if grading.settings.results is not None:
         terminalreporter.write_line(f"Gradescope results written to {grading.settings.results}")

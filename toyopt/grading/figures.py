@@ -211,7 +211,8 @@ def draw_circular_mse(target) -> Figure:
     ax.set_ylim(-0.1 * top, 1.6 * top)
     ax.set_xlabel("prediction (target 0, period 2π)")
     ax.set_ylabel("elementwise loss")
-    ax.legend(fontsize=7, loc="upper center")
+    # Below the Axes: inside, every place is crossed by a curve (a loss that does not wrap climbs anywhere).
+    fig.legend(loc="outside lower center", ncol=3, fontsize=7, frameon=False)
     finite = np.isfinite(loss)
     worst = float(np.max(np.abs(loss[finite] - wrapped[finite] ** 2))) if finite.any() else math.inf
     ax.set_title(f"circular_mse(prediction, 0, reduction='none'): largest gap to the expected "

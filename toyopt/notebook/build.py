@@ -50,12 +50,14 @@ print(f"running on {device}")'''
 
 BUILD_DATASETS = '''\
 num_points = 1000
-dbs = {
-    "random_data": random_2d(num_points),
-    "circular_data": circular_2d(num_points),
-    "spiral_data": spiral_2d(num_points),
-    "linear_data": linear_2d(num_points),
-}
+dbs = {"random_data": random_2d(num_points), "circular_data": circular_2d(num_points)}
+try:
+    dbs["spiral_data"] = check_db(spiral_2d(num_points), "spiral_2d(num_points)")
+except Exception as exc:  # until your spiral_2d works, the tutorial's loop draws the spiral
+    print(f"note: spiral_2d does not work yet ({type(exc).__name__}: {exc});\\n"
+          "      the spiral data comes from the tutorial's loop spiral_2d_loop until it does")
+    dbs["spiral_data"] = spiral_2d_loop(num_points)
+dbs["linear_data"] = linear_2d(num_points)
 splits = {name: train_test_split(db, test_fraction=0.1) for name, db in dbs.items()}
 train_dbs = {name: split[0] for name, split in splits.items()}
 test_dbs = {name: split[1] for name, split in splits.items()}
@@ -63,9 +65,15 @@ for name in dbs:
     print(f"{name:14s} {len(train_dbs[name][0])} training points, {len(test_dbs[name][0])} test points")'''
 
 DRAW_DATASETS = '''\
-display(plot_datasets(dbs, "all points"))
-display(plot_datasets(train_dbs, "training sets"))
-display(plot_datasets(test_dbs, "test sets"))'''
+try:
+    figures = [plot_datasets(dbs, "all points"), plot_datasets(train_dbs, "training sets"),
+               plot_datasets(test_dbs, "test sets")]
+except Exception as exc:  # the rest of the notebook does not need these figures
+    print(f"note: plot_datasets does not work yet ({type(exc).__name__}: {exc});\\n"
+          "      the figures of the datasets appear here once it does")
+else:
+    for figure in figures:
+        display(figure)'''
 
 SHOW_MODEL = '''\
 model = Simple2DNetwork().to(device)
@@ -79,7 +87,10 @@ LOSS_DEMO = '''\
 prediction = torch.tensor([0.1])
 target = torch.tensor([2 * math.pi - 0.1])
 print(f"MSE:          {nn.MSELoss()(prediction, target).item():.4f}")
-print(f"circular MSE: {CircularMSELoss()(prediction, target).item():.4f}")'''
+try:
+    print(f"circular MSE: {CircularMSELoss()(prediction, target).item():.4f}")
+except Exception as exc:  # nothing later needs it
+    print(f"circular MSE: circular_mse does not work yet ({type(exc).__name__}: {exc})")'''
 
 MAKE_OPTIMISER = '''\
 learning_rate = 0.1
@@ -107,20 +118,27 @@ optimiser = torch.optim.SGD(model.parameters(), lr=0.1)
 epochs = 1000
 
 history = {"train_acc": [], "train_loss": [], "test_acc": [], "test_loss": []}
-for epoch in range(epochs):
-    train_acc, train_loss, _ = epoch_loop(model, train_dbs[which], criterion, optimiser)
-    test_acc, test_loss, _ = epoch_loop(model, test_dbs[which], criterion)
-    for key, value in zip(history, (train_acc, train_loss, test_acc, test_loss)):
-        history[key].append(value)
-    if epoch % (epochs // 10) == 0 or epoch == epochs - 1:
-        print(f"[{epoch:4d}] train loss {train_loss:.4f} acc {train_acc:6.2f}   "
-              f"test loss {test_loss:.4f} acc {test_acc:6.2f}")'''
+try:
+    for epoch in range(epochs):
+        train_acc, train_loss, _ = epoch_loop(model, train_dbs[which], criterion, optimiser)
+        test_acc, test_loss, _ = epoch_loop(model, test_dbs[which], criterion)
+        for key, value in zip(history, (train_acc, train_loss, test_acc, test_loss)):
+            history[key].append(value)
+        if epoch % (epochs // 10) == 0 or epoch == epochs - 1:
+            print(f"[{epoch:4d}] train loss {train_loss:.4f} acc {train_acc:6.2f}   "
+                  f"test loss {test_loss:.4f} acc {test_acc:6.2f}")
+except Exception as exc:  # training needs a working epoch_loop
+    print(f"note: epoch_loop does not work yet ({type(exc).__name__}: {exc});\\n"
+          "      the network trains here once it does")'''
 
 SHOW_RESULTS = '''\
-log = TrainLog(**{key: np.array(values) for key, values in history.items()})
-print(log.summary())
-display(plot_learning_curves(log, f"{which}, {type(criterion).__name__}"))
-display(plot_decision_boundary(model, test_dbs[which], f"{which}: test points"))'''
+if history["train_acc"]:
+    log = TrainLog(**{key: np.array(values) for key, values in history.items()})
+    print(log.summary())
+    display(plot_learning_curves(log, f"{which}, {type(criterion).__name__}"))
+    display(plot_decision_boundary(model, test_dbs[which], f"{which}: test points"))
+else:
+    print("note: no training run to show yet (epoch_loop does not work yet, see above)")'''
 
 
 def grade_id(text: str) -> str:

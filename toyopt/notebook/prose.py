@@ -38,8 +38,8 @@ SETUP = """\
 
 NumPy holds our data, PyTorch builds and trains the network, Matplotlib draws the figures.
 Seeding NumPy's and PyTorch's random generators makes every run of the notebook draw the
-same numbers. The few helpers imported from `toyopt_ref` check arguments, so that a wrong
-call fails with a message that says what is wrong."""
+same numbers. The helpers of the next cells check their arguments, so that a wrong call fails
+with a message that says what is wrong."""
 
 DATASETS = """\
 ## 1. Four toy datasets

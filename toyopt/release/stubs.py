@@ -14,12 +14,10 @@ from pathlib import Path
 import toyopt_ref
 from toyopt.files import write_text_atomic
 from toyopt_check.inside.errors import ConfigurationError
+from toyopt_check.pack import PACKAGE_FILES
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
-
-#: Reference modules copied into the student package, in a stable order.
-MODULES = ("__init__.py", "errors.py", "data.py", "model.py", "losses.py", "plotting.py", "training.py")
 
 PACKAGE_DOC = '''"""Your exercises for the "Optimisation and Learning" tutorial.
 
@@ -31,12 +29,14 @@ Complete the four functions that raise ``NotImplementedError``:
 - `training.epoch_loop`     -- the five steps of training
 
 Each docstring states the contract the autograder holds you to. Check your
-work with ``pytest autograder`` from the repository's root.
+work with ``pytest autograder`` from the folder that holds ``exercises/``.
 """
 '''
 
-HEADER = ("# Generated from toyopt_ref/{name} by `toyopt release`: edit toyopt_ref, not this file\n"
-          "# (students: this is your copy; complete the functions that raise NotImplementedError).\n")
+#: The stubs' first lines, read by students: they name the source (for staff) and
+#: tell a student what to do, never to edit a file they do not have.
+HEADER = ("# Generated from toyopt_ref/{name} by `toyopt release`.\n"
+          "# Your copy: complete the functions that raise NotImplementedError.\n")
 
 
 class SolutionRegionError(ConfigurationError):
@@ -90,7 +90,7 @@ def render_exercises(source_dir: Path | None = None) -> dict[str, str]:
     """``{relative path: content}`` of the student package."""
     source_dir = Path(source_dir or Path(toyopt_ref.__file__).parent)
     files = {}
-    for name in MODULES:
+    for name in PACKAGE_FILES:  # the modules the student package holds, in a stable order
         text = (source_dir / name).read_text(encoding="utf-8")
         if name == "__init__.py":
             text = PACKAGE_DOC + _strip_module_doc(text)

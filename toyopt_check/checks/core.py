@@ -166,13 +166,18 @@ def run_check(target: Target, chk: Check, skip_reason: str | None = None) -> Che
                        staff_detail=detail, **base)
 
 
+#: The message of a check that needs a GPU where there is none: the same on every route.
+NO_GPU = "skipped (no GPU): this check needs a CUDA device, and this machine has none"
+
+
 class Run:
     """Checks run one at a time against one target, with the rules of `run_checks`:
+    a CUDA check is skipped without a GPU (``"skipped (no GPU)"``, whether or not the
+    exercise is implemented: an exercise's list of checks never depends on its code);
     once an exercise times out, or its first check finds it not implemented (an
     untouched stub), its remaining checks are not run (they score 0 with the same
-    status and message); a check whose required checks failed is not run and scores 0;
-    CUDA checks are skipped without a GPU. The pytest plugin, which runs one
-    check per test, keeps one `Run` for the session."""
+    status and message); a check whose required checks failed is not run and scores 0.
+    The pytest plugin, which runs one check per test, keeps one `Run` for the session."""
 
     def __init__(self, target: Target, cuda_available: bool | None = None):
         self.target = target
@@ -187,19 +192,22 @@ class Run:
             self._cuda = torch.cuda.is_available()
         return self._cuda
 
+    def stopped(self, exercise: str) -> CheckResult | None:
+        """The result that stopped `exercise` (its remaining checks repeat it), or None."""
+        return self._stop.get(exercise)
+
     def run(self, chk: Check) -> CheckResult:
         cause = self._stop.get(chk.exercise)
-        if cause is not None:
+        if chk.device == "cuda" and not self._cuda_available():
+            res = run_check(self.target, chk, skip_reason=NO_GPU)
+        elif cause is not None:
             res = CheckResult(id=chk.id, exercise=chk.exercise, title=chk.title, score=0.0,
                               max_score=chk.points, status=cause.status, message=cause.message,
                               visibility=chk.visibility)
         else:
             unmet = [r for r in chk.requires if r in self.done and not self.done[r].passed]
-            skip = None
-            if chk.device == "cuda" and not self._cuda_available():
-                skip = "skipped: no CUDA device on this machine"
-            first = not any(r.exercise == chk.exercise for r in self.done.values())
-            if unmet and skip is None:
+            first = not any(r.exercise == chk.exercise and r.status != "skipped" for r in self.done.values())
+            if unmet:
                 # it could score nothing, so it is not run (and its student code costs no time)
                 res = CheckResult(id=chk.id, exercise=chk.exercise, title=chk.title, score=0.0,
                                   max_score=chk.points, status="failed", visibility=chk.visibility,
@@ -208,7 +216,7 @@ class Run:
                                            f"{'es' if len(unmet) == 1 else ''} (the values come "
                                            "first: a constant answer would have it too)"))
             else:
-                res = run_check(self.target, chk, skip_reason=skip)
+                res = run_check(self.target, chk)
             if res.status == "timeout" or (first and res.status == "not_implemented"):
                 self._stop[chk.exercise] = res
         self.done[res.id] = res
