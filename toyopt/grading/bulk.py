@@ -44,6 +44,7 @@ from pathlib import Path
 from toyopt.files import write_json_atomic, write_text_atomic
 from toyopt.sandbox import cgroups, launcher
 from toyopt.sandbox.submission import remove_tree
+from toyopt.sandbox import SandboxBroken
 from toyopt_check.checks.core import EXERCISES
 from toyopt_check.checks.results import to_gradescope
 from toyopt_check.inside.errors import ConfigurationError
@@ -273,6 +274,8 @@ def _run_pool(jobs: list[Job], workers: int, grade, options, done, tmp: str) -> 
             except BrokenProcessPool:
                 lost.append(job)
                 continue
+            except SandboxBroken:  # the canary found a hole: stop, grade no one
+                raise
             except Exception as exc:
                 report = failed_report(job.source, f"the grader failed on this submission: "
                                        f"{type(exc).__name__}", name=job.name)

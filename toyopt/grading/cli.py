@@ -5,15 +5,46 @@ from __future__ import annotations
 from pathlib import Path
 
 from toyopt.files import write_json_atomic
+from toyopt.sandbox import SandboxBroken, bwrap_works
 from toyopt_check.checks.results import score_table
 from toyopt_check.checks.target import check_budget
 from toyopt_check.inside.errors import ConfigurationError
 
+#: `toyopt grade` without bubblewrap (the same refusal as the nbgrader route's)
+NO_SANDBOX = ("toyopt: no working bubblewrap (install the 'bubblewrap' package), so submissions "
+              "cannot be graded in the sandbox; to grade in the fallback instead (student code "
+              "as its own uid, refused unless the instructor's files are unreadable to it), "
+              "pass --allow-fallback")
+REFUSED = "toyopt refused to grade this submission: "
+
+
+class FallbackRefused(ConfigurationError):
+    """bubblewrap does not work here and the instructor did not allow the fallback."""
+
+
+def check_isolation(isolation: str, allow_fallback: bool) -> None:
+    """Refuse the fallback (`FallbackRefused`) unless `allow_fallback`."""
+    if allow_fallback or isolation == "bwrap":
+        return
+    if isolation == "subprocess" or not bwrap_works():
+        raise FallbackRefused(NO_SANDBOX)
+
+
+def refusal_json(message: str) -> dict:
+    """Gradescope's results.json of a refused grading: no test ran, score 0, and why."""
+    line = REFUSED + " ".join(message.split())
+    return {"score": 0, "output": line, "tests": [], "extra_data": {"refused": line}}
+
 
 def grade_command(submissions, *, results=None, out_dir=None, csv_path=None, jobs=None,
                   timeout: float, force: bool = False, figures: bool = True, stdout, stderr,
-                  **options) -> int:
-    """Validate the options (a `ConfigurationError` names the bad one), grade, report."""
+                  allow_fallback: bool = False, **options) -> int:
+    """Validate the options (a `ConfigurationError` names the bad one), grade, report.
+
+    Without a working bubblewrap it refuses (`FallbackRefused`) unless
+    `allow_fallback`.  Every worker's canary runs before any student code: a hole
+    (an instructor's file the student's uid can open) is `SandboxBroken`, raised
+    with no grade written; ``--results`` then holds the refusal, score 0."""
     timeout = check_budget(timeout, "--timeout")
     if jobs is not None and jobs < 1:
         raise ConfigurationError(f"invalid --jobs {jobs}: must be >= 1")
@@ -34,20 +65,15 @@ def grade_command(submissions, *, results=None, out_dir=None, csv_path=None, job
     if out_dir is not None and Path(out_dir).exists() and not Path(out_dir).is_dir():
         raise ConfigurationError(f"--out-dir {out_dir} exists and is not a folder")
     from .bulk import interrupt_on_sigterm
-    from .report import check_sandbox
 
-    # an environment fault (hidden interpreter, failing bwrap, no torch inside) stops
-    # here, once, before any grade is written: SandboxBroken -> exit status 2
-    hide_now = (str(Path(out_dir).resolve()),) if out_dir is not None else tuple(
-        str(Path(p).resolve().parent) for p in (results,) if p)
-    with interrupt_on_sigterm():
-        check_sandbox(isolation=options.get("isolation", "auto"), limits=options.get("limits"),
-                      hide=hide_now)
+    check_isolation(options.get("isolation", "auto"), allow_fallback)
+    extra = tuple(str(Path(p).resolve()) for p in options.pop("hide", ()))  # absent: unreachable
     if out_dir is not None:
         from .bulk import grade_many
 
         try:
             counts = grade_many(submissions, out_dir, jobs=jobs, force=force,
+                                hide=(*extra, str(Path(out_dir).resolve())),
                                 csv_path=csv_path, timeout=timeout, figures=figures, **options)
         except KeyboardInterrupt:
             gradebook = csv_path or Path(out_dir) / "grades.csv"
@@ -60,11 +86,16 @@ def grade_command(submissions, *, results=None, out_dir=None, csv_path=None, job
     from .bulk import results_json
     from .report import grade_submission
 
-    hide = tuple(str(Path(p).resolve().parent) for p in (results,) if p)
+    hide = (*extra, *(str(Path(p).resolve().parent) for p in (results,) if p))
     # one submission writes no feedback.html (score table / results.json): no pictures
-    with interrupt_on_sigterm():  # SIGTERM unwinds as Ctrl-C does: nothing left behind
-        report = grade_submission(submissions[0], timeout=timeout, hide=hide, figures=False,
-                                  **options)
+    try:
+        with interrupt_on_sigterm():  # SIGTERM unwinds as Ctrl-C does: nothing left behind
+            report = grade_submission(submissions[0], timeout=timeout, hide=hide, figures=False,
+                                      **options)
+    except SandboxBroken as exc:
+        if results is not None:
+            write_json_atomic(results, refusal_json(str(exc)))
+        raise
     if results is not None:
         write_json_atomic(results, results_json(report))
     if report.error and not report.isolation:  # nothing ran: one line says why

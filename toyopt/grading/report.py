@@ -3,11 +3,13 @@
 Every outcome is a report: a submission that cannot be read, or a grader that
 fails on it, gives a report whose checks all say so (status ``error``), so that
 a results file is always written.  Only a bad *path* (missing, unsupported
-kind) raises :class:`ConfigurationError`.
+kind) raises :class:`ConfigurationError`, and an unfit sandbox (the worker's
+canary, measured before any student code runs) :class:`SandboxBroken`.
 """
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 import traceback
@@ -132,25 +134,6 @@ def _pictures(target: SandboxTarget, results, notes: list) -> tuple[Figure, ...]
         return ()
 
 
-def check_sandbox(*, isolation: str = "auto", limits: Limits | None = None, hide=()) -> dict:
-    """Start one worker on an empty submission and check its canary, torch imported
-    inside included; the isolation facts, or :class:`SandboxBroken` saying what is
-    wrong (`toyopt grade` runs this once before the first submission)."""
-    with tempfile.TemporaryDirectory(prefix="toyopt-canary-") as folder:
-        (Path(folder) / "exercises").mkdir()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", SandboxWarning)
-            worker = Worker(folder, probes.HERE, limits=limits, isolation=isolation, hide=hide)
-            worker.canary_imports = ("numpy", "torch")
-            try:
-                worker.start()
-                return worker.isolation_facts
-            except SandboxBroken:
-                raise
-            except Exception as exc:
-                raise SandboxBroken(f"the sandbox's worker cannot start: {exc}") from exc
-            finally:
-                worker.close()
 
 
 def grade_submission(path, *, timeout: float = DEFAULT_BUDGET, limits: Limits | None = None,
@@ -160,7 +143,9 @@ def grade_submission(path, *, timeout: float = DEFAULT_BUDGET, limits: Limits | 
     notebook) in a sandboxed worker; `timeout` is each exercise's budget of
     seconds of student code.  Only a bad `path` or `timeout` raises
     (`ConfigurationError`); any other exception, the grader's own included,
-    becomes a failed report (staff find the traceback in its notes).  The
+    becomes a failed report (staff find the traceback in its notes), except
+    :class:`SandboxBroken`: the worker's canary, or the launcher, found the
+    sandbox unfit before any student code ran, and nothing is graded.  The
     scratch folders are removed after the report is made, iteratively."""
     path = Path(path)
     if not path.exists():
@@ -169,9 +154,12 @@ def grade_submission(path, *, timeout: float = DEFAULT_BUDGET, limits: Limits | 
     name = shown(name or submission_name(path))
     start = time.perf_counter()
     scratch_parent = tempfile.mkdtemp(prefix="toyopt-grade-")
+    os.chmod(scratch_parent, 0o711)  # ours: the fallback's uid passes to its scratch copy, lists nothing
     try:
         return _grade(path, name, scratch_parent, start, timeout=timeout, limits=limits,
                       isolation=isolation, hide=hide, figures=figures, checks=checks)
+    except SandboxBroken:  # the environment's fault, seen before any student code ran: no grade
+        raise
     except Exception as exc:
         detail = "".join(traceback.format_exception(exc))
         return failed_report(path, "the grader failed on this submission (staff have the "

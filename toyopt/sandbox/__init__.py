@@ -149,13 +149,12 @@ one long-lived thread (``--die-with-parent`` follows the starting thread).
 from .client import (
                      EXERCISE_MODULES,
                      CapturedOutput,
-                     SandboxBroken,
                      Worker,
                      WorkerCrashed,
                      WorkerError,
                      WorkerTimeout,
 )
-from .launcher import Limits, SandboxWarning, bwrap_works
+from .launcher import Limits, SandboxBroken, SandboxWarning, bwrap_works
 from .submission import Submission, materialise
 
 __all__ = ["EXERCISE_MODULES", "CapturedOutput", "Limits",

@@ -43,17 +43,12 @@ from toyopt_check.inside.runtime import StudentCodeError
 from toyopt_check.inside.supervisor import SCRATCH_FULL
 
 from . import launcher
-from .launcher import Limits
+from .launcher import Limits, SandboxBroken
 from .submission import NOTEBOOK_FILE
 
 #: exercise name -> module of an ``exercises/`` package submission
 EXERCISE_MODULES = {name: f"exercises.{module}" for name, module in STUDENT_MODULES.items()}
 TAIL_BYTES = 4096
-
-
-class SandboxBroken(ConfigurationError):
-    """The sandbox itself does not work (the worker cannot start, or its canary shows
-    a hole): an environment fault, never a student's; grading must stop, not score 0."""
 
 
 class WorkerError(SubmissionError):

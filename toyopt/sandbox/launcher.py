@@ -75,10 +75,16 @@ HIDDEN_DIRS = ("/work", "/home", "/root")
 _SYSTEM_DIRS = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/dev",
                 "/proc", "/sys", "/tmp", "/var")
 GiB, MiB = 1 << 30, 1 << 20
+NO_BWRAP_ENV = "TOYOPT_NO_BWRAP"  #: "1": act as if bubblewrap did not work (try the fallback)
 
 
 class SandboxWarning(UserWarning):
     """Student code runs without bubblewrap: isolation is weaker."""
+
+
+class SandboxBroken(ConfigurationError):
+    """The sandbox itself does not work (the worker cannot start, or its canary shows
+    a hole): an environment fault, never a student's; grading must stop, not score 0."""
 
 
 @dataclass(frozen=True)
@@ -273,54 +279,77 @@ def remove_files_of(uid: int) -> None:
                     todo.append(entry.path)
 
 
-def _make_traversable(paths) -> list[str]:
-    """Add the others' search bit (``x``, never ``r``) to the ancestors of ``paths``
-    that lack it, so the sandbox uid can reach them; the folders changed."""
-    changed = []
-    for path in paths:
-        current = os.path.dirname(os.path.realpath(path))
-        while current and current != "/":
-            mode = os.stat(current).st_mode
-            if not mode & 0o001:
-                os.chmod(current, (mode & 0o7777) | 0o001)
-                changed.append(current)
-            current = os.path.dirname(current)
-    return changed
+def fallback_blocker(paths, uid: int) -> str | None:
+    """Why the fallback's `uid` (its only group: gid = uid) cannot reach one of the ``(what, path)``
+    `paths`, or None: the first folder on the way whose modes shut it out.  The
+    fallback never changes a mode to let it pass (the folders are not ours)."""
+    for what, path in paths:
+        real = os.path.realpath(path)
+        folders = [real]
+        while folders[-1] != "/":
+            folders.append(os.path.dirname(folders[-1]))
+        for folder in reversed(folders):
+            try:
+                info = os.stat(folder)
+            except OSError as exc:
+                return f"{what} {path}: {folder} cannot be inspected ({exc.strerror})"
+            mode = info.st_mode & 0o7777
+            need = 0o5 if folder == real else 0o1  # list the target itself, pass the others
+            granted = ((mode >> 6) if info.st_uid == uid else (mode >> 3) if info.st_gid == uid
+                       else mode) & 0o7  # the uid's only group is its own gid
+            if granted & need != need:
+                return (f"{what} {path}: the student's uid {uid} cannot "
+                        f"{'read' if folder == real else 'pass'} {folder} "
+                        f"(mode {mode:04o}, owner uid {info.st_uid})")
+    return None
 
 
-def _make_unreadable(paths, keep_search=()) -> list[str]:
-    """Remove the others' bits of the folders ``paths`` (the search bit stays on those
-    that are ancestors of ``keep_search``); the folders changed."""
-    changed = []
-    for path in paths:
-        try:
-            mode = os.stat(path).st_mode & 0o7777
-        except OSError:
-            continue
-        keep = 0o001 if any(_under(os.path.realpath(k), path) for k in keep_search) else 0
-        new = (mode & ~0o007) | (mode & keep)
-        if new != mode:
-            os.chmod(path, new)
-            changed.append(path)
-    return changed
+FALLBACK_UNREACHABLE = ("toyopt: the fallback (no bubblewrap) runs student code as its own uid, "
+                        "which cannot reach {why}; toyopt never changes the modes of folders it "
+                        "did not create: install Python and its packages where every user may "
+                        "read them (e.g. /opt or /usr/local), or grade where bubblewrap works")
 
 
-def _shared_folder(path: str, needed) -> bool:
-    """Whether `path` is a system folder the sandbox needs or mounts afresh (``/``,
-    ``/tmp``) or an ancestor of a folder it needs: such a folder is never closed to
-    the sandbox's uid nor reported by the canary (``--results /tmp/r.json`` hides
-    the file's folder, and the sandbox's own ``/tmp`` is a fresh tmpfs)."""
+#: files of each instructor folder the canary tries to open (besides listing the folder)
+CANARY_FILES = 12
+
+
+def canary_paths(folders, keep=()) -> tuple[str, ...]:
+    """The instructor's `folders` and a few files of each: the worker's canary tries
+    to list each folder and open each file before any student code runs (a folder
+    closed to listing may still let a known file be opened).  What the worker needs
+    (`keep`: its scratch copy, code, interpreter) and the folders on the way to it
+    are left out: those it may reach."""
+    keep = [os.path.realpath(k) for k in keep]
+    found = []
+    for folder in folders:
+        if not any(_under(k, folder) for k in keep):
+            found.append(folder)
+        files = []
+        for parent, subdirs, names in os.walk(folder):
+            subdirs[:] = sorted(d for d in subdirs if d != "__pycache__"
+                                and not any(_under(os.path.join(parent, d), k) for k in keep))[:8]
+            files += [os.path.join(parent, n) for n in sorted(names)[:CANARY_FILES]]
+            if len(files) >= CANARY_FILES:
+                break
+        found += files[:CANARY_FILES]
+    return tuple(found)
+
+
+def _shared_folder(path: str) -> bool:
+    """Whether `path` is ``/``, a system folder or the temporary folder (the sandbox
+    needs them, or mounts its own): never one of the instructor's folders for the
+    canary (``--results /tmp/r.json`` names ``/tmp``)."""
     real = os.path.realpath(path)
-    if real in ("/", "/tmp", os.path.realpath(tempfile.gettempdir())):
-        return True
-    return any(_under(os.path.realpath(n), real) for n in needed)
+    return real in ("/", "/tmp", os.path.realpath(tempfile.gettempdir()), *_SYSTEM_DIRS)
 
 
 @functools.lru_cache(maxsize=1)
 def bwrap_works() -> bool:
-    """Whether ``bwrap`` exists and can build a sandbox here (probed once)."""
+    """Whether ``bwrap`` exists and can build a sandbox here (probed once);
+    ``TOYOPT_NO_BWRAP=1`` says no, to try the fallback where bubblewrap works."""
     exe = shutil.which("bwrap")
-    if exe is None:
+    if exe is None or os.environ.get(NO_BWRAP_ENV) == "1":
         return False
     try:
         done = subprocess.run(
@@ -692,25 +721,26 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
     else:
         facts["notes"].append("seccomp: no filter for this platform")
     uid = sandbox_uid() if sys.platform.startswith("linux") else None
-    hidden = tuple(p for p in (*package_dirs(), *(os.path.realpath(h) for h in hide))
-                   if os.path.isdir(p) and not _shared_folder(p, (scratch, str(code_dir))))
+    needed = [("the submission's scratch copy", scratch), ("the worker's code", str(code_dir)),
+              *(("the Python interpreter's folder", d) for d in _python_dirs())]
+    instructor = [os.path.realpath(p) for p in (*package_dirs(), os.getcwd(), *hide)]
+    hidden = canary_paths(
+        [p for p in dict.fromkeys(instructor) if os.path.isdir(p) and not _shared_folder(p)],
+        keep=[path for _, path in needed])
     try:
         if uid is not None:
             _lend_tree(scratch, uid)
-            if not use_bwrap:  # no mount namespace: file modes are the only wall
-                needed = [scratch, str(code_dir), *_python_dirs()]
-                changed = _make_traversable(needed)
-                if changed:
-                    facts["notes"].append("made traversable (o+x) for the sandbox uid: "
-                                          + ", ".join(changed))
-                closed = _make_unreadable(hidden, keep_search=needed)
-                if closed:
-                    facts["notes"].append("closed to others (o-rwx): " + ", ".join(closed))
-            if not use_bwrap:
+            if not use_bwrap:  # no mount namespace: the host's file modes are the only wall
+                blocked = fallback_blocker(needed, uid)
+                if blocked:
+                    raise SandboxBroken(FALLBACK_UNREACHABLE.format(why=blocked))
                 facts["sandbox"] = "fallback-uid"
     except OSError as exc:
         shutil.rmtree(code_dir, ignore_errors=True)
         raise ConfigurationError(f"cannot prepare the sandbox's files: {exc}") from exc
+    except SandboxBroken:
+        shutil.rmtree(code_dir, ignore_errors=True)
+        raise
     copy_dir = None if use_bwrap else _scratch_copy_folder(uid)
     group, why = cgroups.create(limits.group_memory_bytes, limits.group_processes,
                                 limits.cpu_weight)

@@ -182,25 +182,31 @@ def preload() -> None:
         pass
 
 
+def _reachable(path: str) -> bool:
+    """Whether this process can list (a non-empty folder), open or write `path`."""
+    try:
+        if os.path.isdir(path):
+            return bool(os.listdir(path)) or os.access(path, os.W_OK)
+        with open(path, "rb") as handle:
+            handle.read(1)
+        return True
+    except OSError:
+        return False
+
+
 def canary(hello: dict) -> dict:
     """What the sandbox looks like from inside, measured before any student code runs
     (so the parent may believe it): uid, seccomp mode, which of the ``hidden`` host
-    paths can be listed or written, and which libraries import (``imports``) or at
-    least are found (``find``)."""
+    paths (the instructor's folders and some of their files, chosen by the trusted
+    side) can be listed, opened or written, and which libraries import
+    (``imports``) or at least are found (``find``)."""
     status = {}
     try:
         with open("/proc/self/status") as handle:
             status = dict(line.rstrip("\n").split(":\t", 1) for line in handle if ":\t" in line)
     except OSError:
         pass
-    exposed = []
-    for path in hello.get("hidden") or []:
-        try:
-            listed = bool(os.listdir(path))
-        except OSError:
-            listed = False
-        if listed or os.access(path, os.W_OK):
-            exposed.append(path)
+    exposed = [path for path in hello.get("hidden") or [] if _reachable(path)]
     missing = {}
     for name in hello.get("imports") or []:
         try:
