@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -10,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from toyopt.sandbox import Limits, Worker, bwrap_works, materialise
+from toyopt.sandbox.launcher import SANDBOX_UID_BASE, fallback_blocker, interpreter_blocker, package_dirs
 
 PROBES = Path(__file__).with_name("sandbox_probes.py")
 MODES = ["bwrap", "subprocess"]
@@ -26,12 +30,51 @@ def write_package(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+def fallback_scratch_parent() -> Path:
+    """A folder the fallback's uid may pass (0711, made here; removed at exit):
+    pytest's own tmp folders are 0700, and the fallback changes no mode."""
+    global _FALLBACK_BASE
+    if _FALLBACK_BASE is None:
+        _FALLBACK_BASE = Path(tempfile.mkdtemp(prefix="toyopt-tests-fallback-"))
+        os.chmod(_FALLBACK_BASE, 0o711)
+        atexit.register(shutil.rmtree, _FALLBACK_BASE, True)
+    folder = Path(tempfile.mkdtemp(dir=_FALLBACK_BASE))
+    os.chmod(folder, 0o711)
+    return folder
+
+
+_FALLBACK_BASE = None
+
+
+def readable_instructor_folder() -> str | None:
+    """An instructor's folder (toyopt, toyopt_ref, the cwd) that other users may
+    list, where the fallback's canary would refuse to grade; else None."""
+    for folder in (*package_dirs(), os.getcwd()):
+        if fallback_blocker([("", folder)], SANDBOX_UID_BASE) is None:
+            return folder
+    return None
+
+
 def worker_for(tmp_path: Path, isolation: str, files: dict[str, str],
-               limits: Limits | None = None) -> Worker:
-    """A started-on-demand Worker on a fresh copy of a package made of ``files``."""
+               limits: Limits | None = None, *, canary_may_refuse: bool = False) -> Worker:
+    """A started-on-demand Worker on a fresh copy of a package made of ``files``.
+
+    A root caller's fallback runs as its own uid: skipped, with the reason, where
+    that uid cannot reach this interpreter, or (unless `canary_may_refuse`) where
+    it could read the grader's checkout, so that the canary would refuse."""
     if isolation == "bwrap" and not bwrap_works():
         pytest.skip("bubblewrap does not work here")
-    submission = materialise(write_package(tmp_path / "src", files), tmp_path)
+    parent = tmp_path
+    if isolation == "subprocess" and os.geteuid() == 0:
+        blocked = interpreter_blocker()
+        if blocked:
+            pytest.skip(f"the fallback's uid cannot run this interpreter: {blocked}")
+        readable = readable_instructor_folder()
+        if readable and not canary_may_refuse:
+            pytest.skip(f"the fallback's canary refuses here: other users can read {readable} "
+                        "(tests/test_conformance_fallback.py grades in a closed layout)")
+        parent = fallback_scratch_parent()
+    submission = materialise(write_package(tmp_path / "src", files), parent)
     return Worker(submission.scratch_dir, PROBES, limits=limits, isolation=isolation)
 
 

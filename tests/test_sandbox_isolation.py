@@ -350,13 +350,24 @@ def spiral_2d(paths):
 
 
 @is_root
-def test_fallback_cannot_read_the_reference_or_the_grader(tmp_path):
+def test_fallback_never_lets_the_student_read_the_reference(tmp_path):
+    """The fallback changes no mode: where the reference is readable by others the
+    canary refuses before any student code runs; where it is not, reads fail."""
     import toyopt_ref
+    from toyopt.sandbox import SandboxBroken
+    from toyopt.sandbox.launcher import SANDBOX_UID_BASE, fallback_blocker
+
     ref = os.path.dirname(toyopt_ref.__file__)
     paths = [os.path.join(ref, "data.py"), ref, os.path.join(os.path.dirname(toyopt.__file__),
                                                            "cli.py")]
     assert all(os.path.exists(p) for p in paths)  # each probe is of something real
-    with worker_for(tmp_path, "subprocess", {"data.py": PROBE_READ}) as worker:
+    worker = worker_for(tmp_path, "subprocess", {"data.py": PROBE_READ}, canary_may_refuse=True)
+    if fallback_blocker([("the reference", ref)], SANDBOX_UID_BASE) is None:
+        with pytest.raises(SandboxBroken, match="can reach .*toyopt_ref"):
+            worker.start()
+        assert not (worker.scratch_dir / "mine.txt").exists()
+        return
+    with worker:
         seen = worker.call("call", 20, exercise="spiral_2d", args=[paths])["value"]
         assert worker.isolation_facts["sandbox"] == "fallback-uid"
         assert worker.call("call", 20, exercise="spiral_2d", args=["read"])["value"] == "ok"

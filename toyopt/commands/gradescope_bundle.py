@@ -2,7 +2,8 @@
 
     toyopt gradescope-bundle autograder.zip [--timeout S]
 
-Upload the zip as a Gradescope "zip file upload" autograder (Ubuntu base image).
+Upload the zip as a Gradescope "zip file upload" autograder (Ubuntu base image);
+the command prints the next steps (docs/gradescope.md says the same).
 """
 
 
@@ -15,8 +16,9 @@ def add_arguments(parser):
 
 
 def run(args):
-    from toyopt.grading.bundle import build_bundle
+    from toyopt.grading.bundle import NEXT_STEPS, build_bundle
 
     path = build_bundle(args.out, timeout=args.timeout)
     print(f"wrote {path}")
+    print(NEXT_STEPS.format(zip=path.name))
     return 0

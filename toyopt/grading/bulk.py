@@ -42,9 +42,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toyopt.files import write_json_atomic, write_text_atomic
-from toyopt.sandbox import cgroups, launcher
+from toyopt.sandbox import SandboxBroken, cgroups, launcher
 from toyopt.sandbox.submission import remove_tree
-from toyopt.sandbox import SandboxBroken
 from toyopt_check.checks.core import EXERCISES
 from toyopt_check.checks.results import to_gradescope
 from toyopt_check.inside.errors import ConfigurationError

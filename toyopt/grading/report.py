@@ -13,17 +13,15 @@ import os
 import tempfile
 import time
 import traceback
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
-from toyopt.sandbox import Limits, SandboxBroken, SandboxWarning, Worker, materialise
+from toyopt.sandbox import Limits, SandboxBroken, materialise
 from toyopt.sandbox.submission import remove_tree, shown
 from toyopt_check.checks.core import CheckResult, all_checks
 from toyopt_check.checks.results import exercise_totals, total
 from toyopt_check.checks.target import DEFAULT_BUDGET, check_budget
-from toyopt_check.inside import probes
 from toyopt_check.inside.errors import ConfigurationError, SubmissionError
 
 from .session import SandboxSession

@@ -23,6 +23,18 @@ imports nothing from the trusted side.
 
 Threat model
 ------------
+**What a student's process may reach, on every route** (``toyopt grade`` under
+bubblewrap or in the fallback, the Gradescope bundle, ``nbgrader autograde``):
+it may read its submission, its scratch folder, the student runtime
+(``toyopt_check``), the third-party libraries and the operating system's files,
+and it may write only its scratch folder (and temporary files, which die with
+the worker).  It may never read the reference
+(``toyopt_ref``), the hidden checks, the oracles, the grader's sources
+(``toyopt``), course files and gradebooks, other submissions, the instructor's
+checkout or results files.  Where a route cannot make this hold (bubblewrap
+missing, and the fallback's uid could open an instructor's file), grading
+refuses; it never grades with less.
+
 The student is assumed hostile and knows this code.  Inside the worker they can
 do anything a Python process can, including forging replies on the protocol
 pipe (its fd number is on the command line): so replies are *data to check*,
@@ -69,32 +81,37 @@ What holds **in both modes** where the kernel offers it (each report says which)
   thaw) and then every process of the worker's uid, so nothing survives it;
 * seccomp: ``ptrace``, ``process_vm_readv/writev``, ``pidfd_getfd`` and foreign
   ABIs fail with EPERM (bwrap ``--seccomp``; the fallback installs it itself);
-* a canary in the worker's first reply, measured before any student code runs
-  (uid, seccomp mode, hidden paths reachable, libraries importable); a hole or a
-  worker that cannot start is :class:`SandboxBroken`: no grade is written.
+* a canary in the grading worker's first reply, measured before any student
+  code runs (uid, seccomp mode, which instructor folders it can list and which
+  of their files it can open, libraries importable); a hole or a worker that
+  cannot start is :class:`SandboxBroken`: no grade is written.
 
-What holds **without bubblewrap** (fallback, with a :class:`SandboxWarning`):
-the rlimits, the minimal environment, the typed faults and bounded output; on
-Linux a root-owned subreaper kills every descendant at close.  The scratch
-folder is a fresh copy of the submission per worker, and the subreaper measures
-its total size (and, for a root caller, the sandbox uid's files in ``/tmp``,
-``/var/tmp`` and ``/dev/shm``, removed at close) every 0.1 s: past
+What holds **without bubblewrap** (fallback, with a :class:`SandboxWarning`;
+``toyopt grade`` uses it only with ``--allow-fallback``, the Gradescope bundle
+always): the rlimits, the minimal environment, the typed faults and bounded
+output; on Linux a root-owned subreaper kills every descendant at close.  The
+scratch folder is a fresh copy of the submission per worker, and the subreaper
+measures its total size (and, for a root caller, the sandbox uid's files in
+``/tmp``, ``/var/tmp`` and ``/dev/shm``, removed at close) every 0.1 s: past
 ``Limits.scratch_bytes`` it stops the worker, which costs the exercise running
 then, and the next one gets a fresh worker.  It is a watch, not a wall: a burst
 may pass the cap by what can be written in 0.1 s (each file at most
 ``RLIMIT_FSIZE``), files deleted while still open are not seen, and other
 world-writable folders are not watched (there is no mount namespace for a
-tmpfs, and disk quotas are seldom enabled).  As **root**
-(``fallback-uid``, e.g. a Gradescope container where namespaces cannot be made)
-student code runs as its own uid: its scratch copy is its own, the submission
-it is copied from only readable (group), the folders of
-``toyopt``/``toyopt_ref`` and the ``hide`` (results) folders lose their
-"other" bits (``o-rwx``) and the ancestors of the scratch copy, the worker code
-and the interpreter gain the search bit (``o+x``, never read), both noted in the
-report; the canary checks those folders are out of reach.  It CAN still read
-every world-readable file (other folders of the machine) and use the network.
-Not as root (``plain``): the student CAN read and write the user's files and use
-the network: use it only for trusted code.
+tmpfs, and disk quotas are seldom enabled).  As **root** (``fallback-uid``, e.g.
+a Gradescope container where namespaces cannot be made) student code runs as
+its own uid, and the host's file modes are the only wall: toyopt changes the
+mode of no folder it did not create.  The scratch copy is the uid's own, the
+submission it is copied from only readable (group); if the uid cannot reach
+the interpreter, the worker's code or the submission, the launcher refuses
+(:class:`SandboxBroken`, naming the folder).  The canary then tries to list the
+instructor's folders (the ``toyopt``/``toyopt_ref`` packages, the cwd, the
+results folder, ``hide``) and to open some of their files: one that opens is
+:class:`SandboxBroken`, and nothing is graded.  The Gradescope bundle keeps its
+instructor side in a root-only folder (``/opt/toyopt-grader``, 0700) for that
+reason.  The uid CAN read every other world-readable file of the machine and
+use the network.  Not as root (``plain``): the student CAN read and write the
+user's files and use the network: use it only for trusted code.
 
 The wire (``toyopt_check.inside.protocol``, ``toyopt.grading.replies``): a reply
 frame is refused at its header over 8 MiB, and before parsing when it holds over

@@ -21,9 +21,13 @@ What holds where (see the package docstring for the threat model):
   killed, everything it forked dies), no capabilities, a new session, a minimal
   environment, and the sandbox dies with its parent.
 * **subprocess** (``isolation="subprocess"``, the fallback): the same rlimits and
-  environment, but the whole file system is readable and writable as the calling
-  user and the network is open.  The worker copies the submission into a folder
-  of its own (``toyopt-copy-*``), whose size its supervisor watches.  On Linux the worker's first process is a child
+  environment, but the network is open and the file system is as readable as
+  the host's modes make it: a root caller's worker runs as its own uid, and
+  :func:`launch` refuses (:class:`SandboxBroken`) when that uid cannot reach the
+  interpreter, the worker's code or the submission, changing no mode; anyone
+  else's worker reads and writes as the calling user.  The worker copies the
+  submission into a folder of its own (``toyopt-copy-*``), whose size its
+  supervisor watches.  On Linux the worker's first process is a child
   subreaper that SIGKILLs every descendant (``setsid`` daemons included) when the
   worker ends or the parent asks; a :class:`SandboxWarning` says isolation is weaker.
 
@@ -302,6 +306,13 @@ def fallback_blocker(paths, uid: int) -> str | None:
                         f"{'read' if folder == real else 'pass'} {folder} "
                         f"(mode {mode:04o}, owner uid {info.st_uid})")
     return None
+
+
+def interpreter_blocker() -> str | None:
+    """Why a root caller's fallback worker (its own uid) could not run this
+    interpreter, or None (see :func:`fallback_blocker`)."""
+    return fallback_blocker([("the Python interpreter's folder", d) for d in _python_dirs()],
+                            SANDBOX_UID_BASE)
 
 
 FALLBACK_UNREACHABLE = ("toyopt: the fallback (no bubblewrap) runs student code as its own uid, "
