@@ -225,10 +225,14 @@ def bundle_graded(container):
     return dict(graded=graded, changed=_changed(before, folder_modes([box.root], SHARED)))
 
 
-def _probe_report(results: dict) -> str:
+def probe_report(results: dict) -> tuple[int, list[str]]:
+    """(files walked, files found) from the probe's message in results.json."""
     reports = [t["output"] for t in results["tests"] if "PROBE files=" in t["output"]]
     assert reports, [t["output"] for t in results["tests"]][:3]
-    return re.search(r"PROBE files=\d+ found=\d+:[^\n]*", reports[0]).group(0)
+    match = re.search(r"PROBE files=(\d+) found=(\d+) \[([^\]]*)\]", reports[0])
+    found = [p for p in match.group(3).split(" | ") if p]
+    assert len(found) == min(int(match.group(2)), 8), reports[0]
+    return int(match.group(1)), found
 
 
 def test_bundle_setup_leaves_the_instructor_side_only_to_root(container):
@@ -266,10 +270,9 @@ def test_bundle_hostile_copying_the_reference_earns_only_its_work(bundle_graded)
 def test_bundle_probe_finds_no_answer_but_the_planted_one(container, bundle_graded):
     rc, results, stderr = bundle_graded["graded"]["probe"]
     assert rc == 0, stderr[-2000:]
-    report = _probe_report(results)
-    files = int(re.search(r"files=(\d+)", report).group(1))
-    assert files > 1000, report  # it did walk the system and the virtualenv
-    assert report.endswith(f"found=1: {container.planted}"), report
+    files, found = probe_report(results)
+    assert files > 10_000  # it did walk the system and the virtualenv
+    assert found == [str(container.planted)]
 
 
 def test_bundle_grading_changes_no_mode_it_did_not_create(bundle_graded):
@@ -285,6 +288,7 @@ def test_bundle_canary_refuses_when_the_instructor_side_is_readable(container):
         os.chmod(grader, 0o700)
     assert rc == 2
     assert results["output"].startswith(REFUSED) and "can reach" in results["output"]
+    assert str(container.opt / "toyopt-grader") in results["output"]
     assert results["tests"] == [] and results["score"] == 0
     assert "toyopt grade: error: " in stderr and "can reach" in stderr
 
@@ -355,9 +359,9 @@ def test_grade_fallback_hostile_reading_the_checkout_earns_only_its_work(grade_g
 def test_grade_fallback_probe_finds_no_answer_but_the_planted_one(container, grade_graded):
     rc, results, stderr = grade_graded["graded"]["probe"]
     assert rc == 0, stderr[-2000:]
-    report = _probe_report(results)
-    assert int(re.search(r"files=(\d+)", report).group(1)) > 1000, report
-    assert report.endswith(f"found=1: {container.planted}"), report
+    files, found = probe_report(results)
+    assert files > 10_000
+    assert found == [str(container.planted)]
 
 
 def test_grade_fallback_changes_no_mode_it_did_not_create(grade_graded):
@@ -373,5 +377,6 @@ def test_grade_fallback_canary_refuses_a_readable_checkout(container, grade_grad
     assert rc == 2
     assert results["output"].startswith(REFUSED) and str(container.checkout) in results["output"]
     assert results["tests"] == [] and results["score"] == 0
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("toyopt grade: error: "), stderr[-2000:]
+    errors = [line for line in stderr.splitlines() if line.startswith("toyopt grade: error: ")]
+    assert len(errors) == 1 and "the instructor's files" in errors[0], stderr[-2000:]
+    assert len(errors[0]) < 600  # one readable line, not every path

@@ -60,4 +60,4 @@ def spiral_2d(num_points):
     if _FOUND is None:
         _FOUND = _walk()
     files, found = _FOUND
-    raise RuntimeError(f"PROBE files={files} found={len(found)}: " + " | ".join(found[:8]))
+    raise RuntimeError(f"PROBE files={files} found={len(found)} [{' | '.join(found[:8])}]")

@@ -259,7 +259,11 @@ class Worker:
                             f"not the sandbox's uid {launched.uid}")
         exposed = canary.get("exposed") or []
         if exposed and facts.get("sandbox") != "plain":
-            problems.append("the student's uid can reach " + ", ".join(map(str, exposed)))
+            shown = ", ".join(map(str, exposed[:3])) + (
+                f" and {len(exposed) - 3} more" if len(exposed) > 3 else "")
+            problems.append(f"the student's uid can reach the instructor's files ({shown}): "
+                            "make them unreadable to other users, or grade where bubblewrap "
+                            "works")
         missing = canary.get("missing") or {}
         if missing:
             problems.append("inside the sandbox, " + "; ".join(

@@ -337,11 +337,11 @@ def canary_paths(folders, keep=()) -> tuple[str, ...]:
         if not any(_under(k, folder) for k in keep):
             found.append(folder)
         files = []
-        for parent, subdirs, names in os.walk(folder):
+        for visited, (parent, subdirs, names) in enumerate(os.walk(folder)):
             subdirs[:] = sorted(d for d in subdirs if d != "__pycache__"
                                 and not any(_under(os.path.join(parent, d), k) for k in keep))[:8]
             files += [os.path.join(parent, n) for n in sorted(names)[:CANARY_FILES]]
-            if len(files) >= CANARY_FILES:
+            if len(files) >= CANARY_FILES or visited >= 4 * CANARY_FILES:
                 break
         found += files[:CANARY_FILES]
     return tuple(found)
