@@ -32,7 +32,7 @@ import pytest
 from grade_support import HOSTILE, REF_DIR, attack, reference_submission, scores, stub_submission
 
 from toyopt.grading.bundle import build_bundle
-from toyopt.grading.cli import NO_SANDBOX, REFUSED
+from toyopt.grading.cli import NO_SANDBOX, REFUSED, REFUSED_FOR_STUDENTS
 from toyopt.release import render_exercises
 
 pytestmark = pytest.mark.slow
@@ -287,8 +287,10 @@ def test_bundle_canary_refuses_when_the_instructor_side_is_readable(container):
     finally:
         os.chmod(grader, 0o700)
     assert rc == 2
-    assert results["output"].startswith(REFUSED) and "can reach" in results["output"]
-    assert str(container.opt / "toyopt-grader") in results["output"]
+    refused = results["extra_data"]["refused"]
+    assert results["output"] == REFUSED_FOR_STUDENTS
+    assert refused.startswith(REFUSED) and "can reach" in refused
+    assert str(container.opt / "toyopt-grader") in refused
     assert results["tests"] == [] and results["score"] == 0
     assert "toyopt grade: error: " in stderr and "can reach" in stderr
 
@@ -375,7 +377,9 @@ def test_grade_fallback_canary_refuses_a_readable_checkout(container, grade_grad
     finally:
         os.chmod(container.home, 0o700)
     assert rc == 2
-    assert results["output"].startswith(REFUSED) and str(container.checkout) in results["output"]
+    assert results["output"] == REFUSED_FOR_STUDENTS
+    assert results["extra_data"]["refused"].startswith(REFUSED)
+    assert str(container.checkout) in results["extra_data"]["refused"]
     assert results["tests"] == [] and results["score"] == 0
     errors = [line for line in stderr.splitlines() if line.startswith("toyopt grade: error: ")]
     assert len(errors) == 1 and "the instructor's files" in errors[0], stderr[-2000:]

@@ -18,7 +18,7 @@ import pytest
 from grade_support import stub_submission
 from sandbox_support import readable_instructor_folder
 
-from toyopt.grading.cli import NO_SANDBOX, REFUSED, FallbackRefused, grade_command
+from toyopt.grading.cli import NO_SANDBOX, REFUSED, REFUSED_FOR_STUDENTS, FallbackRefused, grade_command
 from toyopt.sandbox import SandboxBroken
 from toyopt.sandbox.launcher import canary_paths, fallback_blocker, interpreter_blocker
 
@@ -111,4 +111,5 @@ def test_fallback_canary_refusal_is_written_to_results_json(tmp_path):
                       allow_fallback=True, stdout=io.StringIO(), stderr=io.StringIO())
     data = json.loads(results.read_text())
     assert data["score"] == 0 and data["tests"] == []
-    assert data["output"].startswith(REFUSED) and "\n" not in data["output"]
+    assert data["output"] == REFUSED_FOR_STUDENTS
+    assert data["extra_data"]["refused"].startswith(REFUSED) and "\n" not in data["extra_data"]["refused"]

@@ -196,8 +196,8 @@ def _grade_cli(python, submission, results, env_extra, timeout=600):
 
 def test_sandbox_without_the_libraries_stops_grading_with_no_results(tmp_path):
     """The grader sees numpy/torch through PYTHONPATH, the sandbox (clean environment)
-    does not: that is the environment's fault, so no grade is written and the exit
-    status says so."""
+    does not: that is the environment's fault, so no grade is written (results.json
+    holds only the refusal) and the exit status says so."""
     venv = tmp_path / "bare-venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     submission = reference_submission(tmp_path / "ref")
@@ -208,7 +208,11 @@ def test_sandbox_without_the_libraries_stops_grading_with_no_results(tmp_path):
                       timeout=300)
     assert done.returncode != 0, done.stdout
     assert "sandbox" in done.stderr and ("numpy" in done.stderr or "torch" in done.stderr), done.stderr
-    assert not results.exists() and list(results.parent.iterdir()) == []
+    refusal = json.loads(results.read_text())  # a refusal for Gradescope, never a grade
+    refused = refusal["extra_data"]["refused"]
+    assert refusal["tests"] == [] and refusal["score"] == 0
+    assert "numpy" in refused or "torch" in refused, refused
+    assert [p.name for p in results.parent.iterdir()] == ["results.json"]
 
 
 @pytest.mark.slow

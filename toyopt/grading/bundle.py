@@ -25,7 +25,8 @@ namespaces, so ``toyopt grade --allow-fallback`` grades in its fallback: student
 code runs as its own unprivileged uid, with rlimits, seccomp and, where
 ``/sys/fs/cgroup`` is writable, a cgroup.  Before any student code runs, the
 grading worker's canary tries to open the instructor's files; if one opens,
-grading refuses: results.json says so (score 0) and ``run_autograder`` exits 2.
+grading refuses: results.json says so (score 0; the reason in
+``extra_data.refused``) and ``run_autograder`` exits 2.
 
 Test knobs: ``TOYOPT_AUTOGRADER_ROOT`` replaces ``/autograder``,
 ``TOYOPT_PREFIX`` replaces ``/opt``, ``TOYOPT_PYTHON`` the grader's interpreter
@@ -132,12 +133,13 @@ NEXT_STEPS = f"""Next steps:
      instructor's files (toyopt, toyopt_ref) in {GRADER}, mode 0700,
      unreadable to it; a canary in the grading worker tries to open them
      before any student code runs, and if one opens grading refuses
-     (exit 2, score 0, the reason in results.json).
-  4. Results go to {RESULTS}: scores, messages, and the isolation
-     that held (extra_data.isolation).
+     (exit 2, score 0, the reason in results.json's extra_data.refused).
+  4. Results go to {RESULTS}: scores and messages; for staff,
+     the isolation that held (extra_data.isolation).
   See docs/gradescope.md."""
 #: facts the printed next steps and docs/gradescope.md both state
 KEY_FACTS = (BASE_IMAGE, "fallback", "own uid", GRADER, "0700", "canary", "refuses", RESULTS,
+             "extra_data.refused",
              "extra_data.isolation")
 
 

@@ -16,6 +16,8 @@ NO_SANDBOX = ("toyopt: no working bubblewrap (install the 'bubblewrap' package),
               "as its own uid, refused unless the instructor's files are unreadable to it), "
               "pass --allow-fallback")
 REFUSED = "toyopt refused to grade this submission: "
+REFUSED_FOR_STUDENTS = ("The autograder refused to grade this submission: its sandbox is not safe "
+                        "on this machine. Nothing was graded; please tell the course staff.")
 
 
 class FallbackRefused(ConfigurationError):
@@ -31,9 +33,11 @@ def check_isolation(isolation: str, allow_fallback: bool) -> None:
 
 
 def refusal_json(message: str) -> dict:
-    """Gradescope's results.json of a refused grading: no test ran, score 0, and why."""
-    line = REFUSED + " ".join(message.split())
-    return {"score": 0, "output": line, "tests": [], "extra_data": {"refused": line}}
+    """Gradescope's results.json of a refused grading: no test ran, score 0; the
+    student reads that it was refused, staff read why in ``extra_data.refused``
+    (it names the instructor's files; Gradescope shows students no extra_data)."""
+    return {"score": 0, "output": REFUSED_FOR_STUDENTS, "tests": [],
+            "extra_data": {"refused": REFUSED + " ".join(message.split())}}
 
 
 def grade_command(submissions, *, results=None, out_dir=None, csv_path=None, jobs=None,
