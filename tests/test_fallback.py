@@ -93,9 +93,8 @@ def test_canary_paths_hold_folders_and_files_but_not_what_the_worker_needs(tmp_p
     assert alone[0] == str(grader) and str(venv / "python") in alone
 
 
-def test_fallback_canary_refusal_is_written_to_results_json(tmp_path):
-    """Where this checkout is readable by other users, a fallback grading refuses
-    before any student code runs, and --results says so (score 0, no test)."""
+def needs_a_refusing_canary():
+    """Skip unless a fallback worker here would start and find this checkout readable."""
     if os.geteuid() != 0:
         pytest.skip("the fallback's own uid needs a root caller")
     blocked = interpreter_blocker()
@@ -103,6 +102,12 @@ def test_fallback_canary_refusal_is_written_to_results_json(tmp_path):
         pytest.skip(f"the fallback's uid cannot run this interpreter: {blocked}")
     if readable_instructor_folder() is None:
         pytest.skip("this checkout is closed to other users: the canary has nothing to find")
+
+
+def test_fallback_canary_refusal_is_written_to_results_json(tmp_path):
+    """Where this checkout is readable by other users, a fallback grading refuses
+    before any student code runs, and --results says so (score 0, no test)."""
+    needs_a_refusing_canary()
     stub = stub_submission(tmp_path / "stub")
     results = tmp_path / "out" / "results.json"
     results.parent.mkdir()
@@ -113,3 +118,14 @@ def test_fallback_canary_refusal_is_written_to_results_json(tmp_path):
     assert data["score"] == 0 and data["tests"] == []
     assert data["output"] == REFUSED_FOR_STUDENTS
     assert data["extra_data"]["refused"].startswith(REFUSED) and "\n" not in data["extra_data"]["refused"]
+
+
+def test_fallback_canary_refusal_stops_bulk_grading_with_no_results(tmp_path):
+    needs_a_refusing_canary()
+    subs = [stub_submission(tmp_path / name) for name in ("alice", "bob")]
+    out = tmp_path / "graded"
+    with pytest.raises(SandboxBroken, match="can reach the instructor's files"):
+        grade_command([str(s) for s in subs], out_dir=str(out), jobs=2, timeout=60,
+                      isolation="subprocess", allow_fallback=True, figures=False,
+                      stdout=io.StringIO(), stderr=io.StringIO())
+    assert not list(out.rglob("results.json"))
