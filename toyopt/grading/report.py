@@ -132,8 +132,6 @@ def _pictures(target: SandboxTarget, results, notes: list) -> tuple[Figure, ...]
         return ()
 
 
-
-
 def grade_submission(path, *, timeout: float = DEFAULT_BUDGET, limits: Limits | None = None,
                      isolation: str = "auto", hide=(), name: str | None = None,
                      figures: bool = True, checks=None) -> GradeReport:
