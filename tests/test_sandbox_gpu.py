@@ -71,7 +71,7 @@ def test_the_first_workers_report_is_kept_across_restarts(tmp_path, cuda):
             self.pid = 1
 
     worker = FakeWorker()
-    target = SandboxTarget(worker)
+    target = SandboxTarget(worker, seed=1)  # no submission folder to hash
     assert worker.report_cuda is True  # the target asks the canary
     target.start()
     worker.pid, worker.cuda_available = None, not cuda  # a restart measuring otherwise

