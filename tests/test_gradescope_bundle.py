@@ -34,6 +34,18 @@ def test_bundle_splits_the_student_runtime_from_the_instructor_side(tmp_path):
     assert "chmod" not in setup  # it changes the mode of no folder it did not create
 
 
+def test_bundle_carries_the_instructors_grading_secret_to_the_root_only_side(tmp_path):
+    from toyopt.grading.target import grading_secret
+
+    out = tmp_path / "autograder.zip"
+    assert main(["gradescope-bundle", str(out)]) == 0
+    archive = zipfile.ZipFile(out)
+    secret = archive.getinfo("toyopt-src/grader/grading-secret")
+    assert bytes.fromhex(archive.read(secret).decode().strip()) == grading_secret()
+    assert (secret.external_attr >> 16) & 0o777 == 0o600
+    assert 'TOYOPT_GRADING_SECRET="$GRADER/lib/grading-secret"' in archive.read("run_autograder").decode()
+
+
 def unpack_as_setup_does(zip_path: Path, root: Path, prefix: Path) -> Path:
     """``root/source`` unpacked; the instructor's side (and, for this quick test, the
     runtime: no virtualenv is made) in ``prefix/toyopt-grader/lib`` (0700)."""

@@ -92,7 +92,8 @@ export MPLBACKEND=Agg MPLCONFIGDIR="${{TMPDIR:-/tmp}}/toyopt-mpl"
 # the cwd and PYTHONPATH of the trusted process only: the worker's environment is clean
 status=2
 if cd "$GRADER" 2>/dev/null; then
-  PYTHONPATH="$GRADER/lib" "$PYTHON" -m toyopt grade "$ROOT/submission" --results "$RESULTS" \\
+  PYTHONPATH="$GRADER/lib" TOYOPT_GRADING_SECRET="$GRADER/lib/grading-secret" \\
+    "$PYTHON" -m toyopt grade "$ROOT/submission" --results "$RESULTS" \\
     --timeout {timeout} --allow-fallback --hide "$ROOT/source/{source}"
   status=$?
 else
@@ -161,6 +162,7 @@ def _add(archive: zipfile.ZipFile, name: str, text, mode: int = 0o644) -> None:
 def build_bundle(out, timeout: float | None = None) -> Path:
     """Write the autograder zip to `out` (atomically) and return its path."""
     from toyopt import __version__
+    from toyopt.grading.target import grading_secret
     from toyopt_check.checks.target import DEFAULT_BUDGET, check_budget
 
     out = Path(out)
@@ -180,5 +182,8 @@ def build_bundle(out, timeout: float | None = None) -> Path:
             for package in INSTRUCTOR_PACKAGES:
                 for path, name in _package_files(package, GRADER_DIR):
                     _add(archive, name, path.read_bytes())
+            # the instructor's grading secret, so that Gradescope's re-grades draw the
+            # same inputs as every other grading of the course (root-only after setup)
+            _add(archive, f"{GRADER_DIR}/grading-secret", grading_secret().hex() + "\n", 0o600)
 
     return atomic_write(out, write)
