@@ -26,7 +26,8 @@ from grade_support import append, reference_submission
 
 import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
 import toyopt_ref
-from toyopt.release.kit import NOTEBOOK_NAME, REQUIRES, write_kit
+from toyopt.release.kit import NOTEBOOK_NAME, RUNTIME_DEPENDENCIES, write_kit
+from toyopt.release.wheel import requirements
 from toyopt_check.checks import EXERCISES
 from toyopt_check.inside.runtime import EXERCISE_MODULES
 
@@ -65,7 +66,7 @@ def kit(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def venv(kit) -> Path:
-    key = hashlib.sha256(f"{sys.version}|{REQUIRES}|{TORCH}".encode()).hexdigest()[:12]
+    key = hashlib.sha256(f"{sys.version}|{requirements(*RUNTIME_DEPENDENCIES)}|{TORCH}".encode()).hexdigest()[:12]
     path = Path(tempfile.gettempdir()) / f"toyopt-kit-venv-{key}"
     python = path / "bin" / "python"
     if not (path / ".ready").is_file():

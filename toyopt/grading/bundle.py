@@ -35,10 +35,12 @@ Test knobs: ``TOYOPT_AUTOGRADER_ROOT`` replaces ``/autograder``,
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
 from toyopt.files import atomic_write
+from toyopt.release.wheel import requirements
 from toyopt_check.inside.errors import ConfigurationError
 
 SOURCE_DIR = "toyopt-src"
@@ -108,6 +110,9 @@ fi
 exit $status
 """
 
+#: the trusted process's libraries, with pyproject.toml's versions
+BUNDLE_DEPENDENCIES = ("torch", "numpy", "matplotlib", "tqdm", "hypothesis", "nbformat")
+
 PYPROJECT = """[build-system]
 requires = ["setuptools>=68"]
 build-backend = "setuptools.build_meta"
@@ -116,8 +121,7 @@ build-backend = "setuptools.build_meta"
 name = "toyopt-check"
 version = "{version}"
 requires-python = ">=3.10"
-dependencies = ["torch>=2.1,<3", "numpy>=1.24", "matplotlib>=3.7", "tqdm>=4.60",
-                "hypothesis>=6.80", "nbformat>=5.7"]
+dependencies = {dependencies}
 
 [tool.setuptools.packages.find]
 include = ["toyopt_check", "toyopt_check.*"]
@@ -175,7 +179,8 @@ def build_bundle(out, timeout: float | None = None) -> Path:
             _add(archive, "setup.sh", SETUP_SH, 0o755)
             _add(archive, "run_autograder",
                  RUN_AUTOGRADER.format(timeout=f"{timeout:g}", source=SOURCE_DIR), 0o755)
-            _add(archive, f"{RUNTIME_DIR}/pyproject.toml", PYPROJECT.format(version=__version__))
+            _add(archive, f"{RUNTIME_DIR}/pyproject.toml", PYPROJECT.format(
+                version=__version__, dependencies=json.dumps(requirements(*BUNDLE_DEPENDENCIES))))
             for package in STUDENT_PACKAGES:
                 for path, name in _package_files(package, RUNTIME_DIR):
                     _add(archive, name, path.read_bytes())

@@ -34,13 +34,14 @@ from toyopt.files import atomic_write
 from toyopt_check.inside.errors import ConfigurationError
 
 from .stubs import render_exercises
-from .wheel import DATE, build_wheel, wheel_name
+from .wheel import DATE, build_wheel, requirements, wheel_name
 
 DIST_NAME = "toyopt-check"
 RUNTIME = Path(__file__).resolve().parents[2] / "toyopt_check"
 NOTEBOOK_NAME = "optimisation_and_learning.ipynb"
-#: what the student runtime needs (the exercises' helpers need torch, numpy, matplotlib)
-REQUIRES = ["torch>=2.1,<3", "numpy>=1.24", "matplotlib>=3.7", "hypothesis>=6.80", "pytest>=7.4"]
+#: what the student runtime needs (the exercises' helpers need torch, numpy, matplotlib;
+#: the checks hypothesis; the self-check pytest), with pyproject.toml's versions
+RUNTIME_DEPENDENCIES = ("torch", "numpy", "matplotlib", "hypothesis", "pytest")
 #: marks a folder written by this module (so that a rebuild may replace it)
 MARKER = ".toyopt-kit"
 
@@ -238,7 +239,7 @@ def kit_files() -> dict[str, bytes]:
         f"wheels/{wheel}": build_wheel(
             DIST_NAME, __version__, runtime_files(build_expectations(), grading_points()),
             summary="Self-check of the 'Optimisation and Learning' exercises (student runtime)",
-            requires_python=">=3.10", requires=REQUIRES),
+            requires_python=">=3.10", requires=requirements(*RUNTIME_DEPENDENCIES)),
         MARKER: b"written by `toyopt release`: a rebuild replaces this folder\n",
     }
     for name, content in render_exercises().items():

@@ -13,10 +13,33 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.metadata
 import io
+import re
 import zipfile
 
+from toyopt_check.inside.errors import ConfigurationError
+
 DATE = (2024, 1, 1, 0, 0, 0)
+
+
+def requirements(*names: str) -> list[str]:
+    """The requirements that ``pyproject.toml`` (the one list of toyopt's
+    dependencies) gives the distributions `names`, in that order, read from the
+    installed metadata: ``requirements("torch")`` is ``["torch<3,>=2.1"]``."""
+    try:
+        declared = importlib.metadata.requires("toyopt") or []
+    except importlib.metadata.PackageNotFoundError:
+        raise ConfigurationError("toyopt is not installed (its metadata holds the dependency "
+                                 "list): pip install -e . in the repository") from None
+    found = {}
+    for line in declared:
+        spec = line.split(";")[0].strip()
+        found.setdefault(re.match(r"[A-Za-z0-9_.-]+", spec).group(0).lower(), spec)
+    missing = [n for n in names if n.lower() not in found]
+    if missing:
+        raise ConfigurationError(f"pyproject.toml declares no dependency {missing[0]!r}")
+    return [found[n.lower()] for n in names]
 
 
 def _digest(data: bytes) -> str:
