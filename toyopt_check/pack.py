@@ -21,10 +21,13 @@ import zipfile
 from pathlib import Path
 
 from .files import atomic_write
+from .inside.runtime import EXERCISE_MODULES
 
+#: The student package's own modules that hold no exercise (helpers, errors).
+HELPER_FILES = ("__init__.py", "errors.py", "model.py")
 #: The modules of the student package, as the release writes them: the grader
 #: imports each (the exercises' modules import ``errors`` and one another).
-PACKAGE_FILES = ("__init__.py", "errors.py", "data.py", "model.py", "losses.py", "plotting.py", "training.py")
+PACKAGE_FILES = HELPER_FILES + tuple(f"{module}.py" for module in EXERCISE_MODULES.values())
 DEFAULT_OUT = "submission.zip"
 #: a fixed timestamp: packing twice gives the same bytes
 DATE = (2024, 1, 1, 0, 0, 0)

@@ -228,11 +228,11 @@ def _fill_helpers(package: Path, notes: list[str]) -> None:
     uploads only ``losses.py`` is graded on it. A missing exercise file is not filled:
     its checks say it is missing."""
     from toyopt.release.stubs import render_exercises
+    from toyopt_check.pack import HELPER_FILES
 
-    exercise_files = {f"{module}.py" for module in EXERCISE_MODULES.values()}
     for name, text in render_exercises().items():
         path = package / name
-        if name not in exercise_files and not path.exists() and not path.is_symlink():
+        if name in HELPER_FILES and not path.exists() and not path.is_symlink():
             path.write_text(text, encoding="utf-8")
             notes.append(f"{name} was missing: the kit's copy was used")
 
