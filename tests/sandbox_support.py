@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from toyopt.sandbox import Limits, Worker, bwrap_works, materialise
-from toyopt.sandbox.launcher import SANDBOX_UID_BASE, fallback_blocker, interpreter_blocker, package_dirs
+from toyopt.sandbox.launcher import SANDBOX_UID_BASE, fallback_blocker, interpreter_blocker
+from toyopt.sandbox.paths import package_dirs
 
 PROBES = Path(__file__).with_name("sandbox_probes.py")
 MODES = ["bwrap", "subprocess"]

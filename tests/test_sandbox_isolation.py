@@ -13,7 +13,7 @@ import pytest
 from sandbox_support import MODES, needs_bwrap, worker_for
 
 import toyopt
-from toyopt.sandbox.launcher import package_dirs
+from toyopt.sandbox.paths import package_dirs
 from toyopt_check.inside.protocol import ProtocolError
 from toyopt_check.inside.runtime import StudentCodeError
 

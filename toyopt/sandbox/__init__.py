@@ -5,6 +5,7 @@ Layout (one job per module):
 
 * ``submission`` -- trusted: copy a folder / zip / notebook into a fresh scratch dir.
 * ``launcher``   -- trusted: start ``worker.py`` inside bubblewrap, or a subprocess.
+* ``paths``      -- trusted: what of the interpreter's ``sys.path`` the worker sees.
 * ``client``     -- trusted: :class:`Worker` calls probes, kills the process tree,
   turns every fault into a typed error.
 * ``protocol``   -- both sides: length-prefixed JSON frames, arrays as ``.npy``
@@ -54,7 +55,7 @@ What holds **with bubblewrap** (Linux, ``bwrap`` works; checked once per process
   ENOSPC in that probe only, and every worker (a restart too) starts from the
   submission again; ``/tmp`` is a size-capped tmpfs; the rest of ``/`` is read-only;
 * the interpreter's prefixes, the user site and the folders ``.pth`` files add
-  are bound back read-only wherever they live (``launcher.path_view``), never
+  are bound back read-only wherever they live (``paths.path_view``), never
   ``toyopt`` / ``toyopt_ref``: emptied inside an installed-packages folder; a
   folder that holds them otherwise (a checkout), or holds the caller's cwd or a
   results folder, is not shown, and a library the worker needs that lies only

@@ -42,7 +42,7 @@ from toyopt_check.inside.runtime import EXERCISE_MODULES as STUDENT_MODULES
 from toyopt_check.inside.runtime import StudentCodeError
 from toyopt_check.inside.supervisor import SCRATCH_FULL
 
-from . import launcher
+from . import launcher, paths
 from .launcher import Limits, SandboxBroken
 from .submission import NOTEBOOK_FILE
 
@@ -217,7 +217,7 @@ class Worker:
         """Launch the worker and load the probe module (idempotent)."""
         if self._launched is not None:
             return
-        needs = (*launcher.WORKER_LIBRARIES, *self.canary_imports, *self.canary_find)
+        needs = (*paths.WORKER_LIBRARIES, *self.canary_imports, *self.canary_find)
         self._launched = launcher.launch(self.scratch_dir, self.probes_path, self.limits,
                                          isolation=self._isolation_request, hide=self._hide,
                                          needs=tuple(dict.fromkeys(needs)))

@@ -43,13 +43,11 @@ from __future__ import annotations
 import atexit
 import functools
 import glob
-import importlib.util
 import itertools
 import logging
 import os
 import shutil
 import signal
-import site
 import stat
 import subprocess
 import sys
@@ -64,6 +62,16 @@ from toyopt_check.inside import supervisor
 from toyopt_check.inside.errors import ConfigurationError, GraderError
 
 from . import cgroups, seccomp
+from .paths import (
+    SYSTEM_DIRS,
+    WORKER_LIBRARIES,
+    is_system,
+    is_under,
+    package_dirs,
+    path_view,
+    python_dirs,
+    user_site,
+)
 from .submission import remove_tree
 
 log = logging.getLogger(__name__)
@@ -74,10 +82,7 @@ INSIDE_PACKAGE = "toyopt_inside"  #: its name inside the sandbox (a copy under t
 SANDBOX_CODE_DIR = "/tmp/toyopt-worker"
 SANDBOX_SCRATCH = "/tmp/scratch"
 SANDBOX_SUBMISSION = "/tmp/toyopt-submission"  #: the submission, read-only (bwrap); copied into the scratch
-HIDDEN_PACKAGES = ("toyopt", "toyopt_ref")
 HIDDEN_DIRS = ("/work", "/home", "/root")
-_SYSTEM_DIRS = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/dev",
-                "/proc", "/sys", "/tmp", "/var")
 GiB, MiB = 1 << 30, 1 << 20
 NO_BWRAP_ENV = "TOYOPT_NO_BWRAP"  #: "1": act as if bubblewrap did not work (try the fallback)
 
@@ -311,7 +316,7 @@ def fallback_blocker(paths, uid: int) -> str | None:
 def interpreter_blocker() -> str | None:
     """Why a root caller's fallback worker (its own uid) could not run this
     interpreter, or None (see :func:`fallback_blocker`)."""
-    return fallback_blocker([("the Python interpreter's folder", d) for d in _python_dirs()],
+    return fallback_blocker([("the Python interpreter's folder", d) for d in python_dirs()],
                             SANDBOX_UID_BASE)
 
 
@@ -334,12 +339,12 @@ def canary_paths(folders, keep=()) -> tuple[str, ...]:
     keep = [os.path.realpath(k) for k in keep]
     found = []
     for folder in folders:
-        if not any(_under(k, folder) for k in keep):
+        if not any(is_under(k, folder) for k in keep):
             found.append(folder)
         files = []
         for visited, (parent, subdirs, names) in enumerate(os.walk(folder)):
             subdirs[:] = sorted(d for d in subdirs if d != "__pycache__"
-                                and not any(_under(os.path.join(parent, d), k) for k in keep))[:8]
+                                and not any(is_under(os.path.join(parent, d), k) for k in keep))[:8]
             files += [os.path.join(parent, n) for n in sorted(names)[:CANARY_FILES]]
             if len(files) >= CANARY_FILES or visited >= 4 * CANARY_FILES:
                 break
@@ -352,7 +357,7 @@ def _shared_folder(path: str) -> bool:
     needs them, or mounts its own): never one of the instructor's folders for the
     canary (``--results /tmp/r.json`` names ``/tmp``)."""
     real = os.path.realpath(path)
-    return real in ("/", "/tmp", os.path.realpath(tempfile.gettempdir()), *_SYSTEM_DIRS)
+    return real in ("/", "/tmp", os.path.realpath(tempfile.gettempdir()), *SYSTEM_DIRS)
 
 
 @functools.lru_cache(maxsize=1)
@@ -387,173 +392,6 @@ def _unshare() -> list[str]:
     return ["--unshare-all"]
 
 
-def package_dirs(names=HIDDEN_PACKAGES) -> list[str]:
-    """Folders of the installed (or editable, or imported) packages ``names``."""
-    found = set()
-    for name in names:
-        module = sys.modules.get(name)
-        paths = list(getattr(module, "__path__", []) or [])
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
-        if spec is not None:
-            paths += list(spec.submodule_search_locations or [])
-            if spec.origin and os.path.isfile(spec.origin):
-                paths.append(os.path.dirname(spec.origin))
-        found.update(os.path.realpath(p) for p in paths if os.path.isdir(p))
-    return sorted(found)
-
-
-def _is_system(path: str) -> bool:
-    """``/``, a system folder or an ancestor of one (never hidden), or under ``/tmp``
-    (already hidden by the sandbox's own ``/tmp``)."""
-    return path == "/" or any(_under(s, path) for s in _SYSTEM_DIRS) or _under(path, "/tmp")
-
-
-def _python_dirs() -> list[str]:
-    """The interpreter's prefixes (a virtualenv's and its base) and the user site, if used."""
-    dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-            str(Path(os.path.realpath(sys.executable)).parent.parent),
-            os.path.dirname(os.path.abspath(sys.executable))}
-    user = user_site()
-    if user:
-        dirs.add(user)
-    found = sorted(os.path.realpath(d) for d in dirs if os.path.isdir(d))
-    return [d for d in found if not any(d != o and _under(d, o) for o in found)]
-
-
-def user_site() -> str | None:
-    """The user site-packages folder when this interpreter uses it (a ``pip --user``
-    install); the worker runs with ``-s`` and is told to add it (``--site``)."""
-    try:
-        folder = site.getusersitepackages()
-    except Exception:
-        return None
-    if site.ENABLE_USER_SITE and folder in sys.path and os.path.isdir(folder):
-        return os.path.realpath(folder)
-    return None
-
-
-def _under(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip("/") + "/")
-
-
-#: libraries the worker imports (the probes, the student's code): where they are
-#: installed must show inside the sandbox, or `launch` refuses (see `path_view`)
-WORKER_LIBRARIES = ("numpy", "torch", "matplotlib")
-
-
-def _site_entries() -> list[str]:
-    """The folders the worker's interpreter puts on its ``sys.path`` by itself: the
-    site-packages folders, the user site (``--site``) and the folders their ``.pth``
-    files name, as `site.addpackage` reads them (real paths, existing, in order).
-    ``PYTHONPATH`` and the script's folder are not among them: the worker's
-    environment is empty and its code comes from its own folder."""
-    try:
-        sites = list(site.getsitepackages())
-    except AttributeError:  # an old virtualenv's site module
-        sites = []
-    sites += [user_site()] if user_site() else []
-    found = []
-    for folder in sites:
-        found.append(folder)
-        try:
-            names = sorted(n for n in os.listdir(folder) if n.endswith(".pth"))
-        except OSError:
-            continue
-        for name in names:
-            try:
-                with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as handle:
-                    lines = handle.read().splitlines()
-            except OSError:
-                continue
-            found += [os.path.join(folder, line.rstrip()) for line in lines
-                      if line.strip() and not line.startswith(("#", "import ", "import\t"))]
-    real = [os.path.realpath(f) for f in found]
-    return [f for f in dict.fromkeys(real) if os.path.isdir(f)]
-
-
-def _hidden_packages_in(folder: str) -> list[str]:
-    """The instructor's packages (`HIDDEN_PACKAGES`) lying directly in `folder`."""
-    return [name for name in HIDDEN_PACKAGES
-            if os.path.lexists(os.path.join(folder, name))
-            or os.path.lexists(os.path.join(folder, name + ".py"))]
-
-
-def _installed_packages(folder: str) -> bool:
-    """Whether `folder` holds installed distributions (``site-packages``, a ``pip
-    --target`` folder): libraries then, never course files."""
-    if os.path.basename(folder) in ("site-packages", "dist-packages"):
-        return True
-    try:
-        return any(name.endswith((".dist-info", ".egg-info")) for name in os.listdir(folder))
-    except OSError:
-        return False
-
-
-@dataclass(frozen=True)
-class PathView:
-    """What the bubblewrap sandbox shows of this interpreter (see `path_view`)."""
-
-    binds: tuple[str, ...]          #: hidden host folders bound back read-only (outermost only)
-    masks: tuple[str, ...]          #: the instructor's packages inside shown folders: emptied
-    left_out: dict                  #: sys.path folder -> why it is not shown
-
-
-def path_view(protected, needs=WORKER_LIBRARIES) -> PathView:
-    """Which folders of the interpreter (its prefixes, the user site, the folders
-    ``.pth`` files add: see `_site_entries`) lie in a folder the sandbox hides
-    (`protected`, or ``/tmp``) and are bound back read-only.
-
-    Never shown: a folder that is, or holds, a `protected` one (the caller's cwd,
-    a results folder), and a folder holding ``toyopt`` / ``toyopt_ref`` that is not
-    an installed-packages folder (a source checkout: the worker needs nothing
-    there). In a shown installed-packages folder those two packages are masked.
-    Raises `ConfigurationError`, naming the folder, when a library of `needs`
-    that this interpreter imports would then be missing inside."""
-    protected = [os.path.realpath(h) for h in protected]
-    out_of_sight = [*(h for h in protected if not _is_system(h)), "/tmp"]
-    entries = _site_entries()
-    binds, masks, left_out = [], [], {}
-    for folder in dict.fromkeys([*_python_dirs(), *entries]):
-        inside = [h for h in protected if _under(h, folder)]
-        packages = _hidden_packages_in(folder)
-        if folder == "/" or not any(_under(folder, h) for h in out_of_sight):
-            pass  # shown by the read-only root (its hidden packages are masked below)
-        elif inside:
-            left_out[folder] = f"it holds {inside[0]}, which student code must not read"
-            continue
-        elif packages and not _installed_packages(folder):
-            left_out[folder] = f"it holds the instructor's {'/'.join(packages)}"
-            continue
-        else:
-            binds.append(folder)
-        masks += [os.path.join(folder, name) for name in packages
-                  if os.path.isdir(os.path.join(folder, name))]
-    binds = [b for b in binds if not any(b != o and _under(b, o) for o in binds)]
-    for name in needs:
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
-        origin = getattr(spec, "origin", None)
-        if spec is None or not origin or not os.path.isabs(origin):
-            continue  # not installed here (the canary says so), or built in
-        where = os.path.realpath(origin)
-        if spec.submodule_search_locations:
-            where = os.path.dirname(where)
-        folder = os.path.dirname(where)
-        shown = (not any(_under(folder, h) for h in out_of_sight)
-                 or any(_under(folder, b) for b in binds))
-        if not shown:
-            why = left_out.get(folder, "it lies in a folder the sandbox hides")
-            raise ConfigurationError(
-                f"the sandbox cannot show student code {name}, installed in {folder}: {why}; "
-                f"install {name} outside that folder")
-    return PathView(tuple(binds), tuple(dict.fromkeys(masks)), left_out)
-
-
 def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict,
                   limits: Limits, hide=(), seccomp_fd: int | None = None,
                   root: bool | None = None, needs=WORKER_LIBRARIES) -> list[str]:
@@ -569,10 +407,10 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
     view = path_view(hidden, needs)
     # The sandbox's /tmp is a fresh tmpfs: what lies under the host's /tmp is out of sight
     # already, and a mount there would only create empty folders that name it.
-    hidden = sorted((h for h in hidden if not _is_system(h) and not _under(h, "/tmp")),
+    hidden = sorted((h for h in hidden if not is_system(h) and not is_under(h, "/tmp")),
                     key=lambda p: p.count("/"))
     # a folder inside one already hidden would only show up as an empty mount point
-    hidden = [h for h in hidden if not any(h != o and _under(h, o) for o in hidden)]
+    hidden = [h for h in hidden if not any(h != o and is_under(h, o) for o in hidden)]
     # /tmp and /dev/shm are world-writable (sticky) tmpfs: the worker runs as its own uid
     cmd = [shutil.which("bwrap"), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
            "--perms", "1777", "--size", str(limits.tmpfs_bytes), "--tmpfs", "/tmp",
@@ -588,7 +426,7 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
     made = set()
     for folder in rebound:
         # bwrap makes missing mount points mode 0700: the sandbox's uid could not pass
-        tops = [h for h in (*hidden, "/tmp") if _under(folder, h) and folder != h]
+        tops = [h for h in (*hidden, "/tmp") if is_under(folder, h) and folder != h]
         ancestors, current = [], os.path.dirname(folder)
         while tops and current not in (*tops, "/"):
             ancestors.append(current)
@@ -599,8 +437,8 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
                 cmd += ["--perms", "0755", "--dir", ancestor]
         cmd += ["--ro-bind", folder, folder]
     packages = [p for p in dict.fromkeys([*package_dirs(), *view.masks])  # those not hidden already
-                if (not _under(p, "/tmp") or any(_under(p, r) for r in rebound))
-                and (not any(_under(p, h) for h in hidden) or any(_under(p, r) for r in rebound))]
+                if (not is_under(p, "/tmp") or any(is_under(p, r) for r in rebound))
+                and (not any(is_under(p, h) for h in hidden) or any(is_under(p, r) for r in rebound))]
     for folder in packages:
         cmd += ["--size", str(MiB), "--tmpfs", folder]
     cmd += ["--ro-bind", code_dir, SANDBOX_CODE_DIR, "--ro-bind", scratch, SANDBOX_SUBMISSION,
@@ -733,7 +571,7 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
         facts["notes"].append("seccomp: no filter for this platform")
     uid = sandbox_uid() if sys.platform.startswith("linux") else None
     needed = [("the submission's scratch copy", scratch), ("the worker's code", str(code_dir)),
-              *(("the Python interpreter's folder", d) for d in _python_dirs())]
+              *(("the Python interpreter's folder", d) for d in python_dirs())]
     instructor = [os.path.realpath(p) for p in (*package_dirs(), os.getcwd(), *hide)]
     hidden = canary_paths(
         [p for p in dict.fromkeys(instructor) if os.path.isdir(p) and not _shared_folder(p)],
