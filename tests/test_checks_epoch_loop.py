@@ -278,3 +278,13 @@ def test_student_exception_is_reported_without_grader_frames():
     results = grade(epoch_loop, VISIBLE[:1])
     assert results[0].status == "error" and "ZeroDivisionError" in results[0].message
     assert "toyopt/" not in results[0].message
+
+
+def test_a_missing_zero_grad_is_told_that_gradients_accumulate():
+    from corpus_tools import CORPUS, grade, load
+
+    mutant = load(CORPUS / "epoch_loop" / "mutant_no_zero_grad.py")
+    failed = {r.id: r.message for r in grade("epoch_loop", mutant.epoch_loop) if r.status == "failed"}
+    assert "epoch_loop.no_accumulation" in failed, failed
+    assert "accumulate across steps" in failed["epoch_loop.no_accumulation"]
+    assert "optimiser.zero_grad()" in failed["epoch_loop.no_accumulation"]

@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from toyopt_check.checks.core import CheckFailure, check
+from toyopt_check.checks.epoch_loop import ACCUMULATION_HINT
 
 from .thresholds import CONVERGENCE
 
@@ -129,11 +130,13 @@ def network_convergence(target, key):
             raise CheckFailure("epoch_loop: the grader got a malformed answer from your code's run")
         if not np.all(np.isfinite(history)):
             first = int(np.argmin(np.all(np.isfinite(history), axis=1)))
-            raise CheckFailure(f"epoch_loop: {what}: the weights became inf/nan at epoch {first + 1}")
+            raise CheckFailure(f"epoch_loop: {what}: the weights became inf/nan at epoch {first + 1} "
+                               f"of {epochs}")
         bad = replay_ok(history, weights, train_db, cfg, (0, epochs // 2, epochs - 1))
         if bad is not None:
-            raise CheckFailure(f"epoch_loop: {what} (seed {seed}): epoch {bad + 1} did not make one SGD "
-                               "step with this batch's gradients (compared with the reference)")
+            raise CheckFailure(f"epoch_loop: {what} (seed {seed}): epoch {bad + 1} of {epochs} did not "
+                               "make one SGD step with this batch's gradients (compared with the "
+                               f"reference)\nhint: {ACCUMULATION_HINT}")
         acc = accuracy_per_epoch(history, test_db)
         best = float(acc.max())
         reached.append(best)

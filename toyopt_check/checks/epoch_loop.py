@@ -235,7 +235,16 @@ def check_train_step_cuda(target):
        clause=CLAUSE_STALE, requires=("train_step",))
 def check_no_accumulation(target):
     for sc in scenarios(target, "no_accumulation"):
-        check_calls(target, sc)
+        try:
+            check_calls(target, sc)
+        except CheckFailure as exc:
+            raise CheckFailure(f"{exc}\nhint: {ACCUMULATION_HINT}") from None
+
+
+#: the common bug behind a failed `no_accumulation` (the corpus' mutants that fail it)
+ACCUMULATION_HINT = ("PyTorch adds each backward() into .grad: unless the gradients are zeroed "
+                     "before it (optimiser.zero_grad() in every step), they accumulate across "
+                     "steps and calls, and the update uses old batches' gradients too")
 
 
 @check(EXERCISE, "optimiser_state", 2, "training with SGD momentum and Adam: one step a call, state kept",
