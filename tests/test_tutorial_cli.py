@@ -24,6 +24,7 @@ def test_tutorial_writes_figures_and_summary(tmp_path, capsys):
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert set(summary["runs"]) == {"circular_data", "linear_data"}
     assert summary["runs"]["linear_data"]["epochs"] == 60
+    assert summary["config"]["print_every"] == 6  # what ran: ten lines of a 60-epoch run
     out = capsys.readouterr().out
     assert "[0000] train loss=" in out and "[0059]" in out
     assert f"to {tmp_path}" in out
@@ -106,3 +107,17 @@ def test_os_errors_of_any_command_become_one_line(tmp_path, capsys, monkeypatch)
     monkeypatch.setattr(toyopt.commands.release, "run", boom)
     assert main(["release", "--out", str(tmp_path)]) == 2
     assert capsys.readouterr().err.strip() == "toyopt release: error: Permission denied: /somewhere"
+
+
+def test_a_tutorial_written_to_a_file_has_no_progress_bar(tmp_path):
+    import subprocess
+    import sys
+
+    log = tmp_path / "log.txt"
+    with log.open("w") as handle:
+        done = subprocess.run([sys.executable, "-m", "toyopt", "tutorial", "--dataset", "linear_data",
+                               "--epochs", "20", "--points", "100", "--out", str(tmp_path / "o")],
+                              stdout=handle, stderr=subprocess.STDOUT, timeout=300)
+    text = log.read_text()
+    assert done.returncode == 0, text[-2000:]
+    assert "\r" not in text and "epoch/s" not in text and "[0019] train loss=" in text

@@ -123,7 +123,9 @@ def run_tutorial(config, out_dir, progress=True, echo=print):
              f"boundary_{name}.png")
 
     result.summary = {
-        "config": {k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(config).items()},
+        # what ran: print_every as used (0 asks for ten lines a run)
+        "config": {**{k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(config).items()},
+                   "print_every": every},
         "device": device.type,
         "runs": runs,
         "figures": [p.name for p in result.figures],

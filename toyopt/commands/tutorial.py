@@ -4,6 +4,8 @@ Writes PNG figures and ``summary.json`` under ``--out`` and prints the
 tutorial's periodic train/test lines (library: `toyopt.tutorial.run_tutorial`).
 """
 
+import sys
+
 from toyopt.tutorial import DEFAULT_OUT, TutorialConfig, run_tutorial
 
 
@@ -38,7 +40,8 @@ def run(args):
         init=None if args.init == "default" else args.init,
         seed=args.seed, num_points=args.points, device=args.device,
     )
-    result = run_tutorial(config, args.out, progress=not args.no_progress)
+    # a progress bar only on a terminal: in a file its redraws interleave with the lines
+    result = run_tutorial(config, args.out, progress=not args.no_progress and sys.stderr.isatty())
     print(f"\nwrote {len(result.figures)} figures and summary.json to {result.out_dir}/")
     for name, summary in result.summary["runs"].items():
         print(f"  {name:14s} final test accuracy {summary['final_test_acc']:6.2f} %  "
