@@ -98,3 +98,13 @@ def test_kit_notebook_names_no_instructor_package_or_generator():
     assert text.startswith(KIT_NOTEBOOK_HEADER)
     for stale in ("toyopt_ref", "toyopt notebook", "imported from `exercises`"):
         assert stale not in text, stale
+
+
+def test_check_outside_the_repository_says_so_in_one_line(tmp_path, monkeypatch, capsys):
+    from toyopt.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["release", "--check"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "no folder exercises/ here" in err
+    assert "stale" not in err

@@ -99,8 +99,13 @@ def render_exercises(source_dir: Path | None = None) -> dict[str, str]:
 
 
 def stale_files(out_dir: Path, source_dir: Path | None = None) -> list[str]:
-    """Files of `out_dir` that differ from (or are missing against) a fresh render."""
+    """Files of `out_dir` that differ from (or are missing against) a fresh render;
+    a `ConfigurationError` when there is no `out_dir` to compare (outside the
+    repository, say) rather than every file listed as stale."""
     out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise ConfigurationError(f"no folder {out_dir}/ here to check: run this from the repository's "
+                                 "root, or name the student package's folder with --out")
     stale = []
     for name, content in render_exercises(source_dir).items():
         path = out_dir / name
