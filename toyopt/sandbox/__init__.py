@@ -46,14 +46,17 @@ trusted process from inputs it chose (that is the grading layer's job).
 
 What holds **with bubblewrap** (Linux, ``bwrap`` works; checked once per process):
 
+* the sandbox's ``/`` is an allowlist (``launcher.SANDBOX_ROOT``: ``/usr``,
+  ``/etc``, the ``/lib`` and ``/bin`` folders, ``/sys``), read-only: a course
+  folder in ``/srv``, ``/opt``, ``/work``, ``/home`` or ``/root`` is absent, not
+  merely hidden (``tests/test_conformance_bwrap.py`` walks every readable file);
 * the student cannot read ``toyopt``, ``toyopt_ref`` (wherever installed,
-  editable installs included), ``/work``, ``/home``, ``/root`` (except the Python
-  prefix, bound back read-only), the caller's cwd or ``hide`` folders;
+  editable installs included), the caller's cwd or ``hide`` folders;
 * no host folder is writable: the submission is bound read-only and the worker
   copies it into its scratch folder, a tmpfs of ``Limits.scratch_bytes`` (256 MiB)
   whose pages count in the worker's memory cgroup; a write past it fails with
   ENOSPC in that probe only, and every worker (a restart too) starts from the
-  submission again; ``/tmp`` is a size-capped tmpfs; the rest of ``/`` is read-only;
+  submission again; ``/tmp`` is a size-capped tmpfs;
 * the interpreter's prefixes, the user site and the folders ``.pth`` files add
   are bound back read-only wherever they live (``paths.path_view``), never
   ``toyopt`` / ``toyopt_ref``: emptied inside an installed-packages folder; a

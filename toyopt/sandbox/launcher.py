@@ -84,6 +84,9 @@ SANDBOX_SCRATCH = "/tmp/scratch"
 SANDBOX_SUBMISSION = "/tmp/toyopt-submission"  #: the submission, read-only (bwrap); copied into the scratch
 HIDDEN_DIRS = ("/work", "/home", "/root")
 GiB, MiB = 1 << 30, 1 << 20
+#: the host's folders a worker under bubblewrap sees, read-only; the rest of ``/`` is
+#: absent (the interpreter and its libraries are bound back wherever they live)
+SANDBOX_ROOT = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/sys")
 NO_BWRAP_ENV = "TOYOPT_NO_BWRAP"  #: "1": act as if bubblewrap did not work (try the fallback)
 
 
@@ -411,10 +414,19 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
                     key=lambda p: p.count("/"))
     # a folder inside one already hidden would only show up as an empty mount point
     hidden = [h for h in hidden if not any(h != o and is_under(h, o) for o in hidden)]
-    # /tmp and /dev/shm are world-writable (sticky) tmpfs: the worker runs as its own uid
-    cmd = [shutil.which("bwrap"), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-           "--perms", "1777", "--size", str(limits.tmpfs_bytes), "--tmpfs", "/tmp",
-           "--perms", "1777", "--size", str(limits.shm_bytes), "--tmpfs", "/dev/shm"]
+    # only the system's own folders are there (an allowlist: a course folder in /srv,
+    # /data or /opt is simply absent); /tmp and /dev/shm are world-writable (sticky)
+    # tmpfs, as the worker runs as its own uid
+    hidden = [h for h in hidden if any(is_under(h, top) for top in SANDBOX_ROOT)]
+    cmd = [shutil.which("bwrap")]
+    for top in SANDBOX_ROOT:
+        if os.path.islink(top):  # /bin -> usr/bin on a merged /usr
+            cmd += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            cmd += ["--ro-bind", top, top]
+    cmd += ["--dev", "/dev", "--proc", "/proc",
+            "--perms", "1777", "--size", str(limits.tmpfs_bytes), "--tmpfs", "/tmp",
+            "--perms", "1777", "--size", str(limits.shm_bytes), "--tmpfs", "/dev/shm"]
     for device in gpu_devices():  # CUDA's device nodes (the fresh /dev has none)
         cmd += ["--dev-bind", device, device]
     for folder in hidden:
@@ -426,19 +438,14 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
     made = set()
     for folder in rebound:
         # bwrap makes missing mount points mode 0700: the sandbox's uid could not pass
-        tops = [h for h in (*hidden, "/tmp") if is_under(folder, h) and folder != h]
-        ancestors, current = [], os.path.dirname(folder)
-        while tops and current not in (*tops, "/"):
-            ancestors.append(current)
-            current = os.path.dirname(current)
-        for ancestor in reversed(ancestors):
+        for ancestor in reversed(_ancestors_to_make(folder, hidden)):
             if ancestor not in made:
                 made.add(ancestor)
                 cmd += ["--perms", "0755", "--dir", ancestor]
         cmd += ["--ro-bind", folder, folder]
-    packages = [p for p in dict.fromkeys([*package_dirs(), *view.masks])  # those not hidden already
-                if (not is_under(p, "/tmp") or any(is_under(p, r) for r in rebound))
-                and (not any(is_under(p, h) for h in hidden) or any(is_under(p, r) for r in rebound))]
+    packages = [p for p in dict.fromkeys([*package_dirs(), *view.masks])  # those in sight
+                if any(is_under(p, r) for r in rebound)
+                or (any(is_under(p, top) for top in SANDBOX_ROOT) and not any(is_under(p, h) for h in hidden))]
     for folder in packages:
         cmd += ["--size", str(MiB), "--tmpfs", folder]
     cmd += ["--ro-bind", code_dir, SANDBOX_CODE_DIR, "--ro-bind", scratch, SANDBOX_SUBMISSION,
@@ -457,6 +464,21 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
     cmd += ["--chdir", "/", "--", sys.executable, "-s", "-B",
             *worker_args]
     return cmd
+
+
+def _ancestors_to_make(folder: str, tmpfs) -> list[str]:
+    """The folders above `folder` that the sandbox lacks (innermost first): those up
+    to a tmpfs of `tmpfs` or ``/tmp`` (made inside it), or up to ``/`` when
+    `folder` lies outside every bound folder; none inside a bound system folder."""
+    made, current = [], os.path.dirname(folder)
+    while current != "/":
+        if current in tmpfs or current == "/tmp":
+            break
+        if current in SANDBOX_ROOT:
+            return []  # inside a read-only bind: it is there already
+        made.append(current)
+        current = os.path.dirname(current)
+    return made
 
 
 #: the device nodes CUDA opens (``/dev/nvidia0``..., ``nvidiactl``, ``nvidia-uvm``,
