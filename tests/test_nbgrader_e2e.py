@@ -316,6 +316,17 @@ def test_hostile_notebook_reads_no_course_file(course):
     assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
 
 
+def test_hostile_notebook_walking_every_readable_file_finds_no_answer(course):
+    nb = autograded(course, "h_walk_for_answers")
+    text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    match = re.search(r"PROBE-WALK \((\d+), \[(.*?)\]\)", text)
+    assert match, text[-2000:]
+    assert int(match.group(1)) > 10_000  # it did walk the system and the libraries
+    found = [f for f in re.findall(r"'([^']*)'", match.group(2))
+             if not ("/site-packages/nbgrader/" in f and f.endswith("gradebook.db"))]  # nbgrader's fixture
+    assert found == [], found
+
+
 def test_output_flood_is_capped(course):
     path = course["root"] / "autograded" / "h_flood" / ASSIGNMENT / NOTEBOOK_FILE
     assert path.stat().st_size < 24 * 2**20
