@@ -125,3 +125,13 @@ def test_reference_feedback_shows_its_pictures_in_headless_chromium(reference_pa
     blue = (b > 200) & (r < 80) & (g < 80)  # the spiral's class-1 points: no text is blue
     orange = (r > 220) & (g > 100) & (g < 160) & (b < 60)  # your learning curve
     assert blue.sum() > 200 and orange.sum() > 100
+
+
+def test_the_learning_curves_show_the_run_whose_epochs_the_messages_name():
+    from toyopt.checks.thresholds import CONVERGENCE
+    from toyopt.grading.figures import draw_epoch_loop
+    from toyopt_check.checks.target import InProcessTarget
+
+    figure = draw_epoch_loop(InProcessTarget.reference())
+    epochs = CONVERGENCE["epoch_loop.linear"]["epochs"]  # "epoch 151 of 300" in a message
+    assert f"Learning curves of {epochs} epochs" in figure.caption
