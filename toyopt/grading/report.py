@@ -2,9 +2,10 @@
 
 Every outcome is a report: a submission that cannot be read, or a grader that
 fails on it, gives a report whose checks all say so (status ``error``), so that
-a results file is always written.  Only a bad *path* (missing, unsupported
-kind) raises :class:`ConfigurationError`, and an unfit sandbox (the worker's
-canary, measured before any student code runs) :class:`SandboxBroken`.
+a results file is always written (a file that is not a submission too: its
+message says what to submit).  Only a missing *path* raises
+:class:`ConfigurationError`, and an unfit sandbox (the worker's canary,
+measured before any student code runs) :class:`SandboxBroken`.
 """
 
 from __future__ import annotations

@@ -127,7 +127,9 @@ def run_request(ctx, probes: dict, request: dict, max_bytes: int) -> dict:
     except protocol.ProtocolError as exc:
         kind, message = "bad_result", f"a result that cannot be sent back to the grader: {_safe_str(exc)}"
     except NotImplementedError:
-        error = ctx.not_implemented(str(request.get("probe")).split(".")[0])
+        from .probes import exercise_of
+
+        error = ctx.not_implemented(exercise_of(str(request.get("probe"))))
         kind, message = error.kind, error.message
     except SystemExit as exc:
         kind, message = "exit", f"SystemExit: your code called sys.exit({exc.code!r})" + _at(ctx, exc)
