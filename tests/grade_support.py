@@ -11,8 +11,11 @@ from pathlib import Path
 import toyopt_ref
 from toyopt.release import write_exercises
 
+#: the folder of the tests, and the repository
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
 REF_DIR = Path(toyopt_ref.__file__).resolve().parent
-HOSTILE = Path(__file__).with_name("hostile")
+HOSTILE = TESTS / "hostile"
 REF_MODULES = ("errors.py", "data.py", "plotting.py", "losses.py", "model.py", "training.py")
 
 

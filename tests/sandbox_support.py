@@ -73,7 +73,7 @@ def worker_for(tmp_path: Path, isolation: str, files: dict[str, str],
         readable = readable_instructor_folder()
         if readable and not canary_may_refuse:
             pytest.skip(f"the fallback's canary refuses here: other users can read {readable} "
-                        "(tests/test_conformance_fallback.py grades in a closed layout)")
+                        "(tests/routes/test_conformance_fallback.py grades in a closed layout)")
         parent = fallback_scratch_parent()
     submission = materialise(write_package(tmp_path / "src", files), parent)
     return Worker(submission.scratch_dir, PROBES, limits=limits, isolation=isolation)

@@ -6,8 +6,8 @@ import ast
 from pathlib import Path
 
 import pytest
+from grade_support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 INSIDE = ROOT / "toyopt_check" / "inside"
 RUNTIME = ROOT / "toyopt_check"
 #: third-party libraries the inside may use (the sandbox's interpreter has them)

@@ -2,9 +2,9 @@
 
 import re
 import subprocess
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from grade_support import ROOT
+
 MARK = "# " + "noqa"  # spelt in two parts so that this file does not match itself
 #: a noqa comment names its codes (NOQA: CODE[, CODE]) and then a reason (two spaces or a dash, then words)
 JUSTIFIED = re.compile(r"#\s*noqa:\s*[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*\s*(?:\(|--|-|:|;)?\s*\S.{3,}")

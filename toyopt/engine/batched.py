@@ -13,7 +13,7 @@ momentum; the train accuracy and loss of an epoch come from the prediction made
 *before* that epoch's update, the test accuracy and loss from the prediction
 just after it; predicted label = ``prediction >= 0.5`` whatever the loss. The
 numbers agree with `train` to float32 rounding (the sums run in another
-order); ``tests/test_batched.py`` checks that epoch by epoch.
+order); ``tests/toyopt/engine/test_batched.py`` checks that epoch by epoch.
 
 A run is described by a `RunSpec`; its data are those of `make_splits(seed)`
 and its initial weights those of ``Simple2DNetwork(init)`` right after

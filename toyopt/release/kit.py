@@ -18,8 +18,8 @@
 
 Never in it: the reference (`toyopt_ref`), the instructor's `toyopt` (hidden
 checks, oracles, sandboxed grader), the Gradescope bundle, the nbgrader
-course. tests/test_kit_hunt.py installs the kit in a fresh virtualenv and
-hunts for answers in it; tests/test_kit_jupyter.py follows the README as
+course. tests/routes/test_kit_hunt.py installs the kit in a fresh virtualenv and
+hunts for answers in it; tests/routes/test_kit_jupyter.py follows the README as
 written and executes the notebooks there.
 """
 
@@ -169,7 +169,7 @@ def student_notebook(text: str) -> str:
     """The source notebook for students: solutions stubbed, hidden test cells
     dropped, answers blanked, outputs cleared, the generator's header replaced
     by one for students. Its code imports nothing but `toyopt_check.cells`, as
-    the source notebook's does (tests/test_notebook.py holds that)."""
+    the source notebook's does (tests/toyopt/notebook/test_notebook.py holds that)."""
     from toyopt.notebook.prose import GENERATED
 
     from .stubs import stub_source

@@ -6,7 +6,7 @@ or a build-isolation venv, and the kit should be byte-for-byte reproducible
 answer hunt checks exactly the files listed here. A pure-Python wheel is a zip
 with a ``.dist-info`` folder (PEP 427: METADATA, WHEEL, RECORD with sha256
 digests); that is all this writes. ``pip install`` of the result is tested
-(tests/test_kit_hunt.py).
+(tests/routes/test_kit_hunt.py).
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ What holds **with bubblewrap** (Linux, ``bwrap`` works; checked once per process
 * the sandbox's ``/`` is an allowlist (``launcher.SANDBOX_ROOT``: ``/usr``,
   ``/etc``, the ``/lib`` and ``/bin`` folders, ``/sys``), read-only: a course
   folder in ``/srv``, ``/opt``, ``/work``, ``/home`` or ``/root`` is absent, not
-  merely hidden (``tests/test_conformance_bwrap.py`` walks every readable file);
+  merely hidden (``tests/routes/test_conformance_bwrap.py`` walks every readable file);
 * the student cannot read ``toyopt``, ``toyopt_ref`` (wherever installed,
   editable installs included), the caller's cwd or ``hide`` folders;
 * no host folder is writable: the submission is bound read-only and the worker

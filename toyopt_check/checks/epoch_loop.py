@@ -21,7 +21,7 @@ optimiser, so a correct one runs the same float32 kernels: parameters and
 losses agree to rounding, a few float32 ulps (~1e-7 relative), whatever the
 flattening (``reshape``/``squeeze``/``flatten``). We allow ``rtol=1e-5,
 atol=1e-6``; a missed or extra step, a stale gradient or a wrong mode moves
-them by >= 1e-3 on these inputs (tests/test_checks_epoch_loop.py). The
+them by >= 1e-3 on these inputs (tests/toyopt_check/checks/test_epoch_loop.py). The
 accuracy may be computed in float32 (``(labels == y).float().mean() * 100``):
 a float32 mean of n values in [0, 1] is off by at most ~n * 2^-24, so we
 allow ``atol = max(1e-3, n * 2^-23 * 100)`` percent, far below the 100 / n

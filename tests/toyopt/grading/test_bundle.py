@@ -9,12 +9,10 @@ import sys
 import zipfile
 from pathlib import Path
 
-from grade_support import stub_submission
+from grade_support import ROOT, stub_submission
 
 from toyopt.cli import main
 from toyopt.grading.bundle import KEY_FACTS
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_bundle_splits_the_student_runtime_from_the_instructor_side(tmp_path):

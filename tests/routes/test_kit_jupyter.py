@@ -26,6 +26,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from grade_support import ROOT
 
 from toyopt.notebook.build import build_notebook
 from toyopt.release.kit import NOTEBOOK_NAME, TORCH_CPU_INDEX, grading_points, write_kit
@@ -34,7 +35,7 @@ from toyopt_check.inside.runtime import EXERCISE_MODULES
 
 pytestmark = [pytest.mark.slow, pytest.mark.kit]
 
-ROOT = Path(__file__).resolve().parent.parent
+
 #: the README's torch line, and what runs instead on our machines (the local CPU wheel)
 TORCH_LINE = f"pip install torch --index-url {TORCH_CPU_INDEX}"
 TORCH_HERE = "pip install torch==2.13.0"

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from grade_support import TESTS
 
 from toyopt.grading.bulk import grade_many, safe_name, unique_jobs
 from toyopt.grading.report import failed_report
@@ -98,7 +99,7 @@ def test_ctrl_c_stops_promptly_and_keeps_what_finished(tmp_path):
     sources = _sources(subs, ["fast1", "fast2", "slow1", "slow2"])
     script = textwrap.dedent(f"""
         import sys
-        sys.path[:0] = [{str(Path(__file__).parent)!r}]
+        sys.path[:0] = [{str(TESTS)!r}]
         from test_grade_bulk import sleepy_grade
         from toyopt.grading.bulk import grade_many
         grade_many({[str(s) for s in sources]!r}, {str(out)!r}, jobs=2, progress=False,

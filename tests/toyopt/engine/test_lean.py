@@ -3,12 +3,12 @@
 No timing here: `bench/bench_train.py` measures the speed.
 """
 
-import os
 import sys
 
 import numpy as np
 import pytest
 import torch
+from grade_support import ROOT
 from torch import nn
 
 from toyopt.engine import fastpath as _fastpath
@@ -17,7 +17,7 @@ from toyopt_ref.data import make_datasets, train_test_split
 from toyopt_ref.losses import CircularMSELoss, make_loss
 from toyopt_ref.model import Simple2DNetwork
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.pardir, "bench"))
+sys.path.insert(0, str(ROOT / "bench"))
 from tutorial_loop import tutorial_train
 
 EPOCHS = 200

@@ -181,9 +181,9 @@ import sysconfig  # noqa: E402  (this half of the module: the interpreter-anywhe
 import tempfile  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
 from pathlib import Path  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
 
-from grade_support import reference_submission  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
+from grade_support import ROOT, reference_submission  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
 
-WORKTREE = str(Path(__file__).resolve().parent.parent)
+WORKTREE = str(ROOT)
 
 
 def _grade_cli(python, submission, results, env_extra, timeout=600):

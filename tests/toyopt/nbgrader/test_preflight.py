@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from grade_support import ROOT
 
 from toyopt.nbgrader import DEFAULT_ASSIGNMENT as ASSIGNMENT
 from toyopt.nbgrader import init_course
@@ -23,7 +24,7 @@ from toyopt.notebook.build import exercise_points
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
+
 STUDENT = "ada"
 
 

@@ -25,9 +25,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from grade_support import ROOT
 from sandbox_support import PROBES, needs_bwrap
 
-ROOT = Path(__file__).resolve().parent.parent
 LIB = "toyopt_fake_lib"
 
 pytestmark = needs_bwrap

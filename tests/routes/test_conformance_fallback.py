@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pytest
 from grade_support import HOSTILE, REF_DIR, attack, reference_submission, scores, stub_submission
+from grade_support import ROOT as REPO
 
 from toyopt.grading.bundle import build_bundle
 from toyopt.grading.cli import NO_SANDBOX, REFUSED, REFUSED_FOR_STUDENTS
@@ -37,7 +38,7 @@ from toyopt.release import render_exercises
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parent.parent
+
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 SYSTEM_PYTHON = "/usr/bin/python3"
 #: folders of the machine a container shares with the test's root (the rest of the

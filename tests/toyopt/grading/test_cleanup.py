@@ -18,12 +18,11 @@ import time
 from pathlib import Path
 
 import pytest
-from grade_support import reference_submission
+from grade_support import ROOT, reference_submission
 from sandbox_support import MODES, worker_for
 
 from toyopt.sandbox import cgroups, launcher
 
-ROOT = Path(__file__).resolve().parent.parent
 needs_cgroups = pytest.mark.skipif(cgroups.detect()[0] is None, reason="no cgroups here")
 
 

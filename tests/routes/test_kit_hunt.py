@@ -33,7 +33,7 @@ from toyopt_check.inside.runtime import EXERCISE_MODULES
 
 pytestmark = [pytest.mark.kit, pytest.mark.slow, pytest.mark.filterwarnings("ignore::toyopt.sandbox.SandboxWarning")]
 
-ROOT = Path(__file__).resolve().parent.parent
+
 REF_DIR = Path(toyopt_ref.__file__).resolve().parent
 TORCH = "torch==2.13.0"
 #: code the tutorial itself hands students: may earn what it earns, never these checks

@@ -2,13 +2,14 @@
 score table, totals and the atomic writer."""
 
 import json
-from pathlib import Path
+
+from grade_support import TESTS
 
 from toyopt.files import write_json_atomic
 from toyopt_check.checks.core import CheckResult
 from toyopt_check.checks.results import exercise_totals, score_table, to_gradescope
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "results_example.json"
+FIXTURE = TESTS / "fixtures" / "results_example.json"
 
 RESULTS = [
     CheckResult("spiral_2d.layout", "spiral_2d", "layout", 5.0, 5.0, "passed", ""),

@@ -1,13 +1,12 @@
 """The contract table: every docstring clause has a check, every check's clause
 is a clause of the docstring, and docs/contracts.md is what the generator writes."""
 
-from pathlib import Path
 
 import pytest
+from grade_support import ROOT
 
 from toyopt.contracts import contract_bullets, contract_table, render
 
-ROOT = Path(__file__).resolve().parent.parent
 
 def _exercises():
     yield from ("spiral_2d", "plot_datasets", "circular_mse", "epoch_loop")

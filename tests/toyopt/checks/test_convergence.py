@@ -2,17 +2,16 @@
 passes; an epoch_loop that forgets zero_grad or never steps fails."""
 
 import re
-from pathlib import Path
 
 import numpy as np
 import torch
+from grade_support import ROOT
 
 from toyopt.calibrate import TARGET_FALSE_FAIL, upper_bound
 from toyopt.checks.thresholds import CONVERGENCE
 from toyopt_check.checks.core import all_checks, run_checks
 from toyopt_check.checks.target import InProcessTarget
 
-ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "calibration.md"
 CONVERGENCE_IDS = ("epoch_loop.converges_linear", "epoch_loop.converges_circular",
                    "circular_mse.learns_angles", "spiral_2d.learnable")

@@ -15,8 +15,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from grade_support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 MINE = "spiral_2d or plot_datasets"
 
 STUB = '''

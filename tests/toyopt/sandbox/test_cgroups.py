@@ -1,7 +1,7 @@
 """The cgroup v2 half of `toyopt.sandbox.cgroups`, on a fake hierarchy.
 
 Our machines mount cgroup v1, so the v2 code never runs on the real kernel here
-(`tests/test_sandbox_isolation.py` holds the limits with the real v1 groups).
+(`tests/toyopt/sandbox/test_isolation.py` holds the limits with the real v1 groups).
 These tests give it a folder laid out as a v2 mount (``cgroup.controllers`` at
 the root, this process in ``/grading``) and read back what it wrote: the same
 files, names and values a v2 kernel reads. What the kernel then does with

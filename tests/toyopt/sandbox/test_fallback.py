@@ -1,7 +1,7 @@
 """The fallback (no bubblewrap) refuses rather than weakens: `toyopt grade` needs
 ``--allow-fallback``; the launcher names the folder its uid cannot pass and
 changes no mode; the canary's list holds the instructor's folders and files.
-End to end, as root, in a container-like root: tests/test_conformance_fallback.py."""
+End to end, as root, in a container-like root: tests/routes/test_conformance_fallback.py."""
 
 from __future__ import annotations
 
@@ -15,14 +15,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from grade_support import stub_submission
+from grade_support import ROOT, stub_submission
 from sandbox_support import readable_instructor_folder
 
 from toyopt.grading.cli import NO_SANDBOX, REFUSED, REFUSED_FOR_STUDENTS, FallbackRefused, grade_command
 from toyopt.sandbox import SandboxBroken
 from toyopt.sandbox.launcher import canary_paths, fallback_blocker, interpreter_blocker
 
-ROOT = Path(__file__).resolve().parent.parent
 UID = 2_100_000_000  # a uid that owns nothing here
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from grade_support import ROOT
 
 from toyopt.nbgrader.course import DEFAULT_ASSIGNMENT as ASSIGNMENT
 from toyopt.nbgrader.course import NOTEBOOK_FILE, CourseExistsError, init_course
@@ -42,7 +43,7 @@ from toyopt_check.checks import EXERCISES
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
+
 DOC = ROOT / "docs" / "instructors.md"
 SOLVED = ("spiral_2d", "circular_mse")  # what the partial submission solves
 EDITED = "epoch_loop"  # the exercise whose first test cell that student replaces by `pass`
@@ -336,7 +337,7 @@ def test_output_flood_is_capped(course):
 # ----------------------------------------------------------------------------- same points on every route
 # Corpus cases written into the notebook get the same per-check points from this
 # step, `toyopt grade notebook.ipynb` and `pytest autograder`:
-# tests/test_route_identity.py (a sample), bench/route_identity.py (the corpus).
+# tests/bench/test_route_identity.py (a sample), bench/route_identity.py (the corpus).
 
 
 def _release_with(course, solved, path):

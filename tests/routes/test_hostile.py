@@ -18,7 +18,16 @@ import uuid
 from pathlib import Path
 
 import pytest
-from grade_support import REF_DIR, attack, prepend, reference_submission, scores, selective_grade, stub_submission
+from grade_support import (
+    HOSTILE,
+    REF_DIR,
+    attack,
+    prepend,
+    reference_submission,
+    scores,
+    selective_grade,
+    stub_submission,
+)
 from sandbox_support import processes_with, wait_until
 
 import toyopt
@@ -87,11 +96,11 @@ def graded(tmp_path_factory):
 
     ref("reference")
     stub("stub")
-    prepend(ref("exit_at_import"), "losses.py", (Path(__file__).parent / "hostile/exit_at_import.py").read_text())
+    prepend(ref("exit_at_import"), "losses.py", (HOSTILE / "exit_at_import.py").read_text())
     attack(ref("os_exit_in_function"), "os_exit_in_function", "losses.py")
     attack(stub("patch_comparisons"), "patch_comparisons", "__init__.py")
     root = stub("conftest")
-    conftest = (Path(__file__).parent / "hostile/conftest_forcing_passes.py").read_text()
+    conftest = (HOSTILE / "conftest_forcing_passes.py").read_text()
     (root / "conftest.py").write_text(conftest)
     (root / "exercises" / "conftest.py").write_text(conftest)
     attack(ref("lying_array"), "lying_array", "data.py", CLASS="_Liar")

@@ -3,11 +3,11 @@
 import ast
 import subprocess
 import sys
-from pathlib import Path
+
+from grade_support import ROOT
 
 from toyopt.commands import COMMANDS
 
-ROOT = Path(__file__).resolve().parent.parent
 COMMAND_DIR = ROOT / "toyopt" / "commands"
 
 

@@ -10,16 +10,15 @@ route to the same per-check points.
 """
 
 import sys
-from pathlib import Path
 
 import pytest
+from grade_support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-import route_identity  # noqa: E402  (bench/ is put on sys.path just above)
+import route_identity
 
-from toyopt.sandbox import bwrap_works  # noqa: E402  (after the bench import, same block)
+from toyopt.sandbox import bwrap_works
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not bwrap_works(), reason="the sandboxed routes need bubblewrap")]

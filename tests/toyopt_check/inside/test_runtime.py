@@ -10,6 +10,7 @@ import functools
 import types
 
 import pytest
+from grade_support import ROOT
 
 from toyopt_check.inside.runtime import NamespaceContext, StudentCodeError, stub_message
 
@@ -89,10 +90,9 @@ def test_the_runtime_reports_a_stub_without_calling_it():
 
 
 def test_the_released_stubs_are_all_recognised():
-    from pathlib import Path
 
     from toyopt_check.inside.runtime import EXERCISE_MODULES, PackageContext
 
-    ctx = PackageContext(Path(__file__).resolve().parent.parent)  # the committed exercises/
+    ctx = PackageContext(ROOT)  # the committed exercises/
     for exercise in EXERCISE_MODULES:
         assert stub_message(ctx._find(exercise)) == f"{exercise}: not implemented yet", exercise
