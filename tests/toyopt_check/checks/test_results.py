@@ -6,7 +6,7 @@ import json
 from grade_support import TESTS
 
 from toyopt.files import write_json_atomic
-from toyopt_check.checks.core import CheckResult
+from toyopt_check.checks.core import NO_GPU, CheckResult
 from toyopt_check.checks.results import exercise_totals, score_table, to_gradescope
 
 FIXTURE = TESTS / "fixtures" / "results_example.json"
@@ -18,7 +18,7 @@ RESULTS = [
     CheckResult("plot_datasets.colours", "plot_datasets", "colours", 0.0, 2.5, "not_implemented",
                 "plot_datasets: not implemented yet (NotImplementedError)", visibility="hidden"),
     CheckResult("epoch_loop.converges[cuda]", "epoch_loop", "converges on CUDA", 0.0, 3.0, "skipped",
-                "skipped: no CUDA device on this machine"),
+                NO_GPU),
 ]
 
 
