@@ -94,6 +94,17 @@ def crashing_grade(job, options):
     return _grade_job(job, options)
 
 
+def sleepy_grade(job, options):
+    """A pool function: fast for ``fast*`` submissions, an hour for the others."""
+    import time
+
+    from toyopt.grading.report import failed_report
+
+    if not job.name.startswith("fast"):
+        time.sleep(3600)
+    return failed_report(job.source, f"source={job.source}", name=job.name)
+
+
 def selective_grade(job, options):
     """A pool function grading only the exercises ``options["only"][job.name]``
     (all when absent): keeps the hostile corpus fast."""

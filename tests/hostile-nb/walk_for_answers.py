@@ -11,8 +11,9 @@ def make(nb, ctx):
     from pathlib import Path
 
     tests = Path(__file__).resolve().parent.parent
-    if str(tests) not in sys.path:
-        sys.path.insert(0, str(tests))
+    for folder in (tests, tests / "routes"):
+        if str(folder) not in sys.path:
+            sys.path.insert(0, str(folder))
     from test_conformance_fallback import HIDDEN_IDS, _b64, _library_lines, solution_lines
 
     needles = solution_lines() - _library_lines(Path(sys.prefix)) - _library_lines(Path(sys.base_prefix))

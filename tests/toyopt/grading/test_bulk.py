@@ -25,13 +25,6 @@ def echo_grade(job, options):
     return failed_report(job.source, f"source={job.source}", name=job.name)
 
 
-def sleepy_grade(job, options):
-    """Fast for ``fast*`` submissions, an hour for the others."""
-    if not job.name.startswith("fast"):
-        time.sleep(3600)
-    return failed_report(job.source, f"source={job.source}", name=job.name)
-
-
 def _sources(root: Path, names) -> list[Path]:
     paths = []
     for name in names:
@@ -100,7 +93,7 @@ def test_ctrl_c_stops_promptly_and_keeps_what_finished(tmp_path):
     script = textwrap.dedent(f"""
         import sys
         sys.path[:0] = [{str(TESTS)!r}]
-        from test_grade_bulk import sleepy_grade
+        from grade_support import sleepy_grade
         from toyopt.grading.bulk import grade_many
         grade_many({[str(s) for s in sources]!r}, {str(out)!r}, jobs=2, progress=False,
                    grade=sleepy_grade, timeout=5)
