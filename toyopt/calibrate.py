@@ -381,7 +381,7 @@ def calibrate(n_seeds=200, n_mutant_seeds=50, write=True, root=None, log=print):
     if total >= TARGET_FALSE_FAIL:
         log(f"WARNING: the false-fail bound {total:.1e} >= {TARGET_FALSE_FAIL:g}")
     if write:
-        from toyopt.files import write_text_atomic
+        from toyopt_check.files import write_text_atomic
 
         (root / "docs").mkdir(exist_ok=True)
         write_text_atomic(root / "docs" / "calibration.md", text)

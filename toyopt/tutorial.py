@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toyopt.files import write_json_atomic
+from toyopt_check.files import write_json_atomic
 
 DEFAULT_OUT = "toyopt-out"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import toyopt.checks  # noqa: F401  (hidden test cells use the instructor's hidden checks)
-from toyopt.files import write_text_atomic
+from toyopt_check.files import write_text_atomic
 
 #: Where the generated source notebook is committed, relative to the repository root.
 DEFAULT_PATH = Path("notebooks") / "optimisation_and_learning.ipynb"

@@ -30,7 +30,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from toyopt.files import atomic_write
+from toyopt_check.files import atomic_write
 from toyopt_check.inside.errors import ConfigurationError
 
 from .stubs import render_exercises

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import toyopt_ref
-from toyopt.files import write_text_atomic
+from toyopt_check.files import write_text_atomic
 from toyopt_check.inside.errors import ConfigurationError
 from toyopt_check.pack import PACKAGE_FILES
 

@@ -30,7 +30,7 @@ def write_outputs(result, out_dir, command=None):
     Returns the written paths. Each file is written to a temporary name and
     renamed, so an interrupted call leaves no half-written file.
     """
-    from toyopt.files import atomic_write
+    from toyopt_check.files import atomic_write
 
     from .output import write_csv, write_figures
     from .summary import build_summary

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from toyopt.files import atomic_write
+from toyopt_check.files import atomic_write
 
 from .engine import COLUMNS
 
