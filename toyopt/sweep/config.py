@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from toyopt_check.inside.errors import ConfigurationError
 
+DEFAULT_OUT = "toyopt-sweep"
+
 #: Dataset names, in the tutorial's order (as `toyopt_ref.data.DATASET_NAMES`).
 DATASETS = ("random_data", "circular_data", "spiral_data", "linear_data")
 #: Losses of the sweep: the tutorial's set without BCE, which needs
