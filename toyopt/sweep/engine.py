@@ -74,7 +74,7 @@ def run_sweep(config, progress=True, workers=None, chunk_size=None):
     config.validate()
     from tqdm.auto import tqdm
 
-    from toyopt.engine.batched import iter_train_runs
+    from toyopt.engine.batched import train_runs
     from toyopt_ref.training import select_device
 
     device = select_device(config.device)
@@ -94,7 +94,7 @@ def run_sweep(config, progress=True, workers=None, chunk_size=None):
                smoothing=0.05, dynamic_ncols=True)
     start = time.perf_counter()
     try:
-        for indices, log in iter_train_runs(
+        for indices, log in train_runs(
                 specs, num_points=config.num_points, test_fraction=config.test_fraction,
                 device=device, chunk_size=chunk_size, workers=workers, progress=bar.update,
                 record_losses=False):
