@@ -51,7 +51,7 @@ CONFIGS = {
 }
 ANGLE_THRESHOLD = 0.05
 TARGET_FALSE_FAIL = 1e-4
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def upper_bound(failures, n, confidence=0.95):
