@@ -19,10 +19,6 @@ import types
 from toyopt_check.inside.errors import ConfigurationError
 
 
-class SourceError(ConfigurationError):
-    """A requested definition is missing from the reference module."""
-
-
 def _module(name: str):
     return importlib.import_module(f"toyopt_ref.{name}")
 
@@ -149,7 +145,7 @@ class Namespace:
                     continue
                 defs = definitions(home)
                 if name not in defs:
-                    raise SourceError(f"toyopt_ref.{home} defines no {name!r} to copy")
+                    raise ConfigurationError(f"toyopt_ref.{home} defines no {name!r} to copy")
                 seen.update(n for n, d in defs.items() if d == defs[name])
                 visit(defs[name][0], home)
                 if (defs[name][0], home) not in found:
@@ -164,7 +160,7 @@ class Namespace:
         defs = definitions(module_name)
         missing = [n for n in names if n not in defs]
         if missing:
-            raise SourceError(f"toyopt_ref.{module_name} defines no {missing[0]!r}")
+            raise ConfigurationError(f"toyopt_ref.{module_name} defines no {missing[0]!r}")
         body, previous = "", None
         for source, is_assignment in dict.fromkeys(defs[n] for n in names):
             if previous is not None:
