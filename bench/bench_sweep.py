@@ -19,7 +19,9 @@ import time
 
 import torch
 
-from toyopt.sweep import SweepConfig, run_sweep, write_outputs
+from toyopt.sweep.config import SweepConfig
+from toyopt.sweep.engine import run_sweep
+from toyopt.sweep.output import write_outputs
 
 
 def main(argv=None):

@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 import toyopt_ref
-from toyopt.release import write_exercises
+from toyopt.release.stubs import write_exercises
 
 #: the folder of the tests, and the repository
 TESTS = Path(__file__).resolve().parent

@@ -227,7 +227,7 @@ def test_the_generated_files_follow(tree):
 
 def test_the_copy_s_own_tests_of_generated_files_and_boundaries_pass(tree):
     done = _run(tree, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "tests/test_boundaries.py",
-                "tests/toyopt/release/test_release.py", "tests/toyopt/test_contracts.py",
+                "tests/toyopt/release/test_release.py", "tests/tools/test_contracts_table.py",
                 "tests/toyopt_check/inside/test_replies.py")
     assert done.returncode == 0, done.stdout[-4000:]
 

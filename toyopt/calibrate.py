@@ -51,7 +51,7 @@ CONFIGS = {
 }
 ANGLE_THRESHOLD = 0.05
 TARGET_FALSE_FAIL = 1e-4
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def upper_bound(failures, n, confidence=0.95):
@@ -152,27 +152,23 @@ def _angles(n_seeds, plain):
     return np.array([angles_rmse(float(w[i]), float(b[i]), s[2], s[3]) for i, s in enumerate(setups)])
 
 
-def _spiral_data(seeds):
-    from toyopt.checks.convergence import spiral_split
+def _spiral_points(cfg, seed):
+    """The reference's spiral for `seed`, as the check draws it: points and float labels."""
     from toyopt_ref.data import spiral_2d
 
-    cfg = CONFIGS["spiral_2d.learnable"]
-    out = []
-    for seed in seeds:
-        np.random.seed(seed)
-        points, labels = spiral_2d(cfg["num_points"])
-        out.append(spiral_split(points, labels.astype(np.float64), seed))
-    return out
+    np.random.seed(seed)
+    points, labels = spiral_2d(cfg["num_points"])
+    return points, labels.astype(np.float64)
 
 
 def _spiral(n_seeds):
     """Test accuracy (%) per seed of the 2-H-H-1 MLP (Adam), all seeds batched."""
     import torch
 
-    from toyopt.checks.convergence import spiral_init
+    from toyopt.checks.convergence import spiral_init, spiral_split
 
     cfg = CONFIGS["spiral_2d.learnable"]
-    splits = _spiral_data(range(n_seeds))
+    splits = [spiral_split(*_spiral_points(cfg, s), s) for s in range(n_seeds)]
     inits = [spiral_init(cfg, s) for s in range(n_seeds)]
     params = [torch.stack([init[k] for init in inits]).requires_grad_() for k in range(6)]
     x = torch.as_tensor(np.stack([s[0][0] for s in splits]), dtype=torch.float32)
@@ -210,7 +206,7 @@ def _sequential_grading_seeds(key):
     if key == "circular_mse.angles":
         return [train_angles_reference(cfg, s, circular_mse) for s in seeds]
     if key == "spiral_2d.learnable":
-        return [_spiral_one(cfg, s, spiral_learnability) for s in seeds]
+        return [spiral_learnability(*_spiral_points(cfg, s), cfg, s) for s in seeds]
     out = []
     for weights, train_db, test_db in _network_runs(key, seeds):
         net = Simple2DNetwork(weight_init=None)
@@ -222,14 +218,6 @@ def _sequential_grading_seeds(key):
     return out
 
 
-def _spiral_one(cfg, seed, learnability):
-    from toyopt_ref.data import spiral_2d
-
-    np.random.seed(seed)
-    points, labels = spiral_2d(cfg["num_points"])
-    return learnability(points, labels.astype(np.float64), cfg, seed)
-
-
 # ---------------------------------------------------------------- calibration
 def measure(n_seeds=200, n_mutant_seeds=50, log=print):
     """Measure every configuration; return ``{key: row}`` (plain data)."""
@@ -239,36 +227,22 @@ def measure(n_seeds=200, n_mutant_seeds=50, log=print):
     torch.set_num_threads(1)
     rows = {}
     try:
-        for key in ("epoch_loop.linear", "epoch_loop.circular"):
+        for key in CONFIGS:
             start = time.perf_counter()
-            ref, untrained = _network_reference(key, n_seeds)
-            nozero = _network_no_zero_grad(key, n_mutant_seeds)
-            threshold = float(math.floor(np.percentile(ref, 1)))
-            rows[key] = _accuracy_row(key, ref, threshold, {"never steps": untrained[:n_mutant_seeds],
-                                                            "no zero_grad": nozero})
+            if key == "circular_mse.angles":
+                rows[key] = _row(key, _angles(n_seeds, plain=False), ANGLE_THRESHOLD,
+                                 {"plain MSE (no wrap)": _angles(n_seeds, plain=True)}, better="lower")
+            elif key == "spiral_2d.learnable":
+                ref = _spiral(n_seeds)
+                rows[key] = _row(key, ref, float(min(90.0, math.floor(np.percentile(ref, 1)))), {})
+            else:
+                ref, untrained = _network_reference(key, n_seeds)
+                nozero = _network_no_zero_grad(key, n_mutant_seeds)
+                rows[key] = _row(key, ref, float(math.floor(np.percentile(ref, 1))),
+                                 {"never steps": untrained[:n_mutant_seeds], "no zero_grad": nozero})
             rows[key]["seconds"] = time.perf_counter() - start
-            log(f"{key}: {rows[key]['seconds']:.1f} s, threshold {threshold}")
-        start = time.perf_counter()
-        key = "circular_mse.angles"
-        ref = _angles(n_seeds, plain=False)
-        plain = _angles(n_seeds, plain=True)
-        fails = int(np.sum(ref >= ANGLE_THRESHOLD))
-        k = len(CONFIGS[key]["seeds"])
-        p = upper_bound(fails, n_seeds)
-        rows[key] = {"threshold": ANGLE_THRESHOLD, "n": n_seeds, "failures": fails, "p_upper": p,
-                     "k": k, "false_fail": p ** k, "median": float(np.median(ref)),
-                     "p1": float(np.percentile(ref, 99)), "worst": float(ref.max()),
-                     "grading_seeds": [float(ref[s]) for s in CONFIGS[key]["seeds"]],
-                     "mutants": {"plain MSE (no wrap)": float(plain.min())}, "better": "lower",
-                     "seconds": time.perf_counter() - start}
-        log(f"{key}: {rows[key]['seconds']:.1f} s")
-        start = time.perf_counter()
-        key = "spiral_2d.learnable"
-        ref = _spiral(n_seeds)
-        threshold = float(min(90.0, math.floor(np.percentile(ref, 1))))
-        rows[key] = _accuracy_row(key, ref, threshold, {})
-        rows[key]["seconds"] = time.perf_counter() - start
-        log(f"{key}: {rows[key]['seconds']:.1f} s, threshold {threshold}")
+            chosen = "" if key == "circular_mse.angles" else f", threshold {rows[key]['threshold']}"
+            log(f"{key}: {rows[key]['seconds']:.1f} s{chosen}")
         for key, row in rows.items():
             start = time.perf_counter()
             row["sequential_seeds"] = [float(v) for v in _sequential_grading_seeds(key)]
@@ -278,15 +252,20 @@ def measure(n_seeds=200, n_mutant_seeds=50, log=print):
     return rows
 
 
-def _accuracy_row(key, ref, threshold, mutants):
-    n = len(ref)
-    fails = int(np.sum(ref < threshold))
+def _row(key, values, threshold, mutants, better="higher"):
+    """The table row of one check: `values` per seed against `threshold` (a seed fails below it,
+    or at and above it when lower is `better`), and the best value of each broken implementation."""
+    higher = better == "higher"
+    n = len(values)
+    fails = int(np.sum(values < threshold)) if higher else int(np.sum(values >= threshold))
     k = len(CONFIGS[key]["seeds"])
     p = upper_bound(fails, n)
+    best = np.max if higher else np.min
     return {"threshold": threshold, "n": n, "failures": fails, "p_upper": p, "k": k, "false_fail": p ** k,
-            "median": float(np.median(ref)), "p1": float(np.percentile(ref, 1)), "worst": float(ref.min()),
-            "grading_seeds": [float(ref[s]) for s in CONFIGS[key]["seeds"]],
-            "mutants": {name: float(np.max(v)) for name, v in mutants.items()}, "better": "higher"}
+            "median": float(np.median(values)), "p1": float(np.percentile(values, 1 if higher else 99)),
+            "worst": float(values.min() if higher else values.max()),
+            "grading_seeds": [float(values[s]) for s in CONFIGS[key]["seeds"]],
+            "mutants": {name: float(best(v)) for name, v in mutants.items()}, "better": better}
 
 
 # ---------------------------------------------------------------- outputs
@@ -381,7 +360,7 @@ def calibrate(n_seeds=200, n_mutant_seeds=50, write=True, root=None, log=print):
     if total >= TARGET_FALSE_FAIL:
         log(f"WARNING: the false-fail bound {total:.1e} >= {TARGET_FALSE_FAIL:g}")
     if write:
-        from toyopt.files import write_text_atomic
+        from toyopt_check.files import write_text_atomic
 
         (root / "docs").mkdir(exist_ok=True)
         write_text_atomic(root / "docs" / "calibration.md", text)

@@ -5,11 +5,10 @@ tutorial's periodic train/test lines. Deterministic for a given ``--seed`` on
 CPU (NumPy and torch are both seeded).
 """
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toyopt.files import write_json_atomic
+from toyopt_check.files import write_json_atomic
 
 DEFAULT_OUT = "toyopt-out"
 
@@ -39,6 +38,7 @@ class TutorialResult:
 
 def validate(config):
     """Raise `InvalidInputError` naming the first bad setting of `config`."""
+    from toyopt.engine.batched import check_lr
     from toyopt_ref.data import DATASET_NAMES
     from toyopt_ref.errors import InvalidInputError, check_choice, check_count
     from toyopt_ref.losses import LOSS_NAMES
@@ -52,8 +52,7 @@ def validate(config):
     check_choice("init", config.init, WEIGHT_INITS)
     if check_count("epochs", config.epochs) < 1:
         raise InvalidInputError("epochs must be at least 1")
-    if not (isinstance(config.lr, (int, float)) and math.isfinite(config.lr) and config.lr > 0):
-        raise InvalidInputError(f"lr must be a positive finite number, got {config.lr!r}")
+    check_lr(config.lr)
     if check_count("num_points", config.num_points) < 20:
         raise InvalidInputError("num_points must be at least 20 (the test split needs points)")
     check_count("seed", config.seed)
@@ -109,13 +108,11 @@ def run_tutorial(config, out_dir, progress=True, echo=print):
         def report(epoch, tr_acc, tr_loss, te_acc, te_loss, bar=bar):
             bar.update(1)
             if epoch % every == 0 or epoch == config.epochs - 1:
-                bar.write(f"[{epoch:04d}] train loss={tr_loss:.4f} acc={tr_acc:6.2f}   "
-                          f"test loss={te_loss:.4f} acc={te_acc:6.2f}") if progress else \
-                    echo(f"[{epoch:04d}] train loss={tr_loss:.4f} acc={tr_acc:6.2f}   "
-                         f"test loss={te_loss:.4f} acc={te_acc:6.2f}")
+                (bar.write if progress else echo)(f"[{epoch:04d}] train loss={tr_loss:.4f} acc={tr_acc:6.2f}   "
+                                                  f"test loss={te_loss:.4f} acc={te_acc:6.2f}")
 
-        log = lean.train(net, train_db, test_db, criterion, optimiser, epochs=config.epochs,
-                             device=device, callback=report)
+        log = lean.train(net, train_db, test_db, criterion, optimiser, epochs=config.epochs, device=device,
+                         callback=report)
         bar.close()
         runs[name] = log.summary()
         save(plotting.plot_learning_curves(log, f"{name} ({config.loss})"), f"curves_{name}.png")

@@ -34,7 +34,7 @@ from grade_support import ROOT as REPO
 
 from toyopt.grading.bundle import build_bundle
 from toyopt.grading.cli import NO_SANDBOX, REFUSED, REFUSED_FOR_STUDENTS
-from toyopt.release import render_exercises
+from toyopt.release.stubs import render_exercises
 
 pytestmark = pytest.mark.slow
 

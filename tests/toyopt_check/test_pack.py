@@ -4,7 +4,7 @@ import zipfile
 
 import pytest
 
-from toyopt.release import render_exercises
+from toyopt.release.stubs import render_exercises
 from toyopt.sandbox.submission import materialise
 from toyopt_check.pack import PACKAGE_FILES, PackError, main, pack
 

@@ -17,7 +17,7 @@ def add_arguments(parser):
 
 
 def run(args):
-    from toyopt.release import stale_files, write_exercises
+    from toyopt.release.stubs import stale_files, write_exercises
 
     if args.check:
         stale = stale_files(args.out)

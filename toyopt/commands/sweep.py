@@ -1,13 +1,13 @@
 """Train a grid of runs (datasets x losses x inits x learning rates x epochs x seeds) at once.
 
 Writes ``runs.csv``, heatmaps, curve bands and ``summary.md`` under ``--out``
-(library: `toyopt.sweep.run_sweep` and `toyopt.sweep.write_outputs`). The
+(library: `toyopt.sweep.engine.run_sweep` and `toyopt.sweep.output.write_outputs`). The
 default grid (12,000 runs of 1000 epochs) takes a few minutes on two cores.
 """
 
 from pathlib import Path
 
-from toyopt.sweep import (
+from toyopt.sweep.config import (
     DATASETS,
     DEFAULT_EPOCHS,
     DEFAULT_LRS,
@@ -17,9 +17,9 @@ from toyopt.sweep import (
     LOSSES,
     SweepConfig,
     parse_list,
-    run_sweep,
-    write_outputs,
 )
+from toyopt.sweep.engine import run_sweep
+from toyopt.sweep.output import write_outputs
 from toyopt_check.inside.errors import ConfigurationError
 
 

@@ -32,6 +32,7 @@ import torch.nn.functional as F
 from toyopt_ref.data import DATASET_NAMES, make_datasets, train_test_split
 from toyopt_ref.errors import InvalidInputError, check_choice, check_count
 from toyopt_ref.model import WEIGHT_INITS, Simple2DNetwork
+from toyopt_ref.training import TrainLog
 
 #: Losses the batched engine implements (BCE needs probabilities, which the
 #: tutorial's network does not output: it fails at the first epoch).
@@ -130,19 +131,10 @@ class BatchedLog:
     def untrained_test_acc(self):
         return self.untrained_test_correct / self.n_test * 100
 
-    def __len__(self):
-        return len(self.train_correct)
-
     def run_log(self, index):
         """Run `index` as a `toyopt_ref.training.TrainLog`."""
-        from toyopt_ref.training import TrainLog
-
-        return TrainLog(
-            train_acc=self.train_correct[index] / self.n_train * 100,
-            train_loss=self.train_loss[index].astype(np.float64),
-            test_acc=self.test_correct[index] / self.n_test * 100,
-            test_loss=self.test_loss[index].astype(np.float64),
-        )
+        return TrainLog(train_acc=self.train_acc[index], train_loss=self.train_loss[index].astype(np.float64),
+                        test_acc=self.test_acc[index], test_loss=self.test_loss[index].astype(np.float64))
 
 
 def _loss_and_grad(name, p, y, n, need_grad=True, need_value=True):
@@ -318,41 +310,32 @@ def train_batched(loss, init_params, train_dbs, test_dbs, lrs, epochs, device=No
         if progress is not None:
             progress(stop - start)
 
-    workers = torch.get_num_threads() if workers is None else max(1, int(workers))
-    if device.type != "cpu":
-        workers = 1
+    threads = torch.get_num_threads()
+    workers = 1 if device.type != "cpu" else threads if workers is None else max(1, int(workers))
     # Enough chunks to keep every worker busy (100 runs on 2 threads: 2 x 50).
     chunk_size = min(chunk_size, -(-R // workers))
-    starts = list(range(0, R, chunk_size))
-    if device.type != "cpu":
-        for start in starts:
-            run_chunk(start)
-        return log
-    # Tiny matrices: one intra-op thread per chunk, chunks side by side in
+    # Tiny matrices on CPU: one intra-op thread per chunk, chunks side by side in
     # Python threads (the kernels release the GIL).
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
+    if device.type == "cpu":
+        torch.set_num_threads(1)
     try:
-        if workers == 1 or len(starts) == 1:
-            for start in starts:
-                run_chunk(start)
-        else:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                list(pool.map(run_chunk, starts))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(run_chunk, range(0, R, chunk_size)))
     finally:
         torch.set_num_threads(threads)
     return log
 
 
-def iter_train_runs(specs, num_points=1000, test_fraction=0.1, device=None, chunk_size=None,
-                    workers=None, progress=None, record_losses=True):
-    """Train every `RunSpec` of `specs`, yielding ``(indices, BatchedLog)`` per group.
+def train_runs(specs, num_points=1000, test_fraction=0.1, device=None, chunk_size=None,
+               workers=None, progress=None, record_losses=True):
+    """Train every `RunSpec` of `specs`: an iterator of ``(indices, BatchedLog)``, one per group.
 
     Runs sharing a loss, an epoch count and data sizes are trained together
     (datasets, inits, learning rates and seeds mix freely in a batch);
     ``indices[r]`` is the position in `specs` of row r of that group's log.
-    A generator, so that a caller can reduce each group before the next one
-    is trained (the curves of 10,000 runs of 1000 epochs take ~160 MB).
+    The specs are checked at once; each group trains when the iterator reaches it,
+    so that a caller can reduce a group before the next one is trained (the
+    curves of 10,000 runs of 1000 epochs take ~160 MB).
     """
     specs = [spec.validate() for spec in specs]
     if not specs:
@@ -366,21 +349,13 @@ def iter_train_runs(specs, num_points=1000, test_fraction=0.1, device=None, chun
     groups = {}
     for index, spec in enumerate(specs):
         train_db, test_db = splits[spec.seed][spec.dataset]
-        key = (spec.loss, spec.epochs, len(train_db[1]), len(test_db[1]))
-        groups.setdefault(key, []).append(index)
-    for (loss, epochs, _, _), indices in groups.items():
-        log = train_batched(
-            loss,
-            [inits[specs[i].seed, specs[i].init] for i in indices],
-            [splits[specs[i].seed][specs[i].dataset][0] for i in indices],
-            [splits[specs[i].seed][specs[i].dataset][1] for i in indices],
-            [specs[i].lr for i in indices],
-            epochs, device=device, chunk_size=chunk_size, workers=workers, progress=progress,
-            record_losses=record_losses,
-        )
-        yield indices, log
+        groups.setdefault((spec.loss, spec.epochs, len(train_db[1]), len(test_db[1])), []).append(index)
 
+    def train_group(loss, epochs, indices):
+        runs = [specs[i] for i in indices]
+        return indices, train_batched(
+            loss, [inits[r.seed, r.init] for r in runs], [splits[r.seed][r.dataset][0] for r in runs],
+            [splits[r.seed][r.dataset][1] for r in runs], [r.lr for r in runs], epochs, device=device,
+            chunk_size=chunk_size, workers=workers, progress=progress, record_losses=record_losses)
 
-def train_runs(specs, **kwargs):
-    """`iter_train_runs` as a list of ``(indices, BatchedLog)``."""
-    return list(iter_train_runs(specs, **kwargs))
+    return (train_group(loss, epochs, indices) for (loss, epochs, _, _), indices in groups.items())

@@ -2,30 +2,24 @@
 
 Two shortcuts, each taken only when it cannot change the maths:
 
-- `plain_sgd_lr`: a `torch.optim.SGD` without momentum, weight decay,
-  Nesterov, ``maximize``, ``fused`` or hooks updates every parameter with
+- `plain_sgd_lr`: a plain `torch.optim.SGD` updates every parameter with
   ``param.add_(grad, alpha=-lr)``; one ``torch._foreach_add_`` call runs the
   same kernel without the optimiser's Python machinery, and the gradients come
   from ``torch.autograd.grad`` instead of ``zero_grad()`` + ``backward()``.
-- `Simple2DSteps`: for the tutorial's `Simple2DNetwork` exactly (no hooks,
-  float32, contiguous parameters) the forward pass runs without a graph and
-  the backward pass of the network is written out with the very kernels
-  autograd runs for ``addmm``/``relu`` (see `Simple2DSteps.step`); autograd is
-  kept only for the criterion, so any criterion works.
+- `Simple2DSteps`: for the tutorial's `Simple2DNetwork` exactly (`simple2d_params`)
+  the forward pass runs without a graph and the backward pass of the network is
+  written out with the very kernels autograd runs for ``addmm``/``relu``;
+  autograd is kept only for the criterion (`CriterionGrad`), so any criterion works.
 
 Everything else goes through the generic five steps in `toyopt.engine.lean.train`.
 """
 
 import torch
 from torch import nn
+from torch.autograd.variable import Variable
 from torch.optim import optimizer as _optim_module
 
 from toyopt_ref.model import Simple2DNetwork
-
-
-def _has_tensor_hooks(param):
-    return bool(getattr(param, "_backward_hooks", None)) or \
-        bool(getattr(param, "_post_accumulate_grad_hooks", None))
 
 
 def plain_sgd_lr(optimiser, params):
@@ -43,8 +37,7 @@ def plain_sgd_lr(optimiser, params):
         return None
     if optimiser._optimizer_step_pre_hooks or optimiser._optimizer_step_post_hooks:
         return None
-    if getattr(_optim_module, "_global_optimizer_pre_hooks", None) or \
-            getattr(_optim_module, "_global_optimizer_post_hooks", None):
+    if _optim_module._global_optimizer_pre_hooks or _optim_module._global_optimizer_post_hooks:
         return None
     if len(optimiser.param_groups) != 1:
         return None
@@ -54,47 +47,40 @@ def plain_sgd_lr(optimiser, params):
             or group.get("differentiable") or group.get("fused"):
         return None
     lr = group["lr"]
-    if isinstance(lr, torch.Tensor) or isinstance(lr, bool) or not isinstance(lr, (int, float)):
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)):
         return None
     group_params = group["params"]
-    if len(group_params) != len(params) or \
-            any(a is not b for a, b in zip(group_params, params)):
+    if len(group_params) != len(params) or any(a is not b for a, b in zip(group_params, params)):
         return None
-    if any(not p.requires_grad or _has_tensor_hooks(p) for p in params):
+    if any(not p.requires_grad or p._backward_hooks or p._post_accumulate_grad_hooks for p in params):
         return None
     return float(lr)
 
 
 def _module_hooks(module):
-    return (module._forward_hooks or module._forward_pre_hooks or module._backward_hooks
-            or getattr(module, "_backward_pre_hooks", None))
+    return module._forward_hooks or module._forward_pre_hooks or module._backward_hooks or module._backward_pre_hooks
 
 
 def _global_module_hooks():
     m = nn.modules.module
-    names = ("_global_forward_hooks", "_global_forward_pre_hooks",
-             "_global_backward_hooks", "_global_backward_pre_hooks")
-    return any(getattr(m, name, None) for name in names)
+    return (m._global_forward_hooks or m._global_forward_pre_hooks or m._global_backward_hooks
+            or m._global_backward_pre_hooks)
 
 
 def simple2d_params(model, device):
     """``[w1, b1, w2, b2]`` if `model` qualifies for `Simple2DSteps`, else None."""
     if type(model) is not Simple2DNetwork or _global_module_hooks():
         return None
-    l1, l2 = getattr(model, "linear1", None), getattr(model, "linear2", None)
-    if type(l1) is not nn.Linear or type(l2) is not nn.Linear:
-        return None
-    if any(_module_hooks(m) for m in model.modules()):
+    l1, l2 = model.linear1, model.linear2
+    if type(l1) is not nn.Linear or type(l2) is not nn.Linear or any(_module_hooks(m) for m in model.modules()):
         return None
     params = [l1.weight, l1.bias, l2.weight, l2.bias]
-    if any(p is None for p in params):
-        return None
+    # a bias set to None, or an extra parameter, changes the count
     model_params = list(model.parameters())
     if len(model_params) != 4 or any(a is not b for a, b in zip(model_params, params)):
         return None
     for p in params:
-        if p.dtype != torch.float32 or p.device != device or not p.is_contiguous() \
-                or p.layout != torch.strided:
+        if p.dtype != torch.float32 or p.device != device or not p.is_contiguous() or p.layout != torch.strided:
             return None
     if l1.weight.shape[1] != 2 or l2.weight.shape[0] != 1:
         return None
@@ -114,12 +100,10 @@ class Simple2DSteps:
     """
 
     def __init__(self, model, params):
-        w1, b1, w2, b2 = params
-        self.params = params
+        w1, self.b1, self.w2, self.b2 = params
         self.relu = bool(model.nonlinearity)
         # Views of the parameters: they follow the in-place updates.
-        self.w1, self.b1, self.w2, self.b2 = w1, b1, w2, b2
-        self.w1t, self.w2t = w1.t(), w2.t()
+        self.w1t, self.w2t = w1.t(), self.w2.t()
 
     def predict(self, x):
         """The flattened prediction (no graph), and the hidden activations."""
@@ -166,24 +150,12 @@ def _direct_kernels(criterion):
     if kind is nn.MSELoss:
         extra, fwd, bwd = (), functional.mse_loss, aten.mse_loss_backward
     elif kind is nn.HuberLoss:
-        extra, fwd, bwd = (float(criterion.delta),), functional.huber_loss, \
-            aten.huber_loss_backward
+        extra, fwd, bwd = (float(criterion.delta),), functional.huber_loss, aten.huber_loss_backward
     else:
         if not criterion.beta > 0:
             return None
-        extra, fwd, bwd = (float(criterion.beta),), functional.smooth_l1_loss, \
-            aten.smooth_l1_loss_backward
-    return (lambda p, y: fwd(p, y, reduction, *extra),
-            lambda seed, p, y: bwd(seed, p, y, reduction, *extra))
-
-
-def _run_backward():
-    """The autograd engine's entry point (what ``torch.autograd.grad`` calls), if present."""
-    try:
-        from torch.autograd.variable import Variable
-        return Variable._execution_engine.run_backward
-    except (ImportError, AttributeError):
-        return None
+        extra, fwd, bwd = (float(criterion.beta),), functional.smooth_l1_loss, aten.smooth_l1_loss_backward
+    return lambda p, y: fwd(p, y, reduction, *extra), lambda seed, p, y: bwd(seed, p, y, reduction, *extra)
 
 
 class CriterionGrad:
@@ -198,30 +170,24 @@ class CriterionGrad:
 
     def __init__(self, criterion, dtype, device):
         self.criterion = criterion
-        self.seed = torch.ones((), dtype=dtype, device=device)
+        self.seed = seed = torch.ones((), dtype=dtype, device=device)
         direct = _direct_kernels(criterion)
-        self.direct = direct is not None
-        if direct is not None:
-            self.loss, backward = direct
-            seed = self.seed
-
-            def loss_and_grad(p, y):
-                return self.loss(p, y), backward(seed, p, y)
+        if direct is None:
+            self.loss, self.loss_and_grad = criterion, self._autograd
         else:
-            self.loss = criterion
-            loss_and_grad = self._autograd
-        self.loss_and_grad = loss_and_grad
-        self._engine = _run_backward()
+            loss, backward = direct
+            self.loss = loss
+            self.loss_and_grad = lambda p, y: (loss(p, y), backward(seed, p, y))
 
     def _autograd(self, p, y):
         p.requires_grad_()
         with torch.enable_grad():
             loss = self.criterion(p, y)
         seed = self.seed
-        if self._engine is None or not isinstance(loss, torch.Tensor) or loss.dim() != 0 \
-                or loss.dtype != seed.dtype or loss.device != seed.device:
-            (grad,) = torch.autograd.grad(loss, p)
+        if isinstance(loss, torch.Tensor) and loss.dim() == 0 and loss.dtype == seed.dtype \
+                and loss.device == seed.device:
+            (grad,) = Variable._execution_engine.run_backward((loss,), (seed,), False, False, (p,), False, False)
         else:
-            (grad,) = self._engine((loss,), (seed,), False, False, (p,), False, False)
+            (grad,) = torch.autograd.grad(loss, p)
         p.requires_grad_(False)
         return loss, grad

@@ -121,19 +121,9 @@ def train(model, train_db, test_db, criterion, optimiser=None, lr=0.1, epochs=10
     is used on CPU (tiny matrices lose time to threading).
 
     `optimiser` defaults to ``torch.optim.SGD(model.parameters(), lr=lr)``.
-    Fast paths, taken only where they give the same numbers:
-
-    - a plain SGD (no momentum, weight decay, Nesterov, ``maximize``,
-      ``fused``, hooks; one parameter group) is applied as
-      ``param.add_(grad, alpha=-lr)`` on gradients from
-      ``torch.autograd.grad`` -- the kernel SGD itself runs -- without
-      ``zero_grad``/``step``; the group's ``lr`` is read every epoch;
-    - with that SGD and the tutorial's `Simple2DNetwork` exactly (no hooks,
-      float32), the network's backward pass is replayed with autograd's own
-      kernels (see `toyopt.engine.fastpath`); autograd still differentiates
-      the criterion, so any criterion works.
-
-    Any other optimiser or option runs ``zero_grad()``, ``backward()``,
+    A plain SGD, and with it the tutorial's `Simple2DNetwork`, take the fast
+    paths of `toyopt.engine.fastpath` (the SGD group's ``lr`` is read every
+    epoch); any other optimiser or option runs ``zero_grad()``, ``backward()``,
     ``step()`` as usual. On every path, on return each parameter's ``.grad``
     holds the gradient of the last epoch (as after the tutorial's loop), the
     optimiser stays usable and the model is left in eval mode.

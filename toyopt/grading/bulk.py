@@ -41,11 +41,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from toyopt.files import write_json_atomic, write_text_atomic
 from toyopt.sandbox import SandboxBroken, cgroups, launcher
 from toyopt.sandbox.submission import remove_tree
 from toyopt_check.checks.core import EXERCISES
 from toyopt_check.checks.results import to_gradescope
+from toyopt_check.files import write_json_atomic, write_text_atomic
 from toyopt_check.inside.errors import ConfigurationError
 
 from .feedback import render_feedback

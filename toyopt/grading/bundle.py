@@ -39,8 +39,8 @@ import json
 import zipfile
 from pathlib import Path
 
-from toyopt.files import atomic_write
 from toyopt.release.wheel import requirements
+from toyopt_check.files import atomic_write
 from toyopt_check.inside.errors import ConfigurationError
 
 SOURCE_DIR = "toyopt-src"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from toyopt.files import write_json_atomic
 from toyopt.sandbox import SandboxBroken, bwrap_works
 from toyopt_check.checks.results import score_table
 from toyopt_check.checks.target import check_budget
+from toyopt_check.files import write_json_atomic
 from toyopt_check.inside.errors import ConfigurationError
 
 #: `toyopt grade` without bubblewrap (the same refusal as the nbgrader route's)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from toyopt.files import write_text_atomic
+from toyopt_check.files import write_text_atomic
 from toyopt_check.inside.errors import ConfigurationError
 
 DEFAULT_ASSIGNMENT = "optimisation_and_learning"

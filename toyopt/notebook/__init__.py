@@ -11,20 +11,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import toyopt.checks  # noqa: F401  (hidden test cells use the instructor's hidden checks)
-from toyopt.files import write_text_atomic
+import nbformat
+
+from toyopt_check.files import write_text_atomic
+
+from .build import build_notebook
 
 #: Where the generated source notebook is committed, relative to the repository root.
 DEFAULT_PATH = Path("notebooks") / "optimisation_and_learning.ipynb"
 
 
 def render(hidden=()) -> str:
-    """The source notebook's text; `hidden` names extra checks to hide (see
-    `build.build_notebook`). The generator is imported lazily: test cells
-    import `toyopt_check.cells` without loading it."""
-    from .build import render_notebook
-
-    return render_notebook(hidden)
+    """The source notebook as the exact text written to disk (`hidden`: see `build.build_notebook`)."""
+    return nbformat.writes(build_notebook(hidden), version=4) + "\n"
 
 
 def is_stale(path) -> bool:

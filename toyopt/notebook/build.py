@@ -155,15 +155,6 @@ def exercise_points(exercise: str) -> float:
     return sum(c.points for c in notebook_checks(exercise))
 
 
-def _fmt_points(points: float) -> str:
-    return f"{points:g}"
-
-
-def is_hidden(chk, hidden=()) -> bool:
-    """Hidden in the notebook: not ``visible`` in the registry, or named in `hidden`."""
-    return chk.visibility != "visible" or chk.id in hidden
-
-
 def check_hidden_ids(hidden) -> frozenset:
     """`hidden` as a set of known CPU check ids (an unknown id is a configuration error)."""
     hidden = frozenset(hidden)
@@ -175,28 +166,31 @@ def check_hidden_ids(hidden) -> frozenset:
 
 
 def grading_cell_source(chk, hidden=()) -> str:
-    """The code of the test cell of check `chk` (hidden checks in a hidden region)."""
+    """The code of the test cell of check `chk`: hidden (in a hidden region) when the
+    registry marks it not visible or `hidden` names it."""
     call = f"run({chk.exercise!r}, globals(), ids=[{chk.id!r}])".replace("'", '"')
-    points = _fmt_points(chk.points)
-    if not is_hidden(chk, hidden):
-        header = f"# Test {chk.exercise}: {chk.title} ({points} points)"
-        return f"{header}\nfrom toyopt_check.cells import run\n\n{call}"
-    header = f"# Hidden test of {chk.exercise} ({points} points): it runs when your notebook is graded."
+    if chk.visibility == "visible" and chk.id not in hidden:
+        return (f"# Test {chk.exercise}: {chk.title} ({chk.points:g} points)\n"
+                f"from toyopt_check.cells import run\n\n{call}")
     # the hidden checks are the instructor's (``toyopt.checks``): imported inside the
     # hidden region, which nbgrader and the kit remove from what students get
-    return (f"{header}\nfrom toyopt_check.cells import run\n\n"
+    return (f"# Hidden test of {chk.exercise} ({chk.points:g} points): it runs when your notebook is graded.\n"
+            f"from toyopt_check.cells import run\n\n"
             f"### BEGIN HIDDEN TESTS\nimport toyopt.checks  # noqa: F401  (the instructor's hidden checks)\n"
             f"{call}\n### END HIDDEN TESTS")
 
 
 class _Builder:
-    def __init__(self, hidden=frozenset()):
+    def __init__(self, hidden):
         self.cells = []
         self.ns = Namespace()
         self.hidden = hidden
 
-    def _add(self, cell, cell_id):
+    def _add(self, cell, cell_id, **nbgrader):
+        """Append `cell`; with `nbgrader` settings it is an nbgrader cell whose grade id is `cell_id`."""
         cell["id"] = cell_id
+        if nbgrader:
+            cell.metadata["nbgrader"] = {"grade_id": cell_id, "schema_version": 3, **nbgrader}
         self.cells.append(cell)
 
     def md(self, text):
@@ -206,41 +200,31 @@ class _Builder:
         self.ns.define(source)
         self._add(v4.new_code_cell(source), f"code-{len(self.cells):02d}")
 
-    def copy(self, module, names, prelude=""):
-        self.code(self.ns.copy(module, names, prelude))
+    def copy(self, module, names):
+        self.code(self.ns.copy(module, names))
 
     def exercise(self, exercise):
         module = EXERCISE_MODULES[exercise]
         source = definitions(module)[exercise][0]
-        deps = self.ns.inline(source, module)
-        imports = self.ns._imports([*deps, (source, module)])
+        imports, deps = self.ns.needs(source, module)
         if imports or deps:  # the solution cell stays a plain def: what it uses goes just before
             parts = ["\n".join(imports)] if imports else []
             parts += [src for src, _ in deps]
             self.code("# Names the next function uses\n" + "\n\n\n".join(parts))
         self.ns.define(source)
-        cell = v4.new_code_cell(source)
-        cell.metadata["nbgrader"] = {"grade": False, "grade_id": exercise, "locked": False,
-                                     "schema_version": 3, "solution": True}
-        self._add(cell, exercise)
+        self._add(v4.new_code_cell(source), exercise, grade=False, locked=False, solution=True)
         checks = notebook_checks(exercise)
         if checks:
             self.md(prose.TESTS)
         for chk in checks:
-            cell = v4.new_code_cell(grading_cell_source(chk, self.hidden))
-            gid = grade_id(f"test_{chk.id}")
-            cell.metadata["nbgrader"] = {"grade": True, "grade_id": gid, "locked": True,
-                                         "points": chk.points, "schema_version": 3, "solution": False}
-            self._add(cell, gid)
+            self._add(v4.new_code_cell(grading_cell_source(chk, self.hidden)), grade_id(f"test_{chk.id}"),
+                      grade=True, locked=True, points=chk.points, solution=False)
 
     def question(self, key):
         question, guide = prose.QUESTIONS[key]
         self.md(question)
-        cell = v4.new_markdown_cell(guide)
-        gid = f"answer_{key}"
-        cell.metadata["nbgrader"] = {"grade": True, "grade_id": gid, "locked": False,
-                                     "points": prose.ANSWER_POINTS, "schema_version": 3, "solution": True}
-        self._add(cell, gid)
+        self._add(v4.new_markdown_cell(guide), f"answer_{key}", grade=True, locked=False,
+                  points=prose.ANSWER_POINTS, solution=True)
 
 
 def build_notebook(hidden=()):
@@ -250,7 +234,7 @@ def build_notebook(hidden=()):
     registry marks as not visible (a course may keep more of them hidden).
     """
     b = _Builder(check_hidden_ids(hidden))
-    pts = {ex: _fmt_points(exercise_points(ex)) for ex in EXERCISES}
+    pts = {ex: f"{exercise_points(ex):g}" for ex in EXERCISES}
     b.md(prose.GENERATED + "\n\n" + prose.INTRO)
     b.md(prose.SETUP)
     b.code(SETUP_CODE)
@@ -315,7 +299,3 @@ def build_notebook(hidden=()):
     nbformat.validate(nb)
     return nb
 
-
-def render_notebook(hidden=()) -> str:
-    """The source notebook as the exact text written to disk."""
-    return nbformat.writes(build_notebook(hidden), version=4) + "\n"

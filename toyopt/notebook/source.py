@@ -19,10 +19,6 @@ import types
 from toyopt_check.inside.errors import ConfigurationError
 
 
-class SourceError(ConfigurationError):
-    """A requested definition is missing from the reference module."""
-
-
 def _module(name: str):
     return importlib.import_module(f"toyopt_ref.{name}")
 
@@ -81,32 +77,31 @@ def free_names(source: str) -> set[str]:
     return loaded - bound - set(dir(builtins))
 
 
+def _import(name: str, value, module_name: str) -> tuple[str | None, str]:
+    """How a cell binds `name` to `value`, a global of ``toyopt_ref.<module_name>``:
+    ``(module, name)`` for ``from module import name``, or ``(None, statement)``."""
+    if isinstance(value, types.ModuleType):
+        full = value.__name__
+        parent, _, last = full.rpartition(".")
+        if full == name:
+            return None, f"import {full}"
+        if parent and last == name:
+            return parent, name
+        return None, f"import {full} as {name}"
+    home = getattr(value, "__module__", None)
+    if not (isinstance(value, (type, types.FunctionType)) and home and getattr(value, "__name__", None) == name):
+        home = f"toyopt_ref.{module_name}"
+    return home, name
+
+
 def _ref_home(name: str, module_name: str) -> str | None:
     """The `toyopt_ref` module (short name) that defines global `name` of
     ``toyopt_ref.<module_name>``, or None when it comes from elsewhere."""
     value = vars(_module(module_name)).get(name)
     if isinstance(value, types.ModuleType):
         return None
-    line = import_line(name, value, module_name)
-    home = line[len("from "):].partition(" import ")[0] if line.startswith("from ") else ""
+    home = _import(name, value, module_name)[0]
     return home[len("toyopt_ref."):] if home.startswith("toyopt_ref.") else None
-
-
-def import_line(name: str, value, module_name: str) -> str:
-    """The import statement that binds `name` to `value` (a global of
-    ``toyopt_ref.<module_name>``)."""
-    if isinstance(value, types.ModuleType):
-        full = value.__name__
-        if full == name:
-            return f"import {full}"
-        parent, _, last = full.rpartition(".")
-        if parent and last == name:
-            return f"from {parent} import {name}"
-        return f"import {full} as {name}"
-    home = getattr(value, "__module__", None)
-    if not (isinstance(value, (type, types.FunctionType)) and home and getattr(value, "__name__", None) == name):
-        home = f"toyopt_ref.{module_name}"
-    return f"from {home} import {name}"
 
 
 class Namespace:
@@ -115,12 +110,13 @@ class Namespace:
     def __init__(self):
         self.defined: set[str] = set()
 
-    def imports_for(self, source: str, module_name: str) -> list[str]:
-        """Import lines for the globals of ``toyopt_ref.<module_name>`` that
-        `source` uses and no earlier cell defines (sorted, deduplicated).
-        Names defined in `toyopt_ref` itself are never imported: `inline`
-        copies them (the release notebook imports nothing of the reference)."""
-        return self._imports([(source, module_name)])
+    def needs(self, source: str, module_name: str) -> tuple[list[str], list[tuple[str, str]]]:
+        """What `source`, code of ``toyopt_ref.<module_name>``, uses that no earlier cell
+        defines: the import lines (sorted, deduplicated) and `inline`'s definitions. Names
+        defined in `toyopt_ref` itself are never imported but copied: the release notebook
+        imports nothing of the reference."""
+        deps = self.inline(source, module_name)
+        return self._imports([*deps, (source, module_name)]), deps
 
     def _imports(self, pieces) -> list[str]:
         plain, grouped = set(), {}
@@ -128,12 +124,11 @@ class Namespace:
             module = _module(module_name)
             for name in sorted(free_names(source) - self.defined):
                 if name in vars(module) and _ref_home(name, module_name) is None:
-                    line = import_line(name, vars(module)[name], module_name)
-                    if line.startswith("from "):
-                        home, _, what = line[len("from "):].partition(" import ")
-                        grouped.setdefault(home, set()).add(what)
+                    home, what = _import(name, vars(module)[name], module_name)
+                    if home is None:
+                        plain.add(what)
                     else:
-                        plain.add(line)
+                        grouped.setdefault(home, set()).add(what)
         return sorted(plain) + [f"from {home} import {', '.join(sorted(grouped[home]))}"
                                 for home in sorted(grouped)]
 
@@ -150,7 +145,7 @@ class Namespace:
                     continue
                 defs = definitions(home)
                 if name not in defs:
-                    raise SourceError(f"toyopt_ref.{home} defines no {name!r} to copy")
+                    raise ConfigurationError(f"toyopt_ref.{home} defines no {name!r} to copy")
                 seen.update(n for n, d in defs.items() if d == defs[name])
                 visit(defs[name][0], home)
                 if (defs[name][0], home) not in found:
@@ -159,13 +154,13 @@ class Namespace:
         visit(source, module_name)
         return found
 
-    def copy(self, module_name: str, names, prelude: str = "") -> str:
+    def copy(self, module_name: str, names) -> str:
         """A cell's code: imports, then the definitions `names` copied from
         ``toyopt_ref.<module_name>`` in the order given."""
         defs = definitions(module_name)
         missing = [n for n in names if n not in defs]
         if missing:
-            raise SourceError(f"toyopt_ref.{module_name} defines no {missing[0]!r}")
+            raise ConfigurationError(f"toyopt_ref.{module_name} defines no {missing[0]!r}")
         body, previous = "", None
         for source, is_assignment in dict.fromkeys(defs[n] for n in names):
             if previous is not None:
@@ -175,16 +170,14 @@ class Namespace:
                     body += "\n\n\n"
             body += source
             previous = is_assignment
-        deps = self.inline(body, module_name)
-        imports = self._imports([*deps, (body, module_name)])
+        imports, deps = self.needs(body, module_name)
         if deps:
             body = "\n\n\n".join(src for src, _ in deps) + "\n\n\n" + body
         self.define(body)
-        head = "\n\n".join(p for p in (prelude.strip(), "\n".join(imports)) if p)
-        if not head:
+        if not imports:
             return body
         defines_first = body.startswith(("def ", "class ", "@"))
-        return head + ("\n\n\n" if defines_first else "\n\n") + body
+        return "\n".join(imports) + ("\n\n\n" if defines_first else "\n\n") + body
 
     def define(self, source: str) -> None:
         """Record the names `source` binds at its top level (IPython magics skipped)."""

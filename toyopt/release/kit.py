@@ -27,14 +27,18 @@ from __future__ import annotations
 
 import json
 import shutil
-import zipfile
 from pathlib import Path
 
-from toyopt.files import atomic_write
+import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
+from toyopt import __version__
+from toyopt.notebook import render
+from toyopt.notebook.prose import GENERATED
+from toyopt_check.checks import EXERCISES, all_checks, expect
+from toyopt_check.files import atomic_write
 from toyopt_check.inside.errors import ConfigurationError
 
-from .stubs import render_exercises
-from .wheel import DATE, build_wheel, requirements, wheel_name
+from .stubs import render_exercises, stub_source
+from .wheel import build_wheel, requirements, wheel_name, write_zip
 
 DIST_NAME = "toyopt-check"
 RUNTIME = Path(__file__).resolve().parents[2] / "toyopt_check"
@@ -149,8 +153,6 @@ def runtime_files(expectations: dict, points: dict) -> dict[str, bytes]:
 
 def build_expectations() -> dict:
     """Every exercise's expected values, from the instructor's oracles (those that exist)."""
-    from toyopt_check.checks import EXERCISES, expect
-
     data = {}
     for exercise in EXERCISES:
         try:
@@ -170,10 +172,6 @@ def student_notebook(text: str) -> str:
     dropped, answers blanked, outputs cleared, the generator's header replaced
     by one for students. Its code imports nothing but `toyopt_check.cells`, as
     the source notebook's does (tests/toyopt/notebook/test_notebook.py holds that)."""
-    from toyopt.notebook.prose import GENERATED
-
-    from .stubs import stub_source
-
     nb = json.loads(text)
     cells = []
     for cell in nb["cells"]:
@@ -200,9 +198,6 @@ def grading_points() -> dict[str, dict]:
     """``{exercise: {"visible": points, "hidden": points}}``: the points of the
     checks the kit runs and of those that only run at grading (counts only:
     no hidden check's id or title leaves the instructor's side)."""
-    import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
-    from toyopt_check.checks import EXERCISES, all_checks
-
     points = {}
     for exercise in EXERCISES:
         checks = all_checks([exercise])
@@ -223,9 +218,6 @@ def points_table() -> str:
 
 def kit_files() -> dict[str, bytes]:
     """``{relative path: bytes}`` of the whole kit folder."""
-    from toyopt import __version__
-    from toyopt.notebook import render
-
     wheel = wheel_name(DIST_NAME, __version__)
     files = {
         "README.md": README.format(version=__version__, notebook=NOTEBOOK_NAME, torch_index=TORCH_CPU_INDEX,
@@ -264,14 +256,5 @@ def write_kit(out) -> tuple[Path, Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     archive = out.with_name(out.name + ".zip")
-
-    def write(tmp):
-        with zipfile.ZipFile(tmp, "w") as zf:
-            for name, data in files.items():
-                info = zipfile.ZipInfo(f"{out.name}/{name}", date_time=DATE)
-                info.external_attr = 0o100644 << 16
-                info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, data)
-
-    atomic_write(archive, write)
+    atomic_write(archive, lambda tmp: write_zip(tmp, {f"{out.name}/{name}": data for name, data in files.items()}))
     return out, archive

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import toyopt_ref
-from toyopt.files import write_text_atomic
+from toyopt_check.files import write_text_atomic
 from toyopt_check.inside.errors import ConfigurationError
 from toyopt_check.pack import PACKAGE_FILES
 
@@ -86,9 +86,9 @@ def _strip_module_doc(text):
     return text[match.end():] if match else text
 
 
-def render_exercises(source_dir: Path | None = None) -> dict[str, str]:
+def render_exercises() -> dict[str, str]:
     """``{relative path: content}`` of the student package."""
-    source_dir = Path(source_dir or Path(toyopt_ref.__file__).parent)
+    source_dir = Path(toyopt_ref.__file__).parent
     files = {}
     for name in PACKAGE_FILES:  # the modules the student package holds, in a stable order
         text = (source_dir / name).read_text(encoding="utf-8")
@@ -98,7 +98,7 @@ def render_exercises(source_dir: Path | None = None) -> dict[str, str]:
     return files
 
 
-def stale_files(out_dir: Path, source_dir: Path | None = None) -> list[str]:
+def stale_files(out_dir: Path) -> list[str]:
     """Files of `out_dir` that differ from (or are missing against) a fresh render;
     a `ConfigurationError` when there is no `out_dir` to compare (outside the
     repository, say) rather than every file listed as stale."""
@@ -107,18 +107,15 @@ def stale_files(out_dir: Path, source_dir: Path | None = None) -> list[str]:
         raise ConfigurationError(f"no folder {out_dir}/ here to check: run this from the repository's "
                                  "root, or name the student package's folder with --out")
     stale = []
-    for name, content in render_exercises(source_dir).items():
+    for name, content in render_exercises().items():
         path = out_dir / name
         if not path.is_file() or path.read_text(encoding="utf-8") != content:
             stale.append(name)
     return stale
 
 
-def write_exercises(out_dir: Path, source_dir: Path | None = None) -> list[Path]:
+def write_exercises(out_dir: Path) -> list[Path]:
     """Write the student package into `out_dir` (each file atomically)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, content in render_exercises(source_dir).items():
-        written.append(write_text_atomic(out_dir / name, content))
-    return written
+    return [write_text_atomic(out_dir / name, content) for name, content in render_exercises().items()]

@@ -57,6 +57,17 @@ def wheel_name(name: str, version: str) -> str:
     return f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
 
 
+def write_zip(file, members: dict[str, bytes]) -> None:
+    """Write `members` (``{archive path: bytes}``) into the zip `file` (a path or a binary
+    file) with fixed timestamps and modes: the same members give the same bytes."""
+    with zipfile.ZipFile(file, "w") as archive:
+        for path, data in members.items():
+            info = zipfile.ZipInfo(path, date_time=DATE)
+            info.external_attr = 0o100644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+
+
 def build_wheel(name: str, version: str, files: dict[str, bytes], *, summary: str,
                 requires_python: str, requires: list[str]) -> bytes:
     """The bytes of a ``py3-none-any`` wheel holding `files` (``{archive path: bytes}``)."""
@@ -69,10 +80,5 @@ def build_wheel(name: str, version: str, files: dict[str, bytes], *, summary: st
     record = "".join(f"{path},{_digest(data)},{len(data)}\n" for path, data in members.items())
     members[f"{dist_info}/RECORD"] = (record + f"{dist_info}/RECORD,,\n").encode()
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for path, data in members.items():
-            info = zipfile.ZipInfo(path, date_time=DATE)
-            info.external_attr = 0o100644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
+    write_zip(buffer, members)
     return buffer.getvalue()

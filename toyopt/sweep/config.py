@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from toyopt_check.inside.errors import ConfigurationError
 
+DEFAULT_OUT = "toyopt-sweep"
+
 #: Dataset names, in the tutorial's order (as `toyopt_ref.data.DATASET_NAMES`).
 DATASETS = ("random_data", "circular_data", "spiral_data", "linear_data")
 #: Losses of the sweep: the tutorial's set without BCE, which needs
@@ -57,9 +59,9 @@ class SweepConfig:
 
     def validate(self):
         """Raise `ConfigurationError` naming the first bad setting; return self."""
-        _check_names("dataset", self.datasets, DATASETS)
-        _check_names("loss", self.losses, LOSSES)
-        _check_names("init", self.inits, INITS)
+        _check_names("--datasets", "dataset", self.datasets, DATASETS)
+        _check_names("--losses", "loss", self.losses, LOSSES)
+        _check_names("--inits", "init", self.inits, INITS)
         if not self.lrs:
             raise ConfigurationError("--lrs: give at least one learning rate")
         for lr in self.lrs:
@@ -79,8 +81,7 @@ class SweepConfig:
         return self
 
 
-def _check_names(what, values, allowed):
-    option = {"dataset": "--datasets", "loss": "--losses", "init": "--inits"}[what]
+def _check_names(option, what, values, allowed):
     if not values:
         raise ConfigurationError(f"{option}: choose at least one {what}")
     for value in values:
@@ -115,8 +116,3 @@ def parse_list(option, text, convert=str):
     if len(set(values)) != len(values):
         raise ConfigurationError(f"{option}: a value is listed twice in {text!r}")
     return tuple(values)
-
-
-def init_arg(name):
-    """CSV/CLI init name -> `Simple2DNetwork` argument ('default' -> None)."""
-    return None if name == "default" else name

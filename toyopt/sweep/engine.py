@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .config import SOLVED_ACC, init_arg
+from .config import SOLVED_ACC
 
 #: CSV columns, in order (one row per run and epoch budget).
 COLUMNS = (
@@ -48,11 +48,11 @@ class SweepResult:
 
 def grid_specs(config):
     """The config's runs as ``RunSpec`` objects (each trained for the longest budget),
-    in CSV order: dataset, loss, init, lr, seed."""
+    in CSV order: dataset, loss, init ('default' is PyTorch's, ``None``), lr, seed."""
     from toyopt.engine.batched import RunSpec
 
     return [
-        RunSpec(dataset, loss, init_arg(init), float(lr), seed, config.trained_epochs)
+        RunSpec(dataset, loss, None if init == "default" else init, float(lr), seed, config.trained_epochs)
         for dataset in config.datasets
         for loss in config.losses
         for init in config.inits
@@ -74,7 +74,7 @@ def run_sweep(config, progress=True, workers=None, chunk_size=None):
     config.validate()
     from tqdm.auto import tqdm
 
-    from toyopt.engine.batched import iter_train_runs
+    from toyopt.engine.batched import train_runs
     from toyopt_ref.training import select_device
 
     device = select_device(config.device)
@@ -94,7 +94,7 @@ def run_sweep(config, progress=True, workers=None, chunk_size=None):
                smoothing=0.05, dynamic_ncols=True)
     start = time.perf_counter()
     try:
-        for indices, log in iter_train_runs(
+        for indices, log in train_runs(
                 specs, num_points=config.num_points, test_fraction=config.test_fraction,
                 device=device, chunk_size=chunk_size, workers=workers, progress=bar.update,
                 record_losses=False):
@@ -110,28 +110,24 @@ def _reduce_group(result, specs, indices, log, budgets):
     """Fill the rows of one trained group and its configs' bands."""
     columns = result.columns
     test_acc, train_acc = log.test_acc, log.train_acc
-    untrained = log.untrained_test_acc
     first95 = first_reaching(test_acc, SOLVED_ACC)
+    runs = [specs[i] for i in indices]
+    settings = {"dataset": [r.dataset for r in runs], "loss": [r.loss for r in runs],
+                "init": ["default" if r.init is None else r.init for r in runs],
+                "lr": [r.lr for r in runs], "seed": [r.seed for r in runs]}
     for j, budget in enumerate(budgets):
         rows = indices * len(budgets) + j
-        for row, spec_index in zip(rows, indices):
-            spec = specs[spec_index]
-            columns["dataset"][row] = spec.dataset
-            columns["loss"][row] = spec.loss
-            columns["init"][row] = "default" if spec.init is None else spec.init
-        columns["lr"][rows] = [specs[i].lr for i in indices]
-        columns["seed"][rows] = [specs[i].seed for i in indices]
+        for name, values in settings.items():
+            columns[name][rows] = values
         columns["epochs"][rows] = budget
-        columns["untrained_test_acc"][rows] = untrained
+        columns["untrained_test_acc"][rows] = log.untrained_test_acc
         columns["final_train_acc"][rows] = train_acc[:, budget - 1]
         columns["final_test_acc"][rows] = test_acc[:, budget - 1]
         columns["best_test_acc"][rows] = test_acc[:, :budget].max(axis=1)
         columns["epoch_to_95"][rows] = np.where(first95 <= budget, first95, np.nan)
-    # Bands per config: the group's rows sharing dataset, init and lr.
+    # Bands per config: the group's rows sharing dataset, loss, init and lr.
     keys = {}
-    for r, i in enumerate(indices):
-        spec = specs[i]
-        init = "default" if spec.init is None else spec.init
-        keys.setdefault((spec.dataset, spec.loss, init, spec.lr), []).append(r)
+    for r, key in enumerate(zip(*(settings[name] for name in ("dataset", "loss", "init", "lr")))):
+        keys.setdefault(key, []).append(r)
     for key, rows in keys.items():
         result.bands[key] = np.percentile(test_acc[rows], BAND_PERCENTILES, axis=0).astype(np.float32)

@@ -1,4 +1,4 @@
-"""Files of a sweep: the tidy CSV and the PNG figures, each written atomically."""
+"""Files of a sweep: the tidy CSV, the PNG figures and ``summary.md``, each written atomically."""
 
 import csv
 import math
@@ -6,9 +6,13 @@ from pathlib import Path
 
 import numpy as np
 
-from toyopt.files import atomic_write
+from toyopt_check.files import atomic_write
 
 from .engine import COLUMNS
+from .summary import build_summary
+
+CSV_NAME = "runs.csv"
+SUMMARY_NAME = "summary.md"
 
 
 def _cell(value):
@@ -132,4 +136,15 @@ def write_figures(result, out_dir):
     ]
     for dataset in result.config.datasets:
         paths.append(save_figure(learning_curve_bands(result, dataset), out_dir / f"curves_{dataset}.png"))
+    return paths
+
+
+def write_outputs(result, out_dir, command=None):
+    """Write the CSV, the figures and ``summary.md`` of `result` into `out_dir`; return the paths."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [write_csv(result, out_dir / CSV_NAME)]
+    paths += write_figures(result, out_dir)
+    text = build_summary(result, command=command)
+    paths.append(atomic_write(out_dir / SUMMARY_NAME, lambda tmp: tmp.write_text(text)))
     return paths

@@ -2,8 +2,7 @@ import textwrap
 
 import pytest
 
-from toyopt.release import SolutionRegionError, render_exercises, stale_files
-from toyopt.release.stubs import stub_source
+from toyopt.release.stubs import SolutionRegionError, render_exercises, stale_files, stub_source
 
 
 def test_committed_exercises_are_not_stale(repo_root):

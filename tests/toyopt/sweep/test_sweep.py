@@ -10,9 +10,10 @@ import torch
 from toyopt.cli import main
 from toyopt.engine.batched import make_splits
 from toyopt.engine.lean import train
-from toyopt.files import atomic_write
-from toyopt.sweep import COLUMNS, SweepConfig, run_sweep, write_outputs
-from toyopt.sweep.output import read_csv
+from toyopt.sweep.config import SweepConfig
+from toyopt.sweep.engine import COLUMNS, run_sweep
+from toyopt.sweep.output import read_csv, write_outputs
+from toyopt_check.files import atomic_write
 from toyopt_check.inside.errors import ConfigurationError
 from toyopt_ref.losses import make_loss
 from toyopt_ref.model import Simple2DNetwork

@@ -5,9 +5,9 @@ import json
 
 from grade_support import TESTS
 
-from toyopt.files import write_json_atomic
 from toyopt_check.checks.core import NO_GPU, CheckResult
 from toyopt_check.checks.results import exercise_totals, score_table, to_gradescope
+from toyopt_check.files import write_json_atomic
 
 FIXTURE = TESTS / "fixtures" / "results_example.json"
 

@@ -4,7 +4,7 @@ and a check that needs a GPU is "skipped (no GPU)" without one, never failed."""
 
 import pytest
 
-from toyopt.release import render_exercises
+from toyopt.release.stubs import render_exercises
 from toyopt_check.checks import all_checks, run_checks
 from toyopt_check.checks.core import NO_GPU
 from toyopt_check.checks.results import exercise_totals
