@@ -102,6 +102,29 @@ def probe_results(target: Target, name: str, count: int, **kwargs) -> list:
     return results
 
 
+def probe_call(target: Target, call: str, name: str, **kwargs) -> dict:
+    """Probe `name`, which calls the student's function as `call` shows it: an
+    exception that function raised fails the check (a stub or a timeout still
+    ends the exercise)."""
+    try:
+        return target.probe(name, **kwargs)
+    except StudentCodeError as exc:
+        if not exc.raised:
+            raise
+        raise CheckFailure(f"{call} raised {exc.message}") from None
+
+
+def expect_raise(out, call: str, allowed: tuple, why: str, article: str = "a ") -> None:
+    """Fail unless the probe's reply `out` reports one of the exceptions `allowed`."""
+    raised = out.get("raised") if isinstance(out, dict) else None
+    names = " or ".join(allowed)
+    if raised is None:
+        got = out.get("returned_type") if isinstance(out, dict) else None
+        raise CheckFailure(f"{call}: expected a {names} ({why}), but it returned {article}{got}")
+    if not isinstance(raised, list) or not any(name in raised for name in allowed):
+        raise CheckFailure(f"{call}: expected a {names}, got {out.get('message')}")
+
+
 _REGISTRY: list[Check] = []
 #: modules whose import registers checks: each exercise's visible ones, in the module
 #: named after it; the instructor's ``toyopt.checks`` adds its hidden ones
