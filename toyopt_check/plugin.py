@@ -10,19 +10,18 @@ results.json on request::
     pytest autograder --results results.json   # also writes Gradescope's file
 
 A failing check fails its test with the message for the student only (no
-grader traceback). Each exercise has a time budget for its student code;
-once it is used up, or its first check finds it not implemented (an
-untouched stub), the exercise's remaining checks score 0 without running:
-they are reported as "not run", so an untouched exercise prints one message,
-not one per check. A check that needs a GPU is skipped without one, whatever
-the code. The score table ends with each exercise's points left to hidden
-checks at grading, when the kit's wheel carries them (`GRADING_POINTS`).
+grader traceback). The rules of `checks.core.Run` apply; a check that repeats
+its exercise's stop (a stub, the budget used up) is reported as "not run", so
+an untouched exercise prints one message, not one per check. The score table
+ends with each exercise's points left to hidden checks at grading, when the
+kit's wheel carries them (`GRADING_POINTS`).
 """
 
 from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -48,14 +47,14 @@ TIME_BUDGET_HELP = (f"seconds of student code allowed per exercise, summed over 
                     f"(default: {DEFAULT_BUDGET:g})")
 
 
+@dataclass(frozen=True)
 class Settings:
     """The plugin's options, validated once (see `settings_from`)."""
 
-    def __init__(self, target, root, results, budget):
-        self.target = target  # "exercises" | "toyopt_ref"
-        self.root = root  # folder holding exercises/ (None for the reference)
-        self.results = results  # Path or None
-        self.budget = budget
+    target: str  # "exercises" | "toyopt_ref"
+    root: Path | None  # folder holding exercises/ (None for the reference)
+    results: Path | None
+    budget: float
 
 
 def settings_from(config) -> Settings:
