@@ -85,6 +85,14 @@ def _arr(x):
     return None if x is None else np.asarray(x, dtype=np.float64)
 
 
+def _close(got, ref) -> bool:
+    return got is not None and got.shape == ref.shape and np.allclose(got, ref, rtol=RTOL, atol=ATOL)
+
+
+def _text(x) -> str:
+    return str(None if x is None else np.array2string(x, precision=6))
+
+
 def accuracy_atol(n):
     """Percent: float32 mean of n values (see the module docstring)."""
     return max(1e-3, n * 2.0 ** -23 * 100)
@@ -141,9 +149,8 @@ def check_params(rep, want, where, what):
     for name in PARAM_NAMES:
         got = _arr(params.get(name))
         ref = np.asarray(want["params"][name], dtype=np.float64)
-        if got is None or got.shape != ref.shape or not np.allclose(got, ref, rtol=RTOL, atol=ATOL):
-            raise CheckFailure(f"{where}: {what}: {name} should be\n{np.array2string(ref, precision=6)}\n"
-                               f"got\n{None if got is None else np.array2string(got, precision=6)}")
+        if not _close(got, ref):
+            raise CheckFailure(f"{where}: {what}: {name} should be\n{_text(ref)}\ngot\n{_text(got)}")
 
 
 def check_grads_unchanged(rep, want, where):
@@ -156,11 +163,9 @@ def check_grads_unchanged(rep, want, where):
                                    "None, got a gradient")
             continue
         ref = np.asarray(ref, dtype=np.float64)
-        # evaluation must leave .grad alone: equal, up to float32 rounding of the copy
-        if got is None or got.shape != ref.shape or not np.allclose(got, ref, rtol=RTOL, atol=ATOL):
+        if not _close(got, ref):  # equal, up to float32 rounding of the copy
             raise CheckFailure(f"{where}: evaluation changed the gradients: {name}.grad should stay\n"
-                               f"{np.array2string(ref, precision=6)}\ngot\n"
-                               f"{None if got is None else np.array2string(got, precision=6)}")
+                               f"{_text(ref)}\ngot\n{_text(got)}")
 
 
 def check_calls(target, sc, *, values=True, params=True, grads=False, hint=MODE_HINT, device="cpu"):

@@ -129,19 +129,6 @@ def _cache_for(target) -> dict:
         return {}
 
 
-def _summary(target, index):
-    """The probe's summary of scenario `index` (cached per target: the checks
-    below all read the same figures)."""
-    cache = _cache_for(target)
-    if index not in cache:
-        datasets, title, pass_title = scenarios()[index]
-        payload = [[name, points, labels] for name, points, labels in datasets]
-        out = probe_call(target, describe_call(scenarios()[index]), "plot_datasets.summary", datasets=payload,
-                         title=title, pass_title=pass_title)
-        cache[index] = out if isinstance(out, dict) else {}
-    return cache[index]
-
-
 # ------------------------------------------------------------------ pixels
 
 
@@ -183,14 +170,21 @@ def colour_masks(rgb: np.ndarray) -> dict:
 
 
 def _drawing(target, index) -> tuple[dict, np.ndarray, dict]:
-    """``(summary, image, masks)`` of scenario `index`; raises CheckFailure
-    when no Figure came back or it could not be drawn."""
+    """``(summary, image, masks)`` of scenario `index`, cached per target (every
+    check reads the same figures; the probe's summary alone under `index`, for the
+    feedback's figures); raises CheckFailure when no Figure came back or it
+    could not be drawn."""
     cache = _cache_for(target)
     key = ("drawing", index)
     if key in cache:
         return cache[key]
-    out = _summary(target, index)
-    call = describe_call(scenarios()[index])
+    datasets, title, pass_title = scenario = scenarios()[index]
+    call = describe_call(scenario)
+    if index not in cache:
+        out = probe_call(target, call, "plot_datasets.summary", datasets=[list(d) for d in datasets],
+                         title=title, pass_title=pass_title)
+        cache[index] = out if isinstance(out, dict) else {}
+    out = cache[index]
     if not out.get("is_figure"):
         raise CheckFailure(
             f"{call}: expected a matplotlib Figure back, got {out.get('returned_type')}: build the "
