@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from .checks.core import CheckResult, Run
-from .checks.results import score_table, to_gradescope
+from .checks.results import exercise_totals, score_table, to_gradescope
 from .checks.target import DEFAULT_BUDGET, InProcessTarget, check_budget
 from .files import write_json_atomic
 from .inside.errors import ConfigurationError
@@ -104,18 +104,11 @@ class Grading:
         #: ids of the checks that repeat the result that stopped their exercise
         self.repeats: set[str] = set()
 
-    @property
-    def target(self):
-        if self._run is None:
-            if self.settings.target == "toyopt_ref":
-                target = InProcessTarget.reference(budget=self.settings.budget)
-            else:
-                target = InProcessTarget.for_package(self.settings.root, budget=self.settings.budget)
-            self._run = Run(target)
-        return self._run.target
-
     def run(self, chk) -> CheckResult:
-        self.target  # noqa: B018  (built on first use)
+        if self._run is None:
+            budget = self.settings.budget
+            self._run = Run(InProcessTarget.reference(budget=budget) if self.settings.target == "toyopt_ref"
+                            else InProcessTarget.for_package(self.settings.root, budget=budget))
         repeat = self._run.stopped(chk.exercise) is not None
         res = self._run.run(chk)
         if repeat and res.status != "skipped":
@@ -179,8 +172,6 @@ def grading_points(path=GRADING_POINTS) -> dict:
 def hidden_points_lines(results, points: dict) -> list[str]:
     """``epoch_loop: 18 visible; 7 more in hidden checks at grading (25 in all)``,
     one line per graded exercise that `points` knows."""
-    from .checks.results import exercise_totals
-
     lines = []
     for exercise in exercise_totals(results):
         row = points.get(exercise)

@@ -87,14 +87,10 @@ def tensor_value(case, res, want_shape):
     return value
 
 
-def result_shape(case):
-    return tuple(case.get("shape") or ()) if case.get("reduction") == "none" else ()
-
-
 def compare(case, res, what=""):
     """Fail unless `res` matches the reference's value recorded in `case`."""
     want = np.asarray(case["want"], dtype=np.float64)
-    got = tensor_value(case, res, result_shape(case))
+    got = tensor_value(case, res, tuple(case.get("shape") or ()) if case.get("reduction") == "none" else ())
     rtol, atol = tolerances(case)
     if not np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=False):
         raise CheckFailure(f"{call_text(case)}{what}: expected {fmt(want)}, got {fmt(got)}")
@@ -240,10 +236,9 @@ def check_gradients(target):
         if res.get("backward_error"):
             raise CheckFailure(f"{where}: cannot differentiate the result: {res['backward_error']} "
                                "(keep every step a torch operation: no .item(), NumPy or float())")
-        wants = {}
-        for name in ("prediction", "target"):
-            want = np.asarray(c[f"want_grad_{name}"], dtype=np.float64).reshape(shape)
-            wants[name] = want
+        wants = {name: np.asarray(c[f"want_grad_{name}"], dtype=np.float64).reshape(shape)
+                 for name in ("prediction", "target")}
+        for name, want in wants.items():
             got = res.get(f"grad_{name}")
             if got is None:
                 raise CheckFailure(f"{where}: no gradient reached `{name}` (it must be "
@@ -274,23 +269,23 @@ def check_gradients(target):
 @check(EXERCISE, "errors", 2, "different shapes, a bad period or reduction raise ValueError",
        clause="different shapes raise `ValueError`, even shapes that would broadcast", requires=("values",))
 def check_errors(target):
-    ok = np.zeros(3)
+    def bad(what, allowed=("ValueError",), **call):
+        return what, {"prediction": np.zeros(3), "target": np.zeros(3), **call}, allowed
+
     cases = [
-        ("mismatched shapes (3,) and (2,)", {"prediction": ok, "target": np.zeros(2)}, ("ValueError",)),
-        ("mismatched shapes (2, 3) and (3,) (broadcastable, still an error)",
-         {"prediction": np.zeros((2, 3)), "target": ok}, ("ValueError",)),
-        ("mismatched shapes (3, 1) and (3,)", {"prediction": np.zeros((3, 1)), "target": ok}, ("ValueError",)),
-        ("mismatched shapes () and (1,)", {"prediction": np.zeros(()), "target": np.zeros(1)}, ("ValueError",)),
-        ("period=0", {"prediction": ok, "target": ok, "period": 0.0}, ("ValueError",)),
-        ("period=-1", {"prediction": ok, "target": ok, "period": -1.0}, ("ValueError",)),
-        ("period=inf", {"prediction": ok, "target": ok, "period": np.array(np.inf)}, ("ValueError",)),
-        ("period=nan", {"prediction": ok, "target": ok, "period": np.array(np.nan)}, ("ValueError",)),
-        ("period='2'", {"prediction": ok, "target": ok, "period": "2"}, ("ValueError", "TypeError")),
-        ("reduction='avg'", {"prediction": ok, "target": ok, "reduction": "avg"}, ("ValueError",)),
-        ("reduction='max'", {"prediction": ok, "target": ok, "reduction": "max"}, ("ValueError",)),
-        ("reduction='MEAN' (the names are lower case)", {"prediction": ok, "target": ok, "reduction": "MEAN"},
-         ("ValueError",)),
-        ("reduction=None", {"prediction": ok, "target": ok, "reduction": None}, ("ValueError",)),
+        bad("mismatched shapes (3,) and (2,)", target=np.zeros(2)),
+        bad("mismatched shapes (2, 3) and (3,) (broadcastable, still an error)", prediction=np.zeros((2, 3))),
+        bad("mismatched shapes (3, 1) and (3,)", prediction=np.zeros((3, 1))),
+        bad("mismatched shapes () and (1,)", prediction=np.zeros(()), target=np.zeros(1)),
+        bad("period=0", period=0.0),
+        bad("period=-1", period=-1.0),
+        bad("period=inf", period=np.array(np.inf)),
+        bad("period=nan", period=np.array(np.nan)),
+        bad("period='2'", ("ValueError", "TypeError"), period="2"),
+        bad("reduction='avg'", reduction="avg"),
+        bad("reduction='max'", reduction="max"),
+        bad("reduction='MEAN' (the names are lower case)", reduction="MEAN"),
+        bad("reduction=None", reduction=None),
     ]
     results = probe_results(target, "circular_mse.errors", len(cases), cases=[c for _, c, _ in cases])
     for (what, _, allowed), res in zip(cases, results):

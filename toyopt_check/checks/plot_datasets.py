@@ -306,27 +306,16 @@ def _title(ax) -> str:
     return ax["title"] or ax["title_left"] or ax["title_right"]
 
 
-def _axes_for_datasets(target, index):
-    """For each dataset, its Axes (the one titled with its name, else the one
-    at its place in reading order), or None."""
-    out = _drawing(target, index)[0]
-    axes = reading_order(out["axes"])
-    datasets = scenarios()[index][0]
-    found = []
-    for k, (name, _, _) in enumerate(datasets):
-        titled = [ax for ax in axes if _title(ax) == name]
-        if len(titled) == 1:
-            found.append(titled[0])
-        else:
-            found.append(axes[k] if k < len(axes) else None)
-    return found
-
-
 def _each_dataset(target):
-    """Yield ``(call, name, points, labels, axes summary, (summary, image, masks))``."""
+    """Yield ``(call, name, points, labels, Axes summary, (summary, image, masks))``
+    per dataset; its Axes is the one titled with its name, else the one at its
+    place in reading order."""
     for index, scenario in enumerate(scenarios()):
         drawing = _drawing(target, index)
-        for (name, points, labels), ax in zip(scenario[0], _axes_for_datasets(target, index)):
+        axes = reading_order(drawing[0]["axes"])
+        for k, (name, points, labels) in enumerate(scenario[0]):
+            titled = [ax for ax in axes if _title(ax) == name]
+            ax = titled[0] if len(titled) == 1 else axes[k] if k < len(axes) else None
             if ax is None:
                 raise CheckFailure(f"{describe_call(scenario)}: found no Axes for dataset {name!r}")
             yield describe_call(scenario), name, points, labels, ax, drawing
@@ -335,8 +324,6 @@ def _each_dataset(target):
 def _matches(points, drawn):
     """Boolean (len(points), len(drawn)): drawn point j is data point i."""
     drawn = np.asarray(drawn, dtype=np.float64).reshape(-1, 2)
-    if len(drawn) == 0 or len(points) == 0:
-        return np.zeros((len(points), len(drawn)), dtype=bool)
     gap = np.abs(points[:, None, :] - drawn[None, :, :]).max(axis=2)
     return gap <= POINT_ATOL  # NaN compares False: a NaN point matches nothing
 

@@ -22,31 +22,27 @@ the trusted side checks against the contract):
 * ``vectorised`` reads the source text through a probe: a submission can send
   other text, or hide a loop from the syntax tree (another module, a name built
   at run time: ``globals()["spiral_2d" + "_loop"]``). The timing half is the
-  backstop. At grading its sizes and call seeds are drawn from the grading
-  seed, which the student cannot know, and every point of every timed call is
-  compared with the contract, so special-casing a size wins nothing. The
-  yardstick runs only here (no timing reference runs in the student's
-  process); it is a few whole-array NumPy passes *plus* the wire's encoding and
-  decoding of a reply of that size, since a timed call sends its whole output
-  back. Measured in the sandbox on 2 loaded cores (load average ~6), ratio
-  to the yardstick, idle / with a CPU hog beside: vectorised 0.6-1.0 /
-  0.4-1.0; the tutorial's loop hidden behind ``globals()`` 15-16.5 / 9.5-10.4;
-  a hidden list comprehension 6.2 / 2.4-2.7; a hidden ``np.vectorize``
-  3.7-4.1 / 2.2. So a hidden loop as cheap as a comprehension or
-  ``np.vectorize`` can pass the timing (the syntax tree catches them when they
-  are not hidden); the tutorial's loop does not.
+  backstop: at grading its sizes and call seeds come from the grading seed, and
+  every point of every timed call is compared with the contract, so
+  special-casing a size wins nothing. The yardstick runs only here: a few
+  whole-array NumPy passes *plus* the wire's encoding and decoding of a reply
+  of that size (a timed call sends its whole output back). Measured in the
+  sandbox on 2 loaded cores, ratio to the yardstick, idle / with a CPU hog
+  beside: vectorised 0.6-1.0 / 0.4-1.0; the tutorial's loop hidden behind
+  ``globals()`` 15-16.5 / 9.5-10.4; a hidden list comprehension 6.2 / 2.4-2.7;
+  a hidden ``np.vectorize`` 3.7-4.1 / 2.2. So a hidden loop as cheap as those
+  two can pass the timing (the syntax tree catches them when not hidden); the
+  tutorial's loop does not.
 * a pass needs measured minima within the limit; load only slows a call, so a
-  busy machine cannot make a loop pass, with one exception: code of the
-  submission that keeps the CPU busy (background threads) while this process
-  times its yardstick, and pauses during its own calls. Where the cgroup
-  holds, the worker's processes together get one CPU share. Measured (bwrap,
-  cgroup v1, 2 shared cores): four spinning processes, paused during the
-  submission's calls, got ~40 % of one core between them, and the hidden
-  tutorial loop measured 19-22 times the yardstick with them, 19-21 without.
-  Without a cgroup they get more, and a loop a few times cheaper than the
-  tutorial's could pass that way. A fail needs a steady clock; one that
-  never steadies over `TIME_SERIES` series ends in a re-grade request
-  (`TimingUndecided`), never a pass.
+  busy machine cannot make a loop pass, except by the submission's own threads
+  keeping the CPU busy while this process times its yardstick and pausing
+  during its calls. Where the cgroup holds, the worker's processes share one
+  CPU share: measured (bwrap, cgroup v1, 2 shared cores), four such spinning
+  processes got ~40 % of one core, and the hidden tutorial loop measured 19-22
+  times the yardstick with them, 19-21 without. Without a cgroup they get more,
+  and a loop a few times cheaper than the tutorial's could pass that way. A
+  fail needs a steady clock; one that never steadies over `TIME_SERIES` series
+  ends in a re-grade request (`TimingUndecided`), never a pass.
 * ``bad_input`` reads the exception's class names from the probe: faking a
   ``ValueError`` report is harder than raising one.
 """
