@@ -96,16 +96,12 @@ def compare(case, res, what=""):
         raise CheckFailure(f"{call_text(case)}{what}: expected {fmt(want)}, got {fmt(got)}")
 
 
-def case(prediction, target, period=None, reduction=None, dtype="float64"):
+def case(prediction, target, period, reduction=None):
     """An input (no expected value) for the property checks."""
     p = np.asarray(prediction, dtype=np.float64)
-    c = {"prediction": p, "target": np.asarray(target, dtype=np.float64), "dtype": dtype,
-         "shape": list(p.shape)}
-    if period is not None:
-        c["period"] = float(period)
-    if reduction is not None:
-        c["reduction"] = reduction
-    return c
+    c = {"prediction": p, "target": np.asarray(target, dtype=np.float64), "dtype": "float64",
+         "shape": list(p.shape), "period": float(period)}
+    return c if reduction is None else {**c, "reduction": reduction}
 
 
 def random_pair(seed, shape, period=TWO_PI, spread=1.0):

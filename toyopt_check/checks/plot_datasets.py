@@ -103,12 +103,6 @@ def scenarios() -> list:
     return out
 
 
-def __getattr__(name):  # SCENARIOS, computed on first use (the feedback figures read it)
-    if name == "SCENARIOS":
-        return scenarios()
-    raise AttributeError(name)
-
-
 def describe_call(scenario) -> str:
     datasets, title, pass_title = scenario
     inner = ", ".join(
