@@ -1,33 +1,28 @@
-"""Checks of the `epoch_loop` exercise (registered with `core.check`).
+"""Checks of the `epoch_loop` exercise.
 
 Expected values are data: ``expected("epoch_loop")`` holds scenarios (the
 probe's inputs: weights, batches, criterion, optimiser) and, call by call,
-what the reference's ``epoch_loop`` returned on the same probe network and
-the parameters and ``.grad`` it left (producer: `toyopt.oracles.epoch_loop`).
-Nothing here trains or evaluates a network. At grading the same scenarios
-also run on weights and batches drawn from the grading seed
-(``drawn_for(target, "epoch_loop")``, the live oracle): the kit's expected
-values then pass only the kit's inputs, so a table of them earns nothing.
+what the reference's ``epoch_loop`` returned on the same probe network and the
+parameters and ``.grad`` it left (producer: `toyopt.oracles.epoch_loop`). At
+grading the same scenarios also run on weights and batches drawn from the
+grading seed (`expect.drawn_for`), so a table of the kit's values earns nothing.
 
-What the probe network makes visible (see `toyopt_check.inside.probes.epoch_loop`): its
-output depends on train/eval mode (fixed factors on the hidden units in
-training mode) and, in the scenarios that ask for it, on whether autograd is
-on during evaluation; the number of optimiser steps, stale gradients and the
-optimiser's state show in the parameters after each call. No verdict rests
-on a record kept next to the student's code.
+The probe network (`toyopt_check.inside.probes.epoch_loop`) makes the mistakes
+visible: its output depends on train/eval mode and, where a scenario asks, on
+whether autograd is on during evaluation; the number of optimiser steps, stale
+gradients and the optimiser's state show in the parameters after each call.
+No verdict rests on a record kept next to the student's code.
 
-Tolerances. The submission calls the grader's network, criterion and
-optimiser, so a correct one runs the same float32 kernels: parameters and
-losses agree to rounding, a few float32 ulps (~1e-7 relative), whatever the
-flattening (``reshape``/``squeeze``/``flatten``). We allow ``rtol=1e-5,
+Tolerances. A correct submission runs the grader's network, criterion and
+optimiser, the same float32 kernels: parameters and losses agree to a few
+float32 ulps (~1e-7 relative), whatever the flattening. We allow ``rtol=1e-5,
 atol=1e-6``; a missed or extra step, a stale gradient or a wrong mode moves
-them by >= 1e-3 on these inputs (tests/toyopt_check/checks/test_epoch_loop.py). The
-accuracy may be computed in float32 (``(labels == y).float().mean() * 100``):
-a float32 mean of n values in [0, 1] is off by at most ~n * 2^-24, so we
-allow ``atol = max(1e-3, n * 2^-23 * 100)`` percent, far below the 100 / n
-between two possible accuracies. Labels are compared exactly except where
-the reference's prediction lies within 1e-5 of 0.5 (none does but the
-threshold scenario's exact 0.5).
+them by >= 1e-3 on these inputs (tests/toyopt_check/checks/test_epoch_loop.py). A float32
+accuracy (``(labels == y).float().mean() * 100``) of n values is off by at most
+~n * 2^-24: we allow ``atol = max(1e-3, n * 2^-23 * 100)`` percent, far below
+the 100 / n between two accuracies. Labels are compared exactly except where
+the reference's prediction lies within 1e-5 of 0.5 without being 0.5 (none
+does; the threshold scenario's exact 0.5 is decided by the clause).
 """
 
 from __future__ import annotations

@@ -1,19 +1,16 @@
 """Checks of `plotting.plot_datasets` (25 points), from the contract in
 `toyopt_ref.plotting.plot_datasets`'s docstring (each check's `clause` quotes it).
 
-The datasets are fixed inputs read as data (`expected("plot_datasets")`,
-produced by `toyopt.oracles.plot_datasets`). The probe draws the returned
-Figure into a PNG and sends it back with a plain summary of the Figure (see
-`toyopt_check.inside.probes.plot_datasets`). Every verdict is computed here, and wherever
-pixels can tell, from the pixels: the trusted side decodes the PNG itself and
-finds each data point at the place the Axes' box and limits put it. Axes are
-read in reading order (top to bottom, then left to right, by their subplot
-slot); `axes_count` requires them in one row.
+The datasets are fixed inputs read as data (`expected("plot_datasets")`, from
+`toyopt.oracles.plot_datasets`). The probe draws the returned Figure into a PNG
+and sends it back with a plain summary of the Figure. Every verdict is computed
+here and, wherever pixels can tell, from the pixels: this side decodes the PNG
+and finds each data point where the Axes' box and limits put it. Axes are read
+top to bottom, then left to right, by their subplot slot.
 
-Primary checks: ``points_once`` and ``colours``. The secondary properties
-(titles, legend, aspect, suptitle, the empty mapping) score only once both
-pass, so an empty, titled, square figure earns the layout points only
-(``returns_figure`` + ``axes_count`` = 5 of 25).
+Primary checks: ``points_once`` and ``colours``; the secondary properties score
+only once both pass, so an empty, titled, square figure earns the layout points
+only (``returns_figure`` + ``axes_count`` = 5 of 25).
 
 Forgeable facts (for the threat model). The summary is made in the student's
 interpreter; these parts of it are used without a pixel to confirm them:
