@@ -5,25 +5,18 @@ A test cell of the generated notebook reads::
     from toyopt_check.cells import run
     run("spiral_2d", globals(), ids=["spiral_2d.layout"])
 
-`run` grades the functions the notebook defines (looked up by name in the
-namespace it is given) with the named checks, prints one line per check on
-stdout and raises `AssertionError` with the student-facing messages when one
-fails: nbgrader then scores the cell 0, and full points otherwise. It returns
-None on purpose: a value left as a cell's result would be read by nbgrader
-as a partial grade.
+`run` grades the functions the notebook defines (by name, in the namespace
+given; in-process, like `pytest autograder`: the sandboxed route is `toyopt
+grade`), prints one line per check and raises `TestCellFailed` with the
+student-facing messages when one fails: nbgrader scores the cell 0, else full
+points. It returns None: nbgrader would read a cell's value as a partial grade.
 
-Nothing reaches stderr on a correct solution (nbgrader scores a test cell
-with any stderr output 0): warnings are silenced and whatever the student's
-code prints while being checked is discarded. Under IPython, a failure is
-the cell's error output ``TestCellFailed: <messages>`` without a traceback:
-`TestCellFailed._render_traceback_` is IPython's hook for an exception that
-renders itself, so no grader frame and no test source (hidden tests
-included) reaches the student. (A custom exception handler would not do:
-IPython 9's ``run_code`` drops what such a handler returns, and the cell
-then shows no message at all.)
-
-Grading here is in-process, like `pytest autograder`: it trusts the
-notebook's kernel. The sandboxed route is `toyopt grade`.
+Nothing reaches stderr on a correct solution (nbgrader scores a test cell with
+any stderr output 0): warnings are silenced and the student's prints discarded.
+Under IPython a failure shows as ``TestCellFailed: <messages>`` without a
+traceback (see `TestCellFailed._render_traceback_`), so no grader frame and no
+test source reaches the student. (A custom exception handler would not do:
+IPython 9's ``run_code`` drops what it returns, and the cell shows nothing.)
 """
 
 from __future__ import annotations
@@ -49,8 +42,8 @@ class TestCellFailed(AssertionError):
     __test__ = False  # not a pytest test class, despite its name
 
     def _render_traceback_(self):
-        """IPython's hook: the lines shown as this error's traceback (the
-        messages alone, as the sandboxed nbgrader route shows them)."""
+        """IPython's hook for an exception that renders itself: the messages alone,
+        as the sandboxed nbgrader route shows them."""
         return [f"{type(self).__name__}: {self}"]
 
 

@@ -10,25 +10,24 @@ results.json on request::
     pytest autograder --results results.json   # also writes Gradescope's file
 
 A failing check fails its test with the message for the student only (no
-grader traceback). Each exercise has a time budget for its student code;
-once it is used up, or its first check finds it not implemented (an
-untouched stub), the exercise's remaining checks score 0 without running:
-they are reported as "not run", so an untouched exercise prints one message,
-not one per check. A check that needs a GPU is skipped without one, whatever
-the code. The score table ends with each exercise's points left to hidden
-checks at grading, when the kit's wheel carries them (`GRADING_POINTS`).
+grader traceback). The rules of `checks.core.Run` apply; a check that repeats
+its exercise's stop (a stub, the budget used up) is reported as "not run", so
+an untouched exercise prints one message, not one per check. The score table
+ends with each exercise's points left to hidden checks at grading, when the
+kit's wheel carries them (`GRADING_POINTS`).
 """
 
 from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from .checks.core import CheckResult, Run
-from .checks.results import score_table, to_gradescope
+from .checks.results import exercise_totals, score_table, to_gradescope
 from .checks.target import DEFAULT_BUDGET, InProcessTarget, check_budget
 from .files import write_json_atomic
 from .inside.errors import ConfigurationError
@@ -48,14 +47,14 @@ TIME_BUDGET_HELP = (f"seconds of student code allowed per exercise, summed over 
                     f"(default: {DEFAULT_BUDGET:g})")
 
 
+@dataclass(frozen=True)
 class Settings:
     """The plugin's options, validated once (see `settings_from`)."""
 
-    def __init__(self, target, root, results, budget):
-        self.target = target  # "exercises" | "toyopt_ref"
-        self.root = root  # folder holding exercises/ (None for the reference)
-        self.results = results  # Path or None
-        self.budget = budget
+    target: str  # "exercises" | "toyopt_ref"
+    root: Path | None  # folder holding exercises/ (None for the reference)
+    results: Path | None
+    budget: float
 
 
 def settings_from(config) -> Settings:
@@ -105,18 +104,11 @@ class Grading:
         #: ids of the checks that repeat the result that stopped their exercise
         self.repeats: set[str] = set()
 
-    @property
-    def target(self):
-        if self._run is None:
-            if self.settings.target == "toyopt_ref":
-                target = InProcessTarget.reference(budget=self.settings.budget)
-            else:
-                target = InProcessTarget.for_package(self.settings.root, budget=self.settings.budget)
-            self._run = Run(target)
-        return self._run.target
-
     def run(self, chk) -> CheckResult:
-        self.target  # noqa: B018  (built on first use)
+        if self._run is None:
+            budget = self.settings.budget
+            self._run = Run(InProcessTarget.reference(budget=budget) if self.settings.target == "toyopt_ref"
+                            else InProcessTarget.for_package(self.settings.root, budget=budget))
         repeat = self._run.stopped(chk.exercise) is not None
         res = self._run.run(chk)
         if repeat and res.status != "skipped":
@@ -180,8 +172,6 @@ def grading_points(path=GRADING_POINTS) -> dict:
 def hidden_points_lines(results, points: dict) -> list[str]:
     """``epoch_loop: 18 visible; 7 more in hidden checks at grading (25 in all)``,
     one line per graded exercise that `points` knows."""
-    from .checks.results import exercise_totals
-
     lines = []
     for exercise in exercise_totals(results):
         row = points.get(exercise)

@@ -24,8 +24,8 @@ import math
 import numpy as np
 import torch
 
-from toyopt_check.checks.core import CheckFailure, check
-from toyopt_check.checks.epoch_loop import ACCUMULATION_HINT
+from toyopt_check.checks.core import CheckFailure, check, malformed
+from toyopt_check.checks.epoch_loop import ACCUMULATION_HINT, CLAUSE_TRAIN
 
 from .thresholds import CONVERGENCE
 
@@ -127,7 +127,7 @@ def network_convergence(target, key):
                            criterion=cfg["criterion"], lr=cfg["lr"], epochs=epochs)
         history = np.asarray(out.get("weights") if isinstance(out, dict) else None, dtype=np.float32)
         if history.shape != (epochs, 21):
-            raise CheckFailure("epoch_loop: the grader got a malformed answer from your code's run")
+            raise malformed("epoch_loop")
         if not np.all(np.isfinite(history)):
             first = int(np.argmin(np.all(np.isfinite(history), axis=1)))
             raise CheckFailure(f"epoch_loop: {what}: the weights became inf/nan at epoch {first + 1} "
@@ -151,9 +151,6 @@ def network_convergence(target, key):
 #: Convergence checks are hidden tests: in nbgrader they sit inside a hidden-tests
 #: region, on Gradescope they show after the due date.
 HIDDEN = "after_due_date"
-
-
-CLAUSE_TRAIN = "making exactly one optimiser step, with the gradients of this batch only"
 
 
 @check("epoch_loop", "converges_linear", 3, "trains the network on linear data to a calibrated accuracy",
@@ -215,13 +212,13 @@ def check_learns_angles(target):
         x, t, w_true, b_true = angles_setup(cfg, seed)
         out = target.probe("circular_mse.train_angles", x=x, target=t, steps=cfg["steps"], lr=cfg["lr"])
         if not isinstance(out, dict):
-            raise CheckFailure("circular_mse: the grader got a malformed answer from your code's run")
+            raise malformed("circular_mse")
         if not out.get("ok"):
             raise CheckFailure(f"circular_mse: training a regressor with your loss failed: {out.get('why')}")
         try:
             rmse = angles_rmse(float(out["w"]), float(out["b"]), w_true, b_true)
         except (KeyError, TypeError, ValueError):
-            raise CheckFailure("circular_mse: the grader got a malformed answer from your code's run") from None
+            raise malformed("circular_mse") from None
         rmse = rmse if math.isfinite(rmse) else math.inf
         reached.append(rmse)
         if rmse < cfg["threshold"]:

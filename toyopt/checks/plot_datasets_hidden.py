@@ -7,11 +7,11 @@ the visible checks (`toyopt_check.checks.plot_datasets`).
 from __future__ import annotations
 
 from toyopt_check.checks.core import CheckFailure, check
-from toyopt_check.checks.plot_datasets import C_SUPTITLE, EX, VALUES, _box_has, _drawing, describe_call, scenarios
+from toyopt_check.checks.plot_datasets import EX, VALUES, _box_has, _drawing, describe_call, scenarios
 
 
 @check(EX, "suptitle", 2, "the title argument becomes the figure's suptitle (none when not given)",
-       visibility="after_due_date", clause=C_SUPTITLE, requires=VALUES)
+       visibility="after_due_date", clause="`title`, when given, is the figure's suptitle", requires=VALUES)
 def check_suptitle(target):
     for index, scenario in enumerate(scenarios()):
         out, image, masks = _drawing(target, index)

@@ -9,15 +9,14 @@ the loss themselves.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
 
+from toyopt_check.checks.circular_mse import PERIODS, TWO_PI, random_pair
 from toyopt_check.checks.expect import producer
 
-TWO_PI = 2 * math.pi
-PERIODS = (TWO_PI, 1.0, 360.0, 0.5)
+#: inputs spread over +-4 periods (the checks' tolerances assume no more)
+SPREAD = 4.0
 
 
 def _rounded(values, dtype):
@@ -29,11 +28,7 @@ def reference(prediction, target, period=None, reduction=None):
     """The reference's loss in float64 (a float or a nested list)."""
     from toyopt_ref.losses import circular_mse
 
-    kwargs = {}
-    if period is not None:
-        kwargs["period"] = period
-    if reduction is not None:
-        kwargs["reduction"] = reduction
+    kwargs = {k: v for k, v in (("period", period), ("reduction", reduction)) if v is not None}
     out = circular_mse(torch.tensor(np.asarray(prediction, np.float64)),
                        torch.tensor(np.asarray(target, np.float64)), **kwargs)
     return out.detach().numpy().tolist()
@@ -53,26 +48,19 @@ def case(prediction, target, period=None, reduction=None, dtype="float64", targe
     return c
 
 
-def random_pair(seed, shape, period=TWO_PI, spread=4.0):
-    rng = np.random.default_rng(seed)
-    p = rng.uniform(-spread * period, spread * period, shape)
-    t = rng.uniform(-spread * period, spread * period, shape)
-    return p, t
-
-
 def values_cases():
     cases = [case(0.5, 0.25), case([1.0, -1.0], [-1.0, 1.0]), case([[3.0, 0.0]], [[-3.0, 6.2]])]
     rng = np.random.default_rng(2026)
     for i in range(24):
         shape = tuple(int(s) for s in rng.integers(1, 5, rng.integers(0, 4)))
-        cases.append(case(*random_pair(1000 + i, shape)))
+        cases.append(case(*random_pair(1000 + i, shape, spread=SPREAD)))
     return cases
 
 
 def reductions_cases():
     cases = []
     for shape, seed in (((5,), 1), ((2, 3), 2), ((), 3), ((0,), 4), ((3, 1, 2), 5)):
-        p, t = random_pair(seed, shape)
+        p, t = random_pair(seed, shape, spread=SPREAD)
         for reduction in ("mean", "sum", "none"):
             if shape == (0,) and reduction == "mean":
                 continue  # the mean of nothing: not part of the contract
@@ -99,7 +87,7 @@ def wrap_around_cases():
 
 
 def dtype_cases():
-    p, t = random_pair(7, (4,))
+    p, t = random_pair(7, (4,), spread=SPREAD)
     cases = []
     for dtype, target_dtype in (("float32", None), ("float64", None), ("float32", "float64"),
                                 ("float64", "float32")):

@@ -40,11 +40,8 @@ def stale_grads(seed):
     return {k: rng.normal(0, 5.0, s).astype(np.float32) for k, s in probe.PARAM_SHAPES.items()}
 
 
-def _call(db, train, mode=None):
-    call = {"points": db[0], "labels": db[1], "train": bool(train)}
-    if mode is not None:
-        call["mode"] = mode
-    return call
+def _call(db, train, **mode):
+    return {"points": db[0], "labels": db[1], "train": bool(train), **mode}
 
 
 def _prediction(weights, points, train):
@@ -68,15 +65,13 @@ def _jsonable(x):
     return x
 
 
-def scenario(name, weights, calls, criterion="MSE", optimiser=None, stale_grad=None, **extra):
-    """Run the reference on the probe; `name` is shown to students."""
+def scenario(name, weights, calls, criterion="MSE", optimiser=None, **extra):
+    """Run the reference on the probe (`extra`: more of its arguments); `name` is shown to students."""
     from toyopt_check.inside.runtime import NamespaceContext
     from toyopt_ref.training import epoch_loop
 
     kwargs = dict(weights=weights, calls=calls, criterion=criterion,
                   optimiser=optimiser or {"name": "SGD", "lr": 0.1}, **extra)
-    if stale_grad is not None:
-        kwargs["stale_grad"] = stale_grad
     results = probe.run(NamespaceContext({"epoch_loop": epoch_loop}), **kwargs)["results"]
     want, current = [], weights
     for call, rep in zip(calls, results):
@@ -112,7 +107,7 @@ def produce_eval_no_side_effects(base=0):
     db = make_db(base + 31, 16)
     return [scenario("a db of 16 points, MSE loss, a stale .grad left from before", make_weights(base + 30),
                      [_call(db, False, mode="train"), _call(db, False)], "MSE",
-                     stale_grad=stale_grads(base + 32), reveal_graph=True)]
+                     reveal_graph=True, stale_grad=stale_grads(base + 32))]
 
 
 def produce_train_step(base=0):

@@ -46,14 +46,14 @@ def _rounded(points: np.ndarray) -> list:
 
 @producer("spiral_2d")
 def expectations() -> dict:
-    from toyopt_ref.data import SPIRAL_NOISE, SPIRAL_RADIUS, SPIRAL_TURNS
+    from toyopt_ref.data import SPIRAL_NOISE
 
     sizes = sorted(set(BOX_SIZES) | {DISTRIBUTION["num_points"]})
     large = TIMING["large"]
     half = large // 2
     rows = np.unique(np.linspace(0, 2 * half - 1, TIMING["rows"]).round().astype(int))
     return {
-        "radius": SPIRAL_RADIUS, "turns": SPIRAL_TURNS, "noise": SPIRAL_NOISE,
+        "noise": SPIRAL_NOISE,
         "layout_sizes": list(LAYOUT_SIZES),
         "box_sizes": list(BOX_SIZES),
         "distribution": dict(DISTRIBUTION),

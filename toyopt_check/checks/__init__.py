@@ -1,20 +1,9 @@
 """Property checks of the four exercises, written once for every front-end.
 
-See `core` for the framework. Check modules (one per exercise, named after
-it) register their checks with the `core.check` decorator when imported;
-`all_checks` imports them. These are the visible checks, the ones a student
-runs; the instructor's ``toyopt.checks`` adds the hidden ones.
+`core` is the framework; one module per exercise, named after it, holds its
+visible checks; the instructor's ``toyopt.checks`` adds the hidden ones.
 """
 
-from .core import (  # noqa: F401  (the package's API: the framework's names)
-    EXERCISES,
-    Check,
-    CheckFailure,
-    CheckResult,
-    add_check_modules,
-    all_checks,
-    check,
-    grading_settings,
-    run_check,
-    run_checks,
-)
+from .core import EXERCISES, all_checks, run_checks
+
+__all__ = ["EXERCISES", "all_checks", "run_checks"]

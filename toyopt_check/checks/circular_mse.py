@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 
-from .core import CheckFailure, check, grading_settings
+from .core import CheckFailure, check, grading_settings, malformed, probe_results
 from .expect import expected
 
 EXERCISE = "circular_mse"
@@ -31,15 +31,8 @@ PERIODS = (TWO_PI, 1.0, 360.0, 0.5)
 RTOL = 1e-5  # float32 rounding of the square and of a reduction (see above)
 ATOL_PER_ELEMENT = 2e-6  # times period ** 2 (see above)
 
-#: the docstring's clauses (bullets of the Contract in toyopt_ref.losses.circular_mse)
-CLAUSE_SHAPES = "different shapes raise `ValueError`, even shapes that would broadcast"
+#: the clause (of the Contract in toyopt_ref.losses.circular_mse) that two checks test
 CLAUSE_WRAP = "the elementwise loss is ``wrap(d) ** 2``"
-CLAUSE_PROPERTIES = "periodic in either argument, symmetric under swapping them"
-CLAUSE_PLAIN = "equals ``d ** 2`` when ``|d| < period/2``"
-CLAUSE_PERIOD = "`period` is a positive finite number, int or float"
-CLAUSE_REDUCTION = "``'mean'`` (default) and ``'sum'`` return a 0-d tensor"
-CLAUSE_DTYPE = "the result has `prediction`'s dtype and device"
-CLAUSE_GRAD = "differentiable with respect to both arguments (autograd)"
 
 
 def tolerances(case):
@@ -77,11 +70,7 @@ def evaluate(target, cases):
     """Results of the probe for `cases` (validated: one dict per case)."""
     sent = [{k: c[k] for k in ("prediction", "target", "dtype", "target_dtype", "period", "reduction", "device")
              if k in c} for c in cases]
-    out = target.probe("circular_mse.evaluate", cases=sent)
-    results = out.get("results") if isinstance(out, dict) else None
-    if not isinstance(results, list) or len(results) != len(cases):
-        raise CheckFailure("circular_mse: the grader got a malformed answer from your code's run")
-    return results
+    return probe_results(target, "circular_mse.evaluate", len(cases), cases=sent)
 
 
 def tensor_value(case, res, want_shape):
@@ -98,34 +87,21 @@ def tensor_value(case, res, want_shape):
     return value
 
 
-def result_shape(case):
-    return tuple(case.get("shape") or ()) if case.get("reduction") == "none" else ()
-
-
 def compare(case, res, what=""):
     """Fail unless `res` matches the reference's value recorded in `case`."""
     want = np.asarray(case["want"], dtype=np.float64)
-    got = tensor_value(case, res, result_shape(case))
+    got = tensor_value(case, res, tuple(case.get("shape") or ()) if case.get("reduction") == "none" else ())
     rtol, atol = tolerances(case)
     if not np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=False):
         raise CheckFailure(f"{call_text(case)}{what}: expected {fmt(want)}, got {fmt(got)}")
 
 
-def compare_all(target, cases, what=""):
-    for c, res in zip(cases, evaluate(target, cases)):
-        compare(c, res, what)
-
-
-def case(prediction, target, period=None, reduction=None, dtype="float64"):
+def case(prediction, target, period, reduction=None):
     """An input (no expected value) for the property checks."""
     p = np.asarray(prediction, dtype=np.float64)
-    c = {"prediction": p, "target": np.asarray(target, dtype=np.float64), "dtype": dtype,
-         "shape": list(p.shape)}
-    if period is not None:
-        c["period"] = float(period)
-    if reduction is not None:
-        c["reduction"] = reduction
-    return c
+    c = {"prediction": p, "target": np.asarray(target, dtype=np.float64), "dtype": "float64",
+         "shape": list(p.shape), "period": float(period)}
+    return c if reduction is None else {**c, "reduction": reduction}
 
 
 def random_pair(seed, shape, period=TWO_PI, spread=1.0):
@@ -147,31 +123,26 @@ def data(key):
 
 
 # ---------------------------------------------------------------- checks
-@check(EXERCISE, "values", 4, "values on inputs of many shapes (default period and reduction)",
-       clause=CLAUSE_WRAP)
-def check_values(target):
-    compare_all(target, data("values"))
+def _values_check(key, points, title, clause, what=""):
+    """Register check `key`: the expected cases `key`, compared with the reference's values."""
+    @check(EXERCISE, key, points, title, clause=clause)
+    def run(target):
+        cases = data(key)
+        for c, res in zip(cases, evaluate(target, cases)):
+            compare(c, res, what)
 
 
-@check(EXERCISE, "reductions", 3, "reduction='mean', 'sum' and 'none': shape and value",
-       clause=CLAUSE_REDUCTION)
-def check_reductions(target):
-    compare_all(target, data("reductions"))
+_values_check("values", 4, "values on inputs of many shapes (default period and reduction)", CLAUSE_WRAP)
+_values_check("reductions", 3, "reduction='mean', 'sum' and 'none': shape and value",
+              "``'mean'`` (default) and ``'sum'`` return a 0-d tensor")
+_values_check("period", 3, "the period argument (1, 360, 0.5, 2 pi; int periods too)",
+              "`period` is a positive finite number, int or float")
+_values_check("wrap_around", 1, "wraps around: 0.1 and 2 pi - 0.1 are close", CLAUSE_WRAP,
+              " (the angles are close across the wrap-around)")
 
 
-@check(EXERCISE, "period", 3, "the period argument (1, 360, 0.5, 2 pi; int periods too)",
-       clause=CLAUSE_PERIOD)
-def check_period(target):
-    compare_all(target, data("period"))
-
-
-@check(EXERCISE, "wrap_around", 1, "wraps around: 0.1 and 2 pi - 0.1 are close", clause=CLAUSE_WRAP)
-def check_wrap_around(target):
-    compare_all(target, data("wrap_around"), " (the angles are close across the wrap-around)")
-
-
-@check(EXERCISE, "properties", 3, "periodic in either argument, symmetric", clause=CLAUSE_PROPERTIES,
-       requires=("values",))
+@check(EXERCISE, "properties", 3, "periodic in either argument, symmetric",
+       clause="periodic in either argument, symmetric under swapping them", requires=("values",))
 def check_properties(target):
     from hypothesis import given, settings
     from hypothesis import strategies as st
@@ -204,7 +175,7 @@ def check_properties(target):
 
 
 @check(EXERCISE, "matches_mse", 2, "equals plain MSE when |prediction - target| < period / 2",
-       clause=CLAUSE_PLAIN, requires=("values",))
+       clause="equals ``d ** 2`` when ``|d| < period/2``", requires=("values",))
 def check_matches_mse(target):
     from hypothesis import given, settings
     from hypothesis import strategies as st
@@ -227,7 +198,7 @@ def check_matches_mse(target):
 
 
 @check(EXERCISE, "dtype_device", 2, "the result has the prediction's dtype and device (both dtype orders)",
-       clause=CLAUSE_DTYPE, requires=("values",))
+       clause="the result has `prediction`'s dtype and device", requires=("values",))
 def check_dtype_device(target, device="cpu"):
     cases = [dict(c, device=device) for c in data("dtype")] if device != "cpu" else data("dtype")
     for c, res in zip(cases, evaluate(target, cases)):
@@ -243,20 +214,17 @@ def check_dtype_device(target, device="cpu"):
 
 
 @check(EXERCISE, "dtype_device", 0, "the result on the prediction's CUDA device (not scored: skipped without a GPU)",
-       device="cuda", clause=CLAUSE_DTYPE, requires=("values",))
+       device="cuda", clause="the result has `prediction`'s dtype and device", requires=("values",))
 def check_dtype_device_cuda(target):
     check_dtype_device(target, device="cuda")
 
 
 @check(EXERCISE, "gradients", 3, "gradients by autograd, with respect to both arguments",
-       clause=CLAUSE_GRAD, requires=("values",))
+       clause="differentiable with respect to both arguments (autograd)", requires=("values",))
 def check_gradients(target):
     cases = data("gradients")
     sent = [{k: c[k] for k in ("prediction", "target", "period", "reduction", "probes")} for c in cases]
-    out = target.probe("circular_mse.gradients", cases=sent)
-    results = out.get("results") if isinstance(out, dict) else None
-    if not isinstance(results, list) or len(results) != len(cases):
-        raise CheckFailure("circular_mse: the grader got a malformed answer from your code's run")
+    results = probe_results(target, "circular_mse.gradients", len(cases), cases=sent)
     for c, res in zip(cases, results):
         where = call_text(c)
         shape = tuple(c["shape"])
@@ -264,10 +232,9 @@ def check_gradients(target):
         if res.get("backward_error"):
             raise CheckFailure(f"{where}: cannot differentiate the result: {res['backward_error']} "
                                "(keep every step a torch operation: no .item(), NumPy or float())")
-        wants = {}
-        for name in ("prediction", "target"):
-            want = np.asarray(c[f"want_grad_{name}"], dtype=np.float64).reshape(shape)
-            wants[name] = want
+        wants = {name: np.asarray(c[f"want_grad_{name}"], dtype=np.float64).reshape(shape)
+                 for name in ("prediction", "target")}
+        for name, want in wants.items():
             got = res.get(f"grad_{name}")
             if got is None:
                 raise CheckFailure(f"{where}: no gradient reached `{name}` (it must be "
@@ -284,7 +251,7 @@ def check_gradients(target):
         # in float32 (h = 0.01 P); we allow rtol 1e-4 and atol 2e-4 * P * n.
         values = [np.sum(np.asarray(v, dtype=np.float64)) for v in res.get("probe_values") or []]
         if len(values) != 4:
-            raise CheckFailure("circular_mse: the grader got a malformed answer from your code's run")
+            raise malformed(EXERCISE)
         v, h = np.asarray(c["direction"], dtype=np.float64).reshape(shape), c["h"]
         n = max(int(np.prod(shape)), 1)
         for name, (plus, minus) in (("prediction", values[:2]), ("target", values[2:])):
@@ -296,30 +263,27 @@ def check_gradients(target):
 
 
 @check(EXERCISE, "errors", 2, "different shapes, a bad period or reduction raise ValueError",
-       clause=CLAUSE_SHAPES, requires=("values",))
+       clause="different shapes raise `ValueError`, even shapes that would broadcast", requires=("values",))
 def check_errors(target):
-    ok = np.zeros(3)
+    def bad(what, allowed=("ValueError",), **call):
+        return what, {"prediction": np.zeros(3), "target": np.zeros(3), **call}, allowed
+
     cases = [
-        ("mismatched shapes (3,) and (2,)", {"prediction": ok, "target": np.zeros(2)}, ("ValueError",)),
-        ("mismatched shapes (2, 3) and (3,) (broadcastable, still an error)",
-         {"prediction": np.zeros((2, 3)), "target": ok}, ("ValueError",)),
-        ("mismatched shapes (3, 1) and (3,)", {"prediction": np.zeros((3, 1)), "target": ok}, ("ValueError",)),
-        ("mismatched shapes () and (1,)", {"prediction": np.zeros(()), "target": np.zeros(1)}, ("ValueError",)),
-        ("period=0", {"prediction": ok, "target": ok, "period": 0.0}, ("ValueError",)),
-        ("period=-1", {"prediction": ok, "target": ok, "period": -1.0}, ("ValueError",)),
-        ("period=inf", {"prediction": ok, "target": ok, "period": np.array(np.inf)}, ("ValueError",)),
-        ("period=nan", {"prediction": ok, "target": ok, "period": np.array(np.nan)}, ("ValueError",)),
-        ("period='2'", {"prediction": ok, "target": ok, "period": "2"}, ("ValueError", "TypeError")),
-        ("reduction='avg'", {"prediction": ok, "target": ok, "reduction": "avg"}, ("ValueError",)),
-        ("reduction='max'", {"prediction": ok, "target": ok, "reduction": "max"}, ("ValueError",)),
-        ("reduction='MEAN' (the names are lower case)", {"prediction": ok, "target": ok, "reduction": "MEAN"},
-         ("ValueError",)),
-        ("reduction=None", {"prediction": ok, "target": ok, "reduction": None}, ("ValueError",)),
+        bad("mismatched shapes (3,) and (2,)", target=np.zeros(2)),
+        bad("mismatched shapes (2, 3) and (3,) (broadcastable, still an error)", prediction=np.zeros((2, 3))),
+        bad("mismatched shapes (3, 1) and (3,)", prediction=np.zeros((3, 1))),
+        bad("mismatched shapes () and (1,)", prediction=np.zeros(()), target=np.zeros(1)),
+        bad("period=0", period=0.0),
+        bad("period=-1", period=-1.0),
+        bad("period=inf", period=np.array(np.inf)),
+        bad("period=nan", period=np.array(np.nan)),
+        bad("period='2'", ("ValueError", "TypeError"), period="2"),
+        bad("reduction='avg'", reduction="avg"),
+        bad("reduction='max'", reduction="max"),
+        bad("reduction='MEAN' (the names are lower case)", reduction="MEAN"),
+        bad("reduction=None", reduction=None),
     ]
-    out = target.probe("circular_mse.errors", cases=[c for _, c, _ in cases])
-    results = out.get("results") if isinstance(out, dict) else None
-    if not isinstance(results, list) or len(results) != len(cases):
-        raise CheckFailure("circular_mse: the grader got a malformed answer from your code's run")
+    results = probe_results(target, "circular_mse.errors", len(cases), cases=[c for _, c, _ in cases])
     for (what, _, allowed), res in zip(cases, results):
         good = (res.get("value_error") and "ValueError" in allowed) or \
                (res.get("type_error") and "TypeError" in allowed)

@@ -1,14 +1,7 @@
-"""The check framework: checks are written once and run by every front-end.
-
-A `Check` is a function ``check(target) -> None`` that raises `CheckFailure`
-with a student-facing message when the submission is wrong. It reaches student
-code only through ``target.probe(name, **kwargs)``, which returns plain data
-(a dict of JSON values and NumPy arrays) computed by a *probe* running next to
-the student code (in-process, or in the sandboxed worker). Verdicts are always
-computed here, never in the probe.
-
-Front-ends (`pytest autograder`, `toyopt grade`, nbgrader test cells) call
-`run_checks`, which returns frozen `CheckResult` records.
+"""The check framework (docs/architecture.md, "How to extend"): a `Check` is a
+function ``check(target) -> None`` that reaches student code only through
+``target.probe(name, **kwargs)`` (plain data back) and raises `CheckFailure` with
+a student-facing message; every front-end calls `run_checks` for `CheckResult`s.
 """
 
 from __future__ import annotations
@@ -19,6 +12,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..inside.probes import exercise_of
 from ..inside.runtime import EXERCISE_MODULES, StudentCodeError
 from .target import Target
 
@@ -94,6 +88,43 @@ class CheckResult:
         return self.status == "passed"
 
 
+def malformed(exercise: str) -> CheckFailure:
+    return CheckFailure(f"{exercise}: the grader got a malformed answer from your code's run")
+
+
+def probe_results(target: Target, name: str, count: int, **kwargs) -> list:
+    """The ``results`` list, one per case, of probe `name`'s reply (checked: the
+    student's code can make the reply anything)."""
+    out = target.probe(name, **kwargs)
+    results = out.get("results") if isinstance(out, dict) else None
+    if not isinstance(results, list) or len(results) != count:
+        raise malformed(exercise_of(name))
+    return results
+
+
+def probe_call(target: Target, call: str, name: str, **kwargs) -> dict:
+    """Probe `name`, which calls the student's function as `call` shows it: an
+    exception that function raised fails the check (a stub or a timeout still
+    ends the exercise)."""
+    try:
+        return target.probe(name, **kwargs)
+    except StudentCodeError as exc:
+        if not exc.raised:
+            raise
+        raise CheckFailure(f"{call} raised {exc.message}") from None
+
+
+def expect_raise(out, call: str, allowed: tuple, why: str, article: str = "a ") -> None:
+    """Fail unless the probe's reply `out` reports one of the exceptions `allowed`."""
+    raised = out.get("raised") if isinstance(out, dict) else None
+    names = " or ".join(allowed)
+    if raised is None:
+        got = out.get("returned_type") if isinstance(out, dict) else None
+        raise CheckFailure(f"{call}: expected a {names} ({why}), but it returned {article}{got}")
+    if not isinstance(raised, list) or not any(name in raised for name in allowed):
+        raise CheckFailure(f"{call}: expected a {names}, got {out.get('message')}")
+
+
 _REGISTRY: list[Check] = []
 #: modules whose import registers checks: each exercise's visible ones, in the module
 #: named after it; the instructor's ``toyopt.checks`` adds its hidden ones
@@ -140,12 +171,14 @@ def all_checks(exercises=EXERCISES) -> list[Check]:
     return [c for ex in exercises for c in sorted(_REGISTRY, key=order) if c.exercise == ex]
 
 
-def run_check(target: Target, chk: Check, skip_reason: str | None = None) -> CheckResult:
+def _result(chk: Check, status: str, message: str, **more) -> CheckResult:
+    return CheckResult(id=chk.id, exercise=chk.exercise, title=chk.title, max_score=chk.points,
+                       score=chk.points if status == "passed" else 0.0, status=status, message=message,
+                       visibility=chk.visibility, **more)
+
+
+def run_check(target: Target, chk: Check) -> CheckResult:
     """Run one check; every outcome (even a grader bug) becomes a result."""
-    base = dict(id=chk.id, exercise=chk.exercise, title=chk.title, max_score=chk.points,
-                visibility=chk.visibility)
-    if skip_reason is not None:
-        return CheckResult(score=0.0, status="skipped", message=skip_reason, **base)
     start = time.perf_counter()
     status, message, detail = "passed", "", ""
     try:
@@ -160,10 +193,7 @@ def run_check(target: Target, chk: Check, skip_reason: str | None = None) -> Che
         status = "error"
         message = f"{chk.exercise}: the grader could not run this check (staff have the details)"
         detail = "".join(traceback.format_exception(exc))
-    seconds = time.perf_counter() - start
-    score = chk.points if status == "passed" else 0.0
-    return CheckResult(score=score, status=status, message=message, seconds=seconds,
-                       staff_detail=detail, **base)
+    return _result(chk, status, message, seconds=time.perf_counter() - start, staff_detail=detail)
 
 
 #: The message of a check that needs a GPU where there is none: the same on every route.
@@ -199,22 +229,16 @@ class Run:
     def run(self, chk: Check) -> CheckResult:
         cause = self._stop.get(chk.exercise)
         if chk.device == "cuda" and not self._cuda_available():
-            res = run_check(self.target, chk, skip_reason=NO_GPU)
+            res = _result(chk, "skipped", NO_GPU)
         elif cause is not None:
-            res = CheckResult(id=chk.id, exercise=chk.exercise, title=chk.title, score=0.0,
-                              max_score=chk.points, status=cause.status, message=cause.message,
-                              visibility=chk.visibility)
+            res = _result(chk, cause.status, cause.message)
         else:
             unmet = [r for r in chk.requires if r in self.done and not self.done[r].passed]
             first = not any(r.exercise == chk.exercise and r.status != "skipped" for r in self.done.values())
-            if unmet:
-                # it could score nothing, so it is not run (and its student code costs no time)
-                res = CheckResult(id=chk.id, exercise=chk.exercise, title=chk.title, score=0.0,
-                                  max_score=chk.points, status="failed", visibility=chk.visibility,
-                                  message=(f"{chk.exercise}: not checked yet: this property scores "
-                                           f"only once {', '.join(unmet)} pass"
-                                           f"{'es' if len(unmet) == 1 else ''} (the values come "
-                                           "first: a constant answer would have it too)"))
+            if unmet:  # it could score nothing, so it is not run (and its student code costs no time)
+                res = _result(chk, "failed", f"{chk.exercise}: not checked yet: this property scores only "
+                              f"once {', '.join(unmet)} pass{'es' if len(unmet) == 1 else ''} (the values "
+                              "come first: a constant answer would have it too)")
             else:
                 res = run_check(self.target, chk)
             if res.status == "timeout" or (first and res.status == "not_implemented"):
@@ -223,14 +247,7 @@ class Run:
         return res
 
 
-def run_checks(target: Target, checks: list[Check], cuda_available: bool | None = None,
-               on_result: Callable[[CheckResult], None] | None = None) -> list[CheckResult]:
+def run_checks(target: Target, checks: list[Check], cuda_available: bool | None = None) -> list[CheckResult]:
     """Run `checks` in order (see `Run` for the rules) and return their results."""
     session = Run(target, cuda_available)
-    results = []
-    for chk in checks:
-        res = session.run(chk)
-        results.append(res)
-        if on_result is not None:
-            on_result(res)
-    return results
+    return [session.run(chk) for chk in checks]

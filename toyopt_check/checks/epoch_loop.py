@@ -1,58 +1,50 @@
-"""Checks of the `epoch_loop` exercise (registered with `core.check`).
+"""Checks of the `epoch_loop` exercise.
 
 Expected values are data: ``expected("epoch_loop")`` holds scenarios (the
 probe's inputs: weights, batches, criterion, optimiser) and, call by call,
-what the reference's ``epoch_loop`` returned on the same probe network and
-the parameters and ``.grad`` it left (producer: `toyopt.oracles.epoch_loop`).
-Nothing here trains or evaluates a network. At grading the same scenarios
-also run on weights and batches drawn from the grading seed
-(``drawn_for(target, "epoch_loop")``, the live oracle): the kit's expected
-values then pass only the kit's inputs, so a table of them earns nothing.
+what the reference's ``epoch_loop`` returned on the same probe network and the
+parameters and ``.grad`` it left (producer: `toyopt.oracles.epoch_loop`). At
+grading the same scenarios also run on weights and batches drawn from the
+grading seed (`expect.drawn_for`), so a table of the kit's values earns nothing.
 
-What the probe network makes visible (see `toyopt_check.inside.probes.epoch_loop`): its
-output depends on train/eval mode (fixed factors on the hidden units in
-training mode) and, in the scenarios that ask for it, on whether autograd is
-on during evaluation; the number of optimiser steps, stale gradients and the
-optimiser's state show in the parameters after each call. No verdict rests
-on a record kept next to the student's code.
+The probe network (`toyopt_check.inside.probes.epoch_loop`) makes the mistakes
+visible: its output depends on train/eval mode and, where a scenario asks, on
+whether autograd is on during evaluation; the number of optimiser steps, stale
+gradients and the optimiser's state show in the parameters after each call.
+No verdict rests on a record kept next to the student's code.
 
-Tolerances. The submission calls the grader's network, criterion and
-optimiser, so a correct one runs the same float32 kernels: parameters and
-losses agree to rounding, a few float32 ulps (~1e-7 relative), whatever the
-flattening (``reshape``/``squeeze``/``flatten``). We allow ``rtol=1e-5,
+Tolerances. A correct submission runs the grader's network, criterion and
+optimiser, the same float32 kernels: parameters and losses agree to a few
+float32 ulps (~1e-7 relative), whatever the flattening. We allow ``rtol=1e-5,
 atol=1e-6``; a missed or extra step, a stale gradient or a wrong mode moves
-them by >= 1e-3 on these inputs (tests/toyopt_check/checks/test_epoch_loop.py). The
-accuracy may be computed in float32 (``(labels == y).float().mean() * 100``):
-a float32 mean of n values in [0, 1] is off by at most ~n * 2^-24, so we
-allow ``atol = max(1e-3, n * 2^-23 * 100)`` percent, far below the 100 / n
-between two possible accuracies. Labels are compared exactly except where
-the reference's prediction lies within 1e-5 of 0.5 (none does but the
-threshold scenario's exact 0.5).
+them by >= 1e-3 on these inputs (tests/toyopt_check/checks/test_epoch_loop.py). A float32
+accuracy (``(labels == y).float().mean() * 100``) of n values is off by at most
+~n * 2^-24: we allow ``atol = max(1e-3, n * 2^-23 * 100)`` percent, far below
+the 100 / n between two accuracies. Labels are compared exactly except where
+the reference's prediction lies within 1e-5 of 0.5 without being 0.5 (none
+does; the threshold scenario's exact 0.5 is decided by the clause).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .core import CheckFailure, check
+from .core import CheckFailure, check, probe_results
 from .expect import drawn_for, expected
 
 EXERCISE = "epoch_loop"
 PARAM_NAMES = ("linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias")
 RTOL, ATOL = 1e-5, 1e-6
-
-#: the docstring's clauses (bullets of the Contract in toyopt_ref.training.epoch_loop)
+#: the clauses (of the Contract in toyopt_ref.training.epoch_loop) that two checks test
 CLAUSE_INPUTS = "the model is called on the points as a float32 tensor on `device`"
 CLAUSE_TRAIN = "making exactly one optimiser step, with the gradients of this batch only"
-CLAUSE_STATE = "whatever the optimiser"
-CLAUSE_STALE = "nothing accumulated from an earlier call or left in ``.grad`` before it"
-CLAUSE_EVAL = "without one: ``model.eval()`` and ``torch.no_grad()`` for the forward pass"
-CLAUSE_EVAL_EFFECTS = "no parameter or gradient changes"
-CLAUSE_LABELS = "predicted labels are ``prediction >= 0.5`` (a prediction of exactly 0.5 is label 1)"
-CLAUSE_RETURNS = "returns ``(accuracy, loss, labels)``"
 
 MODE_HINT = ("the grader's network gives other outputs in training and eval mode: check "
              "model.train() / model.eval()")
+#: the common bug behind a failed `no_accumulation` (the corpus' mutants that fail it)
+ACCUMULATION_HINT = ("PyTorch adds each backward() into .grad: unless the gradients are zeroed "
+                     "before it (optimiser.zero_grad() in every step), they accumulate across "
+                     "steps and calls, and the update uses old batches' gradients too")
 
 
 # ---------------------------------------------------------------- probing
@@ -70,11 +62,7 @@ def run_probe(target, sc, device="cpu"):
     kwargs = dict(sc["probe"])
     if device != "cpu":
         kwargs.update(device=device, pass_device=True)
-    out = target.probe("epoch_loop.run", **kwargs)
-    results = out.get("results") if isinstance(out, dict) else None
-    if not isinstance(results, list) or len(results) != len(sc["probe"]["calls"]):
-        raise CheckFailure("epoch_loop: the grader got a malformed answer from your code's run")
-    return results
+    return probe_results(target, "epoch_loop.run", len(sc["probe"]["calls"]), **kwargs)
 
 
 def call_text(sc, k):
@@ -90,6 +78,14 @@ def call_text(sc, k):
 
 def _arr(x):
     return None if x is None else np.asarray(x, dtype=np.float64)
+
+
+def _close(got, ref) -> bool:
+    return got is not None and got.shape == ref.shape and np.allclose(got, ref, rtol=RTOL, atol=ATOL)
+
+
+def _text(x) -> str:
+    return str(None if x is None else np.array2string(x, precision=6))
 
 
 def accuracy_atol(n):
@@ -148,9 +144,8 @@ def check_params(rep, want, where, what):
     for name in PARAM_NAMES:
         got = _arr(params.get(name))
         ref = np.asarray(want["params"][name], dtype=np.float64)
-        if got is None or got.shape != ref.shape or not np.allclose(got, ref, rtol=RTOL, atol=ATOL):
-            raise CheckFailure(f"{where}: {what}: {name} should be\n{np.array2string(ref, precision=6)}\n"
-                               f"got\n{None if got is None else np.array2string(got, precision=6)}")
+        if not _close(got, ref):
+            raise CheckFailure(f"{where}: {what}: {name} should be\n{_text(ref)}\ngot\n{_text(got)}")
 
 
 def check_grads_unchanged(rep, want, where):
@@ -163,56 +158,45 @@ def check_grads_unchanged(rep, want, where):
                                    "None, got a gradient")
             continue
         ref = np.asarray(ref, dtype=np.float64)
-        # evaluation must leave .grad alone: equal, up to float32 rounding of the copy
-        if got is None or got.shape != ref.shape or not np.allclose(got, ref, rtol=RTOL, atol=ATOL):
+        if not _close(got, ref):  # equal, up to float32 rounding of the copy
             raise CheckFailure(f"{where}: evaluation changed the gradients: {name}.grad should stay\n"
-                               f"{np.array2string(ref, precision=6)}\ngot\n"
-                               f"{None if got is None else np.array2string(got, precision=6)}")
+                               f"{_text(ref)}\ngot\n{_text(got)}")
 
 
-def check_calls(target, sc, params=True, device="cpu"):
-    """Returned values (and parameters after each call) of every call of `sc`."""
+def check_calls(target, sc, *, values=True, params=True, grads=False, hint=MODE_HINT, device="cpu"):
+    """What every call of `sc` returned (its types; with `values`, its values) and,
+    with `params` / `grads`, the parameters and ``.grad`` after it."""
     for k, (rep, want) in enumerate(zip(run_probe(target, sc, device), sc["want"])):
         call = sc["probe"]["calls"][k]
         where = call_text(sc, k)
         n = len(call["labels"])
         check_returned_types(rep, n, where)
-        check_returned_values(rep, want, where, n)
+        if values:
+            check_returned_values(rep, want, where, n, hint)
         if params:
             check_params(rep, want, where, "after one optimiser step" if call["train"] else
                          "evaluation must not change the parameters")
+        if grads:
+            check_grads_unchanged(rep, want, where)
+
+
+def _scenarios_check(name, points, title, clause, requires=(), **how):
+    """Register check `name`: `check_calls` on each of its scenarios."""
+    @check(EXERCISE, name, points, title, clause=clause, requires=requires)
+    def run(target):
+        for sc in scenarios(target, name):
+            check_calls(target, sc, **how)
 
 
 # ---------------------------------------------------------------- checks
-@check(EXERCISE, "returns", 3, "returns (accuracy float, loss float, labels bool array of shape (n,))",
-       clause=CLAUSE_RETURNS)
-def check_returns(target):
-    for sc in scenarios(target, "returns"):
-        for k, rep in enumerate(run_probe(target, sc)):
-            check_returned_types(rep, len(sc["probe"]["calls"][k]["labels"]), call_text(sc, k))
-
-
-@check(EXERCISE, "eval_values", 3, "evaluation: accuracy, loss and labels in eval mode",
-       clause=CLAUSE_EVAL)
-def check_eval_values(target):
-    for sc in scenarios(target, "eval_values"):
-        check_calls(target, sc, params=False)
-
-
-@check(EXERCISE, "eval_no_side_effects", 2,
-       "evaluation: no autograd, no parameter or gradient change", clause=CLAUSE_EVAL_EFFECTS,
-       requires=("eval_values",))
-def check_eval_no_side_effects(target):
-    hint = ("the grader's network gives another output when autograd is on in evaluation: "
-            "run the forward pass under torch.no_grad()")
-    for sc in scenarios(target, "eval_no_side_effects"):
-        for k, (rep, want) in enumerate(zip(run_probe(target, sc), sc["want"])):
-            where = call_text(sc, k)
-            n = len(sc["probe"]["calls"][k]["labels"])
-            check_returned_types(rep, n, where)
-            check_returned_values(rep, want, where, n, hint=hint)
-            check_params(rep, want, where, "evaluation must not change the parameters")
-            check_grads_unchanged(rep, want, where)
+_scenarios_check("returns", 3, "returns (accuracy float, loss float, labels bool array of shape (n,))",
+                 "returns ``(accuracy, loss, labels)``", values=False, params=False)
+_scenarios_check("eval_values", 3, "evaluation: accuracy, loss and labels in eval mode",
+                 "without one: ``model.eval()`` and ``torch.no_grad()`` for the forward pass", params=False)
+_scenarios_check("eval_no_side_effects", 2, "evaluation: no autograd, no parameter or gradient change",
+                 "no parameter or gradient changes", ("eval_values",), grads=True,
+                 hint=("the grader's network gives another output when autograd is on in evaluation: "
+                       "run the forward pass under torch.no_grad()"))
 
 
 @check(EXERCISE, "train_step", 4, "training: train mode, exactly one SGD step on this batch, values before it",
@@ -227,12 +211,11 @@ def check_train_step(target, device="cpu"):
 def check_train_step_cuda(target):
     check_train_step(target, device="cuda")
     # a CPU model on a machine with CUDA: the default device is the model's (cpu)
-    for sc in scenarios(target, "train_step"):
-        check_calls(target, sc, device="cpu")
+    check_train_step(target)
 
 
 @check(EXERCISE, "no_accumulation", 2, "training: gradients of this batch only, across calls and stale .grad",
-       clause=CLAUSE_STALE, requires=("train_step",))
+       clause="nothing accumulated from an earlier call or left in ``.grad`` before it", requires=("train_step",))
 def check_no_accumulation(target):
     for sc in scenarios(target, "no_accumulation"):
         try:
@@ -241,28 +224,10 @@ def check_no_accumulation(target):
             raise CheckFailure(f"{exc}\nhint: {ACCUMULATION_HINT}") from None
 
 
-#: the common bug behind a failed `no_accumulation` (the corpus' mutants that fail it)
-ACCUMULATION_HINT = ("PyTorch adds each backward() into .grad: unless the gradients are zeroed "
-                     "before it (optimiser.zero_grad() in every step), they accumulate across "
-                     "steps and calls, and the update uses old batches' gradients too")
-
-
-@check(EXERCISE, "optimiser_state", 2, "training with SGD momentum and Adam: one step a call, state kept",
-       clause=CLAUSE_STATE, requires=("train_step",))
-def check_optimiser_state(target):
-    for sc in scenarios(target, "optimiser_state"):
-        check_calls(target, sc)
-
-
-@check(EXERCISE, "threshold", 1, "labels are prediction >= 0.5 (a prediction of exactly 0.5 is label 1)",
-       clause=CLAUSE_LABELS, requires=("eval_values",))
-def check_threshold(target):
-    for sc in scenarios(target, "threshold"):
-        check_calls(target, sc, params=False)
-
-
-@check(EXERCISE, "inputs", 1, "float32 points to the model, (n,) prediction and float32 (n,) target "
-       "to the criterion, also for one point", clause=CLAUSE_INPUTS, requires=("eval_values",))
-def check_inputs(target):
-    for sc in scenarios(target, "inputs"):
-        check_calls(target, sc)
+_scenarios_check("optimiser_state", 2, "training with SGD momentum and Adam: one step a call, state kept",
+                 "whatever the optimiser", ("train_step",))
+_scenarios_check("threshold", 1, "labels are prediction >= 0.5 (a prediction of exactly 0.5 is label 1)",
+                 "predicted labels are ``prediction >= 0.5`` (a prediction of exactly 0.5 is label 1)",
+                 ("eval_values",), params=False)
+_scenarios_check("inputs", 1, "float32 points to the model, (n,) prediction and float32 (n,) target "
+                 "to the criterion, also for one point", CLAUSE_INPUTS, ("eval_values",))

@@ -1,26 +1,17 @@
 """Expected values as data: what a visible check compares a submission against.
 
-A visible check never solves the exercise itself (the student kit ships the
-checks, so an oracle inside one would hand out the answer). Instead it reads
-``expected(exercise)``: a JSON-able dict of fixed inputs with the reference's
-outputs, and thresholds.
+A visible check never solves the exercise (the kit ships the checks, so an
+oracle inside one would hand out the answer): it reads ``expected(exercise)``,
+a JSON-able dict of fixed inputs, the reference's outputs and thresholds. In
+the kit it comes from ``expectations.json`` beside this module (written by
+``toyopt release``); on the instructor's side from the *producer* that
+``toyopt.oracles.<exercise>`` registers, run on the live reference (a test
+holds the two to the same verdicts on the corpus).
 
-Two sources give the same dict:
-
-* the student kit: ``expectations.json`` beside this module, written by
-  ``toyopt release`` from the reference;
-* the instructor's side (no file): the *producer* registered for the exercise
-  by ``toyopt.oracles.<exercise>``, which runs the live reference.
-
-A test holds the two to the same verdicts on the whole corpus.
-
-At grading (``toyopt grade``, nbgrader, the bundle: the instructor's side) a
-target carries a *grading seed* (``target.grading_seed``: a secret the kit
-does not hold, combined with the submission's content hash). The visible
-checks then also run on inputs drawn from it: ``drawn_for(target, exercise)``
-calls the oracle's *drawn producer* (``func(seed) -> dict``), so a table of
-the kit's fixed expectations earns nothing it did not compute. In the kit
-(no seed) it is None and the checks keep their fixed inputs.
+At grading a target carries a *grading seed* (``target.grading_seed``: a
+secret combined with the submission's hash); ``drawn_for(target, exercise)``
+then gives inputs drawn from it by the oracle's *drawn producer*, so a table
+of the kit's fixed expectations earns nothing. Without a seed it is None.
 """
 
 from __future__ import annotations
@@ -45,25 +36,22 @@ class ExpectationsMissing(LookupError):
     """No expected values for an exercise: a broken kit or a grader bug (not the student's fault)."""
 
 
-def producer(exercise: str):
-    """Decorator (instructor side): ``func() -> dict`` computes `exercise`'s expectations."""
-
+def _registrar(registry: dict, exercise: str):
     def register(func):
-        _PRODUCERS[exercise] = func
+        registry[exercise] = func
         return func
 
     return register
+
+
+def producer(exercise: str):
+    """Decorator (instructor side): ``func() -> dict`` computes `exercise`'s expectations."""
+    return _registrar(_PRODUCERS, exercise)
 
 
 def drawn_producer(exercise: str):
-    """Decorator (instructor side): ``func(seed) -> dict`` computes `exercise`'s
-    expectations on inputs drawn from the grading seed `seed`."""
-
-    def register(func):
-        _DRAWN[exercise] = func
-        return func
-
-    return register
+    """Decorator (instructor side): ``func(seed) -> dict``, the same on inputs drawn from `seed`."""
+    return _registrar(_DRAWN, exercise)
 
 
 def use_file(path=None):

@@ -56,20 +56,11 @@ class SourceUnavailable(Exception):
 
 
 def _call_name(node: ast.Call) -> str:
-    func = node.func
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return ""
+    return getattr(node.func, "id", None) or getattr(node.func, "attr", "")
 
 
 def _names(node) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-
-
-def _target_names(target) -> set[str]:
-    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
 
 
 def _functions(tree: ast.Module) -> dict[str, list]:
@@ -97,13 +88,13 @@ def _reachable(root, functions) -> list:
 
 def _module_bindings(tree: ast.Module, functions_to_scan) -> list:
     """Module-level statements binding a name the scanned functions use
-    (``helper = np.vectorize(f)``), and module-level decorators' calls."""
+    (``helper = np.vectorize(f)``)."""
     used = set().union(*(_names(fn) for fn in functions_to_scan)) if functions_to_scan else set()
     out = []
     for stmt in tree.body:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            if any(_target_names(t) & used for t in targets):
+            if any(_names(t) & used for t in targets):
                 out.append(stmt)
     return out
 
@@ -113,11 +104,7 @@ def _tainted(functions_to_scan) -> set[str]:
     taint: set[str] = set()
     for fn in functions_to_scan:
         args = fn.args
-        for a in args.posonlyargs + args.args + args.kwonlyargs:
-            taint.add(a.arg)
-        for a in (args.vararg, args.kwarg):
-            if a is not None:
-                taint.add(a.arg)
+        taint |= {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a}
     changed = True
     while changed:
         changed = False
@@ -136,7 +123,7 @@ def _tainted(functions_to_scan) -> set[str]:
                     pairs = [(i.optional_vars, i.context_expr) for i in node.items if i.optional_vars]
                 for target, value in pairs:
                     if _names(value) & taint:
-                        new = _target_names(target) - taint
+                        new = _names(target) - taint
                         if new:
                             taint |= new
                             changed = True
@@ -155,10 +142,10 @@ def _literal_names(functions_to_scan) -> set[str]:
                                       and not any(isinstance(e, ast.Starred) for e in node.value.elts))
                         (literal if is_display else other).add(t.id)
                     else:
-                        other |= _target_names(t)
+                        other |= _names(t)
             elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.NamedExpr, ast.For,
                                    ast.AsyncFor, ast.comprehension)):
-                other |= _target_names(node.target)
+                other |= _names(node.target)
     return literal - other
 
 
@@ -182,7 +169,7 @@ def _fixed_length(node, taint, literal=frozenset()) -> bool:
             return not (_names(node) & taint)
         if name in FIXED_SPLITS and len(node.args) >= 2:
             return not (_names(node.args[1]) & taint)
-        if name == "items" or name == "values" or name == "keys":
+        if name in ("items", "values", "keys"):
             return isinstance(node.func, ast.Attribute) and _fixed_length(node.func.value, taint, literal)
     return not (_names(node) & taint)
 

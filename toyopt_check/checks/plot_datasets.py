@@ -1,19 +1,16 @@
 """Checks of `plotting.plot_datasets` (25 points), from the contract in
 `toyopt_ref.plotting.plot_datasets`'s docstring (each check's `clause` quotes it).
 
-The datasets are fixed inputs read as data (`expected("plot_datasets")`,
-produced by `toyopt.oracles.plot_datasets`). The probe draws the returned
-Figure into a PNG and sends it back with a plain summary of the Figure (see
-`toyopt_check.inside.probes.plot_datasets`). Every verdict is computed here, and wherever
-pixels can tell, from the pixels: the trusted side decodes the PNG itself and
-finds each data point at the place the Axes' box and limits put it. Axes are
-read in reading order (top to bottom, then left to right, by their subplot
-slot); `axes_count` requires them in one row.
+The datasets are fixed inputs read as data (`expected("plot_datasets")`, from
+`toyopt.oracles.plot_datasets`). The probe draws the returned Figure into a PNG
+and sends it back with a plain summary of the Figure. Every verdict is computed
+here and, wherever pixels can tell, from the pixels: this side decodes the PNG
+and finds each data point where the Axes' box and limits put it. Axes are read
+top to bottom, then left to right, by their subplot slot.
 
-Primary checks: ``points_once`` and ``colours``. The secondary properties
-(titles, legend, aspect, suptitle, the empty mapping) score only once both
-pass, so an empty, titled, square figure earns the layout points only
-(``returns_figure`` + ``axes_count`` = 5 of 25).
+Primary checks: ``points_once`` and ``colours``; the secondary properties score
+only once both pass, so an empty, titled, square figure earns the layout points
+only (``returns_figure`` + ``axes_count`` = 5 of 25).
 
 Forgeable facts (for the threat model). The summary is made in the student's
 interpreter; these parts of it are used without a pixel to confirm them:
@@ -44,8 +41,7 @@ import weakref
 import numpy as np
 from matplotlib.colors import to_rgba
 
-from ..inside.runtime import StudentCodeError
-from .core import CheckFailure, check
+from .core import CheckFailure, check, expect_raise, probe_call
 from .expect import expected
 
 EX = "plot_datasets"
@@ -104,12 +100,6 @@ def scenarios() -> list:
     return out
 
 
-def __getattr__(name):  # SCENARIOS, computed on first use (the feedback figures read it)
-    if name == "SCENARIOS":
-        return scenarios()
-    raise AttributeError(name)
-
-
 def describe_call(scenario) -> str:
     datasets, title, pass_title = scenario
     inner = ", ".join(
@@ -128,24 +118,6 @@ def _cache_for(target) -> dict:
         return _CACHE.setdefault(target, {})
     except TypeError:  # a target that cannot be weakly referenced: no cache
         return {}
-
-
-def _summary(target, index):
-    """The probe's summary of scenario `index` (cached per target: the checks
-    below all read the same figures)."""
-    cache = _cache_for(target)
-    if index not in cache:
-        datasets, title, pass_title = scenarios()[index]
-        payload = [[name, points, labels] for name, points, labels in datasets]
-        try:
-            out = target.probe("plot_datasets.summary", datasets=payload, title=title,
-                               pass_title=pass_title)
-        except StudentCodeError as exc:
-            if not exc.raised:  # a stub or a timeout ends the exercise's checks
-                raise
-            raise CheckFailure(f"{describe_call(scenarios()[index])} raised {exc.message}") from None
-        cache[index] = out if isinstance(out, dict) else {}
-    return cache[index]
 
 
 # ------------------------------------------------------------------ pixels
@@ -189,14 +161,21 @@ def colour_masks(rgb: np.ndarray) -> dict:
 
 
 def _drawing(target, index) -> tuple[dict, np.ndarray, dict]:
-    """``(summary, image, masks)`` of scenario `index`; raises CheckFailure
-    when no Figure came back or it could not be drawn."""
+    """``(summary, image, masks)`` of scenario `index`, cached per target (every
+    check reads the same figures; the probe's summary alone under `index`, for the
+    feedback's figures); raises CheckFailure when no Figure came back or it
+    could not be drawn."""
     cache = _cache_for(target)
     key = ("drawing", index)
     if key in cache:
         return cache[key]
-    out = _summary(target, index)
-    call = describe_call(scenarios()[index])
+    datasets, title, pass_title = scenario = scenarios()[index]
+    call = describe_call(scenario)
+    if index not in cache:
+        out = probe_call(target, call, "plot_datasets.summary", datasets=[list(d) for d in datasets],
+                         title=title, pass_title=pass_title)
+        cache[index] = out if isinstance(out, dict) else {}
+    out = cache[index]
     if not out.get("is_figure"):
         raise CheckFailure(
             f"{call}: expected a matplotlib Figure back, got {out.get('returned_type')}: build the "
@@ -209,10 +188,6 @@ def _drawing(target, index) -> tuple[dict, np.ndarray, dict]:
         raise CheckFailure(f"{call}: the returned figure could not be drawn into an image")
     cache[key] = (out, image, colour_masks(image))
     return cache[key]
-
-
-def _figure(target, index) -> dict:
-    return _drawing(target, index)[0]
 
 
 def _floats(value, count):
@@ -322,27 +297,16 @@ def _title(ax) -> str:
     return ax["title"] or ax["title_left"] or ax["title_right"]
 
 
-def _axes_for_datasets(target, index):
-    """For each dataset, its Axes (the one titled with its name, else the one
-    at its place in reading order), or None."""
-    out = _figure(target, index)
-    axes = reading_order(out["axes"])
-    datasets = scenarios()[index][0]
-    found = []
-    for k, (name, _, _) in enumerate(datasets):
-        titled = [ax for ax in axes if _title(ax) == name]
-        if len(titled) == 1:
-            found.append(titled[0])
-        else:
-            found.append(axes[k] if k < len(axes) else None)
-    return found
-
-
 def _each_dataset(target):
-    """Yield ``(call, name, points, labels, axes summary, (summary, image, masks))``."""
+    """Yield ``(call, name, points, labels, Axes summary, (summary, image, masks))``
+    per dataset; its Axes is the one titled with its name, else the one at its
+    place in reading order."""
     for index, scenario in enumerate(scenarios()):
         drawing = _drawing(target, index)
-        for (name, points, labels), ax in zip(scenario[0], _axes_for_datasets(target, index)):
+        axes = reading_order(drawing[0]["axes"])
+        for k, (name, points, labels) in enumerate(scenario[0]):
+            titled = [ax for ax in axes if _title(ax) == name]
+            ax = titled[0] if len(titled) == 1 else axes[k] if k < len(axes) else None
             if ax is None:
                 raise CheckFailure(f"{describe_call(scenario)}: found no Axes for dataset {name!r}")
             yield describe_call(scenario), name, points, labels, ax, drawing
@@ -351,8 +315,6 @@ def _each_dataset(target):
 def _matches(points, drawn):
     """Boolean (len(points), len(drawn)): drawn point j is data point i."""
     drawn = np.asarray(drawn, dtype=np.float64).reshape(-1, 2)
-    if len(drawn) == 0 or len(points) == 0:
-        return np.zeros((len(points), len(drawn)), dtype=bool)
     gap = np.abs(points[:, None, :] - drawn[None, :, :]).max(axis=2)
     return gap <= POINT_ATOL  # NaN compares False: a NaN point matches nothing
 
@@ -378,22 +340,12 @@ def names_label(text: str, label: int) -> bool:
 
 # ------------------------------------------------------------------ checks
 
-#: The contract's bullets (words of `toyopt_ref.plotting.plot_datasets`'s docstring).
-C_COUNT = "the figure has exactly ``len(dbs)`` Axes, side by side"
-C_TITLES = "in the mapping's order, left to right, each titled with its dataset's key"
-C_POINTS = "every point is drawn exactly once at its coordinates"
-C_COLOURS = "label-0 points in red and label-1 points in blue"
-C_LEGEND = "each Axes has a legend with an entry per label present"
-C_ASPECT = "each Axes has equal aspect"
-C_SUPTITLE = "`title`, when given, is the figure's suptitle"
-C_RETURNS = "the figure is returned (not only shown) and can be drawn"
-C_EMPTY = "an empty mapping raises `ValueError`"
 #: Primary checks: the secondary ones score only once these pass.
 VALUES = ("points_once", "colours")
 
 
 @check(EX, "returns_figure", 2, "returns the Figure (not None, not only shown), and it can be drawn",
-       clause=C_RETURNS)
+       clause="the figure is returned (not only shown) and can be drawn")
 def check_returns_figure(target):
     for index in range(len(scenarios())):
         _drawing(target, index)
@@ -411,10 +363,11 @@ def one_row(axes: list[dict]) -> bool:
     return all(lo <= (a + b) / 2 <= hi for a, b in spans for lo, hi in spans)
 
 
-@check(EX, "axes_count", 3, "one Axes per dataset, side by side in one row", clause=C_COUNT)
+@check(EX, "axes_count", 3, "one Axes per dataset, side by side in one row",
+       clause="the figure has exactly ``len(dbs)`` Axes, side by side")
 def check_axes_count(target):
     for index, scenario in enumerate(scenarios()):
-        axes = _figure(target, index)["axes"]
+        axes = _drawing(target, index)[0]["axes"]
         want = len(scenario[0])
         if len(axes) != want:
             raise CheckFailure(
@@ -426,7 +379,8 @@ def check_axes_count(target):
                 f"(e.g. fig.add_subplot(1, {want}, k)), but they are on more than one row")
 
 
-@check(EX, "points_once", 5, "every point drawn exactly once, at its coordinates", clause=C_POINTS)
+@check(EX, "points_once", 5, "every point drawn exactly once, at its coordinates",
+       clause="every point is drawn exactly once at its coordinates")
 def check_points_once(target):
     for call, name, points, _labels, ax, (out, image, masks) in _each_dataset(target):
         close = _matches(points, ax["points"])
@@ -456,7 +410,8 @@ def check_points_once(target):
                     "figure (saved as an image)")
 
 
-@check(EX, "colours", 4, "label-0 points red, label-1 points blue", clause=C_COLOURS)
+@check(EX, "colours", 4, "label-0 points red, label-1 points blue",
+       clause="label-0 points in red and label-1 points in blue")
 def check_colours(target):
     named = colours()
     want = {label: np.array(to_rgba(colour)) for label, colour in named.items()}
@@ -483,7 +438,7 @@ def check_colours(target):
 
 
 @check(EX, "titles_in_order", 3, "Axes titled with the keys, in the mapping's order",
-       clause=C_TITLES, requires=VALUES)
+       clause="in the mapping's order, left to right, each titled with its dataset's key", requires=VALUES)
 def check_titles_in_order(target):
     for index, scenario in enumerate(scenarios()):
         out, image, masks = _drawing(target, index)
@@ -500,7 +455,8 @@ def check_titles_in_order(target):
                                    "visible in the drawn figure")
 
 
-@check(EX, "legend", 2, "each Axes has a legend naming its labels", clause=C_LEGEND, requires=VALUES)
+@check(EX, "legend", 2, "each Axes has a legend naming its labels",
+       clause="each Axes has a legend with an entry per label present", requires=VALUES)
 def check_legend(target):
     named = colours()
     for call, name, _, labels, ax, (_out, image, masks) in _each_dataset(target):
@@ -528,7 +484,7 @@ def check_legend(target):
                                    "marker in the drawn figure")
 
 
-@check(EX, "aspect", 2, "each Axes has equal aspect", clause=C_ASPECT, requires=VALUES)
+@check(EX, "aspect", 2, "each Axes has equal aspect", clause="each Axes has equal aspect", requires=VALUES)
 def check_aspect(target):
     for call, name, _, _, ax, _drawn in _each_dataset(target):
         box, xlim, ylim = _floats(ax.get("box"), 4), _floats(ax.get("xlim"), 2), _floats(ax.get("ylim"), 2)
@@ -542,13 +498,8 @@ def check_aspect(target):
                 f"but {per_y:.1f} along y (use ax.axis('equal') or ax.set_aspect('equal'))")
 
 
-@check(EX, "empty_mapping", 2, "an empty mapping raises ValueError", clause=C_EMPTY, requires=VALUES)
+@check(EX, "empty_mapping", 2, "an empty mapping raises ValueError",
+       clause="an empty mapping raises `ValueError`", requires=VALUES)
 def check_empty_mapping(target):
-    out = target.probe("plot_datasets.empty")
-    raised = out.get("raised") if isinstance(out, dict) else None
-    if raised is None:
-        got = out.get("returned_type") if isinstance(out, dict) else None
-        raise CheckFailure(f"plot_datasets({{}}): expected a ValueError (nothing to plot), but it "
-                           f"returned {got}")
-    if not isinstance(raised, list) or "ValueError" not in raised:
-        raise CheckFailure(f"plot_datasets({{}}): expected a ValueError, got {out.get('message')}")
+    expect_raise(target.probe("plot_datasets.empty"), "plot_datasets({})", ("ValueError",), "nothing to plot",
+                 article="")

@@ -1,20 +1,13 @@
 """Checks of `data.spiral_2d` (25 points), from the contract in
 `toyopt_ref.data.spiral_2d`'s docstring (each check's `clause` quotes it).
 
-Expected values are data (`expected("spiral_2d")`, produced by
-`toyopt.oracles.spiral_2d`): the ideal (noise-free) points for a fixed list of
-sizes. Nothing here computes the curve: the kit ships these checks. At grading
-the target carries a grading seed (`toyopt.grading.target`) and the live oracle
-adds inputs drawn from it (`expect.drawn_for`): the timed sizes and the seeds of
-the timed calls, with every ideal point of those sizes, and one more noise-box
-size. The kit's self-check has no seed and keeps the fixed sizes.
-
-The reference is never compared bit for bit: a correct spiral may draw its
-noise in any order. Instead each point is compared with its *ideal* point (the
-noise box), the pooled noise is tested for uniformity and independence, and
-vectorisation is judged in this process, from the submitted source's syntax
-tree (`toyopt_check.checks.loops`) and from call timings taken around the probe call
-(never inside the worker).
+Expected values are data (`expected("spiral_2d")`, from `toyopt.oracles.spiral_2d`):
+the ideal (noise-free) points of fixed sizes, plus, at grading, sizes and call
+seeds drawn from the grading seed (`expect.drawn_for`). A correct spiral may
+draw its noise in any order, so each point is compared with its ideal point
+(the noise box), the pooled noise is tested for uniformity and independence,
+and vectorisation is judged here from the source's syntax tree (`loops`) and
+from timings taken around the probe call (never inside the worker).
 
 Statistics (check ``spiral_2d.noise_distribution``): one Kolmogorov-Smirnov
 test of the pooled residuals against U(-0.1, 0.1) and three correlation tests
@@ -29,31 +22,27 @@ the trusted side checks against the contract):
 * ``vectorised`` reads the source text through a probe: a submission can send
   other text, or hide a loop from the syntax tree (another module, a name built
   at run time: ``globals()["spiral_2d" + "_loop"]``). The timing half is the
-  backstop. At grading its sizes and call seeds are drawn from the grading
-  seed, which the student cannot know, and every point of every timed call is
-  compared with the contract, so special-casing a size wins nothing. The
-  yardstick runs only here (no timing reference runs in the student's
-  process); it is a few whole-array NumPy passes *plus* the wire's encoding and
-  decoding of a reply of that size, since a timed call sends its whole output
-  back. Measured in the sandbox on 2 loaded cores (load average ~6), ratio
-  to the yardstick, idle / with a CPU hog beside: vectorised 0.6-1.0 /
-  0.4-1.0; the tutorial's loop hidden behind ``globals()`` 15-16.5 / 9.5-10.4;
-  a hidden list comprehension 6.2 / 2.4-2.7; a hidden ``np.vectorize``
-  3.7-4.1 / 2.2. So a hidden loop as cheap as a comprehension or
-  ``np.vectorize`` can pass the timing (the syntax tree catches them when they
-  are not hidden); the tutorial's loop does not.
+  backstop: at grading its sizes and call seeds come from the grading seed, and
+  every point of every timed call is compared with the contract, so
+  special-casing a size wins nothing. The yardstick runs only here: a few
+  whole-array NumPy passes *plus* the wire's encoding and decoding of a reply
+  of that size (a timed call sends its whole output back). Measured in the
+  sandbox on 2 loaded cores, ratio to the yardstick, idle / with a CPU hog
+  beside: vectorised 0.6-1.0 / 0.4-1.0; the tutorial's loop hidden behind
+  ``globals()`` 15-16.5 / 9.5-10.4; a hidden list comprehension 6.2 / 2.4-2.7;
+  a hidden ``np.vectorize`` 3.7-4.1 / 2.2. So a hidden loop as cheap as those
+  two can pass the timing (the syntax tree catches them when not hidden); the
+  tutorial's loop does not.
 * a pass needs measured minima within the limit; load only slows a call, so a
-  busy machine cannot make a loop pass, with one exception: code of the
-  submission that keeps the CPU busy (background threads) while this process
-  times its yardstick, and pauses during its own calls. Where the cgroup
-  holds, the worker's processes together get one CPU share. Measured (bwrap,
-  cgroup v1, 2 shared cores): four spinning processes, paused during the
-  submission's calls, got ~40 % of one core between them, and the hidden
-  tutorial loop measured 19-22 times the yardstick with them, 19-21 without.
-  Without a cgroup they get more, and a loop a few times cheaper than the
-  tutorial's could pass that way. A fail needs a steady clock; one that
-  never steadies over `TIME_SERIES` series ends in a re-grade request
-  (`TimingUndecided`), never a pass.
+  busy machine cannot make a loop pass, except by the submission's own threads
+  keeping the CPU busy while this process times its yardstick and pausing
+  during its calls. Where the cgroup holds, the worker's processes share one
+  CPU share: measured (bwrap, cgroup v1, 2 shared cores), four such spinning
+  processes got ~40 % of one core, and the hidden tutorial loop measured 19-22
+  times the yardstick with them, 19-21 without. Without a cgroup they get more,
+  and a loop a few times cheaper than the tutorial's could pass that way. A
+  fail needs a steady clock; one that never steadies over `TIME_SERIES` series
+  ends in a re-grade request (`TimingUndecided`), never a pass.
 * ``bad_input`` reads the exception's class names from the probe: faking a
   ``ValueError`` report is harder than raising one.
 """
@@ -67,8 +56,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..inside import protocol
-from ..inside.runtime import StudentCodeError
-from .core import CheckFailure, check
+from .core import CheckFailure, check, expect_raise, probe_call
 from .expect import drawn_for, expected
 from .loops import SourceUnavailable, find_loops
 
@@ -102,36 +90,26 @@ DIST_TESTS = 4
 
 #: Vectorisation by timing: the per-point cost of the student's call (timed
 #: around the probe call, whole output sent back, min of the rounds, large
-#: minus small size) may be at most this many times the per-point cost of the
-#: yardstick (`_yardstick`: NumPy work plus the wire's share, timed in this
-#: process between the calls). Measured in the sandbox (see the module
-#: docstring): vectorised 0.4-1.0, the tutorial's loop 9.5-16.5. Earlier,
-#: against NumPy work alone, in-process: vectorised 1-2x, np.vectorize and
-#: map(lambda) 7-22x, comprehensions 10-33x, the tutorial's loop 56-108x; the
-#: wire's share in both makes every ratio smaller, the loop's the most.
+#: minus small size) may be at most this many times the yardstick's
+#: (`_yardstick`, timed in this process between the calls; measurements in the
+#: module docstring).
 TIME_RATIO = 5.0
 TIME_REPEATS = 3
-#: Rounds a call over the limit (but within 10x of it) is re-timed, up to: the
-#: minima only fall as rounds are added, towards the machine's unloaded costs,
-#: so a correct solution timed while other jobs took the cores (seen here:
-#: one of 4 routes failed a vectorised spiral when four gradings shared the
-#: 2 cores) passes, and a loop that is over the limit unloaded still does not.
+#: A call over the limit (within 10x of it) is re-timed, up to this many rounds:
+#: minima only fall as rounds are added, so a correct solution timed while other
+#: jobs took the cores passes (seen: one of 4 routes failed a vectorised spiral
+#: with four gradings on 2 cores), and a loop over the limit unloaded does not.
 TIME_MAX_REPEATS = 10
-#: ... and once those are spent over the limit, after a pause, up to twice more
-#: (minima kept): other jobs' load comes in bursts. Seen here: with two
-#: gradings sharing the 2 cores, one of 340 corpus cases failed the timing on
-#: the sandboxed route alone after 10 rounds, and passed every time idle.
-#: A ratio over twice the limit on a steady clock after a series fails at once
-#: (vectorised spirals measured at most 1.0 under load; the hidden tutorial
-#: loop 9.5-16.5), so a loop does not spend three series of the budget.
+#: ... then, after a pause, up to this many series in all (minima kept): load
+#: comes in bursts (seen: one of 340 corpus cases failed the sandboxed route
+#: alone after 10 rounds). A ratio over twice the limit on a steady clock fails
+#: at once, so a loop does not spend three series of the budget.
 TIME_SERIES = 3
 TIME_PAUSE = 0.5
-#: The timing only fails a submission on a steady clock: at least
-#: `TIME_REPEATS` of this process's yardstick times within this factor of
-#: their minimum (the minimum is reproducible). Measured earlier with the
-#: median instead: idle 1.01-1.15; with two other jobs on the 2 cores 2.3-2.5,
-#: when a vectorised spiral measured 1-261 times the yardstick, so no fail can
-#: be read off such a clock. It bursts, and its fastest runs still agree.
+#: The timing only fails a submission on a steady clock: at least `TIME_REPEATS`
+#: yardstick times within this factor of their minimum. Measured: idle 1.01-1.15;
+#: with two other jobs on the 2 cores 2.3-2.5 (a vectorised spiral then measured
+#: 1-261 times the yardstick), bursting, with fastest runs that still agree.
 STEADY = 1.5
 
 
@@ -148,16 +126,9 @@ def ideal_points(n: int) -> np.ndarray:
 
 
 def _call(target, n, seed, numpy_int=False, compact=False):
-    extra = {"numpy_int": True} if numpy_int else {}
-    if compact:
-        extra["compact"] = True
-    try:
-        return target.probe("spiral_2d.call", num_points=n, seed=seed, **extra)
-    except StudentCodeError as exc:
-        if not exc.raised:  # a stub or a timeout ends the exercise's checks
-            raise
-        shown = f"np.int64({n})" if numpy_int else repr(n)
-        raise CheckFailure(f"spiral_2d({shown}) raised {exc.message}") from None
+    flags = {name: True for name, on in (("numpy_int", numpy_int), ("compact", compact)) if on}
+    call = f"spiral_2d({f'np.int64({n})' if numpy_int else repr(n)})"
+    return probe_call(target, call, "spiral_2d.call", num_points=n, seed=seed, **flags)
 
 
 def _short(arr, limit=8):
@@ -196,11 +167,14 @@ def layout_problem(n: int, out: dict) -> str | None:
     return None
 
 
-def _checked(target, n, seed, numpy_int=False):
-    out = _call(target, n, seed, numpy_int)
-    problem = layout_problem(n, out)
+def _fail_on(problem: str | None) -> None:
     if problem:
         raise CheckFailure(problem)
+
+
+def _checked(target, n, seed, numpy_int=False):
+    out = _call(target, n, seed, numpy_int)
+    _fail_on(layout_problem(n, out))
     return np.asarray(out["points"], dtype=np.float64)
 
 
@@ -271,13 +245,6 @@ def correlation_test(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 
 # ------------------------------------------------------------------ checks
 
-#: The contract's bullets (words of `toyopt_ref.data.spiral_2d`'s docstring).
-C_LAYOUT = "returns ``(points, labels)``: float64 ``(2*h, 2)`` and int64 ``(2*h,)``"
-C_CURVE = "the point is ``(r * sin(t) + ex, r * cos(t) + ey)`` with ``|ex|, |ey| <= 0.1``"
-C_NOISE = "``ex`` and ``ey`` are independent draws, uniform on [-0.1, 0.1)"
-C_SEED = "the noise comes from ``np.random`` (the global state)"
-C_VECTOR = "the work does not loop in Python over the points"
-C_ERRORS = "a negative `num_points` raises `ValueError`; one that is not an integer"
 #: Primary checks: the secondary ones score only once these pass.
 VALUES = ("layout", "noise_box")
 
@@ -298,36 +265,30 @@ def follow_problem(n: int, points: np.ndarray) -> str | None:
 
 
 @check(EX, "layout", 4, "layout: shapes 2 * (n // 2), float64 points, int64 labels, label 0 first, "
-       "points on the spiral", clause=C_LAYOUT)
+       "points on the spiral", clause="returns ``(points, labels)``: float64 ``(2*h, 2)`` and int64 ``(2*h,)``")
 def check_layout(target):
     table = _exp()["ideal"]
     for n in _exp()["layout_sizes"]:
         points = _checked(target, n, seed=1000 + n)
         if n >= FOLLOW_MIN_SIZE and str(n) in table:
-            problem = follow_problem(n, points)
-            if problem:
-                raise CheckFailure(problem)
+            _fail_on(follow_problem(n, points))
 
 
 @check(EX, "noise_box", 4, "every point lies within 0.1 (per coordinate) of its point on the spiral",
-       clause=C_CURVE)
+       clause="the point is ``(r * sin(t) + ex, r * cos(t) + ey)`` with ``|ex|, |ey| <= 0.1``")
 def check_noise_box(target):
     for n in _exp()["box_sizes"]:
-        problem = box_problem(n, _checked(target, n, seed=2000 + n))
-        if problem:
-            raise CheckFailure(problem)
+        _fail_on(box_problem(n, _checked(target, n, seed=2000 + n)))
     drawn = drawn_for(target, EX)
     if drawn is not None:  # at grading: a size the kit does not hold, too
         n, seed = int(drawn["box"]["num_points"]), int(drawn["box"]["seed"])
         ideal = np.asarray(drawn["box"]["ideal"], dtype=np.float64).reshape(-1, 2)
-        problem = box_problem(n, _checked(target, n, seed), ideal)
-        if problem:
-            raise CheckFailure(problem)
+        _fail_on(box_problem(n, _checked(target, n, seed), ideal))
 
 
 @check(EX, "noise_distribution", 5,
        "noise: uniform on [-0.1, 0.1], independent per coordinate and per point (alpha = 1e-6)",
-       clause=C_NOISE)
+       clause="``ex`` and ``ey`` are independent draws, uniform on [-0.1, 0.1)")
 def check_noise_distribution(target):
     cfg = _exp()["distribution"]
     n, seed = int(cfg["num_points"]), int(cfg["seed"])
@@ -360,13 +321,10 @@ def check_noise_distribution(target):
 
 
 @check(EX, "reproducible", 2, "randomness from np.random: same seed same output, other seed other output",
-       clause=C_SEED, requires=VALUES)
+       clause="the noise comes from ``np.random`` (the global state)", requires=VALUES)
 def check_reproducible(target):
     n = 50
-    outs = {}
-    for seed in (7, 7, 8):
-        outs.setdefault(seed, []).append(_checked(target, n, seed))
-    first, again = outs[7]
+    first, again, other = (_checked(target, n, seed) for seed in (7, 7, 8))
     # Same code, same seed: the output must be bit-identical, so == is right here.
     if not np.array_equal(first, again):
         row = int(np.argwhere((first != again).any(axis=1))[0, 0])
@@ -374,7 +332,7 @@ def check_reproducible(target):
             f"spiral_2d({n}): two calls after np.random.seed(7) differ (point {row}: "
             f"{first[row].round(4).tolist()} vs {again[row].round(4).tolist()}); draw the noise "
             "from np.random (the global state), not from an unseeded generator")
-    if np.array_equal(first, outs[8][0]):
+    if np.array_equal(first, other):
         raise CheckFailure(
             f"spiral_2d({n}): np.random.seed(7) and np.random.seed(8) give the same points; the "
             "noise must come from np.random's global state (no fixed seed or generator inside)")
@@ -456,13 +414,9 @@ def steady(times) -> bool:
 
 
 def timing_problem(target) -> str | None:
-    """Why the timings show a loop over the points (None: they do not).
-
-    A pass needs the measured ratio within `TIME_RATIO`: load only slows a
-    timed call down, so minima within the limit are evidence, steady clock or
-    not. A fail needs a steady clock (else a busy machine could have slowed
-    the submission's calls alone); over the limit on a clock that never
-    steadies, `TimingUndecided` asks for a re-grade: never a pass by default."""
+    """Why the timings show a loop over the points (None: they do not). A pass
+    needs minima within `TIME_RATIO`, a fail a steady clock (see the module
+    docstring); otherwise `TimingUndecided`."""
     plan = timing_plan(target)
     small, large = plan.small, plan.large
     student = {small: [], large: []}
@@ -507,7 +461,7 @@ def timing_problem(target) -> str | None:
 
 
 @check(EX, "vectorised", 5, "vectorised: no Python loop over the points (source and timing)",
-       clause=C_VECTOR, requires=VALUES)
+       clause="the work does not loop in Python over the points", requires=VALUES)
 def check_vectorised(target):
     src = target.probe("spiral_2d.source")
     text = src.get("text") if isinstance(src, dict) else None
@@ -534,17 +488,10 @@ def check_vectorised(target):
 
 
 @check(EX, "bad_input", 2, "accepts np.int64; rejects a num_points that is not a non-negative int",
-       clause=C_ERRORS, requires=VALUES)
+       clause="a negative `num_points` raises `ValueError`; one that is not an integer", requires=VALUES)
 def check_bad_input(target):
     _checked(target, 10, seed=1010, numpy_int=True)  # a NumPy integer is an int too
     either = ("ValueError", "TypeError")
     for bad, allowed in ((-1, ("ValueError",)), (2.5, either), (4.0, either), ("10", either)):
-        out = target.probe("spiral_2d.raises", num_points=bad)
-        raised = out.get("raised") if isinstance(out, dict) else None
-        names = " or ".join(allowed)
-        if raised is None:
-            raise CheckFailure(
-                f"spiral_2d({bad!r}): expected a {names} (num_points must be a non-negative "
-                f"int), but it returned a {out.get('returned_type') if isinstance(out, dict) else None}")
-        if not isinstance(raised, list) or not any(name in raised for name in allowed):
-            raise CheckFailure(f"spiral_2d({bad!r}): expected a {names}, got {out.get('message')}")
+        expect_raise(target.probe("spiral_2d.raises", num_points=bad), f"spiral_2d({bad!r})", allowed,
+                     "num_points must be a non-negative int")

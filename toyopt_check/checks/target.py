@@ -1,10 +1,4 @@
-"""Targets: how checks reach a submission.
-
-`Target` is the one base (budget, crash limit, timeout messages); two
-transports sit on it: `InProcessTarget` runs probes in this process (the
-students' self-check with `pytest autograder`, notebook cells, the reference),
-and ``toyopt.grading.target.SandboxTarget`` runs them in the sandboxed worker.
-"""
+"""Targets: how checks reach a submission (`Target`, and its in-process transport)."""
 
 from __future__ import annotations
 
@@ -57,9 +51,9 @@ class Target:
 
     This base holds what every route shares: each exercise's time budget (seconds
     of student code, summed over its probes), the limit on crashes, and the
-    words of a timeout. A transport (`InProcessTarget` here, ``SandboxTarget`` on
-    the instructor's side) implements `_run`. Every failure of the student's code
-    is a `StudentCodeError`, whatever the transport.
+    words of a timeout. A transport implements `_run`: `InProcessTarget` (the
+    self-check, notebook cells, the reference) or ``toyopt.grading.target.SandboxTarget``
+    (the sandboxed worker). Every failure of the student's code is a `StudentCodeError`.
     """
 
     def __init__(self, budget: float = DEFAULT_BUDGET):

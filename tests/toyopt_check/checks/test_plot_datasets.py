@@ -8,7 +8,7 @@ from matplotlib.colors import ListedColormap, to_rgba
 from matplotlib.figure import Figure
 
 import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
-from toyopt_check.checks.plot_datasets import SCENARIOS, describe_call, reading_order
+from toyopt_check.checks.plot_datasets import describe_call, reading_order, scenarios
 from toyopt_check.inside.probes.plot_datasets import summarise_figure, summary
 from toyopt_check.inside.runtime import NamespaceContext
 
@@ -70,14 +70,15 @@ def test_reading_order_follows_subplot_slots_not_creation_order():
 
 
 def test_scenarios_cover_one_to_five_datasets_single_labels_and_both_title_cases():
-    counts = sorted(len(s[0]) for s in SCENARIOS)
+    every = scenarios()
+    counts = sorted(len(s[0]) for s in every)
     assert counts[0] == 1 and counts[-1] == 5
     assert any(len(set(labels.tolist())) == 1 and len(labels) > 1
-               for s in SCENARIOS for _, _, labels in s[0])
-    assert any(len(points) == 1 for s in SCENARIOS for _, points, _ in s[0])
-    assert {s[1] is None for s in SCENARIOS} == {True, False}
-    assert any(not s[2] for s in SCENARIOS)  # title argument left out entirely
-    assert describe_call(SCENARIOS[0]).startswith("plot_datasets({'")
+               for s in every for _, _, labels in s[0])
+    assert any(len(points) == 1 for s in every for _, points, _ in s[0])
+    assert {s[1] is None for s in every} == {True, False}
+    assert any(not s[2] for s in every)  # title argument left out entirely
+    assert describe_call(every[0]).startswith("plot_datasets({'")
 
 
 def test_probe_closes_pyplot_figures_it_did_not_return():
