@@ -20,7 +20,7 @@ Contract
   is a :class:`ProtocolError`.  Decoding a frame takes milliseconds whatever
   its content (``bench/bench_wire.py``).  *What* each probe may send back
   (keys, types, array sizes) is the trusted side's business
-  (``toyopt.grading.replies``).
+  (:mod:`.replies`).
 * Reads and writes take an absolute ``deadline`` (``time.monotonic()`` seconds,
   or ``None`` to block); running past it raises :class:`FrameTimeout`, the other
   end closing the pipe raises :class:`FrameEOF`.  Malformed bytes never hang the

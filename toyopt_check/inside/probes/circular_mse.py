@@ -10,6 +10,7 @@ import math
 import numpy as np
 import torch
 
+from ..replies import NUMBERS, SHAPE, Array, Reply, per_input
 from ..runtime import describe
 
 EXERCISE = "circular_mse"
@@ -191,4 +192,19 @@ PROBES = {
     "circular_mse.gradients": gradients,
     "circular_mse.errors": errors,
     "circular_mse.train_angles": train_angles,
+}
+
+TENSOR_REPORT = {"type": str, "is_tensor": bool, "dtype": str, "shape": SHAPE, "device": str,
+                 "requires_grad": bool, "value": (NUMBERS, None)}
+REPLIES = {
+    "circular_mse.evaluate": Reply({"results": [TENSOR_REPORT]}, per_input(4)),
+    "circular_mse.gradients": Reply({"results": [{**TENSOR_REPORT, "backward_error": str,
+                                                  "grad_prediction": (NUMBERS, None),
+                                                  "grad_target": (NUMBERS, None),
+                                                  "probe_values": [(NUMBERS, None)]}]},
+                                    per_input(4)),
+    "circular_mse.errors": Reply({"results": [{"raised": str, "value_error": bool, "type_error": bool,
+                                               "message": str, "returned": str}]}),
+    "circular_mse.train_angles": Reply({"ok": bool, "why": str, "w": float, "b": float,
+                                        "losses": Array("f", (1, 1))}, per_input(1, "steps", 2)),
 }

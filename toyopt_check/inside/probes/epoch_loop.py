@@ -38,6 +38,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..replies import NUMBERS, SHAPE, Array, Reply, per_input
+
 EXERCISE = "epoch_loop"
 
 #: Parameter names in a fixed order (also the order of flattened weights).
@@ -272,4 +274,17 @@ def train(ctx, weights, points, labels, criterion="L1", lr=0.1, epochs=100):
 PROBES = {
     "epoch_loop.run": run,
     "epoch_loop.train": train,
+}
+
+PARAMS = {str: (NUMBERS, None)}
+REPLIES = {
+    # per call: labels, parameters and gradients; per epoch: 21 weights + 2 numbers
+    "epoch_loop.run": Reply({"results": [{"returned_type": str, "returned_len": int, "acc": (float, None),
+                                          "acc_type": str, "acc_is_python_float": bool, "loss": (float, None),
+                                          "loss_type": str, "loss_is_python_float": bool,
+                                          "labels": (NUMBERS, None), "labels_type": str, "labels_dtype": str,
+                                          "labels_shape": SHAPE, "params": PARAMS, "grads": PARAMS}]},
+                            per_input(4)),
+    "epoch_loop.train": Reply({"train_acc": Array("f", (1, 1)), "train_loss": Array("f", (1, 1)),
+                               "weights": Array("f", (2, 2))}, per_input(1, "epochs", 2 * 23)),
 }

@@ -17,6 +17,8 @@ import sys
 
 import numpy as np
 
+from ..replies import Array, Blob, Reply, per_input
+
 EXERCISE = "plot_datasets"
 
 _NO_MARKER = (None, "None", "none", "", " ")
@@ -254,3 +256,24 @@ def empty(ctx):
 
 
 PROBES = {"plot_datasets.summary": summary, "plot_datasets.empty": empty}
+
+#: Bytes of the PNG a figure summary may carry (the figures drawn are a few hundred
+#: pixels a side: tens of kB; 4 MB is far beyond any honest one, and under the frame cap)
+PNG_BYTES = 4_000_000
+BOX = ([float], None)
+AXES = {"title": str, "title_left": str, "title_right": str, "aspect": (str, float),
+        "has_legend": bool, "legend_visible": bool, "legend_texts": [str],
+        "legend_colours": [[float]], "legend_box": BOX, "title_box": BOX, "box": BOX,
+        "position": [float], "xlim": [float], "ylim": [float], "scales": [str],
+        "marker_points": (float, None),
+        "points": Array("f", (2, 2)), "facecolors": Array("f", (2, 2)),
+        "edgecolors": Array("f", (2, 2))}
+REPLIES = {
+    # per point drawn: xy + two RGBA = 10 numbers, from 3 sent; a point drawn twice fits;
+    # plus the rendering: a PNG of at most PNG_BYTES, bounded apart (a `Blob`)
+    "plot_datasets.summary": Reply({"returned_type": str, "is_figure": bool, "suptitle": str,
+                                    "suptitle_box": BOX, "axes": [AXES], "pyplot_figures_opened": int,
+                                    "dpi": (float, None), "png": (Blob(PNG_BYTES), None),
+                                    "render_error": (str, None)}, per_input(8)),
+    "plot_datasets.empty": Reply({"raised": ([str], None), "message": str, "returned_type": str}),
+}

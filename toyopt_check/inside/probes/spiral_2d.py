@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 
+from ..replies import NUMBERS, SHAPE, Reply, per_point
 from ..runtime import StudentCodeError, describe
 
 EXERCISE = "spiral_2d"
@@ -152,4 +153,19 @@ PROBES = {
     "spiral_2d.raises": raises,
     "spiral_2d.source": source,
     "spiral_2d.training_data": spiral_training_data,
+}
+
+
+def _array_reply(prefix):
+    return {f"{prefix}_type": str, f"{prefix}_is_ndarray": bool, f"{prefix}_dtype": (str, None),
+            f"{prefix}_shape": SHAPE, prefix: (NUMBERS, None)}
+
+
+REPLIES = {
+    # (n, 2) points and n labels: 3 n; 8 n leaves room for wrong shapes to report
+    "spiral_2d.call": Reply({"returned_type": str, "length": (int, None),
+                             **_array_reply("points"), **_array_reply("labels")}, per_point("num_points", 8)),
+    "spiral_2d.training_data": Reply({"points": NUMBERS, "labels": NUMBERS}, per_point("num_points", 8)),
+    "spiral_2d.raises": Reply({"raised": ([str], None), "message": str, "returned_type": str}),
+    "spiral_2d.source": Reply({"file": str, "first_line": int, "function": str, "text": str}),
 }
