@@ -13,7 +13,7 @@ Contract
   most ``max_bytes`` (8 MiB by default: the largest reply of the grading probes
   is under 1 MiB); before the JSON is parsed, an upper bound of the number of
   values it holds (one per ``,`` ``:`` ``[`` ``{``, strings included) is held
-  to ``max_values`` (50,000), so parsing allocates at most a few times the frame;
+  to `MAX_VALUES` (50,000), so parsing allocates at most a few times the frame;
   the parsed value is then walked (iteratively) for nesting depth
   (``MAX_DEPTH``), string lengths (``MAX_STRING`` characters, valid Unicode:
   no lone surrogates) and at most ``max_arrays`` arrays (256).  Anything else
@@ -25,9 +25,6 @@ Contract
   or ``None`` to block); running past it raises :class:`FrameTimeout`, the other
   end closing the pipe raises :class:`FrameEOF`.  Malformed bytes never hang the
   reader: it reads exactly the announced length, which is checked first.
-
-This file is copied, alone with ``worker.py``, into the sandbox where the
-``toyopt`` package is hidden; so it imports only the standard library and NumPy.
 """
 
 from __future__ import annotations
@@ -35,6 +32,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import math
 import os
 import select
 import struct
@@ -133,10 +131,10 @@ def _array_to_b64(array: np.ndarray, where: str) -> str:
 
 
 # ----------------------------------------------------------------------------- decoding
-def decode(body: bytes, *, max_arrays: int = MAX_ARRAYS, max_values: int = MAX_VALUES) -> dict:
+def decode(body: bytes, *, max_arrays: int = MAX_ARRAYS) -> dict:
     """Parse a frame's body (without its length header) into a dict, within the
     bounds of the module docstring (checked before the JSON is parsed)."""
-    _count_values(body, max_values)
+    _count_values(body, MAX_VALUES)
     counter = [0]
 
     def hook(obj):
@@ -215,21 +213,15 @@ def _b64_to_array(text: str) -> np.ndarray:
         raise ProtocolError(f"array has a malformed .npy header: {exc}"[:300]) from exc
     if dtype.hasobject or dtype.kind not in ALLOWED_KINDS or dtype.names:
         raise ProtocolError(f"array of dtype {dtype} refused (numeric, bool and string only)")
-    count = 1
-    for dim in shape:
-        count *= dim
-    expected = count * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize
     if expected != len(raw) - stream.tell():
         raise ProtocolError(f"array header promises {expected} bytes of data, "
                             f"{len(raw) - stream.tell()} are there")
     stream.seek(0)
     try:
-        array = np.load(stream, allow_pickle=False)
+        return np.load(stream, allow_pickle=False)
     except (ValueError, OSError, EOFError) as exc:
         raise ProtocolError(f"array cannot be loaded: {exc}"[:300]) from exc
-    if type(array) is not np.ndarray:  # np.load only makes ndarrays; belt and braces
-        raise ProtocolError("array did not decode to a plain ndarray")
-    return array
 
 
 # ----------------------------------------------------------------------------- pipes
@@ -266,19 +258,17 @@ def _read_exact(fd: int, n: int, deadline) -> bytes:
 
 
 def read_frame(fd: int, deadline: float | None = None, *, max_bytes: int = MAX_BYTES,
-               max_arrays: int = MAX_ARRAYS, max_values: int = MAX_VALUES) -> dict:
+               max_arrays: int = MAX_ARRAYS) -> dict:
     """Read and decode one frame from ``fd`` (see the module docstring)."""
     (length,) = HEADER.unpack(_read_exact(fd, HEADER.size, deadline))
     if length > max_bytes:
         raise ProtocolError(f"frame announces {length} bytes, over the limit of {max_bytes}")
-    return decode(_read_exact(fd, length, deadline), max_arrays=max_arrays,
-                  max_values=max_values)
+    return decode(_read_exact(fd, length, deadline), max_arrays=max_arrays)
 
 
-def write_frame(fd: int, message: dict, deadline: float | None = None, *,
-                max_bytes: int = MAX_BYTES, max_arrays: int = MAX_ARRAYS) -> None:
+def write_frame(fd: int, message: dict, deadline: float | None = None) -> None:
     """Encode ``message`` and write it whole to ``fd`` before ``deadline``."""
-    data = memoryview(encode(message, max_bytes=max_bytes, max_arrays=max_arrays))
+    data = memoryview(encode(message))
     was_blocking = os.get_blocking(fd)
     os.set_blocking(fd, False)  # a partial write must never block past the deadline
     try:

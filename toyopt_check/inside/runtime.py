@@ -84,8 +84,9 @@ def safe_str(exc: BaseException) -> str:
     return text if len(text) <= MAX_MESSAGE_CHARS else text[:MAX_MESSAGE_CHARS] + " [...]"
 
 
-def type_name(exc: BaseException) -> str:
-    cls = type(exc)
+def type_name(value) -> str:
+    """The name of `value`'s type, with its module unless it is a builtin."""
+    cls = type(value)
     module = getattr(cls, "__module__", "") or ""
     return cls.__qualname__ if module in ("builtins", "") else f"{module}.{cls.__qualname__}"
 
@@ -245,6 +246,17 @@ class Context:
         except Exception as exc:
             raise StudentCodeError(exercise, "exception", self.summary(exc)) from None
 
+    def outcome(self, exercise, *args) -> dict:
+        """Call `exercise` on input it should reject: the class names of what it
+        raised (``raised``) and its ``message``, or that it returned and what."""
+        func = self.load(exercise)
+        try:
+            out = func(*args)
+        except NotImplementedError:
+            raise self.not_implemented(exercise) from None
+        except Exception as exc:
+            return {"raised": [k.__name__ for k in type(exc).__mro__], "message": describe(exc, self.roots)}
+        return {"raised": None, "message": "", "returned_type": type_name(out)}
 
 
 class PackageContext(Context):

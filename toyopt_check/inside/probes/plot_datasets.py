@@ -12,21 +12,18 @@ a point is drawn, the title's text). Figures opened with pyplot during the
 call are closed afterwards. Nothing here decides pass or fail.
 """
 
+import contextlib
 import io
 import sys
 
 import numpy as np
 
 from ..replies import Array, Blob, Reply, per_input
+from ..runtime import type_name
 
 EXERCISE = "plot_datasets"
 
 _NO_MARKER = (None, "None", "none", "", " ")
-
-
-def _type_name(value):
-    kind = type(value)
-    return f"{kind.__module__}.{kind.__qualname__}" if kind.__module__ != "builtins" else kind.__qualname__
 
 
 def _per_point(colours, count):
@@ -78,14 +75,8 @@ def _legend_report(ax):
     if legend is None:
         return {"has_legend": False, "legend_texts": [], "legend_colours": [], "legend_box": None,
                 "legend_visible": False}
-    handles = getattr(legend, "legend_handles", None)
-    if handles is None:
-        handles = getattr(legend, "legendHandles", [])
-    colours = []
-    for handle in handles:
-        colours.append(_handle_colour(handle))
     return {"has_legend": True, "legend_texts": [str(t.get_text()) for t in legend.get_texts()],
-            "legend_colours": colours, "legend_box": _box(legend),
+            "legend_colours": [_handle_colour(h) for h in legend.legend_handles], "legend_box": _box(legend),
             "legend_visible": bool(legend.get_visible())}
 
 
@@ -199,60 +190,49 @@ def summarise_figure(fig, drawn=True):
     return report
 
 
-def summary(ctx, datasets, title=None, pass_title=True):
-    """``plot_datasets({name: (points, labels), ...}[, title=title])``, summarised.
-
-    `datasets` is a list of ``[name, points, labels]`` in mapping order.
-    """
+@contextlib.contextmanager
+def _closing_new_figures():
+    """Run the block on the Agg backend (no display; set before the student imports
+    pyplot), then close the pyplot figures it opened; yields a list that gets their count."""
     import matplotlib
 
     if "matplotlib.pyplot" not in sys.modules:
-        matplotlib.use("Agg")  # no display; before the student imports pyplot
-    from matplotlib.figure import Figure
-
-    dbs = {str(name): (np.array(points, dtype=np.float64), np.array(labels, dtype=np.int64))
-           for name, points, labels in datasets}
-    before = set()
-    if "matplotlib.pyplot" in sys.modules:
-        before = set(sys.modules["matplotlib.pyplot"].get_fignums())
+        matplotlib.use("Agg")
+    plt = sys.modules.get("matplotlib.pyplot")
+    before = set(plt.get_fignums()) if plt is not None else set()
+    opened = []
     try:
-        out = ctx.call(EXERCISE, dbs, title=title) if pass_title else ctx.call(EXERCISE, dbs)
-        report = {"returned_type": _type_name(out), "is_figure": isinstance(out, Figure)}
-        if report["is_figure"]:
-            report.update(summarise_figure(out))
+        yield opened
     finally:
         plt = sys.modules.get("matplotlib.pyplot")
         new = sorted(set(plt.get_fignums()) - before) if plt is not None else []
         for num in new:
             plt.close(num)
-    report["pyplot_figures_opened"] = len(new)
+        opened.append(len(new))
+
+
+def summary(ctx, datasets, title=None, pass_title=True):
+    """``plot_datasets({name: (points, labels), ...}[, title=title])``, summarised.
+
+    `datasets` is a list of ``[name, points, labels]`` in mapping order.
+    """
+    dbs = {str(name): (np.array(points, dtype=np.float64), np.array(labels, dtype=np.int64))
+           for name, points, labels in datasets}
+    with _closing_new_figures() as opened:
+        from matplotlib.figure import Figure
+
+        out = ctx.call(EXERCISE, dbs, title=title) if pass_title else ctx.call(EXERCISE, dbs)
+        report = {"returned_type": type_name(out), "is_figure": isinstance(out, Figure)}
+        if report["is_figure"]:
+            report.update(summarise_figure(out))
+    report["pyplot_figures_opened"] = opened[0]
     return report
 
 
 def empty(ctx):
-    """``plot_datasets({})``: the exception's class names, or what came back."""
-    import matplotlib
-
-    if "matplotlib.pyplot" not in sys.modules:
-        matplotlib.use("Agg")
-    func = ctx.load(EXERCISE)
-    plt = sys.modules.get("matplotlib.pyplot")
-    before = set(plt.get_fignums()) if plt is not None else set()
-    try:
-        out = func({})
-    except NotImplementedError:
-        raise ctx.not_implemented(EXERCISE) from None
-    except Exception as exc:
-        from ..runtime import describe
-
-        return {"raised": [k.__name__ for k in type(exc).__mro__],
-                "message": describe(exc, getattr(ctx, "roots", ()))}
-    finally:
-        plt = sys.modules.get("matplotlib.pyplot")
-        if plt is not None:
-            for num in sorted(set(plt.get_fignums()) - before):
-                plt.close(num)
-    return {"raised": None, "message": "", "returned_type": _type_name(out)}
+    """``plot_datasets({})``: `Context.outcome`."""
+    with _closing_new_figures():
+        return ctx.outcome(EXERCISE, {})
 
 
 PROBES = {"plot_datasets.summary": summary, "plot_datasets.empty": empty}
