@@ -58,16 +58,12 @@ class Blob:
     max_bytes: int
 
 
-def no_arrays(kwargs: dict) -> int:
-    return 0
-
-
 @dataclass(frozen=True)
 class Reply:
-    """The schema of a probe's result and its array budget ``elements(kwargs)``."""
+    """The schema of a probe's result and its array budget ``elements(kwargs)`` (none by default)."""
 
     schema: object
-    elements: Callable[[dict], int] = no_arrays
+    elements: Callable[[dict], int] = lambda kwargs: 0
 
 
 NUMBERS = Array("biuf", (0, 3))

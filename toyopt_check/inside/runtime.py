@@ -24,7 +24,7 @@ from pathlib import Path
 
 #: THE registry of the exercises, in the order of the tutorial: each exercise and the
 #: module of the student's package that defines it. Everything else is found from it
-#: by name: the probes (``inside/probes/<exercise>.py``), the visible checks
+#: by name: the probes and their replies (``inside/probes/<exercise>.py``), the visible checks
 #: (``checks/<exercise>.py``), the oracles (``toyopt/oracles/<exercise>.py``). Kept
 #: here, where the self-contained sandbox side can read it too.
 EXERCISE_MODULES = {
@@ -201,10 +201,6 @@ class Context:
             text += f" ({frames[-1].split(', in ', 1)[0]})"
         return text
 
-    def where(self, exercise) -> str:
-        """Where the student writes `exercise`, for messages."""
-        return "the notebook"
-
     def not_implemented(self, exercise) -> StudentCodeError:
         """The error of an exercise that still raises `NotImplementedError`."""
         return StudentCodeError(exercise, "not_implemented",
@@ -213,6 +209,7 @@ class Context:
 
     # -- loading and calling ------------------------------------------------------
     def _find(self, exercise):
+        """The student's `exercise`, found by the subclass, which also says `where` it is."""
         raise NotImplementedError
 
     def load(self, exercise):
@@ -332,10 +329,9 @@ class PackageContext(Context):
 class NamespaceContext(Context):
     """Student functions looked up by name in a namespace (a notebook's)."""
 
-    def __init__(self, namespace, origin="the notebook"):
+    def __init__(self, namespace):
         super().__init__()
         self.namespace = namespace
-        self.origin = origin
         self.failures = []  # why cells failed, quoted when a function is missing
 
     def where(self, exercise) -> str:
@@ -349,7 +345,7 @@ class NamespaceContext(Context):
 
     def _find(self, exercise):
         if exercise not in self.namespace:
-            message = f"{self.origin} does not define {exercise}"
+            message = f"the notebook does not define {exercise}"
             if self.failures:
                 message += "; " + "; ".join(self.failures[:3])
             raise StudentCodeError(exercise, "missing", message)

@@ -51,13 +51,7 @@ TRAIN_SCALE = (1.5, 0.5, 1.25, 0.75, 1.0)
 #: Added to the output in eval mode with autograd on (``reveal_graph``).
 GRAPH_MARK = 0.25
 
-CRITERIA = {
-    "L1": nn.L1Loss,
-    "MSE": nn.MSELoss,
-    "SmoothL1": nn.SmoothL1Loss,
-    "BCEWithLogits": nn.BCEWithLogitsLoss,
-}
-
+CRITERIA = {"L1": nn.L1Loss, "MSE": nn.MSELoss, "SmoothL1": nn.SmoothL1Loss, "BCEWithLogits": nn.BCEWithLogitsLoss}
 OPTIMISERS = {"SGD": torch.optim.SGD, "Adam": torch.optim.Adam}
 
 
@@ -153,18 +147,13 @@ def grads_of(net):
 
 
 def _number(x):
-    """(value as float or None, Python type name, requires_grad)."""
-    requires_grad = bool(getattr(x, "requires_grad", False))
+    """`x` as a float, or None (a bool, a tensor of more than one value, not a number)."""
     try:
         if isinstance(x, torch.Tensor):
-            if x.numel() != 1:
-                return None, type(x).__name__, requires_grad
-            return float(x.detach().to("cpu").reshape(-1)[0]), type(x).__name__, requires_grad
-        if isinstance(x, (bool, np.bool_)):
-            return None, type(x).__name__, False
-        return float(x), type(x).__name__, False
+            return float(x.detach().to("cpu").reshape(-1)[0]) if x.numel() == 1 else None
+        return None if isinstance(x, (bool, np.bool_)) else float(x)
     except (TypeError, ValueError, OverflowError):
-        return None, type(x).__name__, requires_grad
+        return None
 
 
 def report_returned(out):
@@ -179,11 +168,9 @@ def report_returned(out):
     if len(out) != 3:
         return rep
     acc, loss, labels = out
-    rep["acc"], rep["acc_type"], _ = _number(acc)
-    rep["acc_is_python_float"] = isinstance(acc, float)
-    rep["loss"], rep["loss_type"], _ = _number(loss)
-    rep["loss_is_python_float"] = isinstance(loss, float)
-    rep["labels_type"] = type(labels).__name__
+    rep.update(acc=_number(acc), acc_type=type(acc).__name__, acc_is_python_float=isinstance(acc, float),
+               loss=_number(loss), loss_type=type(loss).__name__, loss_is_python_float=isinstance(loss, float),
+               labels_type=type(labels).__name__)
     if isinstance(labels, torch.Tensor):
         labels = labels.detach().to("cpu").numpy()
     try:
