@@ -16,6 +16,7 @@ grader's own deadline on the whole run stops a cell that blocks the alarm).
 
 from __future__ import annotations
 
+import base64
 import io
 import os
 import signal
@@ -77,8 +78,6 @@ class _Recorder:
         for mime in MIME_TYPES:
             value = data.get(mime)
             if isinstance(value, bytes):  # some formatters give raw PNG bytes
-                import base64
-
                 value = base64.b64encode(value).decode("ascii")
             if isinstance(value, str):
                 kept[mime] = value

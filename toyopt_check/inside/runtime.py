@@ -91,19 +91,15 @@ def type_name(value) -> str:
     return cls.__qualname__ if module in ("builtins", "") else f"{module}.{cls.__qualname__}"
 
 
-def _student_frames(tb, roots):
-    frames = [f for f in traceback.extract_tb(tb) if any(str(f.filename).startswith(r) for r in roots)]
-    return "".join(f"  {Path(f.filename).name}, line {f.lineno}, in {f.name}: {f.line}\n"
-                   for f in frames[-3:])
-
-
 def describe(exc, roots=()):
-    """``TypeError: message`` plus the last student frames (what probes put in
-    their results; the contexts' own messages are `Context.summary`)."""
+    """``TypeError: message`` plus the last student frames, those in `roots` (what
+    probes put in their results; the contexts' own messages are `Context.summary`)."""
     text = f"{type(exc).__name__}: {exc}"
     if len(text) > 500:
         text = text[:500] + "..."
-    where = _student_frames(exc.__traceback__, roots) if roots else ""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if any(f.filename.startswith(r) for r in roots)] if roots else []
+    where = "".join(f"  {Path(f.filename).name}, line {f.lineno}, in {f.name}: {f.line}\n" for f in frames[-3:])
     return text + ("\n" + where if where else "")
 
 
@@ -308,15 +304,13 @@ class PackageContext(Context):
             module = importlib.import_module(module_name)
         except NotImplementedError:
             raise self.not_implemented(exercise) from None
-        except ModuleNotFoundError as exc:
-            if exc.name and module_name.startswith(exc.name):
-                raise StudentCodeError(exercise, "missing", f"{filename} is missing from the submission "
-                                       "(submit the whole exercises/ folder)") from None
-            raise StudentCodeError(exercise, "import", f"{filename} failed to import: {self.summary(exc)}") from None
         except SystemExit as exc:
             raise StudentCodeError(exercise, "import",
                                    f"{filename} called sys.exit({exc.code!r}) while being imported") from None
         except BaseException as exc:
+            if isinstance(exc, ModuleNotFoundError) and exc.name and module_name.startswith(exc.name):
+                raise StudentCodeError(exercise, "missing", f"{filename} is missing from the submission "
+                                       "(submit the whole exercises/ folder)") from None
             raise StudentCodeError(exercise, "import", f"{filename} failed to import: {self.summary(exc)}") from None
         finally:
             if added and root in sys.path:

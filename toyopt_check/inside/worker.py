@@ -38,6 +38,7 @@ import faulthandler
 import importlib
 import importlib.util
 import os
+import shutil
 import sys
 
 from . import protocol, supervisor
@@ -153,16 +154,14 @@ def preload() -> None:
             for name in os.listdir(seed):
                 target = os.path.join(cache, name)
                 if not os.path.exists(target):
-                    with open(os.path.join(seed, name), "rb") as src, open(target, "wb") as dst:
-                        dst.write(src.read())
+                    shutil.copyfile(os.path.join(seed, name), target)
         except OSError:
             pass
     try:
         import matplotlib
         matplotlib.use("Agg")
-        import matplotlib.pyplot
+        import matplotlib.pyplot  # loads the font list
         import torch
-        from matplotlib import font_manager  # noqa: F401  (loads the font list)
 
         torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)  # imports torch._dynamo
     except Exception:

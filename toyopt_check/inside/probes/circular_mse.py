@@ -1,9 +1,4 @@
-"""Probes of the `circular_mse` exercise (self-contained: relative imports only).
-
-Every probe takes its inputs from the check (NumPy arrays, numbers, strings),
-builds tensors, calls the student's ``circular_mse`` through ``ctx`` and
-reports what came back as plain data. Nothing is judged here.
-"""
+"""Probes of the `circular_mse` exercise: tensors built from the check's arrays."""
 
 import math
 

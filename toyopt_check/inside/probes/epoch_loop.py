@@ -1,4 +1,4 @@
-"""Probes of the `epoch_loop` exercise (self-contained: relative imports only).
+"""Probes of the `epoch_loop` exercise.
 
 The probes build the grader's own 2-5-1 network (same parameter names as
 ``Simple2DNetwork``: ``linear1``, ``linear2``) from weights sent by the check,
@@ -15,7 +15,6 @@ receives: the facts the checks need show in the *values* instead.
   network adds `GRAPH_MARK` to its output when it runs in eval mode while
   autograd records (its hidden units require grad), so an evaluation outside
   ``torch.no_grad()`` returns another loss.
-
 - **Number of updates, stale gradients, optimiser state** show in the
   parameters after each call, compared on the trusted side with values
   computed there.
@@ -64,10 +63,8 @@ def _describe(x):
 def network_class(reveal_mode=True, reveal_graph=False):
     """A class of ``Linear(2, 5) -> ReLU -> [x TRAIN_SCALE in training mode] ->
     Linear(5, 1)`` (``+ GRAPH_MARK`` in eval mode while autograd records, with
-    `reveal_graph`). The choices live in the closure of its forward pass, as a
-    float tuple and a float: the model has no attribute or buffer that turns
-    them off. Its forward pass reads only ``self.training`` and whether the
-    hidden units require grad (set by torch from the grad mode)."""
+    `reveal_graph`); the choices live in the closure of its forward pass (see
+    the module docstring: no switches)."""
     scale = tuple(float(f) for f in TRAIN_SCALE) if reveal_mode else None
     mark = float(GRAPH_MARK) if reveal_graph else None
 

@@ -1,4 +1,4 @@
-"""Probes of the `plot_datasets` exercise (self-contained: relative imports only).
+"""Probes of the `plot_datasets` exercise.
 
 The probe calls the student's ``plot_datasets`` on datasets chosen by the
 check, on the Agg backend, *draws* the Figure that came back (``savefig`` to
@@ -9,7 +9,7 @@ pixel boxes (after the draw) that let the trusted side find each point,
 title and legend in the PNG. The checks judge colours, visibility and aspect
 from the pixels and use the summary only where pixels cannot tell (how often
 a point is drawn, the title's text). Figures opened with pyplot during the
-call are closed afterwards. Nothing here decides pass or fail.
+call are closed afterwards.
 """
 
 import contextlib
@@ -30,8 +30,6 @@ def _per_point(colours, count):
     """RGBA rows for `count` points: one colour broadcast, or cycled as
     Matplotlib does when the lengths differ; transparent when there is none."""
     colours = np.asarray(colours, dtype=np.float64).reshape(-1, 4)
-    if count == 0:
-        return np.zeros((0, 4))
     if len(colours) == 0:
         return np.zeros((count, 4))
     return colours[np.arange(count) % len(colours)]
@@ -104,19 +102,13 @@ def _handle_colour(handle):
     return [0.0, 0.0, 0.0, 0.0]
 
 
-def _marker_points(ax):
-    """The largest marker size drawn on `ax`, in points (diameter)."""
-    from matplotlib.collections import PathCollection
-
-    sizes = [0.0]
-    for coll in ax.collections:
-        if isinstance(coll, PathCollection) and coll.get_visible():
-            s = np.asarray(coll.get_sizes(), dtype=np.float64).ravel()
-            if len(s):
-                sizes.append(float(np.sqrt(np.nanmax(s))))
-    for line in ax.get_lines():
-        if line.get_visible() and line.get_marker() not in _NO_MARKER:
-            sizes.append(float(line.get_markersize()))
+def _marker_points(collections, lines):
+    """The largest marker size drawn, in points (diameter)."""
+    sizes = [0.0] + [float(line.get_markersize()) for line in lines]
+    for coll in collections:
+        s = np.asarray(coll.get_sizes(), dtype=np.float64).ravel()
+        if len(s):
+            sizes.append(float(np.sqrt(np.nanmax(s))))
     return max(sizes)
 
 
@@ -124,13 +116,9 @@ def summarise_axes(ax):
     """Title, aspect, legend, position and drawn points of one Axes."""
     from matplotlib.collections import PathCollection
 
-    parts = []
-    for coll in ax.collections:
-        if isinstance(coll, PathCollection) and coll.get_visible():
-            parts.append(_collection_points(coll))
-    for line in ax.get_lines():
-        if line.get_visible() and line.get_marker() not in _NO_MARKER:
-            parts.append(_line_points(line))
+    collections = [c for c in ax.collections if isinstance(c, PathCollection) and c.get_visible()]
+    lines = [line for line in ax.get_lines() if line.get_visible() and line.get_marker() not in _NO_MARKER]
+    parts = [*map(_collection_points, collections), *map(_line_points, lines)]
     if parts:
         points, face, edge = (np.concatenate([p[i] for p in parts]) for i in range(3))
     else:
@@ -148,7 +136,7 @@ def summarise_axes(ax):
         "ylim": [float(v) for v in ax.get_ylim()],
         "scales": [str(ax.get_xscale()), str(ax.get_yscale())],
         "title_box": _box(ax.title) if ax.get_title() else None,
-        "marker_points": _marker_points(ax),
+        "marker_points": _marker_points(collections, lines),
         **_legend_report(ax),
         "points": points,
         "facecolors": face,
@@ -172,17 +160,14 @@ def render(fig):
     return buf.getvalue(), dpi
 
 
-def summarise_figure(fig, drawn=True):
-    """Plain-data summary of a Figure: suptitle and its Axes in `fig.axes` order,
-    and with `drawn` the PNG of the figure (``png``, ``dpi``) or ``render_error``."""
-    report = {}
-    if drawn:
-        try:
-            png, dpi = render(fig)
-            report.update(png=np.frombuffer(png, dtype=np.uint8).copy(), dpi=float(dpi),
-                          render_error=None)
-        except Exception as exc:
-            report.update(png=None, dpi=None, render_error=f"{type(exc).__name__}: {exc}"[:500])
+def summarise_figure(fig):
+    """Plain-data summary of a Figure: the PNG of the figure (``png``, ``dpi``) or
+    ``render_error``, the suptitle and its Axes in `fig.axes` order."""
+    try:
+        png, dpi = render(fig)
+        report = {"png": np.frombuffer(png, dtype=np.uint8).copy(), "dpi": float(dpi), "render_error": None}
+    except Exception as exc:
+        report = {"png": None, "dpi": None, "render_error": f"{type(exc).__name__}: {exc}"[:500]}
     suptitle = getattr(fig, "_suptitle", None)
     text = "" if suptitle is None else str(suptitle.get_text())
     report.update(suptitle=text, suptitle_box=_box(suptitle) if text else None,

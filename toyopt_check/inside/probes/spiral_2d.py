@@ -1,9 +1,4 @@
-"""Probes of the `spiral_2d` exercise (self-contained: relative imports only).
-
-Each probe seeds NumPy's global generator itself, calls the student's
-``spiral_2d`` on inputs chosen by the check and reports what came back as
-plain data. Nothing here decides pass or fail.
-"""
+"""Probes of the `spiral_2d` exercise; each seeds NumPy's global generator itself."""
 
 import sys
 
