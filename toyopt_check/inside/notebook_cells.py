@@ -119,9 +119,6 @@ class _Stream(io.TextIOBase):
         self._state.current.stream(self._name, text)
         return len(text)
 
-    def isatty(self):
-        return False
-
 
 class _State:
     current: _Recorder

@@ -80,7 +80,7 @@ def encode(message: dict, *, max_bytes: int = MAX_BYTES, max_arrays: int = MAX_A
         raise ProtocolError(f"message cannot be written as JSON: {exc}") from exc
     if len(body) > max_bytes:
         raise ProtocolError(f"message of {len(body)} bytes exceeds the limit of {max_bytes} bytes")
-    _count_values(body, MAX_VALUES)  # what the reader will refuse, refused here
+    _count_values(body)  # what the reader will refuse, refused here
     return HEADER.pack(len(body)) + body
 
 
@@ -90,9 +90,7 @@ def _to_plain(value, counter, max_arrays, where, depth):
     if isinstance(value, str) and len(value) > MAX_STRING:
         raise ProtocolError(f"{where} is a string of {len(value)} characters "
                             f"(limit {MAX_STRING})")
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, (int, float)) and type(value) in (int, float):
+    if value is None or isinstance(value, (bool, str)) or type(value) in (int, float):
         return value
     if isinstance(value, np.generic):
         if value.dtype.kind in "biuf":
@@ -134,7 +132,7 @@ def _array_to_b64(array: np.ndarray, where: str) -> str:
 def decode(body: bytes, *, max_arrays: int = MAX_ARRAYS) -> dict:
     """Parse a frame's body (without its length header) into a dict, within the
     bounds of the module docstring (checked before the JSON is parsed)."""
-    _count_values(body, MAX_VALUES)
+    _count_values(body)
     counter = [0]
 
     def hook(obj):
@@ -149,8 +147,6 @@ def decode(body: bytes, *, max_arrays: int = MAX_ARRAYS) -> dict:
 
     try:
         message = json.loads(body.decode("utf-8"), object_hook=hook)
-    except ProtocolError:
-        raise
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ProtocolError(f"frame is not valid JSON: {type(exc).__name__}: {exc}"[:300]) from exc
     if not isinstance(message, dict):
@@ -159,14 +155,14 @@ def decode(body: bytes, *, max_arrays: int = MAX_ARRAYS) -> dict:
     return message
 
 
-def _count_values(body: bytes, max_values: int) -> None:
-    """Refuse a body that may hold more than `max_values` JSON values (keys
+def _count_values(body: bytes) -> None:
+    """Refuse a body that may hold more than `MAX_VALUES` JSON values (keys
     included): each value but the first follows a ``,`` ``:`` ``[`` or ``{``.
     Counted in C over the raw bytes (separators inside strings count too, so
     this is an upper bound; base64 arrays hold none)."""
     count = 1 + sum(body.count(sep) for sep in (b",", b":", b"[", b"{"))
-    if count > max_values:
-        raise ProtocolError(f"frame may hold {count} JSON values, over the limit of {max_values}")
+    if count > MAX_VALUES:
+        raise ProtocolError(f"frame may hold {count} JSON values, over the limit of {MAX_VALUES}")
 
 
 def _check_shape(message: dict) -> None:
@@ -207,8 +203,6 @@ def _b64_to_array(text: str) -> np.ndarray:
             shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream)
         else:
             raise ProtocolError(f"unsupported .npy version {version}")
-    except ProtocolError:
-        raise
     except (ValueError, TypeError, SyntaxError, OverflowError) as exc:
         raise ProtocolError(f"array has a malformed .npy header: {exc}"[:300]) from exc
     if dtype.hasobject or dtype.kind not in ALLOWED_KINDS or dtype.names:

@@ -132,15 +132,7 @@ def build_optimiser(params, spec):
 
 
 def _array(tensor):
-    return np.array(tensor.detach().to("cpu").numpy(), dtype=np.float64, copy=True)
-
-
-def params_of(net):
-    return {name: _array(p) for name, p in net.named_parameters()}
-
-
-def grads_of(net):
-    return {name: (None if p.grad is None else _array(p.grad)) for name, p in net.named_parameters()}
+    return None if tensor is None else np.array(tensor.detach().to("cpu").numpy(), dtype=np.float64)
 
 
 def _number(x):
@@ -219,8 +211,8 @@ def run(ctx, weights, calls, criterion="MSE", optimiser=None, stale_grad=None, d
         kwargs = {"device": device} if pass_device else {}
         out = ctx.call(EXERCISE, net, db, loss_fn, opt if call["train"] else None, **kwargs)
         rep = report_returned(out)
-        rep["params"] = params_of(net)
-        rep["grads"] = grads_of(net)
+        rep["params"] = {name: _array(p) for name, p in net.named_parameters()}
+        rep["grads"] = {name: _array(p.grad) for name, p in net.named_parameters()}
         results.append(rep)
     return {"results": results}
 
