@@ -155,16 +155,13 @@ def _make_shell(state: _State, student_frames):
         def enable_gui(self, gui=None):
             pass  # ``%matplotlib inline`` needs no event loop
 
-        def showtraceback(self, exc_tuple=None, filename=None, tb_offset=None,
-                          exception_only=False, running_compiled_code=False):
+        def showtraceback(self, exc_tuple=None, *args, **kwargs):
             exc = (exc_tuple or sys.exc_info())[1]
             if exc is not None:
                 state.current.error(exc, student_frames(exc))
 
-        def showsyntaxerror(self, filename=None, running_compiled_code=False):
-            exc = sys.exc_info()[1]
-            if exc is not None:
-                state.current.error(exc, student_frames(exc))
+        def showsyntaxerror(self, *args, **kwargs):
+            self.showtraceback()
 
     config = Config()
     config.HistoryManager.enabled = False

@@ -1,13 +1,12 @@
-"""Probes: the code that runs *next to* student code and returns plain data.
+"""Probes: the code that runs *next to* student code and returns plain data
+(self-contained, as all of ``inside/``).
 
-Everything in this package is self-contained (stdlib, NumPy, torch,
-matplotlib; relative imports only, `..runtime` included) because the sandboxed
-worker loads these files without the rest of `toyopt`. A probe never decides pass or fail: it
-calls student functions on inputs chosen by the trusted side and reports what
-came back (arrays, numbers, figure summaries). A probe is
-``probe(ctx, **kwargs) -> dict`` registered in a module-level ``PROBES`` dict
-under a name ``"<exercise>.<what>"``; the schema of what it may send back is a
-`..replies.Reply` under the same name in the module's ``REPLIES`` dict.
+A probe never decides pass or fail: it calls student functions on inputs
+chosen by the trusted side and reports what came back (arrays, numbers, figure
+summaries). A probe is ``probe(ctx, **kwargs) -> dict`` registered in a
+module-level ``PROBES`` dict under a name ``"<exercise>.<what>"``; the schema of
+what it may send back is a `..replies.Reply` under the same name in the
+module's ``REPLIES`` dict.
 """
 
 import importlib
