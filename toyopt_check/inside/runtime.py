@@ -138,19 +138,14 @@ def stub_message(func):
         ops = [(i.opname, i.argval) for i in dis.get_instructions(code) if i.opname not in _NO_WORK]
     except Exception:  # an odd code object: call it as usual
         return None
-    names = [op for op, _ in ops]
-    if names[:1] != ["LOAD_GLOBAL"] or names[-1:] != ["RAISE_VARARGS"] or ops[-1][1] != 1:
+    if ops[:1] != [("LOAD_GLOBAL", "NotImplementedError")] or ops[-1:] != [("RAISE_VARARGS", 1)]:
         return None
-    middle = ops[1:-1]
-    if not middle:
+    middle = [op for op, _ in ops[1:-1] if op != "PRECALL"]  # 3.11 calls in two steps
+    if middle in ([], ["CALL"]):
         return "NotImplementedError"
-    calls = [op for op, _ in middle if op != "LOAD_CONST"]
-    consts = [value for op, value in middle if op == "LOAD_CONST"]
-    if calls not in (["PRECALL", "CALL"], ["CALL"]) or len(consts) > 1:
-        return None
-    if consts and not isinstance(consts[0], str):
-        return None
-    return (consts[0] if consts else "") or "NotImplementedError"
+    if middle == ["LOAD_CONST", "CALL"] and isinstance(ops[1][1], str):
+        return ops[1][1] or "NotImplementedError"
+    return None
 
 
 class Context:
