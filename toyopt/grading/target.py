@@ -46,9 +46,8 @@ from toyopt_check.checks.target import DEFAULT_BUDGET, OutOfTime, Target
 from toyopt_check.inside.errors import ConfigurationError
 from toyopt_check.inside.probes import exercise_of
 from toyopt_check.inside.protocol import ProtocolError
+from toyopt_check.inside.replies import ReplyRejected, check_reply
 from toyopt_check.inside.runtime import StudentCodeError
-
-from .replies import ReplyRejected, check_reply
 
 #: The instructor's grading secret: this file (``TOYOPT_GRADING_SECRET`` names
 #: another), created by the first grading on this install; a Gradescope bundle

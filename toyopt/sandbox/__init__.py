@@ -117,7 +117,7 @@ reason.  The uid CAN read every other world-readable file of the machine and
 use the network.  Not as root (``plain``): the student CAN read and write the
 user's files and use the network: use it only for trusted code.
 
-The wire (``toyopt_check.inside.protocol``, ``toyopt.grading.replies``): a reply
+The wire (``toyopt_check.inside.protocol``, ``toyopt_check.inside.replies``): a reply
 frame is refused at its header over 8 MiB, and before parsing when it holds over
 50,000 JSON values; after parsing, depth (32), string length (4 MiB: a picture of a notebook cell), Unicode and
 the number of arrays (256) are bounded, and every probe's reply is held to its

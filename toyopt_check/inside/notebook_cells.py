@@ -16,6 +16,7 @@ grader's own deadline on the whole run stops a cell that blocks the alarm).
 
 from __future__ import annotations
 
+import base64
 import io
 import os
 import signal
@@ -77,8 +78,6 @@ class _Recorder:
         for mime in MIME_TYPES:
             value = data.get(mime)
             if isinstance(value, bytes):  # some formatters give raw PNG bytes
-                import base64
-
                 value = base64.b64encode(value).decode("ascii")
             if isinstance(value, str):
                 kept[mime] = value
@@ -120,9 +119,6 @@ class _Stream(io.TextIOBase):
         self._state.current.stream(self._name, text)
         return len(text)
 
-    def isatty(self):
-        return False
-
 
 class _State:
     current: _Recorder
@@ -159,16 +155,13 @@ def _make_shell(state: _State, student_frames):
         def enable_gui(self, gui=None):
             pass  # ``%matplotlib inline`` needs no event loop
 
-        def showtraceback(self, exc_tuple=None, filename=None, tb_offset=None,
-                          exception_only=False, running_compiled_code=False):
+        def showtraceback(self, exc_tuple=None, *args, **kwargs):
             exc = (exc_tuple or sys.exc_info())[1]
             if exc is not None:
                 state.current.error(exc, student_frames(exc))
 
-        def showsyntaxerror(self, filename=None, running_compiled_code=False):
-            exc = sys.exc_info()[1]
-            if exc is not None:
-                state.current.error(exc, student_frames(exc))
+        def showsyntaxerror(self, *args, **kwargs):
+            self.showtraceback()
 
     config = Config()
     config.HistoryManager.enabled = False

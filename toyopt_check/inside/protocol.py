@@ -13,21 +13,18 @@ Contract
   most ``max_bytes`` (8 MiB by default: the largest reply of the grading probes
   is under 1 MiB); before the JSON is parsed, an upper bound of the number of
   values it holds (one per ``,`` ``:`` ``[`` ``{``, strings included) is held
-  to ``max_values`` (50,000), so parsing allocates at most a few times the frame;
+  to `MAX_VALUES` (50,000), so parsing allocates at most a few times the frame;
   the parsed value is then walked (iteratively) for nesting depth
   (``MAX_DEPTH``), string lengths (``MAX_STRING`` characters, valid Unicode:
   no lone surrogates) and at most ``max_arrays`` arrays (256).  Anything else
   is a :class:`ProtocolError`.  Decoding a frame takes milliseconds whatever
   its content (``bench/bench_wire.py``).  *What* each probe may send back
   (keys, types, array sizes) is the trusted side's business
-  (``toyopt.grading.replies``).
+  (:mod:`.replies`).
 * Reads and writes take an absolute ``deadline`` (``time.monotonic()`` seconds,
   or ``None`` to block); running past it raises :class:`FrameTimeout`, the other
   end closing the pipe raises :class:`FrameEOF`.  Malformed bytes never hang the
   reader: it reads exactly the announced length, which is checked first.
-
-This file is copied, alone with ``worker.py``, into the sandbox where the
-``toyopt`` package is hidden; so it imports only the standard library and NumPy.
 """
 
 from __future__ import annotations
@@ -35,6 +32,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import math
 import os
 import select
 import struct
@@ -82,7 +80,7 @@ def encode(message: dict, *, max_bytes: int = MAX_BYTES, max_arrays: int = MAX_A
         raise ProtocolError(f"message cannot be written as JSON: {exc}") from exc
     if len(body) > max_bytes:
         raise ProtocolError(f"message of {len(body)} bytes exceeds the limit of {max_bytes} bytes")
-    _count_values(body, MAX_VALUES)  # what the reader will refuse, refused here
+    _count_values(body)  # what the reader will refuse, refused here
     return HEADER.pack(len(body)) + body
 
 
@@ -92,9 +90,7 @@ def _to_plain(value, counter, max_arrays, where, depth):
     if isinstance(value, str) and len(value) > MAX_STRING:
         raise ProtocolError(f"{where} is a string of {len(value)} characters "
                             f"(limit {MAX_STRING})")
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, (int, float)) and type(value) in (int, float):
+    if value is None or isinstance(value, (bool, str)) or type(value) in (int, float):
         return value
     if isinstance(value, np.generic):
         if value.dtype.kind in "biuf":
@@ -133,10 +129,10 @@ def _array_to_b64(array: np.ndarray, where: str) -> str:
 
 
 # ----------------------------------------------------------------------------- decoding
-def decode(body: bytes, *, max_arrays: int = MAX_ARRAYS, max_values: int = MAX_VALUES) -> dict:
+def decode(body: bytes, *, max_arrays: int = MAX_ARRAYS) -> dict:
     """Parse a frame's body (without its length header) into a dict, within the
     bounds of the module docstring (checked before the JSON is parsed)."""
-    _count_values(body, max_values)
+    _count_values(body)
     counter = [0]
 
     def hook(obj):
@@ -151,8 +147,6 @@ def decode(body: bytes, *, max_arrays: int = MAX_ARRAYS, max_values: int = MAX_V
 
     try:
         message = json.loads(body.decode("utf-8"), object_hook=hook)
-    except ProtocolError:
-        raise
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ProtocolError(f"frame is not valid JSON: {type(exc).__name__}: {exc}"[:300]) from exc
     if not isinstance(message, dict):
@@ -161,14 +155,14 @@ def decode(body: bytes, *, max_arrays: int = MAX_ARRAYS, max_values: int = MAX_V
     return message
 
 
-def _count_values(body: bytes, max_values: int) -> None:
-    """Refuse a body that may hold more than `max_values` JSON values (keys
+def _count_values(body: bytes) -> None:
+    """Refuse a body that may hold more than `MAX_VALUES` JSON values (keys
     included): each value but the first follows a ``,`` ``:`` ``[`` or ``{``.
     Counted in C over the raw bytes (separators inside strings count too, so
     this is an upper bound; base64 arrays hold none)."""
     count = 1 + sum(body.count(sep) for sep in (b",", b":", b"[", b"{"))
-    if count > max_values:
-        raise ProtocolError(f"frame may hold {count} JSON values, over the limit of {max_values}")
+    if count > MAX_VALUES:
+        raise ProtocolError(f"frame may hold {count} JSON values, over the limit of {MAX_VALUES}")
 
 
 def _check_shape(message: dict) -> None:
@@ -209,27 +203,19 @@ def _b64_to_array(text: str) -> np.ndarray:
             shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream)
         else:
             raise ProtocolError(f"unsupported .npy version {version}")
-    except ProtocolError:
-        raise
     except (ValueError, TypeError, SyntaxError, OverflowError) as exc:
         raise ProtocolError(f"array has a malformed .npy header: {exc}"[:300]) from exc
     if dtype.hasobject or dtype.kind not in ALLOWED_KINDS or dtype.names:
         raise ProtocolError(f"array of dtype {dtype} refused (numeric, bool and string only)")
-    count = 1
-    for dim in shape:
-        count *= dim
-    expected = count * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize
     if expected != len(raw) - stream.tell():
         raise ProtocolError(f"array header promises {expected} bytes of data, "
                             f"{len(raw) - stream.tell()} are there")
     stream.seek(0)
     try:
-        array = np.load(stream, allow_pickle=False)
+        return np.load(stream, allow_pickle=False)
     except (ValueError, OSError, EOFError) as exc:
         raise ProtocolError(f"array cannot be loaded: {exc}"[:300]) from exc
-    if type(array) is not np.ndarray:  # np.load only makes ndarrays; belt and braces
-        raise ProtocolError("array did not decode to a plain ndarray")
-    return array
 
 
 # ----------------------------------------------------------------------------- pipes
@@ -266,19 +252,17 @@ def _read_exact(fd: int, n: int, deadline) -> bytes:
 
 
 def read_frame(fd: int, deadline: float | None = None, *, max_bytes: int = MAX_BYTES,
-               max_arrays: int = MAX_ARRAYS, max_values: int = MAX_VALUES) -> dict:
+               max_arrays: int = MAX_ARRAYS) -> dict:
     """Read and decode one frame from ``fd`` (see the module docstring)."""
     (length,) = HEADER.unpack(_read_exact(fd, HEADER.size, deadline))
     if length > max_bytes:
         raise ProtocolError(f"frame announces {length} bytes, over the limit of {max_bytes}")
-    return decode(_read_exact(fd, length, deadline), max_arrays=max_arrays,
-                  max_values=max_values)
+    return decode(_read_exact(fd, length, deadline), max_arrays=max_arrays)
 
 
-def write_frame(fd: int, message: dict, deadline: float | None = None, *,
-                max_bytes: int = MAX_BYTES, max_arrays: int = MAX_ARRAYS) -> None:
+def write_frame(fd: int, message: dict, deadline: float | None = None) -> None:
     """Encode ``message`` and write it whole to ``fd`` before ``deadline``."""
-    data = memoryview(encode(message, max_bytes=max_bytes, max_arrays=max_arrays))
+    data = memoryview(encode(message))
     was_blocking = os.get_blocking(fd)
     os.set_blocking(fd, False)  # a partial write must never block past the deadline
     try:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 #: THE registry of the exercises, in the order of the tutorial: each exercise and the
 #: module of the student's package that defines it. Everything else is found from it
-#: by name: the probes (``inside/probes/<exercise>.py``), the visible checks
+#: by name: the probes and their replies (``inside/probes/<exercise>.py``), the visible checks
 #: (``checks/<exercise>.py``), the oracles (``toyopt/oracles/<exercise>.py``). Kept
 #: here, where the self-contained sandbox side can read it too.
 EXERCISE_MODULES = {
@@ -84,25 +84,22 @@ def safe_str(exc: BaseException) -> str:
     return text if len(text) <= MAX_MESSAGE_CHARS else text[:MAX_MESSAGE_CHARS] + " [...]"
 
 
-def type_name(exc: BaseException) -> str:
-    cls = type(exc)
+def type_name(value) -> str:
+    """The name of `value`'s type, with its module unless it is a builtin."""
+    cls = type(value)
     module = getattr(cls, "__module__", "") or ""
     return cls.__qualname__ if module in ("builtins", "") else f"{module}.{cls.__qualname__}"
 
 
-def _student_frames(tb, roots):
-    frames = [f for f in traceback.extract_tb(tb) if any(str(f.filename).startswith(r) for r in roots)]
-    return "".join(f"  {Path(f.filename).name}, line {f.lineno}, in {f.name}: {f.line}\n"
-                   for f in frames[-3:])
-
-
 def describe(exc, roots=()):
-    """``TypeError: message`` plus the last student frames (what probes put in
-    their results; the contexts' own messages are `Context.summary`)."""
+    """``TypeError: message`` plus the last student frames, those in `roots` (what
+    probes put in their results; the contexts' own messages are `Context.summary`)."""
     text = f"{type(exc).__name__}: {exc}"
     if len(text) > 500:
         text = text[:500] + "..."
-    where = _student_frames(exc.__traceback__, roots) if roots else ""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if any(f.filename.startswith(r) for r in roots)] if roots else []
+    where = "".join(f"  {Path(f.filename).name}, line {f.lineno}, in {f.name}: {f.line}\n" for f in frames[-3:])
     return text + ("\n" + where if where else "")
 
 
@@ -141,19 +138,14 @@ def stub_message(func):
         ops = [(i.opname, i.argval) for i in dis.get_instructions(code) if i.opname not in _NO_WORK]
     except Exception:  # an odd code object: call it as usual
         return None
-    names = [op for op, _ in ops]
-    if names[:1] != ["LOAD_GLOBAL"] or names[-1:] != ["RAISE_VARARGS"] or ops[-1][1] != 1:
+    if ops[:1] != [("LOAD_GLOBAL", "NotImplementedError")] or ops[-1:] != [("RAISE_VARARGS", 1)]:
         return None
-    middle = ops[1:-1]
-    if not middle:
+    middle = [op for op, _ in ops[1:-1] if op != "PRECALL"]  # 3.11 calls in two steps
+    if middle in ([], ["CALL"]):
         return "NotImplementedError"
-    calls = [op for op, _ in middle if op != "LOAD_CONST"]
-    consts = [value for op, value in middle if op == "LOAD_CONST"]
-    if calls not in (["PRECALL", "CALL"], ["CALL"]) or len(consts) > 1:
-        return None
-    if consts and not isinstance(consts[0], str):
-        return None
-    return (consts[0] if consts else "") or "NotImplementedError"
+    if middle == ["LOAD_CONST", "CALL"] and isinstance(ops[1][1], str):
+        return ops[1][1] or "NotImplementedError"
+    return None
 
 
 class Context:
@@ -200,10 +192,6 @@ class Context:
             text += f" ({frames[-1].split(', in ', 1)[0]})"
         return text
 
-    def where(self, exercise) -> str:
-        """Where the student writes `exercise`, for messages."""
-        return "the notebook"
-
     def not_implemented(self, exercise) -> StudentCodeError:
         """The error of an exercise that still raises `NotImplementedError`."""
         return StudentCodeError(exercise, "not_implemented",
@@ -212,6 +200,7 @@ class Context:
 
     # -- loading and calling ------------------------------------------------------
     def _find(self, exercise):
+        """The student's `exercise`, found by the subclass, which also says `where` it is."""
         raise NotImplementedError
 
     def load(self, exercise):
@@ -245,6 +234,17 @@ class Context:
         except Exception as exc:
             raise StudentCodeError(exercise, "exception", self.summary(exc)) from None
 
+    def outcome(self, exercise, *args) -> dict:
+        """Call `exercise` on input it should reject: the class names of what it
+        raised (``raised``) and its ``message``, or that it returned and what."""
+        func = self.load(exercise)
+        try:
+            out = func(*args)
+        except NotImplementedError:
+            raise self.not_implemented(exercise) from None
+        except Exception as exc:
+            return {"raised": [k.__name__ for k in type(exc).__mro__], "message": describe(exc, self.roots)}
+        return {"raised": None, "message": "", "returned_type": type_name(out)}
 
 
 class PackageContext(Context):
@@ -299,15 +299,13 @@ class PackageContext(Context):
             module = importlib.import_module(module_name)
         except NotImplementedError:
             raise self.not_implemented(exercise) from None
-        except ModuleNotFoundError as exc:
-            if exc.name and module_name.startswith(exc.name):
-                raise StudentCodeError(exercise, "missing", f"{filename} is missing from the submission "
-                                       "(submit the whole exercises/ folder)") from None
-            raise StudentCodeError(exercise, "import", f"{filename} failed to import: {self.summary(exc)}") from None
         except SystemExit as exc:
             raise StudentCodeError(exercise, "import",
                                    f"{filename} called sys.exit({exc.code!r}) while being imported") from None
         except BaseException as exc:
+            if isinstance(exc, ModuleNotFoundError) and exc.name and module_name.startswith(exc.name):
+                raise StudentCodeError(exercise, "missing", f"{filename} is missing from the submission "
+                                       "(submit the whole exercises/ folder)") from None
             raise StudentCodeError(exercise, "import", f"{filename} failed to import: {self.summary(exc)}") from None
         finally:
             if added and root in sys.path:
@@ -320,10 +318,9 @@ class PackageContext(Context):
 class NamespaceContext(Context):
     """Student functions looked up by name in a namespace (a notebook's)."""
 
-    def __init__(self, namespace, origin="the notebook"):
+    def __init__(self, namespace):
         super().__init__()
         self.namespace = namespace
-        self.origin = origin
         self.failures = []  # why cells failed, quoted when a function is missing
 
     def where(self, exercise) -> str:
@@ -337,7 +334,7 @@ class NamespaceContext(Context):
 
     def _find(self, exercise):
         if exercise not in self.namespace:
-            message = f"{self.origin} does not define {exercise}"
+            message = f"the notebook does not define {exercise}"
             if self.failures:
                 message += "; " + "; ".join(self.failures[:3])
             raise StudentCodeError(exercise, "missing", message)

@@ -1,7 +1,7 @@
-"""The fallback's process supervisor (no bubblewrap), the rlimits, and
-:func:`confine`: the switch to the sandbox's own uid and the seccomp filter.
+"""The worker's confinement (stdlib only): the rlimits, :func:`confine` (the
+sandbox's own uid, the seccomp filter), :func:`fill_scratch`, and the fallback's
+process supervisor (no bubblewrap).
 
-Copied next to ``worker.py`` into the sandbox's code folder; stdlib only.
 :func:`confine` runs before any student code (and before the probes are
 imported): with ``--uid`` (a root caller) it drops every group and sets the
 real, effective and saved uid and gid to the sandbox's, which clears every
@@ -11,12 +11,9 @@ Without bubblewrap there is no PID namespace to kill in one go, so with
 ``--supervise`` the worker's first process becomes a Linux *child subreaper*:
 it forks the real worker (``serve``), and on SIGTERM, on its parent's death or
 when the worker exits it SIGKILLs every descendant, ``setsid`` daemons included.
-
-:func:`fill_scratch` copies the submission (``--copy-from``) into the worker's own
-scratch folder once it is its uid.  Under bubblewrap that folder is a tmpfs of a
-fixed size; in the fallback the supervisor watches its total size (and, with
-``--uid``, the uid's files in the world-writable `TEMP_ROOTS`) and stops the
-worker with `SCRATCH_FULL` when it passes ``--scratch-cap``.
+Under bubblewrap the scratch folder is a tmpfs of a fixed size; in the fallback
+the supervisor watches what the worker writes (`scratch_usage`) and stops it with
+`SCRATCH_FULL` past ``--scratch-cap``.
 """
 
 from __future__ import annotations
@@ -54,7 +51,7 @@ class ConfineError(Exception):
 
 def confine(args) -> None:
     """Become the sandbox's uid (if asked and root) and install the seccomp filter."""
-    uid = getattr(args, "uid", None)
+    uid = args.uid
     if uid is not None and os.geteuid() == 0:
         try:
             os.setgroups([])
@@ -64,12 +61,10 @@ def confine(args) -> None:
             raise ConfineError(f"cannot switch to uid {uid}: {exc}") from None
         if os.getresuid() != (uid, uid, uid) or os.getresgid() != (uid, uid, uid):
             raise ConfineError(f"the switch to uid {uid} did not hold")
-        scratch = getattr(args, "scratch", None)
-        if scratch:  # the scratch copy is the uid's own (0700): enter it as that uid
-            os.chdir(scratch)
-    path = getattr(args, "seccomp_file", None)
-    if path:
-        install_seccomp(path)
+        if args.scratch:  # the scratch copy is the uid's own (0700): enter it as that uid
+            os.chdir(args.scratch)
+    if args.seccomp_file:
+        install_seccomp(args.seccomp_file)
 
 
 def install_seccomp(path: str) -> None:
@@ -133,16 +128,14 @@ def _kill_descendants() -> None:
     _reap()
 
 
-def _reap() -> int | None:
-    status = None
+def _reap() -> None:
+    """Collect every child that has ended, without waiting."""
     while True:
         try:
-            pid, st = os.waitpid(-1, os.WNOHANG)
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                return
         except ChildProcessError:
-            return status
-        if pid == 0:
-            return status
-        status = st
+            return
 
 
 def fill_scratch(args) -> None:
@@ -150,17 +143,14 @@ def fill_scratch(args) -> None:
     run as the sandbox's uid, so every copy is the worker's own."""
     import shutil
 
-    source = getattr(args, "copy_from", None)
-    scratch = getattr(args, "scratch", None)
     try:
-        for entry in os.scandir(source) if source else ():
-            target = os.path.join(scratch, entry.name)
+        for entry in os.scandir(args.copy_from) if args.copy_from else ():
+            target = os.path.join(args.scratch, entry.name)
             if entry.is_dir(follow_symlinks=False):
                 shutil.copytree(entry.path, target, symlinks=True)
             elif entry.is_file(follow_symlinks=False):
                 shutil.copy2(entry.path, target)
-        if scratch:
-            os.chdir(scratch)
+        os.chdir(args.scratch)
     except OSError as exc:
         raise ConfineError(f"cannot copy the submission into the scratch folder: {exc}") from None
 
@@ -195,9 +185,8 @@ def scratch_usage(args) -> int:
     """What the fallback worker has written: its scratch folder, and with ``--uid``
     its files in `TEMP_ROOTS` (where no other process writes as that uid)."""
     used = disk_usage(args.scratch)
-    uid = getattr(args, "uid", None)
-    if uid is not None:
-        used += sum(disk_usage(root, uid, skip={args.scratch}) for root in TEMP_ROOTS
+    if args.uid is not None:
+        used += sum(disk_usage(root, args.uid, skip={args.scratch}) for root in TEMP_ROOTS
                     if os.path.isdir(root))
     return used
 
@@ -233,8 +222,7 @@ def supervise(args, serve) -> int:
         raise _Stop  # waitpid() is retried after a handler that returns (PEP 475)
 
     signal.signal(signal.SIGTERM, on_term)
-    status, full = None, False
-    cap = getattr(args, "scratch_cap", None)
+    status, full, cap = None, False, args.scratch_cap
     try:
         while True:
             try:

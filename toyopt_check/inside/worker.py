@@ -1,31 +1,22 @@
 """The program that runs inside the sandbox: the only process where student code runs.
 
-Self-contained on purpose: its package (``toyopt_check/inside``: this file,
-``protocol``, ``supervisor``, ``runtime`` and the probes) is copied into a private
-read-only folder inside the sandbox, where ``toyopt`` is hidden, so it imports
-only the standard library, NumPy and its own package at start.
-
-Command line (``CODE`` holds the package, named ``PKG`` there; see the launcher)::
-
-    python -s -B -c "import sys; sys.path[0] = CODE; from PKG.worker import entry; entry()"
-                    --probes PROBES --request-fd R --reply-fd W
-                    --scratch DIR [--copy-from SUBMISSION] [--scratch-cap BYTES]
-                    [--supervise] [--limit-as BYTES]
-                    [--limit-cpu S] [--limit-fsize BYTES] [--limit-nproc N]
-                    [--uid UID] [--seccomp-file BPF] [--site DIR]
-
-``--copy-from`` is copied into ``--scratch`` before anything else runs (see
-``supervisor.fill_scratch``); ``--scratch-cap`` is the fallback's size watch.
+Self-contained on purpose: its package (``toyopt_check/inside``) is copied into a
+private read-only folder inside the sandbox, where ``toyopt`` is hidden, so it
+imports only the standard library, NumPy and its own package at start. The
+launcher runs ``python -s -B -c "import sys; sys.path[0] = CODE; from PKG.worker
+import entry; entry()"`` with the options of `main`: ``--copy-from`` (the
+submission) is copied into ``--scratch`` before anything else runs
+(`supervisor.fill_scratch`); ``--supervise`` (without bubblewrap, which has its
+own PID namespace) runs the worker under :mod:`supervisor`, which kills every
+descendant at the end.
 
 Conversation on the two pipes (frames of :mod:`protocol`):
 
 1. hello: parent sends ``{"op": "hello", "exercise_modules": {name: module},
-   "notebook": path-or-null, "preload": bool}``; the worker imports the probe
-   module and answers ``{"ok": true, "op": "hello", "pid", "probes": [...]}``
-   (or ``ok: false``) with a ``canary`` (see :func:`canary`), then, with ``preload``, imports torch and matplotlib
-   before it reads the first call.  With ``"cuda": true`` the canary imports torch
-   and reports ``torch.cuda.is_available()`` (``cuda``): what the worker sees
-   decides whether the CUDA checks run.
+   "notebook": path-or-null, "preload": bool}`` and what the `canary` measures;
+   the worker imports the probes and answers ``{"ok": true, "op": "hello", "pid",
+   "probes": [...], "canary"}`` (or ``ok: false``), then, with ``preload``, imports
+   torch and matplotlib before it reads the first call.
 2. calls: ``{"id", "probe", "kwargs"}`` -> ``{"id", "ok": true, "result"}`` or
    ``{"id", "ok": false, "kind", "message"}``: a `runtime.StudentCodeError` as
    plain data (``kind`` one of its `KINDS`, the message worded for the student,
@@ -33,14 +24,11 @@ Conversation on the two pipes (frames of :mod:`protocol`):
    grader's fault).
 3. ``{"op": "shutdown"}`` or EOF on the request pipe: exit 0.
 
-The probe module defines ``PROBES: dict[str, Callable[[ctx, **kwargs], dict]]``
-(or ``--probes`` names the package's own ``probes/`` folder: see :func:`load_probes`);
-``ctx.load(exercise)`` returns the student's callable, and with a probe package
-``ctx.call(exercise, *args)`` calls it, its failures reported as ``StudentCodeError``.  The worker seeds nothing.
-Student ``print`` goes to stdout/stderr, which the parent captures and truncates.
-
-``--supervise`` (used without bubblewrap, which has its own PID namespace) runs
-the worker under :mod:`supervisor`, which kills every descendant at the end.
+A probe is ``probe(ctx, **kwargs) -> dict`` (see :func:`load_probes`);
+``ctx.load(exercise)`` returns the student's callable and ``ctx.call(exercise,
+*args)`` calls it, its failures raised as ``StudentCodeError``. The worker seeds
+nothing. Student ``print`` goes to stdout/stderr, which the parent captures and
+truncates.
 """
 
 from __future__ import annotations
@@ -50,26 +38,25 @@ import faulthandler
 import importlib
 import importlib.util
 import os
+import shutil
 import sys
 
-from . import protocol, runtime, supervisor
+from . import protocol, supervisor
+from .runtime import NotebookContext, PackageContext, StudentCodeError, safe_str, type_name
 
 PROBE_PACKAGE = "toyopt_probes"
-_safe_str, _type_name = runtime.safe_str, runtime.type_name
 
 
 def make_context(scratch: str, exercise_modules: dict, notebook: str | None):
-    """What a probe sees: the shared runtime's context (`runtime.PackageContext`
-    on the submission's package, or `runtime.NotebookContext` on its selected
-    cells) plus ``ctx.scratch``; ``ctx.load`` / ``ctx.call`` raise
-    ``runtime.StudentCodeError``."""
+    """What a probe sees: the runtime's context on the submission's package or on
+    its notebook's selected cells, plus ``ctx.scratch``."""
     scratch = os.path.realpath(scratch)
     if scratch not in sys.path:
         sys.path.insert(0, scratch)  # for the student's own imports, for the worker's life
     if notebook:
-        ctx = runtime.NotebookContext(notebook, scratch)
+        ctx = NotebookContext(notebook, scratch)
     else:
-        ctx = runtime.PackageContext(scratch, package=None, modules=exercise_modules, fresh=False)
+        ctx = PackageContext(scratch, package=None, modules=exercise_modules, fresh=False)
     ctx.scratch = scratch
     return ctx
 
@@ -106,9 +93,8 @@ def load_probes(path: str) -> dict:
 def run_request(ctx, probes: dict, request: dict, max_bytes: int) -> dict:
     """Run one probe and build the reply (never raises for student behaviour).
 
-    A failure is sent as a `runtime.StudentCodeError`'s plain data, ``kind``
-    and ``message``, worded here where the code ran (the trusted side raises
-    the same type again): the context's own errors as they are, any other
+    A failure is sent as a `StudentCodeError`'s ``kind`` and ``message``, worded
+    here where the code ran: the context's own errors as they are, any other
     exception as ``Type: message (file, line N)``."""
     rid = request.get("id")
     probe = probes.get(request.get("probe"))
@@ -122,10 +108,10 @@ def run_request(ctx, probes: dict, request: dict, max_bytes: int) -> dict:
         # fail here, as a reply, if the result cannot cross the boundary
         protocol.encode({"result": result}, max_bytes=max_bytes)
         return {"id": rid, "ok": True, "result": result}
-    except runtime.StudentCodeError as exc:
-        kind, message = exc.kind, _safe_str(exc)
+    except StudentCodeError as exc:
+        kind, message = exc.kind, safe_str(exc)
     except protocol.ProtocolError as exc:
-        kind, message = "bad_result", f"a result that cannot be sent back to the grader: {_safe_str(exc)}"
+        kind, message = "bad_result", f"a result that cannot be sent back to the grader: {safe_str(exc)}"
     except NotImplementedError:
         from .probes import exercise_of
 
@@ -134,7 +120,7 @@ def run_request(ctx, probes: dict, request: dict, max_bytes: int) -> dict:
     except SystemExit as exc:
         kind, message = "exit", f"SystemExit: your code called sys.exit({exc.code!r})" + _at(ctx, exc)
     except BaseException as exc:
-        kind, message = "exception", f"{_type_name(exc)}: {_safe_str(exc)}" + _at(ctx, exc)
+        kind, message = "exception", f"{type_name(exc)}: {safe_str(exc)}" + _at(ctx, exc)
     return {"id": rid, "ok": False, "kind": kind, "message": message}
 
 
@@ -168,16 +154,14 @@ def preload() -> None:
             for name in os.listdir(seed):
                 target = os.path.join(cache, name)
                 if not os.path.exists(target):
-                    with open(os.path.join(seed, name), "rb") as src, open(target, "wb") as dst:
-                        dst.write(src.read())
+                    shutil.copyfile(os.path.join(seed, name), target)
         except OSError:
             pass
     try:
         import matplotlib
         matplotlib.use("Agg")
-        import matplotlib.pyplot
+        import matplotlib.pyplot  # loads the font list
         import torch
-        from matplotlib import font_manager  # noqa: F401  (loads the font list)
 
         torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)  # imports torch._dynamo
     except Exception:
@@ -200,8 +184,9 @@ def canary(hello: dict) -> dict:
     """What the sandbox looks like from inside, measured before any student code runs
     (so the parent may believe it): uid, seccomp mode, which of the ``hidden`` host
     paths (the instructor's folders and some of their files, chosen by the trusted
-    side) can be listed, opened or written, and which libraries import
-    (``imports``) or at least are found (``find``)."""
+    side) can be listed, opened or written, which libraries import (``imports``)
+    or at least are found (``find``), and with ``cuda`` whether torch can use a
+    CUDA device here (what decides whether the CUDA checks run)."""
     status = {}
     try:
         with open("/proc/self/status") as handle:
@@ -214,7 +199,7 @@ def canary(hello: dict) -> dict:
         try:
             importlib.import_module(name)
         except BaseException as exc:
-            missing[name] = _safe_str(exc)[:300]
+            missing[name] = safe_str(exc)[:300]
     for name in hello.get("find") or []:
         try:
             found = importlib.util.find_spec(name) is not None
@@ -228,18 +213,13 @@ def canary(hello: dict) -> dict:
               "cap_eff": status.get("CapEff", "").strip(),
               "exposed": exposed, "missing": missing, "python": sys.version.split()[0]}
     if hello.get("cuda"):
-        report["cuda"] = cuda_available()
+        try:
+            import torch
+
+            report["cuda"] = bool(torch.cuda.is_available())
+        except Exception:
+            report["cuda"] = False
     return report
-
-
-def cuda_available() -> bool:
-    """Whether torch, here in the sandbox, can use a CUDA device (False without torch)."""
-    try:
-        import torch
-
-        return bool(torch.cuda.is_available())
-    except Exception:
-        return False
 
 
 def serve(args) -> int:
@@ -253,7 +233,7 @@ def serve(args) -> int:
         probes = load_probes(args.probes)
     except BaseException as exc:
         protocol.write_frame(wfd, {"ok": False, "op": "hello", "kind": "probes_failed",
-                                   "type": _type_name(exc), "message": _safe_str(exc)})
+                                   "type": type_name(exc), "message": safe_str(exc)})
         return 2
     probes.setdefault(NOTEBOOK_PROBE, notebook_outputs)
     max_bytes = int(hello.get("max_message_bytes") or protocol.MAX_BYTES) - 1024

@@ -1,12 +1,12 @@
-"""Probes: the code that runs *next to* student code and returns plain data.
+"""Probes: the code that runs *next to* student code and returns plain data
+(self-contained, as all of ``inside/``).
 
-Everything in this package is self-contained (stdlib, NumPy, torch,
-matplotlib; relative imports only, `..runtime` included) because the sandboxed
-worker loads these files without the rest of `toyopt`. A probe never decides pass or fail: it
-calls student functions on inputs chosen by the trusted side and reports what
-came back (arrays, numbers, figure summaries). A probe is
-``probe(ctx, **kwargs) -> dict`` registered in a module-level ``PROBES`` dict
-under a name ``"<exercise>.<what>"``.
+A probe never decides pass or fail: it calls student functions on inputs
+chosen by the trusted side and reports what came back (arrays, numbers, figure
+summaries). A probe is ``probe(ctx, **kwargs) -> dict`` registered in a
+module-level ``PROBES`` dict under a name ``"<exercise>.<what>"``; the schema of
+what it may send back is a `..replies.Reply` under the same name in the
+module's ``REPLIES`` dict.
 """
 
 import importlib
@@ -14,19 +14,26 @@ from pathlib import Path
 
 from ..runtime import EXERCISE_MODULES
 
-#: Probe modules, one per exercise and named after it (the registry's order).
-PROBE_MODULES = tuple(EXERCISE_MODULES)
-
 HERE = Path(__file__).resolve().parent
 
 
+def _gather(registry):
+    """The union of the dicts named `registry` of every probe module (one per
+    exercise, named after it), imported in this process."""
+    found = {}
+    for exercise in EXERCISE_MODULES:
+        found.update(getattr(importlib.import_module(f"{__name__}.{exercise}"), registry))
+    return found
+
+
 def load_probes():
-    """``{name: probe}`` from every probe module, imported in this process."""
-    probes = {}
-    for name in PROBE_MODULES:
-        module = importlib.import_module(f"{__name__}.{name}")
-        probes.update(getattr(module, "PROBES", {}))
-    return probes
+    """``{name: probe}`` of every exercise."""
+    return _gather("PROBES")
+
+
+def load_replies():
+    """``{name: Reply}``: what each probe may send back (`..replies.check_reply`)."""
+    return _gather("REPLIES")
 
 
 def exercise_of(probe_name):

@@ -1,15 +1,11 @@
-"""Probes of the `circular_mse` exercise (self-contained: relative imports only).
-
-Every probe takes its inputs from the check (NumPy arrays, numbers, strings),
-builds tensors, calls the student's ``circular_mse`` through ``ctx`` and
-reports what came back as plain data. Nothing is judged here.
-"""
+"""Probes of the `circular_mse` exercise: tensors built from the check's arrays."""
 
 import math
 
 import numpy as np
 import torch
 
+from ..replies import NUMBERS, SHAPE, Array, Reply, per_input
 from ..runtime import describe
 
 EXERCISE = "circular_mse"
@@ -24,33 +20,26 @@ def _tensor(values, dtype, requires_grad=False):
 
 def _kwargs(case):
     """Only the optional arguments the check asked to pass (others keep the default)."""
-    kwargs = {}
-    if case.get("period") is not None:
-        kwargs["period"] = case["period"]
-    if case.get("reduction") is not None:
-        kwargs["reduction"] = case["reduction"]
-    return kwargs
+    return {key: case[key] for key in ("period", "reduction") if case.get(key) is not None}
+
+
+def _numpy(tensor):
+    return np.array(tensor.detach().to("cpu", torch.float64).numpy(), dtype=np.float64)
 
 
 def _report(result):
     """What came back, as plain data: type, dtype, shape, device and values."""
-    out = {"type": type(result).__name__, "is_tensor": isinstance(result, torch.Tensor)}
     if isinstance(result, torch.Tensor):
-        out["dtype"] = str(result.dtype).replace("torch.", "")
-        out["shape"] = [int(s) for s in result.shape]
-        out["device"] = str(result.device)
-        out["requires_grad"] = bool(result.requires_grad)
-        out["value"] = np.array(result.detach().to("cpu", torch.float64).numpy(), dtype=np.float64, copy=True)
-    else:
-        out["dtype"] = ""
-        out["shape"] = None
-        out["device"] = ""
-        out["requires_grad"] = False
-        try:
-            out["value"] = np.array(np.asarray(result, dtype=np.float64), dtype=np.float64, copy=True)
-            out["shape"] = [int(s) for s in out["value"].shape]
-        except (TypeError, ValueError):
-            out["value"] = None
+        return {"type": type(result).__name__, "is_tensor": True, "dtype": str(result.dtype).replace("torch.", ""),
+                "shape": [int(s) for s in result.shape], "device": str(result.device),
+                "requires_grad": bool(result.requires_grad), "value": _numpy(result)}
+    out = {"type": type(result).__name__, "is_tensor": False, "dtype": "", "shape": None, "device": "",
+           "requires_grad": False, "value": None}
+    try:
+        out["value"] = np.array(result, dtype=np.float64)
+        out["shape"] = [int(s) for s in out["value"].shape]
+    except (TypeError, ValueError):
+        pass
     return out
 
 
@@ -72,9 +61,7 @@ def evaluate(ctx, cases):
 
 
 def _grad_array(tensor):
-    if tensor.grad is None:
-        return None
-    return np.array(tensor.grad.detach().to("cpu", torch.float64).numpy(), dtype=np.float64, copy=True)
+    return None if tensor.grad is None else _numpy(tensor.grad)
 
 
 def gradients(ctx, cases):
@@ -91,10 +78,7 @@ def gradients(ctx, cases):
         target = _tensor(case["target"], "float64", requires_grad=True)
         kwargs = _kwargs(case)
         out = ctx.call(EXERCISE, pred, target, **kwargs)
-        entry = _report(out)
-        entry["backward_error"] = ""
-        entry["grad_prediction"] = None
-        entry["grad_target"] = None
+        entry = {**_report(out), "backward_error": "", "grad_prediction": None, "grad_target": None}
         if isinstance(out, torch.Tensor) and out.requires_grad:
             try:
                 out.sum().backward()
@@ -167,17 +151,19 @@ def train_angles(ctx, x, target, steps, lr, period=None, seed=0):
         opt = torch.optim.SGD([w, b], lr=float(lr))
         kwargs = {} if period is None else {"period": period}
         losses = []
+
+        def failed(why):
+            return {"ok": False, "why": why, "w": math.nan, "b": math.nan, "losses": np.array(losses, dtype=np.float64)}
+
         for _ in range(int(steps)):
             loss = ctx.call(EXERCISE, w * xs + b, ts, **kwargs)
             if not isinstance(loss, torch.Tensor) or not loss.requires_grad:
-                return {"ok": False, "why": f"the loss is a {type(loss).__name__} without an autograd graph",
-                        "w": math.nan, "b": math.nan, "losses": np.array(losses, dtype=np.float64)}
+                return failed(f"the loss is a {type(loss).__name__} without an autograd graph")
             opt.zero_grad()
             try:
                 loss.backward()
             except RuntimeError as exc:
-                return {"ok": False, "why": "backward() failed: " + describe(exc)[:200],
-                        "w": math.nan, "b": math.nan, "losses": np.array(losses, dtype=np.float64)}
+                return failed("backward() failed: " + describe(exc)[:200])
             opt.step()
             losses.append(float(loss.detach()))
     finally:
@@ -191,4 +177,19 @@ PROBES = {
     "circular_mse.gradients": gradients,
     "circular_mse.errors": errors,
     "circular_mse.train_angles": train_angles,
+}
+
+TENSOR_REPORT = {"type": str, "is_tensor": bool, "dtype": str, "shape": SHAPE, "device": str,
+                 "requires_grad": bool, "value": (NUMBERS, None)}
+REPLIES = {
+    "circular_mse.evaluate": Reply({"results": [TENSOR_REPORT]}, per_input(4)),
+    "circular_mse.gradients": Reply({"results": [{**TENSOR_REPORT, "backward_error": str,
+                                                  "grad_prediction": (NUMBERS, None),
+                                                  "grad_target": (NUMBERS, None),
+                                                  "probe_values": [(NUMBERS, None)]}]},
+                                    per_input(4)),
+    "circular_mse.errors": Reply({"results": [{"raised": str, "value_error": bool, "type_error": bool,
+                                               "message": str, "returned": str}]}),
+    "circular_mse.train_angles": Reply({"ok": bool, "why": str, "w": float, "b": float,
+                                        "losses": Array("f", (1, 1))}, per_input(1, "steps", 2)),
 }

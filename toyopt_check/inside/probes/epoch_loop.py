@@ -1,4 +1,4 @@
-"""Probes of the `epoch_loop` exercise (self-contained: relative imports only).
+"""Probes of the `epoch_loop` exercise.
 
 The probes build the grader's own 2-5-1 network (same parameter names as
 ``Simple2DNetwork``: ``linear1``, ``linear2``) from weights sent by the check,
@@ -15,7 +15,6 @@ receives: the facts the checks need show in the *values* instead.
   network adds `GRAPH_MARK` to its output when it runs in eval mode while
   autograd records (its hidden units require grad), so an evaluation outside
   ``torch.no_grad()`` returns another loss.
-
 - **Number of updates, stale gradients, optimiser state** show in the
   parameters after each call, compared on the trusted side with values
   computed there.
@@ -38,6 +37,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..replies import NUMBERS, SHAPE, Array, Reply, per_input
+
 EXERCISE = "epoch_loop"
 
 #: Parameter names in a fixed order (also the order of flattened weights).
@@ -49,13 +50,7 @@ TRAIN_SCALE = (1.5, 0.5, 1.25, 0.75, 1.0)
 #: Added to the output in eval mode with autograd on (``reveal_graph``).
 GRAPH_MARK = 0.25
 
-CRITERIA = {
-    "L1": nn.L1Loss,
-    "MSE": nn.MSELoss,
-    "SmoothL1": nn.SmoothL1Loss,
-    "BCEWithLogits": nn.BCEWithLogitsLoss,
-}
-
+CRITERIA = {"L1": nn.L1Loss, "MSE": nn.MSELoss, "SmoothL1": nn.SmoothL1Loss, "BCEWithLogits": nn.BCEWithLogitsLoss}
 OPTIMISERS = {"SGD": torch.optim.SGD, "Adam": torch.optim.Adam}
 
 
@@ -68,10 +63,8 @@ def _describe(x):
 def network_class(reveal_mode=True, reveal_graph=False):
     """A class of ``Linear(2, 5) -> ReLU -> [x TRAIN_SCALE in training mode] ->
     Linear(5, 1)`` (``+ GRAPH_MARK`` in eval mode while autograd records, with
-    `reveal_graph`). The choices live in the closure of its forward pass, as a
-    float tuple and a float: the model has no attribute or buffer that turns
-    them off. Its forward pass reads only ``self.training`` and whether the
-    hidden units require grad (set by torch from the grad mode)."""
+    `reveal_graph`); the choices live in the closure of its forward pass (see
+    the module docstring: no switches)."""
     scale = tuple(float(f) for f in TRAIN_SCALE) if reveal_mode else None
     mark = float(GRAPH_MARK) if reveal_graph else None
 
@@ -139,30 +132,17 @@ def build_optimiser(params, spec):
 
 
 def _array(tensor):
-    return np.array(tensor.detach().to("cpu").numpy(), dtype=np.float64, copy=True)
-
-
-def params_of(net):
-    return {name: _array(p) for name, p in net.named_parameters()}
-
-
-def grads_of(net):
-    return {name: (None if p.grad is None else _array(p.grad)) for name, p in net.named_parameters()}
+    return None if tensor is None else np.array(tensor.detach().to("cpu").numpy(), dtype=np.float64)
 
 
 def _number(x):
-    """(value as float or None, Python type name, requires_grad)."""
-    requires_grad = bool(getattr(x, "requires_grad", False))
+    """`x` as a float, or None (a bool, a tensor of more than one value, not a number)."""
     try:
         if isinstance(x, torch.Tensor):
-            if x.numel() != 1:
-                return None, type(x).__name__, requires_grad
-            return float(x.detach().to("cpu").reshape(-1)[0]), type(x).__name__, requires_grad
-        if isinstance(x, (bool, np.bool_)):
-            return None, type(x).__name__, False
-        return float(x), type(x).__name__, False
+            return float(x.detach().to("cpu").reshape(-1)[0]) if x.numel() == 1 else None
+        return None if isinstance(x, (bool, np.bool_)) else float(x)
     except (TypeError, ValueError, OverflowError):
-        return None, type(x).__name__, requires_grad
+        return None
 
 
 def report_returned(out):
@@ -177,11 +157,9 @@ def report_returned(out):
     if len(out) != 3:
         return rep
     acc, loss, labels = out
-    rep["acc"], rep["acc_type"], _ = _number(acc)
-    rep["acc_is_python_float"] = isinstance(acc, float)
-    rep["loss"], rep["loss_type"], _ = _number(loss)
-    rep["loss_is_python_float"] = isinstance(loss, float)
-    rep["labels_type"] = type(labels).__name__
+    rep.update(acc=_number(acc), acc_type=type(acc).__name__, acc_is_python_float=isinstance(acc, float),
+               loss=_number(loss), loss_type=type(loss).__name__, loss_is_python_float=isinstance(loss, float),
+               labels_type=type(labels).__name__)
     if isinstance(labels, torch.Tensor):
         labels = labels.detach().to("cpu").numpy()
     try:
@@ -233,8 +211,8 @@ def run(ctx, weights, calls, criterion="MSE", optimiser=None, stale_grad=None, d
         kwargs = {"device": device} if pass_device else {}
         out = ctx.call(EXERCISE, net, db, loss_fn, opt if call["train"] else None, **kwargs)
         rep = report_returned(out)
-        rep["params"] = params_of(net)
-        rep["grads"] = grads_of(net)
+        rep["params"] = {name: _array(p) for name, p in net.named_parameters()}
+        rep["grads"] = {name: _array(p.grad) for name, p in net.named_parameters()}
         results.append(rep)
     return {"results": results}
 
@@ -272,4 +250,17 @@ def train(ctx, weights, points, labels, criterion="L1", lr=0.1, epochs=100):
 PROBES = {
     "epoch_loop.run": run,
     "epoch_loop.train": train,
+}
+
+PARAMS = {str: (NUMBERS, None)}
+REPLIES = {
+    # per call: labels, parameters and gradients; per epoch: 21 weights + 2 numbers
+    "epoch_loop.run": Reply({"results": [{"returned_type": str, "returned_len": int, "acc": (float, None),
+                                          "acc_type": str, "acc_is_python_float": bool, "loss": (float, None),
+                                          "loss_type": str, "loss_is_python_float": bool,
+                                          "labels": (NUMBERS, None), "labels_type": str, "labels_dtype": str,
+                                          "labels_shape": SHAPE, "params": PARAMS, "grads": PARAMS}]},
+                            per_input(4)),
+    "epoch_loop.train": Reply({"train_acc": Array("f", (1, 1)), "train_loss": Array("f", (1, 1)),
+                               "weights": Array("f", (2, 2))}, per_input(1, "epochs", 2 * 23)),
 }

@@ -1,4 +1,4 @@
-"""Probes of the `plot_datasets` exercise (self-contained: relative imports only).
+"""Probes of the `plot_datasets` exercise.
 
 The probe calls the student's ``plot_datasets`` on datasets chosen by the
 check, on the Agg backend, *draws* the Figure that came back (``savefig`` to
@@ -9,30 +9,27 @@ pixel boxes (after the draw) that let the trusted side find each point,
 title and legend in the PNG. The checks judge colours, visibility and aspect
 from the pixels and use the summary only where pixels cannot tell (how often
 a point is drawn, the title's text). Figures opened with pyplot during the
-call are closed afterwards. Nothing here decides pass or fail.
+call are closed afterwards.
 """
 
+import contextlib
 import io
 import sys
 
 import numpy as np
+
+from ..replies import Array, Blob, Reply, per_input
+from ..runtime import type_name
 
 EXERCISE = "plot_datasets"
 
 _NO_MARKER = (None, "None", "none", "", " ")
 
 
-def _type_name(value):
-    kind = type(value)
-    return f"{kind.__module__}.{kind.__qualname__}" if kind.__module__ != "builtins" else kind.__qualname__
-
-
 def _per_point(colours, count):
     """RGBA rows for `count` points: one colour broadcast, or cycled as
     Matplotlib does when the lengths differ; transparent when there is none."""
     colours = np.asarray(colours, dtype=np.float64).reshape(-1, 4)
-    if count == 0:
-        return np.zeros((0, 4))
     if len(colours) == 0:
         return np.zeros((count, 4))
     return colours[np.arange(count) % len(colours)]
@@ -76,14 +73,8 @@ def _legend_report(ax):
     if legend is None:
         return {"has_legend": False, "legend_texts": [], "legend_colours": [], "legend_box": None,
                 "legend_visible": False}
-    handles = getattr(legend, "legend_handles", None)
-    if handles is None:
-        handles = getattr(legend, "legendHandles", [])
-    colours = []
-    for handle in handles:
-        colours.append(_handle_colour(handle))
     return {"has_legend": True, "legend_texts": [str(t.get_text()) for t in legend.get_texts()],
-            "legend_colours": colours, "legend_box": _box(legend),
+            "legend_colours": [_handle_colour(h) for h in legend.legend_handles], "legend_box": _box(legend),
             "legend_visible": bool(legend.get_visible())}
 
 
@@ -111,19 +102,13 @@ def _handle_colour(handle):
     return [0.0, 0.0, 0.0, 0.0]
 
 
-def _marker_points(ax):
-    """The largest marker size drawn on `ax`, in points (diameter)."""
-    from matplotlib.collections import PathCollection
-
-    sizes = [0.0]
-    for coll in ax.collections:
-        if isinstance(coll, PathCollection) and coll.get_visible():
-            s = np.asarray(coll.get_sizes(), dtype=np.float64).ravel()
-            if len(s):
-                sizes.append(float(np.sqrt(np.nanmax(s))))
-    for line in ax.get_lines():
-        if line.get_visible() and line.get_marker() not in _NO_MARKER:
-            sizes.append(float(line.get_markersize()))
+def _marker_points(collections, lines):
+    """The largest marker size drawn, in points (diameter)."""
+    sizes = [0.0] + [float(line.get_markersize()) for line in lines]
+    for coll in collections:
+        s = np.asarray(coll.get_sizes(), dtype=np.float64).ravel()
+        if len(s):
+            sizes.append(float(np.sqrt(np.nanmax(s))))
     return max(sizes)
 
 
@@ -131,13 +116,9 @@ def summarise_axes(ax):
     """Title, aspect, legend, position and drawn points of one Axes."""
     from matplotlib.collections import PathCollection
 
-    parts = []
-    for coll in ax.collections:
-        if isinstance(coll, PathCollection) and coll.get_visible():
-            parts.append(_collection_points(coll))
-    for line in ax.get_lines():
-        if line.get_visible() and line.get_marker() not in _NO_MARKER:
-            parts.append(_line_points(line))
+    collections = [c for c in ax.collections if isinstance(c, PathCollection) and c.get_visible()]
+    lines = [line for line in ax.get_lines() if line.get_visible() and line.get_marker() not in _NO_MARKER]
+    parts = [*map(_collection_points, collections), *map(_line_points, lines)]
     if parts:
         points, face, edge = (np.concatenate([p[i] for p in parts]) for i in range(3))
     else:
@@ -155,7 +136,7 @@ def summarise_axes(ax):
         "ylim": [float(v) for v in ax.get_ylim()],
         "scales": [str(ax.get_xscale()), str(ax.get_yscale())],
         "title_box": _box(ax.title) if ax.get_title() else None,
-        "marker_points": _marker_points(ax),
+        "marker_points": _marker_points(collections, lines),
         **_legend_report(ax),
         "points": points,
         "facecolors": face,
@@ -179,17 +160,14 @@ def render(fig):
     return buf.getvalue(), dpi
 
 
-def summarise_figure(fig, drawn=True):
-    """Plain-data summary of a Figure: suptitle and its Axes in `fig.axes` order,
-    and with `drawn` the PNG of the figure (``png``, ``dpi``) or ``render_error``."""
-    report = {}
-    if drawn:
-        try:
-            png, dpi = render(fig)
-            report.update(png=np.frombuffer(png, dtype=np.uint8).copy(), dpi=float(dpi),
-                          render_error=None)
-        except Exception as exc:
-            report.update(png=None, dpi=None, render_error=f"{type(exc).__name__}: {exc}"[:500])
+def summarise_figure(fig):
+    """Plain-data summary of a Figure: the PNG of the figure (``png``, ``dpi``) or
+    ``render_error``, the suptitle and its Axes in `fig.axes` order."""
+    try:
+        png, dpi = render(fig)
+        report = {"png": np.frombuffer(png, dtype=np.uint8).copy(), "dpi": float(dpi), "render_error": None}
+    except Exception as exc:
+        report = {"png": None, "dpi": None, "render_error": f"{type(exc).__name__}: {exc}"[:500]}
     suptitle = getattr(fig, "_suptitle", None)
     text = "" if suptitle is None else str(suptitle.get_text())
     report.update(suptitle=text, suptitle_box=_box(suptitle) if text else None,
@@ -197,60 +175,70 @@ def summarise_figure(fig, drawn=True):
     return report
 
 
-def summary(ctx, datasets, title=None, pass_title=True):
-    """``plot_datasets({name: (points, labels), ...}[, title=title])``, summarised.
-
-    `datasets` is a list of ``[name, points, labels]`` in mapping order.
-    """
+@contextlib.contextmanager
+def _closing_new_figures():
+    """Run the block on the Agg backend (no display; set before the student imports
+    pyplot), then close the pyplot figures it opened; yields a list that gets their count."""
     import matplotlib
 
     if "matplotlib.pyplot" not in sys.modules:
-        matplotlib.use("Agg")  # no display; before the student imports pyplot
-    from matplotlib.figure import Figure
-
-    dbs = {str(name): (np.array(points, dtype=np.float64), np.array(labels, dtype=np.int64))
-           for name, points, labels in datasets}
-    before = set()
-    if "matplotlib.pyplot" in sys.modules:
-        before = set(sys.modules["matplotlib.pyplot"].get_fignums())
+        matplotlib.use("Agg")
+    plt = sys.modules.get("matplotlib.pyplot")
+    before = set(plt.get_fignums()) if plt is not None else set()
+    opened = []
     try:
-        out = ctx.call(EXERCISE, dbs, title=title) if pass_title else ctx.call(EXERCISE, dbs)
-        report = {"returned_type": _type_name(out), "is_figure": isinstance(out, Figure)}
-        if report["is_figure"]:
-            report.update(summarise_figure(out))
+        yield opened
     finally:
         plt = sys.modules.get("matplotlib.pyplot")
         new = sorted(set(plt.get_fignums()) - before) if plt is not None else []
         for num in new:
             plt.close(num)
-    report["pyplot_figures_opened"] = len(new)
+        opened.append(len(new))
+
+
+def summary(ctx, datasets, title=None, pass_title=True):
+    """``plot_datasets({name: (points, labels), ...}[, title=title])``, summarised.
+
+    `datasets` is a list of ``[name, points, labels]`` in mapping order.
+    """
+    dbs = {str(name): (np.array(points, dtype=np.float64), np.array(labels, dtype=np.int64))
+           for name, points, labels in datasets}
+    with _closing_new_figures() as opened:
+        from matplotlib.figure import Figure
+
+        out = ctx.call(EXERCISE, dbs, title=title) if pass_title else ctx.call(EXERCISE, dbs)
+        report = {"returned_type": type_name(out), "is_figure": isinstance(out, Figure)}
+        if report["is_figure"]:
+            report.update(summarise_figure(out))
+    report["pyplot_figures_opened"] = opened[0]
     return report
 
 
 def empty(ctx):
-    """``plot_datasets({})``: the exception's class names, or what came back."""
-    import matplotlib
-
-    if "matplotlib.pyplot" not in sys.modules:
-        matplotlib.use("Agg")
-    func = ctx.load(EXERCISE)
-    plt = sys.modules.get("matplotlib.pyplot")
-    before = set(plt.get_fignums()) if plt is not None else set()
-    try:
-        out = func({})
-    except NotImplementedError:
-        raise ctx.not_implemented(EXERCISE) from None
-    except Exception as exc:
-        from ..runtime import describe
-
-        return {"raised": [k.__name__ for k in type(exc).__mro__],
-                "message": describe(exc, getattr(ctx, "roots", ()))}
-    finally:
-        plt = sys.modules.get("matplotlib.pyplot")
-        if plt is not None:
-            for num in sorted(set(plt.get_fignums()) - before):
-                plt.close(num)
-    return {"raised": None, "message": "", "returned_type": _type_name(out)}
+    """``plot_datasets({})``: `Context.outcome`."""
+    with _closing_new_figures():
+        return ctx.outcome(EXERCISE, {})
 
 
 PROBES = {"plot_datasets.summary": summary, "plot_datasets.empty": empty}
+
+#: Bytes of the PNG a figure summary may carry (the figures drawn are a few hundred
+#: pixels a side: tens of kB; 4 MB is far beyond any honest one, and under the frame cap)
+PNG_BYTES = 4_000_000
+BOX = ([float], None)
+AXES = {"title": str, "title_left": str, "title_right": str, "aspect": (str, float),
+        "has_legend": bool, "legend_visible": bool, "legend_texts": [str],
+        "legend_colours": [[float]], "legend_box": BOX, "title_box": BOX, "box": BOX,
+        "position": [float], "xlim": [float], "ylim": [float], "scales": [str],
+        "marker_points": (float, None),
+        "points": Array("f", (2, 2)), "facecolors": Array("f", (2, 2)),
+        "edgecolors": Array("f", (2, 2))}
+REPLIES = {
+    # per point drawn: xy + two RGBA = 10 numbers, from 3 sent; a point drawn twice fits;
+    # plus the rendering: a PNG of at most PNG_BYTES, bounded apart (a `Blob`)
+    "plot_datasets.summary": Reply({"returned_type": str, "is_figure": bool, "suptitle": str,
+                                    "suptitle_box": BOX, "axes": [AXES], "pyplot_figures_opened": int,
+                                    "dpi": (float, None), "png": (Blob(PNG_BYTES), None),
+                                    "render_error": (str, None)}, per_input(8)),
+    "plot_datasets.empty": Reply({"raised": ([str], None), "message": str, "returned_type": str}),
+}

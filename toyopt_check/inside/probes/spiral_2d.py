@@ -1,28 +1,19 @@
-"""Probes of the `spiral_2d` exercise (self-contained: relative imports only).
-
-Each probe seeds NumPy's global generator itself, calls the student's
-``spiral_2d`` on inputs chosen by the check and reports what came back as
-plain data. Nothing here decides pass or fail.
-"""
+"""Probes of the `spiral_2d` exercise; each seeds NumPy's global generator itself."""
 
 import sys
 
 import numpy as np
 
-from ..runtime import StudentCodeError, describe
+from ..replies import NUMBERS, SHAPE, Reply, per_point
+from ..runtime import StudentCodeError, type_name
 
 EXERCISE = "spiral_2d"
-
-
-def _type_name(value):
-    kind = type(value)
-    return f"{kind.__module__}.{kind.__qualname__}" if kind.__module__ != "builtins" else kind.__qualname__
 
 
 def _array_report(prefix, value):
     """``{prefix}_type``, ``_is_ndarray``, ``_dtype``, ``_shape`` and a plain
     copy ``prefix`` (None when it is not a numeric array)."""
-    report = {f"{prefix}_type": _type_name(value), f"{prefix}_is_ndarray": isinstance(value, np.ndarray),
+    report = {f"{prefix}_type": type_name(value), f"{prefix}_is_ndarray": isinstance(value, np.ndarray),
               f"{prefix}_dtype": None, f"{prefix}_shape": None, prefix: None}
     try:
         arr = np.array(value, copy=True, subok=False)
@@ -60,7 +51,7 @@ def call(ctx, num_points, seed, numpy_int=False, compact=False):
 
 
 def _report(out, compact=False):
-    report = {"returned_type": _type_name(out), "length": None}
+    report = {"returned_type": type_name(out), "length": None}
     if isinstance(out, (tuple, list)):
         report["length"] = len(out)
     if isinstance(out, (tuple, list)) and len(out) == 2:
@@ -75,18 +66,10 @@ def _report(out, compact=False):
 
 
 def raises(ctx, num_points):
-    """Call ``spiral_2d(num_points)`` on an input it should reject and report
-    the exception's class hierarchy (names), or that it returned."""
-    func = ctx.load(EXERCISE)
+    """``spiral_2d(num_points)`` on an input it should reject (`Context.outcome`)."""
+    ctx.load(EXERCISE)  # imported before the seed
     np.random.seed(0)
-    try:
-        out = func(num_points)
-    except NotImplementedError:
-        raise ctx.not_implemented(EXERCISE) from None
-    except Exception as exc:
-        return {"raised": [k.__name__ for k in type(exc).__mro__],
-                "message": describe(exc, getattr(ctx, "roots", ()))}
-    return {"raised": None, "message": "", "returned_type": _type_name(out)}
+    return ctx.outcome(EXERCISE, num_points)
 
 
 #: Largest source text sent back (characters); a longer file is cut there.
@@ -139,8 +122,7 @@ def spiral_training_data(ctx, num_points, seed):
     out = ctx.call("spiral_2d", int(num_points))
     try:
         points, labels = out
-        points = np.array(np.asarray(points, dtype=np.float64), dtype=np.float64, copy=True)
-        labels = np.array(np.asarray(labels, dtype=np.float64), dtype=np.float64, copy=True)
+        points, labels = np.array(points, dtype=np.float64), np.array(labels, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise StudentCodeError("spiral_2d", "exception",
                                f"spiral_2d({num_points}) did not return (points, labels): {exc}") from None
@@ -152,4 +134,19 @@ PROBES = {
     "spiral_2d.raises": raises,
     "spiral_2d.source": source,
     "spiral_2d.training_data": spiral_training_data,
+}
+
+
+def _array_reply(prefix):
+    return {f"{prefix}_type": str, f"{prefix}_is_ndarray": bool, f"{prefix}_dtype": (str, None),
+            f"{prefix}_shape": SHAPE, prefix: (NUMBERS, None)}
+
+
+REPLIES = {
+    # (n, 2) points and n labels: 3 n; 8 n leaves room for wrong shapes to report
+    "spiral_2d.call": Reply({"returned_type": str, "length": (int, None),
+                             **_array_reply("points"), **_array_reply("labels")}, per_point("num_points", 8)),
+    "spiral_2d.training_data": Reply({"points": NUMBERS, "labels": NUMBERS}, per_point("num_points", 8)),
+    "spiral_2d.raises": Reply({"raised": ([str], None), "message": str, "returned_type": str}),
+    "spiral_2d.source": Reply({"file": str, "first_line": int, "function": str, "text": str}),
 }
