@@ -43,7 +43,7 @@ from pathlib import Path
 
 from toyopt.files import write_json_atomic, write_text_atomic
 from toyopt.sandbox import SandboxBroken, cgroups, launcher
-from toyopt.sandbox.submission import remove_tree
+from toyopt.sandbox.submission import scratch_parent
 from toyopt_check.checks.core import EXERCISES
 from toyopt_check.checks.results import to_gradescope
 from toyopt_check.inside.errors import ConfigurationError
@@ -197,23 +197,20 @@ def grade_many(sources, out_dir, *, jobs: int | None = None, force: bool = False
         counts["failed"] += bool(report.error)
         bar.update(1)
 
-    run_tmp = tempfile.mkdtemp(prefix="toyopt-bulk-")  # every temporary folder of the pool
-    try:
-        os.chmod(run_tmp, 0o711)  # the fallback's sandbox uid passes (never lists) it
-        with interrupt_on_sigterm():
-            retry = _run_pool(todo, jobs, grade, options, done, run_tmp)
-            for job in retry:  # one at a time: a crash now is this submission's own
-                leftover = _run_pool([job], 1, grade, options, done, run_tmp)
-                for lost in leftover:
-                    done(lost, failed_report(lost.source, "the grader's process died while "
-                                             "grading this submission (staff have been told)",
-                                             name=lost.name))
-    except KeyboardInterrupt:  # keep what finished: its files, and a gradebook of it
-        bar.close()
-        write_gradebook([j for j in all_jobs if _finished(j)], csv_path)
-        raise
-    finally:
-        remove_tree(run_tmp)
+    with scratch_parent("toyopt-bulk-") as run_tmp:  # every temporary folder of the pool
+        try:
+            with interrupt_on_sigterm():
+                retry = _run_pool(todo, jobs, grade, options, done, run_tmp)
+                for job in retry:  # one at a time: a crash now is this submission's own
+                    leftover = _run_pool([job], 1, grade, options, done, run_tmp)
+                    for lost in leftover:
+                        done(lost, failed_report(lost.source, "the grader's process died while "
+                                                 "grading this submission (staff have been told)",
+                                                 name=lost.name))
+        except KeyboardInterrupt:  # keep what finished: its files, and a gradebook of it
+            bar.close()
+            write_gradebook([j for j in all_jobs if _finished(j)], csv_path)
+            raise
     bar.close()
     write_gradebook(all_jobs, csv_path)
     counts["csv"] = str(csv_path)

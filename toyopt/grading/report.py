@@ -10,8 +10,6 @@ measured before any student code runs) :class:`SandboxBroken`.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -19,7 +17,7 @@ from pathlib import Path
 
 import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
 from toyopt.sandbox import Limits, SandboxBroken, materialise
-from toyopt.sandbox.submission import remove_tree, shown
+from toyopt.sandbox.submission import scratch_parent, shown
 from toyopt_check.checks.core import CheckResult, all_checks
 from toyopt_check.checks.results import exercise_totals, total
 from toyopt_check.checks.target import DEFAULT_BUDGET, check_budget
@@ -150,19 +148,16 @@ def grade_submission(path, *, timeout: float = DEFAULT_BUDGET, limits: Limits | 
     timeout = check_budget(timeout, "timeout")
     name = shown(name or submission_name(path))
     start = time.perf_counter()
-    scratch_parent = tempfile.mkdtemp(prefix="toyopt-grade-")
-    os.chmod(scratch_parent, 0o711)  # ours: the fallback's uid passes to its scratch copy, lists nothing
-    try:
-        return _grade(path, name, scratch_parent, start, timeout=timeout, limits=limits,
-                      isolation=isolation, hide=hide, figures=figures, checks=checks)
-    except SandboxBroken:  # the environment's fault, seen before any student code ran: no grade
-        raise
-    except Exception as exc:
-        detail = "".join(traceback.format_exception(exc))
-        return failed_report(path, "the grader failed on this submission (staff have the "
-                             "details)", time.perf_counter() - start, name, notes=[detail])
-    finally:  # after the report is made; iterative, whatever the student left behind
-        remove_tree(scratch_parent)
+    with scratch_parent("toyopt-grade-") as parent:  # removed after the report is made
+        try:
+            return _grade(path, name, parent, start, timeout=timeout, limits=limits,
+                          isolation=isolation, hide=hide, figures=figures, checks=checks)
+        except SandboxBroken:  # the environment's fault, seen before any student code ran: no grade
+            raise
+        except Exception as exc:
+            detail = "".join(traceback.format_exception(exc))
+            return failed_report(path, "the grader failed on this submission (staff have the "
+                                 "details)", time.perf_counter() - start, name, notes=[detail])
 
 
 def _grade(path: Path, name: str, scratch_parent: str, start: float, *, timeout, limits,

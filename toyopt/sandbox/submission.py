@@ -31,6 +31,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -150,6 +151,19 @@ def remove_tree(path) -> None:
             os.rmdir(names.pop(), dir_fd=fd)
         except OSError:
             stuck.add((here.st_dev, here.st_ino))
+
+
+@contextmanager
+def scratch_parent(prefix: str):
+    """A fresh temporary folder of ours to materialise submissions in, removed at the
+    end: mode 0711, so the fallback's uid passes through it to its own scratch copy
+    but cannot list it."""
+    folder = tempfile.mkdtemp(prefix=prefix)
+    try:
+        os.chmod(folder, 0o711)
+        yield folder
+    finally:
+        remove_tree(folder)
 
 
 def materialise(source: str | os.PathLike, parent: str | os.PathLike | None = None) -> Submission:
