@@ -217,40 +217,24 @@ def grade_many(sources, out_dir, *, jobs: int | None = None, force: bool = False
     return counts
 
 
-class _Terminated(BaseException):
-    """SIGTERM reached a pool process in the middle of a job."""
-
-
-_in_job = False
-
-
 def _init_pool_process(tmp: str) -> None:
     """Pool processes leave Ctrl-C to the parent, which stops them with SIGTERM;
     their temporary folders go in the run folder `tmp`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _on_sigterm)
     tempfile.tempdir = tmp
 
 
-def _on_sigterm(signum, frame) -> None:
-    if _in_job:
-        raise _Terminated  # unwinds the job: its finally blocks remove its folders
-    launcher.release_all()
-    os._exit(128 + signal.SIGTERM)
-
-
 def _run_job(grade, job: Job, options: dict) -> GradeReport:
-    """`grade(job, options)` in a pool process; on SIGTERM, stop every sandbox of this
-    process and remove what it made, then exit."""
-    global _in_job
-    _in_job = True
+    """`grade(job, options)` in a pool process.  SIGTERM unwinds the job (its
+    ``finally`` blocks stop its sandbox and remove its folders); then whatever is
+    left is released and the process exits.  Between jobs nothing is left to release:
+    SIGTERM's default action ends the process."""
     try:
-        return grade(job, options)
-    except _Terminated:
+        with interrupt_on_sigterm():
+            return grade(job, options)
+    except KeyboardInterrupt:  # only SIGTERM raises it here: SIGINT is ignored
         launcher.release_all()
         os._exit(128 + signal.SIGTERM)
-    finally:
-        _in_job = False
 
 
 def _run_pool(jobs: list[Job], workers: int, grade, options, done, tmp: str) -> list[Job]:
