@@ -167,16 +167,10 @@ def grade_many(sources, out_dir, *, jobs: int | None = None, force: bool = False
 
     Returns ``{"graded": n, "skipped": n, "failed": n, "csv": path}``.  `options`
     go to :func:`grade_submission` (``timeout``, ``limits``, ``isolation``...).
-    `grade(job, options)` is the function run in each pool process."""
+    `grade(job, options)` is the function run in each pool process.  The options
+    are validated where they enter (`toyopt.commands.grade.grade_command`)."""
     out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ConfigurationError(f"--out-dir {out_dir} exists and is not a folder")
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
-    if jobs < 1:
-        raise ConfigurationError(f"invalid --jobs {jobs}: must be >= 1")
-    for source in sources:
-        if not Path(source).exists():
-            raise ConfigurationError(f"submission not found: {source}")
     out_dir.mkdir(parents=True, exist_ok=True)
     options.setdefault("hide", (str(out_dir.resolve()),))
     csv_path = Path(csv_path) if csv_path else out_dir / "grades.csv"

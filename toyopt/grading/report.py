@@ -3,9 +3,8 @@
 Every outcome is a report: a submission that cannot be read, or a grader that
 fails on it, gives a report whose checks all say so (status ``error``), so that
 a results file is always written (a file that is not a submission too: its
-message says what to submit).  Only a missing *path* raises
-:class:`ConfigurationError`, and an unfit sandbox (the worker's canary,
-measured before any student code runs) :class:`SandboxBroken`.
+message says what to submit).  Only an unfit sandbox (the worker's canary,
+measured before any student code runs) raises: :class:`SandboxBroken`.
 """
 
 from __future__ import annotations
@@ -20,8 +19,8 @@ from toyopt.sandbox import Limits, SandboxBroken, materialise
 from toyopt.sandbox.submission import scratch_parent, shown
 from toyopt_check.checks.core import CheckResult, all_checks
 from toyopt_check.checks.results import exercise_totals, total
-from toyopt_check.checks.target import DEFAULT_BUDGET, check_budget
-from toyopt_check.inside.errors import ConfigurationError, SubmissionError
+from toyopt_check.checks.target import DEFAULT_BUDGET
+from toyopt_check.inside.errors import SubmissionError
 
 from .session import SandboxSession
 from .target import SandboxTarget
@@ -136,16 +135,12 @@ def grade_submission(path, *, timeout: float = DEFAULT_BUDGET, limits: Limits | 
                      figures: bool = True, checks=None) -> GradeReport:
     """Grade the submission at `path` (folder, ``exercises/`` folder, zip or
     notebook) in a sandboxed worker; `timeout` is each exercise's budget of
-    seconds of student code.  Only a bad `path` or `timeout` raises
-    (`ConfigurationError`); any other exception, the grader's own included,
-    becomes a failed report (staff find the traceback in its notes), except
-    :class:`SandboxBroken`: the worker's canary, or the launcher, found the
-    sandbox unfit before any student code ran, and nothing is graded.  The
-    scratch folders are removed after the report is made, iteratively."""
+    seconds of student code (both validated where they enter: `toyopt grade`).
+    Any exception, the grader's own included, becomes a failed report (staff
+    find the traceback in its notes), except :class:`SandboxBroken`: the
+    worker's canary, or the launcher, found the sandbox unfit before any
+    student code ran, and nothing is graded."""
     path = Path(path)
-    if not path.exists():
-        raise ConfigurationError(f"submission not found: {path}")
-    timeout = check_budget(timeout, "timeout")
     name = shown(name or submission_name(path))
     start = time.perf_counter()
     with scratch_parent("toyopt-grade-") as parent:  # removed after the report is made
