@@ -100,7 +100,7 @@ def test_ctrl_c_stops_promptly_and_keeps_what_finished(tmp_path):
     script = textwrap.dedent(f"""
         import sys
         sys.path[:0] = [{str(TESTS)!r}]
-        from test_grade_bulk import sleepy_grade
+        from test_bulk import sleepy_grade
         from toyopt.grading.bulk import grade_many
         grade_many({[str(s) for s in sources]!r}, {str(out)!r}, jobs=2, progress=False,
                    grade=sleepy_grade, timeout=5)
