@@ -99,7 +99,7 @@ def test_ctrl_c_stops_promptly_and_keeps_what_finished(tmp_path):
     sources = _sources(subs, ["fast1", "fast2", "slow1", "slow2"])
     script = textwrap.dedent(f"""
         import sys
-        sys.path[:0] = [{str(TESTS)!r}]
+        sys.path[:0] = [{str(TESTS)!r}, {str(Path(__file__).parent)!r}]
         from test_bulk import sleepy_grade
         from toyopt.grading.bulk import grade_many
         grade_many({[str(s) for s in sources]!r}, {str(out)!r}, jobs=2, progress=False,
