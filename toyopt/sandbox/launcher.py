@@ -1,41 +1,11 @@
-"""Start the worker process: inside bubblewrap when it works, else a plain subprocess.
+"""Start the worker: inside bubblewrap when it works, else a plain subprocess (the
+fallback).  What holds in each mode is the package docstring's threat model.
 
-Contract: :func:`launch` returns a :class:`Launched` whose process runs
-``worker.py`` with the submission's scratch copy as its working folder and the
-protocol pipes as two inherited fds; stdout and stderr are pipes for the caller
-to drain.  The caller owns the process (see ``client.Worker.close``).
-
-What holds where (see the package docstring for the threat model):
-
-* **bubblewrap** (``isolation="bwrap"``): read-only view of ``/``; fresh ``/dev``,
-  ``/proc`` and a size-capped ``/tmp``; ``/work``, ``/home``, ``/root``, the
-  caller's cwd and ``hide`` folders and the ``toyopt`` / ``toyopt_ref`` package
-  folders replaced by empty read-only tmpfs (the Python prefix, the user site and
-  the folders ``.pth`` files add are bound back read-only so the interpreter and
-  its libraries still run: `path_view`); no host folder is writable: the
-  submission is read-only at ``/tmp/toyopt-submission`` and the worker copies it
-  into ``/tmp/scratch``, a tmpfs of ``limits.scratch_bytes``; the NVIDIA device
-  nodes are passed in where there are some (`gpu_devices`); worker code
-  read-only at ``/tmp/toyopt-worker``; all
-  namespaces unshared (no network, own PID namespace: when the worker exits or is
-  killed, everything it forked dies), no capabilities, a new session, a minimal
-  environment, and the sandbox dies with its parent.
-* **subprocess** (``isolation="subprocess"``, the fallback): the same rlimits and
-  environment, but the network is open and the file system is as readable as
-  the host's modes make it: a root caller's worker runs as its own uid, and
-  :func:`launch` refuses (:class:`SandboxBroken`) when that uid cannot reach the
-  interpreter, the worker's code or the submission, changing no mode; anyone
-  else's worker reads and writes as the calling user.  The worker copies the
-  submission into a folder of its own (``toyopt-copy-*``), whose size its
-  supervisor watches.  On Linux the worker's first process is a child
-  subreaper that SIGKILLs every descendant (``setsid`` daemons included) when the
-  worker ends or the parent asks; a :class:`SandboxWarning` says isolation is weaker.
-
-The rlimits (address space, CPU seconds, processes, file size, no core dumps) are
-set by the worker's first Python process before any student code runs, rather
-than in ``preexec_fn``, which is unsafe when the caller has threads.
-``RLIMIT_NPROC`` counts per real uid and is not enforced for root; there only the
-PID namespace (bwrap) or the subreaper (fallback) bound what a fork swarm leaves.
+:func:`launch` returns a :class:`Launched` whose process runs ``worker.py`` with
+the protocol pipes as two inherited fds and stdout / stderr as pipes for the
+caller to drain; the caller owns it (``client.Worker.close``).  The rlimits are
+set by the worker's first Python process before any student code runs, not in
+``preexec_fn``, which is unsafe when the caller has threads.
 """
 
 from __future__ import annotations
@@ -171,13 +141,7 @@ class Launched:
             kill_uid(self.uid)
             if self.isolation == "subprocess":  # no tmpfs of its own: /tmp and the like
                 remove_files_of(self.uid)
-        if self.cgroup is not None:
-            self.cgroup.remove()
-            _OWNED_GROUPS.pop(id(self.cgroup), None)
-        for folder in (self.code_dir, self.scratch_copy):
-            if folder is not None:
-                remove_tree(folder)
-                _OWNED_DIRS.discard(str(folder))
+        _release(self.code_dir, self.cgroup, self.scratch_copy)
         _LIVE.pop(id(self), None)
 
 
@@ -534,7 +498,6 @@ def host_font_cache() -> list[Path]:
 #: then execs the rest: every process of the worker is born in its cgroup
 JOIN_CGROUP = ('while [ "$1" != -- ]; do echo $$ > "$1" || exit 97; shift; done; shift; '
                'exec "$@"')
-JOIN_FAILED = 97
 
 
 def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
@@ -652,9 +615,7 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
             cmd = bwrap_command(scratch, str(code_dir), worker_args, env, limits, hide, seccomp_fd,
                                 needs=needs)
         except ConfigurationError:
-            for fd in (req_r, req_w, rep_r, rep_w, *fds[2:]):
-                os.close(fd)
-            _release(code_dir, group)
+            _abandon(fds + [req_w, rep_r], code_dir, group)
             raise
         cwd, popen_env = None, {"PATH": os.environ.get("PATH", "")}
     else:
@@ -679,9 +640,7 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    pass_fds=tuple(fds), start_new_session=True)
     except OSError as exc:
-        for fd in (req_r, req_w, rep_r, rep_w, *fds[2:]):
-            os.close(fd)
-        _release(code_dir, group, copy_dir)
+        _abandon(fds + [req_w, rep_r], code_dir, group, copy_dir)
         raise ConfigurationError(f"cannot start the worker: {exc}") from exc
     for fd in fds:
         os.close(fd)
@@ -718,12 +677,19 @@ def _address_space_limit(limits: Limits, group, facts: dict) -> int:
     return 0
 
 
-def _release(code_dir, group, copy_dir=None) -> None:
+def _abandon(fds, code_dir, group, copy_dir=None) -> None:
     """Undo a launch that did not start its worker."""
+    for fd in fds:
+        os.close(fd)
+    _release(code_dir, group, copy_dir)
+
+
+def _release(code_dir, group, copy_dir=None) -> None:
+    """Remove a launch's cgroup and folders (a stopped worker's, or a failed launch's)."""
+    if group is not None:
+        group.remove()
+        _OWNED_GROUPS.pop(id(group), None)
     for folder in (code_dir, copy_dir):
         if folder is not None:
             remove_tree(folder)
             _OWNED_DIRS.discard(str(folder))
-    if group is not None:
-        group.remove()
-        _OWNED_GROUPS.pop(id(group), None)

@@ -1,11 +1,7 @@
-"""What the worker's interpreter needs to see, wherever it lives (trusted side).
-
-The sandbox binds back, read-only, the interpreter's prefixes, the user site and
-every folder that a ``.pth`` file adds to ``sys.path`` (`path_view`), so that a
-virtualenv under /tmp, a user install or a site folder added by a ``.pth`` file
-all work; the instructor's own packages (`HIDDEN_PACKAGES`) are never shown: an
-installed-packages folder that holds them has them masked, and a folder that
-holds them otherwise (a checkout) is not shown at all.
+"""What the worker's interpreter needs to see, wherever it lives (trusted side):
+the interpreter's prefixes, the user site and the folders ``.pth`` files add are
+bound back read-only (`path_view`); the instructor's packages (`HIDDEN_PACKAGES`)
+never are.
 """
 
 from __future__ import annotations

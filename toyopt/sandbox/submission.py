@@ -1,25 +1,17 @@
 """Turn a SUBMISSION path into a fresh scratch folder the worker can run (trusted side).
 
-A SUBMISSION is one of
-
-* a folder holding an ``exercises/`` package, or the ``exercises/`` folder itself;
-* a ``.zip`` of either, of the package's contents (``__init__.py`` at its
-  root) or of a notebook, extracted safely: no absolute paths, no
-  ``..``, no links, at most :data:`MAX_FILES` files and :data:`MAX_BYTES` bytes
-  (counted while extracting, so a lying header cannot make a zip bomb);
-* a ``.ipynb`` notebook (or a folder / zip holding exactly one), whose code cells
-  are written to :data:`NOTEBOOK_FILE` in the scratch folder for the worker.
-
-Only ``exercises/`` (minus links and ``__pycache__``) is copied; nothing else of
-the submission reaches the sandbox.  Odd entries are skipped with a note for the
-report, never an exception the grader did not expect: zip members named ``.``,
-names over :data:`MAX_NAME_BYTES`, paths deeper than :data:`MAX_DEPTH`, a file
-where a folder is needed (or the other way round), a member listed twice,
-special files.  Notebook cells whose source is not text are skipped the same
-way.  Copying and removal walk trees iteratively (no recursion limit).  Errors: :class:`ConfigurationError` when the
-path does not exist, :class:`SubmissionError` when what it holds is not a
-submission (a file of another kind, no ``exercises/``, a corrupt zip, a
-notebook that is not JSON...): its message says what to submit.
+A SUBMISSION is a folder holding an ``exercises/`` package (or that folder
+itself); a ``.zip`` of either, of the package's contents or of a notebook,
+extracted safely (no absolute paths, no ``..``, no links, at most
+:data:`MAX_FILES` files and :data:`MAX_BYTES` bytes counted while extracting, so
+a lying header cannot make a zip bomb); or a ``.ipynb`` notebook (or a folder /
+zip holding exactly one), whose code cells go to :data:`NOTEBOOK_FILE`.  Only
+``exercises/`` (minus links and ``__pycache__``) reaches the sandbox.  Odd
+entries (over-long names, too deep, file / folder clashes, repeats, special
+files, cells whose source is not text) are skipped with a note for the report,
+never an unexpected exception.  :class:`ConfigurationError`: the path does not
+exist; :class:`SubmissionError`: it holds no submission (its message says what
+to submit).
 """
 
 from __future__ import annotations
