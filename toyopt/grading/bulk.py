@@ -1,26 +1,16 @@
 """Grade many submissions: in parallel, resumable, never losing one.
 
-Each submission is graded in a pool process (which owns its sandbox Worker in
-its main thread); its ``results.json`` and ``feedback.html`` are written here,
-atomically, as soon as it is done.  A re-run skips submissions whose
-``results.json`` exists (unless `force`).  If a pool process dies (a grader
-crash), the submissions it may have held are retried one at a time in a fresh
-process; one that breaks its process again gets a results file saying so.
-
-Result folders never collide: a name is the submission's, sanitised (letters,
-digits, ``._-``; no leading dot, at most `MAX_NAME` characters), made unique
-against every name already used in the run, case-insensitively, and against
-the gradebook's file; each folder is checked to lie inside `out_dir` and
-records its source (``SOURCE_FILE``), so a re-run resumes only the same
-submission.  Ctrl-C (or SIGTERM, see `interrupt_on_sigterm`) stops the pool,
-keeps every finished submission's files and writes a gradebook of those, then
-re-raises.
-
-Nothing is left behind, however grading ends: pool processes make their
-temporary folders in one run folder (``toyopt-bulk-*``) that is removed at the
-end; on SIGTERM a pool process stops its sandboxes and removes their folders
-and cgroups before it exits (`_run_job`); one that does not exit in time is
-killed, and the cgroups it left are swept by pid (`cgroups.sweep`).
+Each submission is graded in a pool process; its ``results.json`` and
+``feedback.html`` are written here, atomically, as soon as it is done, and a
+re-run skips those whose ``results.json`` exists for the same source
+(``SOURCE_FILE``), unless `force`.  Submissions a dead pool process may have
+held are retried one at a time; one that breaks its process again gets a
+results file saying so.  Result folders never collide (`unique_jobs`).  Ctrl-C
+(or SIGTERM) stops the pool, keeps every finished submission's files and writes
+a gradebook of those, then re-raises.  Nothing is left behind: pool processes
+make their temporary folders in one run folder, removed at the end; on SIGTERM
+they release their sandboxes (`_run_job`); one that does not exit in time is
+killed, and its cgroups swept by pid (`cgroups.sweep`).
 """
 
 from __future__ import annotations
