@@ -1,34 +1,25 @@
 """`SandboxedExecute`: nbgrader's execute step, with the student's code in the sandbox.
 
-Registered by ``toyopt nbgrader init`` in place of nbgrader's ``Execute`` in
-``c.Autograde.autograde_preprocessors``. For each submitted notebook:
+``toyopt nbgrader init`` registers it in place of nbgrader's ``Execute``.  For
+each submitted notebook:
 
-1. The test cells are found from the **gradebook** (what the instructor's
-   ``generate_assignment`` stored), never from the submission: a cell is a
-   test cell when its grade_id names a code grade cell of the gradebook, and
-   the checks it grades are read from the gradebook's source of that cell
-   (``run("spiral_2d", globals(), ids=[...])``). Forged metadata changes
-   neither which checks run nor their points (nbgrader scores against the
-   gradebook's points).
-2. Every other code cell is sent to a sandboxed worker (bubblewrap, the
-   launcher and limits of ``toyopt grade``), which runs them in order in an
-   in-process IPython shell and sends back what they printed and drew as
-   nbformat outputs. Test cells, hidden tests, the gradebook and the course
-   folder never enter the sandbox.
-3. The checks run in this process through the probes (`SandboxTarget`), as
-   ``toyopt grade`` runs them, on the functions the notebook defined, and each
-   test cell gets its outcome as output: the report lines on stdout when its
-   checks pass, an error output with the student messages when one fails.
-   nbgrader's own ``SaveAutoGrades`` then scores the cells from those outputs.
+1. The test cells and the checks each grades are read from the **gradebook**
+   (what ``generate_assignment`` stored), never from the submission: forged
+   metadata changes neither which checks run nor their points.
+2. Every other code cell runs in a sandboxed worker (the launcher and limits of
+   ``toyopt grade``), in order, in an in-process IPython shell; what they print
+   and draw comes back as nbformat outputs, rebuilt from checked fields
+   (`clean_outputs`).  Test cells, the gradebook and the course folder never
+   enter the sandbox.
+3. The checks run in this process through the probes, on the functions the
+   notebook defined; each test cell gets its outcome as output (the report
+   lines, plus an error output when a check fails), which nbgrader's
+   ``SaveAutoGrades`` then scores.
 
-Without bubblewrap autograde refuses, unless the course sets
+Without bubblewrap autograde refuses (`SandboxPreflight`, before any submission
+is touched; the step itself too, `SandboxUnavailable`), unless the course sets
 ``c.SandboxedExecute.in_kernel = True``: then nbgrader's ``Execute`` grades in
-the student's kernel and the feedback opens with a note saying so. The refusal
-comes from `SandboxPreflight` (``c.Autograde.exporter_class``), which nbgrader
-builds when autograde starts, before it touches any submission: one error line
-and exit status 1, as nbgrader's own configuration errors. The step itself
-refuses too (`SandboxUnavailable`), for a course configured without the
-pre-flight.
+the student's kernel and the feedback opens with a note saying so.
 """
 
 from __future__ import annotations
@@ -83,7 +74,7 @@ class SandboxUnavailable(ConfigurationError):
 def checks_of_source(source: str):
     """``(exercise, ids)`` of the ``run(...)`` call of a test cell's source, or None."""
     try:
-        tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
+        tree = ast.parse(_no_magics(source))
     except SyntaxError:
         return None
     for node in ast.walk(tree):
