@@ -100,9 +100,8 @@ class _Drain(threading.Thread):
 
 
 def describe_exit(returncode: int | None) -> str:
-    """'killed by SIGSEGV (...)' / 'exited with status 3' for a worker's exit code.
-
-    bwrap and the fallback's subreaper both report a signal death as 128 + N."""
+    """'was killed by SIGSEGV (...)' / 'exited with status 3' for a worker's exit code
+    (bwrap and the fallback's subreaper both report a signal death as 128 + N)."""
     if returncode is None:
         return "stopped answering"
     signum = -returncode if returncode < 0 else returncode - 128 if returncode > 128 else 0
@@ -150,13 +149,11 @@ class Worker:
         self._launched: launcher.Launched | None = None
         self._drains: tuple[_Drain, _Drain] | None = None
         self._next_id = 0
-        self.probes: list[str] = []
         self.canary: dict = {}
         self.canary_imports: tuple[str, ...] = ()  #: libraries the canary must import
         self.canary_find: tuple[str, ...] = ()     #: libraries the canary must find
         self.report_cuda = False  #: the canary imports torch and says whether CUDA works inside
 
-    # -- lifecycle -------------------------------------------------------------------
     def __enter__(self) -> "Worker":
         self.start()
         return self
@@ -171,8 +168,7 @@ class Worker:
 
     @property
     def frame_bytes(self) -> int:
-        """Largest frame accepted either way: ``limits.max_message_bytes``, at most
-        the protocol's own bound (:data:`protocol.MAX_BYTES`, 8 MiB)."""
+        """Largest frame accepted either way (at most the protocol's 8 MiB)."""
         return min(self.limits.max_message_bytes, protocol.MAX_BYTES)
 
     @property
@@ -223,11 +219,8 @@ class Worker:
             raise GraderError(
                 f"probe module {self.probes_path} failed to load in the worker: "
                 f"{reply.get('type')}: {reply.get('message')}")
-        probes = reply.get("probes")
-        self.probes = [str(p)[:200] for p in probes] if isinstance(probes, list) else []
-        canary = reply.get("canary") if isinstance(reply.get("canary"), dict) else {}
-        self.canary = canary
-        self._facts = self._judge(self._launched, canary)
+        self.canary = reply.get("canary") if isinstance(reply.get("canary"), dict) else {}
+        self._facts = self._judge(self._launched, self.canary)
 
     def _judge(self, launched: launcher.Launched, canary: dict) -> dict:
         """The isolation facts, from what the launcher set up and what the canary
@@ -296,7 +289,6 @@ class Worker:
         for drain in self._drains or ():
             drain.join(timeout=2.0)
 
-    # -- calls -----------------------------------------------------------------------
     def call(self, probe: str, timeout: float, **kwargs) -> dict:
         """Run ``probe(ctx, **kwargs)`` in the worker and return its result dict."""
         if not timeout > 0:

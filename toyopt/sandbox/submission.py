@@ -55,11 +55,6 @@ class Submission:
     kind: str
     notes: tuple[str, ...] = ()
 
-    @property
-    def notebook(self) -> str | None:
-        """The cells file relative to ``scratch_dir`` (notebooks only)."""
-        return NOTEBOOK_FILE if self.kind == "notebook" else None
-
     def remove(self) -> None:
         """Delete the scratch folder (however deep the student made it)."""
         remove_tree(self.scratch_dir)
@@ -75,12 +70,10 @@ def shown(name) -> str:
 
 
 def remove_tree(path) -> None:
-    """Delete `path` and everything under it; never raises.
-
-    Iterative and relative to directory fds, holding one fd at a time, so a tree
-    thousands of folders deep (longer than PATH_MAX, deeper than the recursion
-    limit or the fd limit) goes too; folders are made writable on the way.
-    What cannot be removed is left, never retried forever."""
+    """Delete `path` and everything under it; never raises.  Iterative and relative
+    to directory fds, one at a time, so a tree thousands of folders deep (past
+    PATH_MAX, the recursion limit or the fd limit) goes too; folders are made
+    writable on the way; what cannot be removed is left, never retried forever."""
     path = os.fspath(path)
     try:
         if not stat.S_ISDIR(os.lstat(path).st_mode):
@@ -229,10 +222,9 @@ def _from_folder(folder: Path, scratch: Path, notes: list[str], label: str | Non
 
 
 def _fill_helpers(package: Path, notes: list[str]) -> None:
-    """Write the kit's own modules (``__init__``, ``errors``, ``model``: files with no
-    exercise in them) that the upload lacks, as the kit ships them: a student who
-    uploads only ``losses.py`` is graded on it. A missing exercise file is not filled:
-    its checks say it is missing."""
+    """Write the kit's own modules with no exercise in them (``__init__``, ``errors``,
+    ``model``) that the upload lacks, so that a student who uploads only ``losses.py``
+    is graded on it.  A missing exercise file is not filled: its checks say so."""
     from toyopt.release.stubs import render_exercises
     from toyopt_check.pack import HELPER_FILES
 
@@ -244,8 +236,7 @@ def _fill_helpers(package: Path, notes: list[str]) -> None:
 
 
 def _copy_tree(src: Path, dest: Path, notes: list[str]) -> None:
-    """Copy regular files only, within the size, count and depth limits, walking
-    the tree with an explicit stack (no recursion limit)."""
+    """Copy regular files only, within the size, count and depth limits."""
     files = size = 0
     dest.mkdir(parents=True, exist_ok=True)
     stack = [(os.fspath(src), dest, 0)]
@@ -288,8 +279,7 @@ def _member_problem(parts: tuple[str, ...]) -> str | None:
     return None
 
 
-def _safe_extract(archive: Path, dest: Path, notes: list[str] | None = None) -> None:
-    notes = [] if notes is None else notes
+def _safe_extract(archive: Path, dest: Path, notes: list[str]) -> None:
     label = shown(archive.name)
     try:
         with zipfile.ZipFile(archive) as zf:
@@ -465,8 +455,6 @@ def definition_statements(source: str, tree: ast.Module | None = None) -> str:
 
 
 def _is_definition(node: ast.stmt) -> bool:
-    if isinstance(node, _DEFINITIONS):
-        return True
-    # a bare string (docstring / comment cell) is harmless
-    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) \
-        and isinstance(node.value.value, str)
+    """An import, definition or assignment, or a bare string (a docstring)."""
+    return isinstance(node, _DEFINITIONS) or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+                                              and isinstance(node.value.value, str))
