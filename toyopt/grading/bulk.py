@@ -59,27 +59,12 @@ class Job:
 
 def results_json(report: GradeReport) -> dict:
     """Gradescope's results.json of a report (the same serialiser as `pytest autograder`)."""
-    output = None
-    if report.error:
-        output = report.error
-    data = to_gradescope(report.results, report.execution_time, output=output)
+    data = to_gradescope(report.results, report.execution_time, output=report.error or None)
     # for staff only (Gradescope does not show extra_data to students): what contained
     # the code, and the notes (skipped files, restarts, a grader's traceback)
     data["extra_data"] = {"isolation": report.isolation, "isolation_line": report.isolation_line,
                           "notes": list(report.notes)}
     return data
-
-
-def write_report(report: GradeReport, folder: Path) -> Path:
-    """``folder/results.json`` and ``folder/feedback.html``; the results last, so a
-    folder with results.json is complete (re-runs skip it)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
-        page = render_feedback(report).encode("utf-8", "backslashreplace").decode("utf-8")
-    except Exception as exc:
-        page = f"<!DOCTYPE html><title>feedback</title><p>no feedback page ({type(exc).__name__})"
-    write_text_atomic(folder / FEEDBACK_FILE, page)
-    return write_json_atomic(folder / RESULTS_FILE, results_json(report))
 
 
 def safe_name(name: str) -> str:
@@ -159,6 +144,8 @@ def grade_many(sources, out_dir, *, jobs: int | None = None, force: bool = False
     go to :func:`grade_submission` (``timeout``, ``limits``, ``isolation``...).
     `grade(job, options)` is the function run in each pool process.  The options
     are validated where they enter (`toyopt.commands.grade.grade_command`)."""
+    from tqdm import tqdm
+
     out_dir = Path(out_dir)
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -169,14 +156,21 @@ def grade_many(sources, out_dir, *, jobs: int | None = None, force: bool = False
     todo = [j for j in all_jobs if force or not _finished(j)]
     counts = {"graded": 0, "skipped": len(all_jobs) - len(todo), "failed": 0}
 
-    bar = _progress(len(todo), progress)
+    bar = tqdm(total=len(todo), unit="submission", desc="grading", disable=not progress,
+               dynamic_ncols=True)
 
     def done(job: Job, report: GradeReport) -> None:
+        """The job's files; results.json last, so a folder that has it is complete."""
         folder = Path(job.out_dir)
         (folder / RESULTS_FILE).unlink(missing_ok=True)  # a stale result is not this one
         folder.mkdir(parents=True, exist_ok=True)
         write_text_atomic(folder / SOURCE_FILE, _source_id(job.source))
-        write_report(report, folder)
+        try:
+            page = render_feedback(report).encode("utf-8", "backslashreplace").decode("utf-8")
+        except Exception as exc:
+            page = f"<!DOCTYPE html><title>feedback</title><p>no feedback page ({type(exc).__name__})"
+        write_text_atomic(folder / FEEDBACK_FILE, page)
+        write_json_atomic(folder / RESULTS_FILE, results_json(report))
         counts["graded"] += 1
         counts["failed"] += bool(report.error)
         bar.update(1)
@@ -276,13 +270,6 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
             pass
     cgroups.sweep(p.pid for p in processes if p.pid)
     pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _progress(total: int, enabled: bool):
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="submission", desc="grading", disable=not enabled,
-                dynamic_ncols=True)
 
 
 def gradebook_row(name: str, results: dict) -> dict:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,16 +23,13 @@ from toyopt_check.inside.runtime import StudentCodeError
 
 from .report import Figure
 
-#: Share of an exercise's remaining budget its figures may use, and a cap (s).
-BUDGET_SHARE = 0.25
+BUDGET_SHARE = 0.25  #: of what an exercise's checks left of its budget
 MAX_SECONDS = 10.0
-#: Size (inches) at this resolution: a few hundred pixels a side.
-DPI = 80
+DPI = 80  #: a few hundred pixels a side
 SPIRAL_POINTS, SPIRAL_SEED = 400, 0
 LOSS_GRID = 401
 TRAINING_SEED = 0  # the first seed of the convergence check: the picture is its run
-#: Most points the grader redraws in one picture.
-MAX_POINTS = 20_000
+MAX_POINTS = 20_000  #: most points the grader redraws in one picture
 
 
 class MalformedData(Exception):
@@ -46,8 +44,6 @@ class _Allowance:
     seconds: float
 
     def probe(self, name: str, **kwargs) -> dict:
-        import time
-
         start = time.perf_counter()
         try:
             out = self.target.probe_within(self.seconds, name, **kwargs)
@@ -261,11 +257,10 @@ def implemented(results) -> list[str]:
     return [exercise for exercise, ok in seen.items() if ok]
 
 
-def draw_figures(target, results, omitted: list | None = None) -> tuple[Figure, ...]:
+def draw_figures(target, results, omitted: list) -> tuple[Figure, ...]:
     """The feedback's pictures for `results` graded through `target` (a
     `SandboxTarget`); never raises for anything a submission does.  Why a
     picture was left out is appended to `omitted` (notes for staff)."""
-    omitted = [] if omitted is None else omitted
     wanted = set(implemented(results))
     figures = []
     for exercise, draw in DRAWERS:

@@ -185,8 +185,10 @@ class SandboxedExecute(NbGraderPreprocessor):
         from toyopt.sandbox import bwrap_works
 
         if self.in_kernel:
-            return self._in_kernel(nb, resources)
-        if not bwrap_works():
+            nb, resources = Execute(config=self.config).preprocess(nb, resources)
+            nb.cells.insert(0, v4.new_markdown_cell(IN_KERNEL_NOTE))
+            return nb, resources
+        if not bwrap_works():  # a course configured without SandboxPreflight
             raise SandboxUnavailable(NO_SANDBOX)
         return grade_notebook(nb, resources, cell_timeout=self.cell_timeout,
                               notebook_timeout=self.notebook_timeout, budget=self.budget,
@@ -204,23 +206,12 @@ class SandboxedExecute(NbGraderPreprocessor):
             folders.append(os.path.dirname(db_url[len("sqlite:///"):]))
         return tuple(folders)
 
-    def _in_kernel(self, nb, resources):
-        nb, resources = Execute(config=self.config).preprocess(nb, resources)
-        note = v4.new_markdown_cell(IN_KERNEL_NOTE)
-        nb.cells.insert(0, note)
-        return nb, resources
-
 
 class SandboxPreflight(NotebookExporter):
-    """nbgrader's notebook exporter, refusing autograde at its start when the
-    sandbox cannot run (``c.Autograde.exporter_class``).
-
-    nbgrader builds its converter's exporter once, before its loop over the
-    submissions, so an `NbGraderException` raised here ends ``nbgrader
-    autograde`` with the one line logged and exit status 1, as nbgrader's own
-    configuration errors do: no submission is touched, no traceback printed.
-    With ``c.SandboxedExecute.in_kernel`` it is the plain exporter.
-    """
+    """nbgrader's notebook exporter (``c.Autograde.exporter_class``), refusing
+    autograde when the sandbox cannot run.  nbgrader builds it once, before its loop
+    over the submissions, so an `NbGraderException` here ends ``nbgrader autograde``
+    with one logged line and exit status 1, as its own configuration errors do."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -238,14 +229,12 @@ def _test_output(results) -> list:
     failed = [r for r in results if not r.passed]
     outputs = [v4.new_output("stream", name="stdout", text=lines)]
     if failed:
-        message = "\n".join(r.message or f"{r.exercise}: {r.status}" for r in failed)
-        outputs.append(v4.new_output("error", ename="TestCellFailed", evalue=message,
-                                     traceback=[f"TestCellFailed: {message}"]))
+        outputs.append(_failure("\n".join(r.message or f"{r.exercise}: {r.status}" for r in failed)))
     return outputs
 
 
-def _not_gradable(text: str) -> list:
-    return [v4.new_output("error", ename="TestCellFailed", evalue=text, traceback=[f"TestCellFailed: {text}"])]
+def _failure(text: str):
+    return v4.new_output("error", ename="TestCellFailed", evalue=text, traceback=[f"TestCellFailed: {text}"])
 
 
 def grade_notebook(nb, resources, *, cell_timeout=CELL_TIMEOUT, notebook_timeout=NOTEBOOK_TIMEOUT,
@@ -274,8 +263,8 @@ def grade_notebook(nb, resources, *, cell_timeout=CELL_TIMEOUT, notebook_timeout
         if index in test_cells:
             checks = by_cell[index]
             if checks is None:
-                cell.outputs = _not_gradable("this test cell is not a toyopt check: it cannot be "
-                                             "graded in the sandbox")
+                cell.outputs = [_failure("this test cell is not a toyopt check: it cannot be "
+                                         "graded in the sandbox")]
             else:
                 cell.outputs = _test_output([results[c.id] for c in checks])
             continue
