@@ -143,37 +143,31 @@ def grade_submission(path, *, timeout: float = DEFAULT_BUDGET, limits: Limits | 
     path = Path(path)
     name = shown(name or submission_name(path))
     start = time.perf_counter()
+    notes: list[str] = []
     with scratch_parent("toyopt-grade-") as parent:  # removed after the report is made
         try:
-            return _grade(path, name, parent, start, timeout=timeout, limits=limits,
+            return _grade(path, name, parent, start, notes, timeout=timeout, limits=limits,
                           isolation=isolation, hide=hide, figures=figures, checks=checks)
         except SandboxBroken:  # the environment's fault, seen before any student code ran: no grade
             raise
         except Exception as exc:
-            detail = "".join(traceback.format_exception(exc))
+            notes.append("".join(traceback.format_exception(exc)))
             return failed_report(path, "the grader failed on this submission (staff have the "
-                                 "details)", time.perf_counter() - start, name, notes=[detail])
+                                 "details)", time.perf_counter() - start, name, notes=notes)
 
 
-def _grade(path: Path, name: str, scratch_parent: str, start: float, *, timeout, limits,
-           isolation, hide, figures, checks) -> GradeReport:
+def _grade(path: Path, name: str, scratch_parent: str, start: float, notes: list, *, timeout,
+           limits, isolation, hide, figures, checks) -> GradeReport:
+    """`grade_submission`'s work; `notes` (for staff) fills as it goes."""
     try:
         submission = materialise(path, scratch_parent)
     except SubmissionError as exc:
         return failed_report(path, f"the submission could not be read: {exc}",
                              time.perf_counter() - start, name)
-    notes = list(submission.notes)
+    notes += submission.notes
     with SandboxSession(submission.scratch_dir, budget=timeout, limits=limits, isolation=isolation,
                         hide=hide) as session:
-        try:
-            results = session.run(checks)
-        except SandboxBroken:  # the environment's fault: no grade at all
-            raise
-        except Exception as exc:
-            detail = "".join(traceback.format_exception(exc))
-            return failed_report(path, "the grader failed on this submission "
-                                 "(staff have the details)", time.perf_counter() - start,
-                                 name, notes=[*notes, detail])
+        results = session.run(checks)
         facts, target = session.facts, session.target
         pictures = _pictures(target, results, notes) if figures else ()
     notes.insert(0, ("WARNING: " if facts.get("sandbox") != "bwrap" else "")

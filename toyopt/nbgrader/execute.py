@@ -41,6 +41,7 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Float, Integer
 
 import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
+from toyopt.sandbox.submission import definition_statements, no_magics
 from toyopt_check.inside.errors import ConfigurationError
 
 from .course import CELL_TIMEOUT
@@ -74,7 +75,7 @@ class SandboxUnavailable(ConfigurationError):
 def checks_of_source(source: str):
     """``(exercise, ids)`` of the ``run(...)`` call of a test cell's source, or None."""
     try:
-        tree = ast.parse(_no_magics(source))
+        tree = ast.parse(no_magics(source))
     except SyntaxError:
         return None
     for node in ast.walk(tree):
@@ -367,12 +368,10 @@ def _hypothesis_home():
 
 
 def _definitions(sent) -> list:
-    from toyopt.sandbox.submission import definition_statements
-
     kept = []
     for cell in sent:
         try:
-            kept.append({"index": cell["index"], "source": definition_statements(_no_magics(cell["source"]))})
+            kept.append({"index": cell["index"], "source": definition_statements(no_magics(cell["source"]))})
         except SyntaxError:
             kept.append({"index": cell["index"], "source": cell["source"]})
     return kept
@@ -387,7 +386,3 @@ def _write_cells(path: Path, data: dict) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(data, handle)
     os.replace(temporary, path)
-
-
-def _no_magics(source: str) -> str:
-    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())

@@ -411,8 +411,7 @@ def select_cells(raw_cells: list, notes: list[str]) -> list[dict]:
         source = _cell_source(cell, index, notes)
         if source is None:
             continue
-        source = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
-                           for line in source.splitlines())
+        source = no_magics(source)
         meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
         nbgrader = meta.get("nbgrader") if isinstance(meta.get("nbgrader"), dict) else {}
         if nbgrader.get("solution") is True:
@@ -437,6 +436,11 @@ def select_cells(raw_cells: list, notes: list[str]) -> list[dict]:
         else:
             notes.append(f"cell {index}: skipped (runs statements, not only definitions)")
     return kept
+
+
+def no_magics(source: str) -> str:
+    """`source` with its IPython ``%`` and ``!`` lines blanked (line numbers kept)."""
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
 
 
 def definition_statements(source: str, tree: ast.Module | None = None) -> str:
