@@ -18,32 +18,29 @@ from toyopt_check.checks.results import score_table
 from toyopt_check.checks.target import DEFAULT_BUDGET, check_budget
 from toyopt_check.inside.errors import ConfigurationError
 
-RESULTS_HELP = "write Gradescope's results.json for the (single) submission to FILE"
-OUT_DIR_HELP = "write DIR/<name>/results.json and feedback.html per submission, and DIR/grades.csv"
-CSV_HELP = "path of the CSV gradebook (default: DIR/grades.csv; needs --out-dir)"
-JOBS_HELP = "submissions graded in parallel (default: the number of cores)"
-TIMEOUT_HELP = "seconds of student code allowed per exercise (default: %(default)s)"
-NO_FIGURES_HELP = "leave the pictures out of feedback.html (faster; they need --out-dir)"
-FORCE_HELP = "grade again submissions whose results.json already exists in --out-dir"
-ALLOW_FALLBACK_HELP = ("grade without bubblewrap (student code as its own uid) when bubblewrap "
-                       "does not work here; grading still refuses if that uid can open the "
-                       "instructor's files")
-HIDE_HELP = ("a folder the student's code must not reach (more than once; the cwd, toyopt, "
-             "toyopt_ref and the results' folder always are)")
-
 
 def add_arguments(parser):
     parser.add_argument("submissions", nargs="+", metavar="SUBMISSION")
-    parser.add_argument("--results", metavar="FILE", help=RESULTS_HELP)
-    parser.add_argument("--out-dir", metavar="DIR", help=OUT_DIR_HELP)
-    parser.add_argument("--csv", metavar="FILE", help=CSV_HELP)
-    parser.add_argument("--jobs", type=int, metavar="N", help=JOBS_HELP)
+    parser.add_argument("--results", metavar="FILE",
+                        help="write Gradescope's results.json for the (single) submission to FILE")
+    parser.add_argument("--out-dir", metavar="DIR", help="write DIR/<name>/results.json and feedback.html "
+                        "per submission, and DIR/grades.csv")
+    parser.add_argument("--csv", metavar="FILE",
+                        help="path of the CSV gradebook (default: DIR/grades.csv; needs --out-dir)")
+    parser.add_argument("--jobs", type=int, metavar="N",
+                        help="submissions graded in parallel (default: the number of cores)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_BUDGET, metavar="S",
-                        help=TIMEOUT_HELP)
-    parser.add_argument("--force", action="store_true", help=FORCE_HELP)
-    parser.add_argument("--no-figures", dest="figures", action="store_false", help=NO_FIGURES_HELP)
-    parser.add_argument("--allow-fallback", action="store_true", help=ALLOW_FALLBACK_HELP)
-    parser.add_argument("--hide", action="append", default=[], metavar="DIR", help=HIDE_HELP)
+                        help="seconds of student code allowed per exercise (default: %(default)s)")
+    parser.add_argument("--force", action="store_true",
+                        help="grade again submissions whose results.json already exists in --out-dir")
+    parser.add_argument("--no-figures", dest="figures", action="store_false",
+                        help="leave the pictures out of feedback.html (faster; they need --out-dir)")
+    parser.add_argument("--allow-fallback", action="store_true",
+                        help="grade without bubblewrap (student code as its own uid) when bubblewrap does "
+                        "not work here; grading still refuses if that uid can open the instructor's files")
+    parser.add_argument("--hide", action="append", default=[], metavar="DIR",
+                        help="a folder the student's code must not reach (more than once; the cwd, toyopt, "
+                        "toyopt_ref and the results' folder always are)")
 
 
 def run(args):
