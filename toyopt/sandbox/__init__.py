@@ -151,9 +151,9 @@ cap is a watch; CPU time is per process; a Worker must be used from one
 long-lived thread (``--die-with-parent`` follows the starting thread).
 """
 
-from .client import EXERCISE_MODULES, CapturedOutput, Worker, WorkerCrashed, WorkerError, WorkerTimeout
+from .client import CapturedOutput, Worker, WorkerCrashed, WorkerError, WorkerTimeout
 from .launcher import Limits, SandboxBroken, SandboxWarning, bwrap_works
-from .submission import Submission, materialise
+from .submission import materialise
 
-__all__ = ["EXERCISE_MODULES", "CapturedOutput", "Limits", "SandboxBroken", "SandboxWarning", "Submission",
-           "Worker", "WorkerCrashed", "WorkerError", "WorkerTimeout", "bwrap_works", "materialise"]
+__all__ = ["CapturedOutput", "Limits", "SandboxBroken", "SandboxWarning", "Worker", "WorkerCrashed",
+           "WorkerError", "WorkerTimeout", "bwrap_works", "materialise"]
