@@ -139,10 +139,6 @@ def detect() -> tuple[str | None, str]:
     return None, "no cgroup v2 and no v1 " + ", ".join(missing) + " controller"
 
 
-def _name() -> str:
-    return f"toyopt-{os.getpid()}-{next(_counter)}-{os.urandom(3).hex()}"
-
-
 def _parents(version: str) -> dict[str, str]:
     """controller (``""`` on v2) -> the folder our groups are made in (see `create`)."""
     own = _own_paths()
@@ -182,7 +178,7 @@ def create(memory_bytes: int, max_pids: int, cpu_weight: int = 100):
     if version is None:
         return None, why
     parents = _parents(version)
-    name = _name()
+    name = f"toyopt-{os.getpid()}-{next(_counter)}-{os.urandom(3).hex()}"  # `sweep` finds it by pid
     made: list[str] = []
     try:
         if version == "v2":
