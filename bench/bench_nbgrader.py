@@ -51,7 +51,7 @@ def nbgrader(args, cwd, env):
 
 
 def make_course(base: Path, name: str, stock: bool, which: str, env) -> Path:
-    from toyopt.nbgrader import init_course
+    from toyopt.nbgrader.course import init_course
 
     course = init_course(base / name)
     if stock:

@@ -1,9 +1,6 @@
-"""The `toyopt` command line: parses arguments and calls library functions.
-
-Each verb is one module of `toyopt.commands` exposing ``add_arguments(parser)``
-and ``run(args) -> int``; `toyopt.commands.COMMANDS` maps the verb to it. Only the
-module of the command being run is imported (some import torch, which costs
-seconds): ``toyopt --help`` lists the commands from `COMMANDS` alone.
+"""The `toyopt` command line: dispatches to the verb modules of `toyopt.commands`.
+Only the module of the command being run is imported (some import torch, which
+costs seconds): ``toyopt --help`` lists the commands from `COMMANDS` alone.
 """
 
 import argparse

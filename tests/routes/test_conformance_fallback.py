@@ -32,8 +32,8 @@ import pytest
 from grade_support import HOSTILE, REF_DIR, attack, reference_submission, scores, stub_submission
 from grade_support import ROOT as REPO
 
+from toyopt.commands.grade import NO_SANDBOX, REFUSED, REFUSED_FOR_STUDENTS
 from toyopt.grading.bundle import build_bundle
-from toyopt.grading.cli import NO_SANDBOX, REFUSED, REFUSED_FOR_STUDENTS
 from toyopt.release.stubs import render_exercises
 
 pytestmark = pytest.mark.slow

@@ -23,7 +23,7 @@ def add_arguments(parser):
 
 
 def run(args):
-    from toyopt.nbgrader import init_course
+    from toyopt.nbgrader.course import init_course
 
     course = init_course(args.dir, assignment=args.assignment, course_id=args.course_id,
                          force=args.force, hidden=args.hide)

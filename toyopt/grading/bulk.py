@@ -1,26 +1,16 @@
 """Grade many submissions: in parallel, resumable, never losing one.
 
-Each submission is graded in a pool process (which owns its sandbox Worker in
-its main thread); its ``results.json`` and ``feedback.html`` are written here,
-atomically, as soon as it is done.  A re-run skips submissions whose
-``results.json`` exists (unless `force`).  If a pool process dies (a grader
-crash), the submissions it may have held are retried one at a time in a fresh
-process; one that breaks its process again gets a results file saying so.
-
-Result folders never collide: a name is the submission's, sanitised (letters,
-digits, ``._-``; no leading dot, at most `MAX_NAME` characters), made unique
-against every name already used in the run, case-insensitively, and against
-the gradebook's file; each folder is checked to lie inside `out_dir` and
-records its source (``SOURCE_FILE``), so a re-run resumes only the same
-submission.  Ctrl-C (or SIGTERM, see `interrupt_on_sigterm`) stops the pool,
-keeps every finished submission's files and writes a gradebook of those, then
-re-raises.
-
-Nothing is left behind, however grading ends: pool processes make their
-temporary folders in one run folder (``toyopt-bulk-*``) that is removed at the
-end; on SIGTERM a pool process stops its sandboxes and removes their folders
-and cgroups before it exits (`_run_job`); one that does not exit in time is
-killed, and the cgroups it left are swept by pid (`cgroups.sweep`).
+Each submission is graded in a pool process; its ``results.json`` and
+``feedback.html`` are written here, atomically, as soon as it is done, and a
+re-run skips those whose ``results.json`` exists for the same source
+(``SOURCE_FILE``), unless `force`.  Submissions a dead pool process may have
+held are retried one at a time; one that breaks its process again gets a
+results file saying so.  Result folders never collide (`unique_jobs`).  Ctrl-C
+(or SIGTERM) stops the pool, keeps every finished submission's files and writes
+a gradebook of those, then re-raises.  Nothing is left behind: pool processes
+make their temporary folders in one run folder, removed at the end; on SIGTERM
+they release their sandboxes (`_run_job`); one that does not exit in time is
+killed, and its cgroups swept by pid (`cgroups.sweep`).
 """
 
 from __future__ import annotations
@@ -42,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toyopt.sandbox import SandboxBroken, cgroups, launcher
-from toyopt.sandbox.submission import remove_tree
+from toyopt.sandbox.submission import scratch_parent
 from toyopt_check.checks.core import EXERCISES
 from toyopt_check.checks.results import to_gradescope
 from toyopt_check.files import write_json_atomic, write_text_atomic
@@ -69,27 +59,12 @@ class Job:
 
 def results_json(report: GradeReport) -> dict:
     """Gradescope's results.json of a report (the same serialiser as `pytest autograder`)."""
-    output = None
-    if report.error:
-        output = report.error
-    data = to_gradescope(report.results, report.execution_time, output=output)
+    data = to_gradescope(report.results, report.execution_time, output=report.error or None)
     # for staff only (Gradescope does not show extra_data to students): what contained
     # the code, and the notes (skipped files, restarts, a grader's traceback)
     data["extra_data"] = {"isolation": report.isolation, "isolation_line": report.isolation_line,
                           "notes": list(report.notes)}
     return data
-
-
-def write_report(report: GradeReport, folder: Path) -> Path:
-    """``folder/results.json`` and ``folder/feedback.html``; the results last, so a
-    folder with results.json is complete (re-runs skip it)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
-        page = render_feedback(report).encode("utf-8", "backslashreplace").decode("utf-8")
-    except Exception as exc:
-        page = f"<!DOCTYPE html><title>feedback</title><p>no feedback page ({type(exc).__name__})"
-    write_text_atomic(folder / FEEDBACK_FILE, page)
-    return write_json_atomic(folder / RESULTS_FILE, results_json(report))
 
 
 def safe_name(name: str) -> str:
@@ -167,16 +142,12 @@ def grade_many(sources, out_dir, *, jobs: int | None = None, force: bool = False
 
     Returns ``{"graded": n, "skipped": n, "failed": n, "csv": path}``.  `options`
     go to :func:`grade_submission` (``timeout``, ``limits``, ``isolation``...).
-    `grade(job, options)` is the function run in each pool process."""
+    `grade(job, options)` is the function run in each pool process.  The options
+    are validated where they enter (`toyopt.commands.grade.grade_command`)."""
+    from tqdm import tqdm
+
     out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ConfigurationError(f"--out-dir {out_dir} exists and is not a folder")
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
-    if jobs < 1:
-        raise ConfigurationError(f"invalid --jobs {jobs}: must be >= 1")
-    for source in sources:
-        if not Path(source).exists():
-            raise ConfigurationError(f"submission not found: {source}")
     out_dir.mkdir(parents=True, exist_ok=True)
     options.setdefault("hide", (str(out_dir.resolve()),))
     csv_path = Path(csv_path) if csv_path else out_dir / "grades.csv"
@@ -185,75 +156,63 @@ def grade_many(sources, out_dir, *, jobs: int | None = None, force: bool = False
     todo = [j for j in all_jobs if force or not _finished(j)]
     counts = {"graded": 0, "skipped": len(all_jobs) - len(todo), "failed": 0}
 
-    bar = _progress(len(todo), progress)
+    bar = tqdm(total=len(todo), unit="submission", desc="grading", disable=not progress,
+               dynamic_ncols=True)
 
     def done(job: Job, report: GradeReport) -> None:
+        """The job's files; results.json last, so a folder that has it is complete."""
         folder = Path(job.out_dir)
         (folder / RESULTS_FILE).unlink(missing_ok=True)  # a stale result is not this one
         folder.mkdir(parents=True, exist_ok=True)
         write_text_atomic(folder / SOURCE_FILE, _source_id(job.source))
-        write_report(report, folder)
+        try:
+            page = render_feedback(report).encode("utf-8", "backslashreplace").decode("utf-8")
+        except Exception as exc:
+            page = f"<!DOCTYPE html><title>feedback</title><p>no feedback page ({type(exc).__name__})"
+        write_text_atomic(folder / FEEDBACK_FILE, page)
+        write_json_atomic(folder / RESULTS_FILE, results_json(report))
         counts["graded"] += 1
         counts["failed"] += bool(report.error)
         bar.update(1)
 
-    run_tmp = tempfile.mkdtemp(prefix="toyopt-bulk-")  # every temporary folder of the pool
-    try:
-        os.chmod(run_tmp, 0o711)  # the fallback's sandbox uid passes (never lists) it
-        with interrupt_on_sigterm():
-            retry = _run_pool(todo, jobs, grade, options, done, run_tmp)
-            for job in retry:  # one at a time: a crash now is this submission's own
-                leftover = _run_pool([job], 1, grade, options, done, run_tmp)
-                for lost in leftover:
-                    done(lost, failed_report(lost.source, "the grader's process died while "
-                                             "grading this submission (staff have been told)",
-                                             name=lost.name))
-    except KeyboardInterrupt:  # keep what finished: its files, and a gradebook of it
-        bar.close()
-        write_gradebook([j for j in all_jobs if _finished(j)], csv_path)
-        raise
-    finally:
-        remove_tree(run_tmp)
+    with scratch_parent("toyopt-bulk-") as run_tmp:  # every temporary folder of the pool
+        try:
+            with interrupt_on_sigterm():
+                retry = _run_pool(todo, jobs, grade, options, done, run_tmp)
+                for job in retry:  # one at a time: a crash now is this submission's own
+                    leftover = _run_pool([job], 1, grade, options, done, run_tmp)
+                    for lost in leftover:
+                        done(lost, failed_report(lost.source, "the grader's process died while "
+                                                 "grading this submission (staff have been told)",
+                                                 name=lost.name))
+        except KeyboardInterrupt:  # keep what finished: its files, and a gradebook of it
+            bar.close()
+            write_gradebook([j for j in all_jobs if _finished(j)], csv_path)
+            raise
     bar.close()
     write_gradebook(all_jobs, csv_path)
     counts["csv"] = str(csv_path)
     return counts
 
 
-class _Terminated(BaseException):
-    """SIGTERM reached a pool process in the middle of a job."""
-
-
-_in_job = False
-
-
 def _init_pool_process(tmp: str) -> None:
     """Pool processes leave Ctrl-C to the parent, which stops them with SIGTERM;
     their temporary folders go in the run folder `tmp`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _on_sigterm)
     tempfile.tempdir = tmp
 
 
-def _on_sigterm(signum, frame) -> None:
-    if _in_job:
-        raise _Terminated  # unwinds the job: its finally blocks remove its folders
-    launcher.release_all()
-    os._exit(128 + signal.SIGTERM)
-
-
 def _run_job(grade, job: Job, options: dict) -> GradeReport:
-    """`grade(job, options)` in a pool process; on SIGTERM, stop every sandbox of this
-    process and remove what it made, then exit."""
-    global _in_job
-    _in_job = True
+    """`grade(job, options)` in a pool process.  SIGTERM unwinds the job (its
+    ``finally`` blocks stop its sandbox and remove its folders); then whatever is
+    left is released and the process exits.  Between jobs nothing is left to release:
+    SIGTERM's default action ends the process."""
     try:
-        return grade(job, options)
-    except _Terminated:
+        with interrupt_on_sigterm():
+            return grade(job, options)
+    except KeyboardInterrupt:  # only SIGTERM raises it here: SIGINT is ignored
         launcher.release_all()
         os._exit(128 + signal.SIGTERM)
-    finally:
-        _in_job = False
 
 
 def _run_pool(jobs: list[Job], workers: int, grade, options, done, tmp: str) -> list[Job]:
@@ -311,13 +270,6 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
             pass
     cgroups.sweep(p.pid for p in processes if p.pid)
     pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _progress(total: int, enabled: bool):
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="submission", desc="grading", disable=not enabled,
-                dynamic_ncols=True)
 
 
 def gradebook_row(name: str, results: dict) -> dict:

@@ -1,36 +1,12 @@
 """The Gradescope autograder zip: ``setup.sh``, ``run_autograder`` and toyopt's
-sources, split by side.
-
-Layout of the zip (unpacked by Gradescope into ``/autograder/source``)::
-
-    setup.sh, run_autograder
-    toyopt-src/runtime/   the student runtime (``toyopt_check``) with a minimal
-                          ``pyproject.toml``: installed with the libraries into
-                          /opt/toyopt-venv, which every user may read
-    toyopt-src/grader/    the instructor's side (``toyopt``: hidden checks,
-                          oracles, the grader; ``toyopt_ref``: the reference)
-
-``setup.sh`` (once, when Gradescope builds the image) creates
-``/opt/toyopt-grader`` with mode 0700 (root only), moves ``grader/`` there, and
-removes ``toyopt-src`` from ``/autograder/source``: nothing of the instructor's
-side stays where another uid can read it, and no mode of a folder it did not
-create is changed.  ``run_autograder`` (per submission) runs the grader from
-that folder with ``PYTHONPATH`` pointing into it, so only the trusted process
-sees ``toyopt``; the worker gets a clean environment: its interpreter sees the
-student runtime, the libraries and the standard library.
-
-Isolation to expect there (see docs/gradescope.md): Gradescope runs each
-submission as root in a container where bubblewrap usually cannot create
-namespaces, so ``toyopt grade --allow-fallback`` grades in its fallback: student
-code runs as its own unprivileged uid, with rlimits, seccomp and, where
-``/sys/fs/cgroup`` is writable, a cgroup.  Before any student code runs, the
-grading worker's canary tries to open the instructor's files; if one opens,
-grading refuses: results.json says so (score 0; the reason in
-``extra_data.refused``) and ``run_autograder`` exits 2.
-
-Test knobs: ``TOYOPT_AUTOGRADER_ROOT`` replaces ``/autograder``,
-``TOYOPT_PREFIX`` replaces ``/opt``, ``TOYOPT_PYTHON`` the grader's interpreter
-(run_autograder); ``TOYOPT_SKIP_APT=1`` skips apt-get (setup.sh).
+sources, split by side: ``toyopt-src/runtime/`` (``toyopt_check``, installed with
+the libraries into a virtualenv every user may read) and ``toyopt-src/grader/``
+(``toyopt``, ``toyopt_ref``), which ``setup.sh`` moves into a new root-only
+folder.  ``run_autograder`` grades with ``--allow-fallback`` (Gradescope's
+container usually cannot make namespaces): docs/gradescope.md says what holds
+there.  Test knobs: ``TOYOPT_AUTOGRADER_ROOT`` replaces ``/autograder``,
+``TOYOPT_PREFIX`` ``/opt``, ``TOYOPT_PYTHON`` the grader's interpreter;
+``TOYOPT_SKIP_APT=1`` skips apt-get.
 """
 
 from __future__ import annotations
@@ -51,8 +27,7 @@ INSTRUCTOR_PACKAGES = ("toyopt", "toyopt_ref")
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
 #: Gradescope's base image for this bundle
 BASE_IMAGE = "Ubuntu 22.04 (Python 3.10)"
-#: where things live in the Gradescope container (keys are used by the next steps and the docs)
-VENV = "/opt/toyopt-venv"
+#: where things live in the Gradescope container (used by the next steps and the docs)
 GRADER = "/opt/toyopt-grader"
 RESULTS = "/autograder/results/results.json"
 
@@ -144,8 +119,7 @@ NEXT_STEPS = f"""Next steps:
   See docs/gradescope.md."""
 #: facts the printed next steps and docs/gradescope.md both state
 KEY_FACTS = (BASE_IMAGE, "fallback", "own uid", GRADER, "0700", "canary", "refuses", RESULTS,
-             "extra_data.refused",
-             "extra_data.isolation")
+             "extra_data.refused", "extra_data.isolation")
 
 
 def _package_files(package: str, folder: str):

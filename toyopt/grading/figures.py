@@ -1,35 +1,20 @@
 """Pictures for the feedback, drawn in the trusted process: :func:`draw_figures`.
 
-After the checks ran, each implemented exercise (no ``not_implemented``
-result) gets a picture built here with Matplotlib (Agg) from plain data that
-existing probes return through the same target:
-
-- ``spiral_2d``: ``spiral_2d(400)`` after ``np.random.seed(0)`` over the
-  expected spirals and their noise band (probe ``spiral_2d.call``);
-- ``plot_datasets``: the student's figure redrawn from its summary, points in
-  the colours they used (probe ``plot_datasets.summary``);
-- ``circular_mse``: the elementwise loss against the prediction, target 0,
-  over the expected circular MSE and plain MSE (probe ``circular_mse.evaluate``);
-- ``epoch_loop``: learning curves of a short training with the student's
-  ``epoch_loop`` beside the reference's from the same start (probe
-  ``epoch_loop.train``; the reference runs in-process, it is ours).
-
-Sizes are checked before any drawing (the replies are already held to their
-probe's schema, `replies`): a spiral of more points than asked for, or a plot
-of more than `MAX_POINTS` points, is malformed data, not a picture, so the
-parent's memory stays bounded whatever comes back.
-
-A picture is a bonus: any failure (student exception, timeout, crash,
-malformed data, a plotting error) omits it and grading goes on.  Figures of an
-exercise may spend at most `BUDGET_SHARE` of what its checks left of its time
-budget, and never more than `MAX_SECONDS`, so a hung student function costs
-little beyond the budget it already used up.
+Each implemented exercise gets a picture drawn with Matplotlib (Agg) from plain
+data that the checks' own probes return: the student's spiral over the expected
+ones, their plot_datasets figure redrawn from its summary, their circular_mse
+against the expected loss, and learning curves of their epoch_loop beside the
+reference's.  Sizes are checked before any drawing, so the parent's memory stays
+bounded.  A picture is a bonus: any failure omits it, and an exercise's figures
+may spend at most `BUDGET_SHARE` of what its checks left of its budget (and
+`MAX_SECONDS`).
 """
 
 from __future__ import annotations
 
 import io
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,16 +23,13 @@ from toyopt_check.inside.runtime import StudentCodeError
 
 from .report import Figure
 
-#: Share of an exercise's remaining budget its figures may use, and a cap (s).
-BUDGET_SHARE = 0.25
+BUDGET_SHARE = 0.25  #: of what an exercise's checks left of its budget
 MAX_SECONDS = 10.0
-#: Size (inches) at this resolution: a few hundred pixels a side.
-DPI = 80
+DPI = 80  #: a few hundred pixels a side
 SPIRAL_POINTS, SPIRAL_SEED = 400, 0
 LOSS_GRID = 401
 TRAINING_SEED = 0  # the first seed of the convergence check: the picture is its run
-#: Most points the grader redraws in one picture.
-MAX_POINTS = 20_000
+MAX_POINTS = 20_000  #: most points the grader redraws in one picture
 
 
 class MalformedData(Exception):
@@ -62,8 +44,6 @@ class _Allowance:
     seconds: float
 
     def probe(self, name: str, **kwargs) -> dict:
-        import time
-
         start = time.perf_counter()
         try:
             out = self.target.probe_within(self.seconds, name, **kwargs)
@@ -277,15 +257,13 @@ def implemented(results) -> list[str]:
     return [exercise for exercise, ok in seen.items() if ok]
 
 
-def draw_figures(target, results, omitted: list | None = None,
-                 drawers=DRAWERS) -> tuple[Figure, ...]:
+def draw_figures(target, results, omitted: list) -> tuple[Figure, ...]:
     """The feedback's pictures for `results` graded through `target` (a
     `SandboxTarget`); never raises for anything a submission does.  Why a
     picture was left out is appended to `omitted` (notes for staff)."""
-    omitted = [] if omitted is None else omitted
     wanted = set(implemented(results))
     figures = []
-    for exercise, draw in drawers:
+    for exercise, draw in DRAWERS:
         if exercise not in wanted:
             continue
         left = target.budget - target.used.get(exercise, 0.0)

@@ -3,15 +3,12 @@
 Every outcome is a report: a submission that cannot be read, or a grader that
 fails on it, gives a report whose checks all say so (status ``error``), so that
 a results file is always written (a file that is not a submission too: its
-message says what to submit).  Only a missing *path* raises
-:class:`ConfigurationError`, and an unfit sandbox (the worker's canary,
-measured before any student code runs) :class:`SandboxBroken`.
+message says what to submit).  Only an unfit sandbox (the worker's canary,
+measured before any student code runs) raises: :class:`SandboxBroken`.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -19,11 +16,11 @@ from pathlib import Path
 
 import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
 from toyopt.sandbox import Limits, SandboxBroken, materialise
-from toyopt.sandbox.submission import remove_tree, shown
+from toyopt.sandbox.submission import scratch_parent, shown
 from toyopt_check.checks.core import CheckResult, all_checks
 from toyopt_check.checks.results import exercise_totals, total
-from toyopt_check.checks.target import DEFAULT_BUDGET, check_budget
-from toyopt_check.inside.errors import ConfigurationError, SubmissionError
+from toyopt_check.checks.target import DEFAULT_BUDGET
+from toyopt_check.inside.errors import SubmissionError
 
 from .session import SandboxSession
 from .target import SandboxTarget
@@ -138,52 +135,39 @@ def grade_submission(path, *, timeout: float = DEFAULT_BUDGET, limits: Limits | 
                      figures: bool = True, checks=None) -> GradeReport:
     """Grade the submission at `path` (folder, ``exercises/`` folder, zip or
     notebook) in a sandboxed worker; `timeout` is each exercise's budget of
-    seconds of student code.  Only a bad `path` or `timeout` raises
-    (`ConfigurationError`); any other exception, the grader's own included,
-    becomes a failed report (staff find the traceback in its notes), except
-    :class:`SandboxBroken`: the worker's canary, or the launcher, found the
-    sandbox unfit before any student code ran, and nothing is graded.  The
-    scratch folders are removed after the report is made, iteratively."""
+    seconds of student code (both validated where they enter: `toyopt grade`).
+    Any exception, the grader's own included, becomes a failed report (staff
+    find the traceback in its notes), except :class:`SandboxBroken`: the
+    worker's canary, or the launcher, found the sandbox unfit before any
+    student code ran, and nothing is graded."""
     path = Path(path)
-    if not path.exists():
-        raise ConfigurationError(f"submission not found: {path}")
-    timeout = check_budget(timeout, "timeout")
     name = shown(name or submission_name(path))
     start = time.perf_counter()
-    scratch_parent = tempfile.mkdtemp(prefix="toyopt-grade-")
-    os.chmod(scratch_parent, 0o711)  # ours: the fallback's uid passes to its scratch copy, lists nothing
-    try:
-        return _grade(path, name, scratch_parent, start, timeout=timeout, limits=limits,
-                      isolation=isolation, hide=hide, figures=figures, checks=checks)
-    except SandboxBroken:  # the environment's fault, seen before any student code ran: no grade
-        raise
-    except Exception as exc:
-        detail = "".join(traceback.format_exception(exc))
-        return failed_report(path, "the grader failed on this submission (staff have the "
-                             "details)", time.perf_counter() - start, name, notes=[detail])
-    finally:  # after the report is made; iterative, whatever the student left behind
-        remove_tree(scratch_parent)
+    notes: list[str] = []
+    with scratch_parent("toyopt-grade-") as parent:  # removed after the report is made
+        try:
+            return _grade(path, name, parent, start, notes, timeout=timeout, limits=limits,
+                          isolation=isolation, hide=hide, figures=figures, checks=checks)
+        except SandboxBroken:  # the environment's fault, seen before any student code ran: no grade
+            raise
+        except Exception as exc:
+            notes.append("".join(traceback.format_exception(exc)))
+            return failed_report(path, "the grader failed on this submission (staff have the "
+                                 "details)", time.perf_counter() - start, name, notes=notes)
 
 
-def _grade(path: Path, name: str, scratch_parent: str, start: float, *, timeout, limits,
-           isolation, hide, figures, checks) -> GradeReport:
+def _grade(path: Path, name: str, scratch_parent: str, start: float, notes: list, *, timeout,
+           limits, isolation, hide, figures, checks) -> GradeReport:
+    """`grade_submission`'s work; `notes` (for staff) fills as it goes."""
     try:
         submission = materialise(path, scratch_parent)
     except SubmissionError as exc:
         return failed_report(path, f"the submission could not be read: {exc}",
                              time.perf_counter() - start, name)
-    notes = list(submission.notes)
+    notes += submission.notes
     with SandboxSession(submission.scratch_dir, budget=timeout, limits=limits, isolation=isolation,
                         hide=hide) as session:
-        try:
-            results = session.run(checks)
-        except SandboxBroken:  # the environment's fault: no grade at all
-            raise
-        except Exception as exc:
-            detail = "".join(traceback.format_exception(exc))
-            return failed_report(path, "the grader failed on this submission "
-                                 "(staff have the details)", time.perf_counter() - start,
-                                 name, notes=[*notes, detail])
+        results = session.run(checks)
         facts, target = session.facts, session.target
         pictures = _pictures(target, results, notes) if figures else ()
     notes.insert(0, ("WARNING: " if facts.get("sandbox") != "bwrap" else "")

@@ -1,14 +1,11 @@
-"""One sandboxed grading session: what `toyopt grade`, the nbgrader step and the
-Gradescope bundle share.
+"""One sandboxed grading session, shared by `toyopt grade`, the nbgrader step and
+the Gradescope bundle: one worker on one scratch folder and its `SandboxTarget`.
 
-A session owns one worker on one scratch folder and its `SandboxTarget`.
-Entering it starts the worker, whose canary runs before any student code,
-while this process imports what the checks need in a thread (torch, the
-optimiser machinery, the check modules: about 3 s that overlap the worker's
-own start). `run` grades; leaving stops the worker and its process tree and
-joins the thread, whatever happened: an interpreter that exits while torch is
-still initialising in another thread aborts ("terminate called without an
-active exception", exit 134).
+Entering starts the worker (its canary runs before any student code) while a
+thread imports what the checks need (torch, the check modules: about 3 s that
+overlap the worker's start).  Leaving stops the worker and joins that thread,
+whatever happened: an interpreter that exits while torch is still initialising
+in another thread aborts ("terminate called without an active exception").
 """
 
 from __future__ import annotations

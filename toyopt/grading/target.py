@@ -1,35 +1,17 @@
-"""The checks' `Target` over a sandboxed worker (trusted side): the sandbox transport.
+"""`SandboxTarget`: the checks' `Target` over a sandboxed worker.  The budget, the
+crash limit and the timeout's words are the base's (``toyopt_check.checks.target``);
+`SandboxTarget._run` runs one probe in the worker, holds its result to what the
+probe may return (`replies.check_reply`) and turns every worker fault into a
+`StudentCodeError`: a timeout is ``OutOfTime``; a crash, a malformed frame or a
+reply that does not fit is kind ``crash``, and the next call starts a fresh
+worker (its start-up charged to no exercise's budget).
 
-The budget, the crash limit and the timeout's words are the base `Target`'s
-(``toyopt_check.checks.target``); `SandboxTarget._run` runs one probe in the
-worker and turns every worker fault into the one form of a student's error,
-`StudentCodeError`:
-
-========================  ==========================================================
-the worker                the checks see
-========================  ==========================================================
-times out                 ``OutOfTime`` -> kind ``timeout`` (restarted for the next call)
-crashes                   kind ``crash``, saying how it ended (restarted too)
-reports a failure         the ``StudentCodeError`` it sent, as plain data
-sends a malformed frame   kind ``crash``: "sent malformed data back" (restarted)
-sends a reply that        kind ``crash``, naming what did not fit (see `replies`;
-does not fit              restarted)
-========================  ==========================================================
-
-Every result is held to what its probe may return (`replies.check_reply`:
-keys, types, array kinds and sizes) before a check or a figure sees it.
-
-The target carries the **grading seed** (``grading_seed``): an HMAC of the
-submission's content (the folder every worker copies it from, which student
-code cannot write) under the instructor's secret (`grading_secret`), which the kit never holds and
-the sandbox cannot read (``/root`` and ``/home`` are hidden by bubblewrap; the
-file is ``0600`` for the fallback's own uid). The visible checks draw their
-timed sizes and extra inputs from it (`toyopt_check.checks.expect.drawn_for`),
-so a student cannot know them in advance, and re-grading the same submission
-draws the same ones.
-
-A restart is lazy (the next call starts a fresh worker) and its start-up is not
-charged to any exercise's budget.
+The **grading seed** (``grading_seed``) is an HMAC of the submission's content
+under the instructor's secret (`grading_secret`), which the kit never holds and
+the sandbox cannot read (``/root`` and ``/home`` are hidden; the file is ``0600``
+for the fallback's uid).  The visible checks draw their timed sizes and extra
+inputs from it (`toyopt_check.checks.expect.drawn_for`): a student cannot know
+them in advance, and re-grading the same submission draws the same ones.
 """
 
 from __future__ import annotations
@@ -110,7 +92,6 @@ class SandboxTarget(Target):
         self.grading_seed = grading_seed(worker.scratch_dir) if seed is None else int(seed)
         self.restarts = 0
         self.outputs: list[tuple[CapturedOutput, CapturedOutput]] = []  # of stopped workers
-        self.isolations: set[str] = set()  # "bwrap" / "subprocess" of each start
         self._started = False
         #: whether CUDA works where student code runs: the first worker's canary says,
         #: measured before any student code (None until started); `run_checks` takes it
@@ -126,7 +107,6 @@ class SandboxTarget(Target):
             if not self._started:
                 self.cuda_available = bool(self.worker.cuda_available)
             self._started = True
-            self.isolations.add(self.worker.isolation)
 
     def start(self) -> None:
         """Start the worker now (otherwise the first probe starts it)."""

@@ -1,11 +1,7 @@
-"""`toyopt nbgrader init`: write a ready nbgrader course folder.
-
-The folder holds ``nbgrader_config.py`` (course id, root, gradebook path,
-the sandboxed execute step `toyopt.nbgrader.execute.SandboxedExecute` in
-place of nbgrader's ``Execute``, per-cell timeout, the stderr pattern of library warnings, feedback without
-hidden tests), the source notebook under ``source/<assignment>/`` and a
-``.gitignore`` that keeps the gradebook (it holds the hidden tests) and the
-students' work out of version control.
+"""`toyopt nbgrader init`: write a ready nbgrader course folder: ``nbgrader_config.py``
+(the sandboxed execute step, timeouts, feedback without hidden tests), the source
+notebook under ``source/<assignment>/`` and a ``.gitignore`` that keeps the
+gradebook (it holds the hidden tests) and the students' work out of git.
 """
 
 from __future__ import annotations

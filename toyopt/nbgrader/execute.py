@@ -1,34 +1,25 @@
 """`SandboxedExecute`: nbgrader's execute step, with the student's code in the sandbox.
 
-Registered by ``toyopt nbgrader init`` in place of nbgrader's ``Execute`` in
-``c.Autograde.autograde_preprocessors``. For each submitted notebook:
+``toyopt nbgrader init`` registers it in place of nbgrader's ``Execute``.  For
+each submitted notebook:
 
-1. The test cells are found from the **gradebook** (what the instructor's
-   ``generate_assignment`` stored), never from the submission: a cell is a
-   test cell when its grade_id names a code grade cell of the gradebook, and
-   the checks it grades are read from the gradebook's source of that cell
-   (``run("spiral_2d", globals(), ids=[...])``). Forged metadata changes
-   neither which checks run nor their points (nbgrader scores against the
-   gradebook's points).
-2. Every other code cell is sent to a sandboxed worker (bubblewrap, the
-   launcher and limits of ``toyopt grade``), which runs them in order in an
-   in-process IPython shell and sends back what they printed and drew as
-   nbformat outputs. Test cells, hidden tests, the gradebook and the course
-   folder never enter the sandbox.
-3. The checks run in this process through the probes (`SandboxTarget`), as
-   ``toyopt grade`` runs them, on the functions the notebook defined, and each
-   test cell gets its outcome as output: the report lines on stdout when its
-   checks pass, an error output with the student messages when one fails.
-   nbgrader's own ``SaveAutoGrades`` then scores the cells from those outputs.
+1. The test cells and the checks each grades are read from the **gradebook**
+   (what ``generate_assignment`` stored), never from the submission: forged
+   metadata changes neither which checks run nor their points.
+2. Every other code cell runs in a sandboxed worker (the launcher and limits of
+   ``toyopt grade``), in order, in an in-process IPython shell; what they print
+   and draw comes back as nbformat outputs, rebuilt from checked fields
+   (`clean_outputs`).  Test cells, the gradebook and the course folder never
+   enter the sandbox.
+3. The checks run in this process through the probes, on the functions the
+   notebook defined; each test cell gets its outcome as output (the report
+   lines, plus an error output when a check fails), which nbgrader's
+   ``SaveAutoGrades`` then scores.
 
-Without bubblewrap autograde refuses, unless the course sets
+Without bubblewrap autograde refuses (`SandboxPreflight`, before any submission
+is touched; the step itself too, `SandboxUnavailable`), unless the course sets
 ``c.SandboxedExecute.in_kernel = True``: then nbgrader's ``Execute`` grades in
-the student's kernel and the feedback opens with a note saying so. The refusal
-comes from `SandboxPreflight` (``c.Autograde.exporter_class``), which nbgrader
-builds when autograde starts, before it touches any submission: one error line
-and exit status 1, as nbgrader's own configuration errors. The step itself
-refuses too (`SandboxUnavailable`), for a course configured without the
-pre-flight.
+the student's kernel and the feedback opens with a note saying so.
 """
 
 from __future__ import annotations
@@ -50,6 +41,7 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Float, Integer
 
 import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
+from toyopt.sandbox.submission import definition_statements, no_magics
 from toyopt_check.inside.errors import ConfigurationError
 
 from .course import CELL_TIMEOUT
@@ -83,7 +75,7 @@ class SandboxUnavailable(ConfigurationError):
 def checks_of_source(source: str):
     """``(exercise, ids)`` of the ``run(...)`` call of a test cell's source, or None."""
     try:
-        tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
+        tree = ast.parse(no_magics(source))
     except SyntaxError:
         return None
     for node in ast.walk(tree):
@@ -194,8 +186,10 @@ class SandboxedExecute(NbGraderPreprocessor):
         from toyopt.sandbox import bwrap_works
 
         if self.in_kernel:
-            return self._in_kernel(nb, resources)
-        if not bwrap_works():
+            nb, resources = Execute(config=self.config).preprocess(nb, resources)
+            nb.cells.insert(0, v4.new_markdown_cell(IN_KERNEL_NOTE))
+            return nb, resources
+        if not bwrap_works():  # a course configured without SandboxPreflight
             raise SandboxUnavailable(NO_SANDBOX)
         return grade_notebook(nb, resources, cell_timeout=self.cell_timeout,
                               notebook_timeout=self.notebook_timeout, budget=self.budget,
@@ -213,23 +207,12 @@ class SandboxedExecute(NbGraderPreprocessor):
             folders.append(os.path.dirname(db_url[len("sqlite:///"):]))
         return tuple(folders)
 
-    def _in_kernel(self, nb, resources):
-        nb, resources = Execute(config=self.config).preprocess(nb, resources)
-        note = v4.new_markdown_cell(IN_KERNEL_NOTE)
-        nb.cells.insert(0, note)
-        return nb, resources
-
 
 class SandboxPreflight(NotebookExporter):
-    """nbgrader's notebook exporter, refusing autograde at its start when the
-    sandbox cannot run (``c.Autograde.exporter_class``).
-
-    nbgrader builds its converter's exporter once, before its loop over the
-    submissions, so an `NbGraderException` raised here ends ``nbgrader
-    autograde`` with the one line logged and exit status 1, as nbgrader's own
-    configuration errors do: no submission is touched, no traceback printed.
-    With ``c.SandboxedExecute.in_kernel`` it is the plain exporter.
-    """
+    """nbgrader's notebook exporter (``c.Autograde.exporter_class``), refusing
+    autograde when the sandbox cannot run.  nbgrader builds it once, before its loop
+    over the submissions, so an `NbGraderException` here ends ``nbgrader autograde``
+    with one logged line and exit status 1, as its own configuration errors do."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -247,14 +230,12 @@ def _test_output(results) -> list:
     failed = [r for r in results if not r.passed]
     outputs = [v4.new_output("stream", name="stdout", text=lines)]
     if failed:
-        message = "\n".join(r.message or f"{r.exercise}: {r.status}" for r in failed)
-        outputs.append(v4.new_output("error", ename="TestCellFailed", evalue=message,
-                                     traceback=[f"TestCellFailed: {message}"]))
+        outputs.append(_failure("\n".join(r.message or f"{r.exercise}: {r.status}" for r in failed)))
     return outputs
 
 
-def _not_gradable(text: str) -> list:
-    return [v4.new_output("error", ename="TestCellFailed", evalue=text, traceback=[f"TestCellFailed: {text}"])]
+def _failure(text: str):
+    return v4.new_output("error", ename="TestCellFailed", evalue=text, traceback=[f"TestCellFailed: {text}"])
 
 
 def grade_notebook(nb, resources, *, cell_timeout=CELL_TIMEOUT, notebook_timeout=NOTEBOOK_TIMEOUT,
@@ -283,8 +264,8 @@ def grade_notebook(nb, resources, *, cell_timeout=CELL_TIMEOUT, notebook_timeout
         if index in test_cells:
             checks = by_cell[index]
             if checks is None:
-                cell.outputs = _not_gradable("this test cell is not a toyopt check: it cannot be "
-                                             "graded in the sandbox")
+                cell.outputs = [_failure("this test cell is not a toyopt check: it cannot be "
+                                         "graded in the sandbox")]
             else:
                 cell.outputs = _test_output([results[c.id] for c in checks])
             continue
@@ -387,12 +368,10 @@ def _hypothesis_home():
 
 
 def _definitions(sent) -> list:
-    from toyopt.sandbox.submission import definition_statements
-
     kept = []
     for cell in sent:
         try:
-            kept.append({"index": cell["index"], "source": definition_statements(_no_magics(cell["source"]))})
+            kept.append({"index": cell["index"], "source": definition_statements(no_magics(cell["source"]))})
         except SyntaxError:
             kept.append({"index": cell["index"], "source": cell["source"]})
     return kept
@@ -407,7 +386,3 @@ def _write_cells(path: Path, data: dict) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(data, handle)
     os.replace(temporary, path)
-
-
-def _no_magics(source: str) -> str:
-    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())

@@ -1,27 +1,14 @@
-"""One control group per worker: memory (tmpfs pages included), process count and CPU
-share for all its processes together, and a kill that leaves nothing behind.
+"""One control group per worker: memory (tmpfs pages included: the kernel charges
+them to the writer's group, and its OOM killer then kills a process *of that
+group*), process count and CPU share for all its processes together, and a kill
+that leaves nothing behind.
 
-:func:`create` makes the group next to (below) the cgroup this process is in:
-
-* **v2** (``/sys/fs/cgroup/cgroup.controllers``): ``memory.max``,
-  ``memory.swap.max`` = 0, ``pids.max``, ``cpu.weight``; :meth:`Cgroup.kill`
-  writes ``cgroup.kill`` (or freezes with ``cgroup.freeze`` and SIGKILLs every
-  member where the kernel has no ``cgroup.kill``).
-* **v1** (``/sys/fs/cgroup/<controller>/``, as on our machines): a group in each of
-  ``memory`` (``memory.limit_in_bytes``, ``memory.memsw.limit_in_bytes`` where
-  swap is accounted), ``pids`` (``pids.max``), ``cpu`` (``cpu.shares``) and
-  ``freezer``; :meth:`Cgroup.kill` freezes the group (nothing can fork or
-  ptrace meanwhile), SIGKILLs every task and thaws it.
-* **none**: :func:`create` returns ``None`` and a reason, which grading writes
-  into every report.
-
-The kernel charges tmpfs (``/tmp``, ``/dev/shm`` of the sandbox) pages to the group
-of the process that wrote them, so they count against the memory limit; when the
-limit is reached the kernel's OOM killer kills a process *of that group*.
-
-A process joins by writing its pid to ``cgroup.procs`` (``join_files``): the
-launcher starts the worker through ``/bin/sh -c`` that joins, then ``exec``\\ s
-bubblewrap, so every process of the sandbox is born inside the group.
+:func:`create` makes the group below the cgroup this process is in: on **v2**
+``memory.max``, ``memory.swap.max`` = 0, ``pids.max``, ``cpu.weight``; on **v1**
+a group in each of ``memory``, ``pids``, ``cpu`` and ``freezer``; with neither it
+returns ``None`` and the reason, which every report carries.  The launcher starts
+the worker through ``/bin/sh`` that writes its pid into ``join_files`` and then
+``exec``\\ s, so every process of the sandbox is born inside the group.
 """
 
 from __future__ import annotations
@@ -58,19 +45,9 @@ class Cgroup:
                 pass
         return found
 
-    def peak_memory(self) -> int | None:
-        """Largest memory use seen (bytes), where the kernel reports it."""
-        folder = self.dirs.get("memory")
-        for name in ("memory.max_usage_in_bytes", "memory.peak"):
-            try:
-                with open(os.path.join(folder, name)) as handle:
-                    return int(handle.read().split()[0])
-            except (OSError, ValueError, IndexError, TypeError):
-                continue
-        return None
-
     def kill(self, timeout: float = 5.0) -> bool:
-        """SIGKILL every process of the group; True once it is empty."""
+        """SIGKILL every process of the group (v2: ``cgroup.kill``, or freeze and kill
+        each; v1: freeze, kill each, thaw); True once it is empty."""
         if self.version == "v2":
             folder = self.dirs["memory"]
             if not _write(os.path.join(folder, "cgroup.kill"), "1"):
@@ -162,10 +139,6 @@ def detect() -> tuple[str | None, str]:
     return None, "no cgroup v2 and no v1 " + ", ".join(missing) + " controller"
 
 
-def _name() -> str:
-    return f"toyopt-{os.getpid()}-{next(_counter)}-{os.urandom(3).hex()}"
-
-
 def _parents(version: str) -> dict[str, str]:
     """controller (``""`` on v2) -> the folder our groups are made in (see `create`)."""
     own = _own_paths()
@@ -204,12 +177,12 @@ def create(memory_bytes: int, max_pids: int, cpu_weight: int = 100):
     version, why = detect()
     if version is None:
         return None, why
-    own = _own_paths()
-    name = _name()
+    parents = _parents(version)
+    name = f"toyopt-{os.getpid()}-{next(_counter)}-{os.urandom(3).hex()}"  # `sweep` finds it by pid
     made: list[str] = []
     try:
         if version == "v2":
-            parent = os.path.join(ROOT, own.get("", "/").lstrip("/"))
+            parent = parents[""]
             enabled = (_read(os.path.join(parent, "cgroup.subtree_control")) or "").split()
             wanted = [c for c in ("memory", "pids", "cpu") if c not in enabled]
             if wanted and not _write(os.path.join(parent, "cgroup.subtree_control"),
@@ -226,8 +199,7 @@ def create(memory_bytes: int, max_pids: int, cpu_weight: int = 100):
         else:
             dirs = {}
             for controller in V1_CONTROLLERS:
-                parent = os.path.join(ROOT, controller, own.get(controller, "/").lstrip("/"))
-                folder = os.path.join(parent, name)
+                folder = os.path.join(parents[controller], name)
                 os.mkdir(folder)
                 made.append(folder)
                 dirs[controller] = folder

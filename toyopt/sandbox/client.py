@@ -1,26 +1,13 @@
 """Trusted side of the boundary: :class:`Worker` starts, calls and stops the worker.
 
-Only plain data (JSON values and NumPy arrays, see :mod:`.protocol`) comes back,
-and every reply is validated before use.  Failures are typed:
-
-* :class:`WorkerTimeout` -- a call (or the start) ran past its deadline; the
-  worker has been killed and the next :meth:`Worker.call` starts a fresh one
-  (or call :meth:`Worker.restart`).
-* :class:`WorkerCrashed` -- the worker ended mid-call (``os._exit``, a signal such
-  as SIGSEGV, the kernel's OOM or CPU-limit kill); the message says how and
-  quotes the last lines of its stderr.
-* :class:`StudentCodeError` -- the worker is alive and reports the student's
-  failure, as plain data that becomes the same type as on the in-process routes
-  (``kind`` and ``message``: see ``worker.py``); ``sys.exit`` inside a probe is one
-  of these (kind ``exit``), as it costs no restart.
-* :class:`ProtocolError` -- the reply was not a valid frame (too large, too many
-  values, too deep, a lying array header: see :mod:`.protocol`, checked before
-  decoding); the worker is killed.
-
-:meth:`Worker.close` kills the whole process tree: with bubblewrap the PID
-namespace dies with the worker; without it the subreaper kills every
-descendant.  Student output is drained by threads: the first
-``limits.output_bytes`` of stdout and stderr are kept, the rest only counted.
+Every reply is validated (:mod:`.protocol`) before use, and every fault is typed:
+:class:`WorkerTimeout` (a call or the start ran past its deadline: the worker is
+killed, the next call starts a fresh one), :class:`WorkerCrashed` (the worker
+ended mid-call: how, and the last lines of its stderr), :class:`StudentCodeError`
+(the student's failure, as plain data, the same type as on the in-process routes;
+``sys.exit`` in a probe is one, kind ``exit``), :class:`ProtocolError` (not a
+valid frame: the worker is killed).  Student output is drained by threads: the
+first ``limits.output_bytes`` of each stream are kept, the rest only counted.
 """
 
 from __future__ import annotations
@@ -113,9 +100,8 @@ class _Drain(threading.Thread):
 
 
 def describe_exit(returncode: int | None) -> str:
-    """'killed by SIGSEGV (...)' / 'exited with status 3' for a worker's exit code.
-
-    bwrap and the fallback's subreaper both report a signal death as 128 + N."""
+    """'was killed by SIGSEGV (...)' / 'exited with status 3' for a worker's exit code
+    (bwrap and the fallback's subreaper both report a signal death as 128 + N)."""
     if returncode is None:
         return "stopped answering"
     signum = -returncode if returncode < 0 else returncode - 128 if returncode > 128 else 0
@@ -142,26 +128,20 @@ def stderr_summary(tail: str, lines: int = 6) -> str:
 
 
 class Worker:
-    """A sandboxed worker serving probe calls on one submission.
-
-    ``Worker(scratch_dir, probes_path, exercise_modules, limits)``: ``scratch_dir``
-    holds the submission, which each worker (a restart too) copies into a scratch
-    folder of its own (see `launcher.launch`) and never changes; use as a
-    context manager (or call :meth:`close`).  ``isolation`` is ``"auto"``
-    (bubblewrap when it works, else a subprocess with a :class:`SandboxWarning`),
-    ``"bwrap"`` or ``"subprocess"``; ``hide`` adds folders to hide (out dirs).
-    Not thread-safe: use one Worker from one long-lived thread (bubblewrap's
-    ``--die-with-parent`` follows the thread that started it).
+    """A sandboxed worker serving probe calls on the submission in ``scratch_dir``,
+    which each worker (a restart too) copies and never changes.  Use it as a
+    context manager (or call :meth:`close`).  ``isolation``: ``"auto"`` (bubblewrap
+    when it works, else the fallback with a :class:`SandboxWarning`), ``"bwrap"``
+    or ``"subprocess"``; ``hide``: more folders to hide.  Not thread-safe: use
+    one Worker from one long-lived thread (``--die-with-parent`` follows the
+    thread that started it).
     """
 
-    def __init__(self, scratch_dir, probes_path, exercise_modules=None,
-                 limits: Limits | None = None, *, isolation: str = "auto", hide=(),
-                 preload: bool = False):
+    def __init__(self, scratch_dir, probes_path, limits: Limits | None = None, *,
+                 isolation: str = "auto", hide=(), preload: bool = False):
         self.scratch_dir = Path(scratch_dir)
         self.preload = bool(preload)  # import torch/matplotlib right after the handshake
         self.probes_path = Path(probes_path)
-        self.exercise_modules = dict(EXERCISE_MODULES if exercise_modules is None
-                                     else exercise_modules)
         self.limits = limits or Limits()
         self._isolation_request, self._hide = isolation, tuple(hide)
         self._facts: dict = {}
@@ -169,13 +149,11 @@ class Worker:
         self._launched: launcher.Launched | None = None
         self._drains: tuple[_Drain, _Drain] | None = None
         self._next_id = 0
-        self.probes: list[str] = []
         self.canary: dict = {}
         self.canary_imports: tuple[str, ...] = ()  #: libraries the canary must import
         self.canary_find: tuple[str, ...] = ()     #: libraries the canary must find
         self.report_cuda = False  #: the canary imports torch and says whether CUDA works inside
 
-    # -- lifecycle -------------------------------------------------------------------
     def __enter__(self) -> "Worker":
         self.start()
         return self
@@ -190,8 +168,7 @@ class Worker:
 
     @property
     def frame_bytes(self) -> int:
-        """Largest frame accepted either way: ``limits.max_message_bytes``, at most
-        the protocol's own bound (:data:`protocol.MAX_BYTES`, 8 MiB)."""
+        """Largest frame accepted either way (at most the protocol's 8 MiB)."""
         return min(self.limits.max_message_bytes, protocol.MAX_BYTES)
 
     @property
@@ -226,7 +203,7 @@ class Worker:
                         _Drain(proc.stderr, self.limits.output_bytes))
         for drain in self._drains:
             drain.start()
-        hello = {"op": "hello", "exercise_modules": self.exercise_modules,
+        hello = {"op": "hello", "exercise_modules": EXERCISE_MODULES,
                  "notebook": self._notebook, "preload": self.preload,
                  "max_message_bytes": self.frame_bytes,
                  "hidden": list(self._launched.hidden), "imports": list(self.canary_imports),
@@ -242,11 +219,8 @@ class Worker:
             raise GraderError(
                 f"probe module {self.probes_path} failed to load in the worker: "
                 f"{reply.get('type')}: {reply.get('message')}")
-        probes = reply.get("probes")
-        self.probes = [str(p)[:200] for p in probes] if isinstance(probes, list) else []
-        canary = reply.get("canary") if isinstance(reply.get("canary"), dict) else {}
-        self.canary = canary
-        self._facts = self._judge(self._launched, canary)
+        self.canary = reply.get("canary") if isinstance(reply.get("canary"), dict) else {}
+        self._facts = self._judge(self._launched, self.canary)
 
     def _judge(self, launched: launcher.Launched, canary: dict) -> dict:
         """The isolation facts, from what the launcher set up and what the canary
@@ -315,7 +289,6 @@ class Worker:
         for drain in self._drains or ():
             drain.join(timeout=2.0)
 
-    # -- calls -----------------------------------------------------------------------
     def call(self, probe: str, timeout: float, **kwargs) -> dict:
         """Run ``probe(ctx, **kwargs)`` in the worker and return its result dict."""
         if not timeout > 0:

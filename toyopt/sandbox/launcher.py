@@ -1,41 +1,11 @@
-"""Start the worker process: inside bubblewrap when it works, else a plain subprocess.
+"""Start the worker: inside bubblewrap when it works, else a plain subprocess (the
+fallback).  What holds in each mode is the package docstring's threat model.
 
-Contract: :func:`launch` returns a :class:`Launched` whose process runs
-``worker.py`` with the submission's scratch copy as its working folder and the
-protocol pipes as two inherited fds; stdout and stderr are pipes for the caller
-to drain.  The caller owns the process (see ``client.Worker.close``).
-
-What holds where (see the package docstring for the threat model):
-
-* **bubblewrap** (``isolation="bwrap"``): read-only view of ``/``; fresh ``/dev``,
-  ``/proc`` and a size-capped ``/tmp``; ``/work``, ``/home``, ``/root``, the
-  caller's cwd and ``hide`` folders and the ``toyopt`` / ``toyopt_ref`` package
-  folders replaced by empty read-only tmpfs (the Python prefix, the user site and
-  the folders ``.pth`` files add are bound back read-only so the interpreter and
-  its libraries still run: `path_view`); no host folder is writable: the
-  submission is read-only at ``/tmp/toyopt-submission`` and the worker copies it
-  into ``/tmp/scratch``, a tmpfs of ``limits.scratch_bytes``; the NVIDIA device
-  nodes are passed in where there are some (`gpu_devices`); worker code
-  read-only at ``/tmp/toyopt-worker``; all
-  namespaces unshared (no network, own PID namespace: when the worker exits or is
-  killed, everything it forked dies), no capabilities, a new session, a minimal
-  environment, and the sandbox dies with its parent.
-* **subprocess** (``isolation="subprocess"``, the fallback): the same rlimits and
-  environment, but the network is open and the file system is as readable as
-  the host's modes make it: a root caller's worker runs as its own uid, and
-  :func:`launch` refuses (:class:`SandboxBroken`) when that uid cannot reach the
-  interpreter, the worker's code or the submission, changing no mode; anyone
-  else's worker reads and writes as the calling user.  The worker copies the
-  submission into a folder of its own (``toyopt-copy-*``), whose size its
-  supervisor watches.  On Linux the worker's first process is a child
-  subreaper that SIGKILLs every descendant (``setsid`` daemons included) when the
-  worker ends or the parent asks; a :class:`SandboxWarning` says isolation is weaker.
-
-The rlimits (address space, CPU seconds, processes, file size, no core dumps) are
-set by the worker's first Python process before any student code runs, rather
-than in ``preexec_fn``, which is unsafe when the caller has threads.
-``RLIMIT_NPROC`` counts per real uid and is not enforced for root; there only the
-PID namespace (bwrap) or the subreaper (fallback) bound what a fork swarm leaves.
+:func:`launch` returns a :class:`Launched` whose process runs ``worker.py`` with
+the protocol pipes as two inherited fds and stdout / stderr as pipes for the
+caller to drain; the caller owns it (``client.Worker.close``).  The rlimits are
+set by the worker's first Python process before any student code runs, not in
+``preexec_fn``, which is unsafe when the caller has threads.
 """
 
 from __future__ import annotations
@@ -134,18 +104,20 @@ class Launched:
     """A started worker: the process, the parent's pipe ends and how it is isolated."""
 
     process: subprocess.Popen
-    request_fd: int   #: parent writes requests here
-    reply_fd: int     #: parent reads replies here
+    request_fd: int
+    reply_fd: int
     isolation: str    #: "bwrap" or "subprocess"
-    code_dir: Path    #: private copy of the inside package (worker, protocol, probes...) (caller removes)
+    code_dir: Path    #: private copy of the inside package (worker, protocol, probes...)
     uid: int | None = None          #: the sandbox's own uid (root callers), else None
     cgroup: cgroups.Cgroup | None = None
     facts: dict = field(default_factory=dict)  #: what the launcher set up (see `isolation_facts`)
     hidden: tuple = ()              #: host paths the worker's canary must find out of reach
-    scratch_copy: Path | None = None  #: the fallback worker's own scratch folder (removed at cleanup)
+    scratch_copy: Path | None = None  #: the fallback worker's own scratch folder
 
     def stop(self) -> None:
-        """Kill the whole process tree of the worker, then :meth:`cleanup`."""
+        """Kill the worker's process tree, then every process of its cgroup and uid,
+        and remove the cgroup, the code folder and the scratch copy: nothing of the
+        worker survives."""
         proc = self.process
         if self.cgroup is not None:  # everything at once, frozen first (v1)
             self.cgroup.kill()
@@ -160,24 +132,13 @@ class Launched:
         except (ProcessLookupError, PermissionError):
             pass
         proc.wait()
-        self.cleanup()
-
-    def cleanup(self) -> None:
-        """Kill every process of the worker's cgroup and uid, then remove the cgroup,
-        the worker's code folder and its scratch copy: nothing of the worker survives."""
         if self.cgroup is not None:
             self.cgroup.kill()
         if self.uid is not None:
             kill_uid(self.uid)
             if self.isolation == "subprocess":  # no tmpfs of its own: /tmp and the like
                 remove_files_of(self.uid)
-        if self.cgroup is not None:
-            self.cgroup.remove()
-            _OWNED_GROUPS.pop(id(self.cgroup), None)
-        for folder in (self.code_dir, self.scratch_copy):
-            if folder is not None:
-                remove_tree(folder)
-                _OWNED_DIRS.discard(str(folder))
+        _release(self.code_dir, self.cgroup, self.scratch_copy)
         _LIVE.pop(id(self), None)
 
 
@@ -215,7 +176,7 @@ _uid_counter = itertools.count()
 
 def sandbox_uid() -> int | None:
     """A fresh unprivileged uid (= gid) for a worker, when this process is root."""
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+    if os.geteuid() != 0:
         return None
     return SANDBOX_UID_BASE + (os.getpid() % 1_000_000) * 16 + next(_uid_counter) % 16
 
@@ -234,17 +195,16 @@ def _uids_of(pid: str) -> set[int]:
     return set()
 
 
-def kill_uid(uid: int, timeout: float = 3.0) -> int:
-    """SIGKILL every process whose real, effective or saved uid is ``uid``; how many."""
-    killed, end = 0, time.monotonic() + timeout
+def kill_uid(uid: int) -> None:
+    """SIGKILL every process whose real, effective or saved uid is ``uid`` (for 3 s at most)."""
+    end = time.monotonic() + 3.0
     while True:
         found = [int(p) for p in os.listdir("/proc") if p.isdigit() and uid in _uids_of(p)]
         if not found or time.monotonic() > end:
-            return killed
+            return
         for pid in found:
             try:
                 os.kill(pid, signal.SIGKILL)
-                killed += 1
             except (ProcessLookupError, PermissionError):
                 pass
         time.sleep(0.01)
@@ -252,8 +212,7 @@ def kill_uid(uid: int, timeout: float = 3.0) -> int:
 
 def _lend_tree(root: str, gid: int) -> None:
     """Let the sandbox's uid read the submission but not change it: group ``gid`` (the
-    uid's only group), folders 0750, files 0640; links are never followed.  The
-    worker copies it into its own size-capped scratch folder (see `launch`)."""
+    uid's only group), folders 0750, files 0640; links are never followed."""
     todo = [root]
     while todo:
         folder = todo.pop()
@@ -269,9 +228,8 @@ def _lend_tree(root: str, gid: int) -> None:
 
 
 def remove_files_of(uid: int) -> None:
-    """Remove what `uid` (a fallback worker's own, stopped) left in the world-writable
-    temporary folders (`supervisor.TEMP_ROOTS`): the only host folders it could write
-    besides its scratch copy, which its owner removes."""
+    """Remove what `uid` (a stopped fallback worker's) left in the world-writable
+    temporary folders (`supervisor.TEMP_ROOTS`), the only host folders it could write."""
     for root in supervisor.TEMP_ROOTS:
         todo = [root]
         while todo:
@@ -293,8 +251,7 @@ def remove_files_of(uid: int) -> None:
 
 def fallback_blocker(paths, uid: int) -> str | None:
     """Why the fallback's `uid` (its only group: gid = uid) cannot reach one of the ``(what, path)``
-    `paths`, or None: the first folder on the way whose modes shut it out.  The
-    fallback never changes a mode to let it pass (the folders are not ours)."""
+    `paths`, or None: the first folder on the way whose modes shut it out."""
     for what, path in paths:
         real = os.path.realpath(path)
         folders = [real]
@@ -308,7 +265,7 @@ def fallback_blocker(paths, uid: int) -> str | None:
             mode = info.st_mode & 0o7777
             need = 0o5 if folder == real else 0o1  # list the target itself, pass the others
             granted = ((mode >> 6) if info.st_uid == uid else (mode >> 3) if info.st_gid == uid
-                       else mode) & 0o7  # the uid's only group is its own gid
+                       else mode) & 0o7
             if granted & need != need:
                 return (f"{what} {path}: the student's uid {uid} cannot "
                         f"{'read' if folder == real else 'pass'} {folder} "
@@ -317,8 +274,7 @@ def fallback_blocker(paths, uid: int) -> str | None:
 
 
 def interpreter_blocker() -> str | None:
-    """Why a root caller's fallback worker (its own uid) could not run this
-    interpreter, or None (see :func:`fallback_blocker`)."""
+    """Why a root caller's fallback worker could not run this interpreter, or None."""
     return fallback_blocker([("the Python interpreter's folder", d) for d in python_dirs()],
                             SANDBOX_UID_BASE)
 
@@ -334,11 +290,9 @@ CANARY_FILES = 12
 
 
 def canary_paths(folders, keep=()) -> tuple[str, ...]:
-    """The instructor's `folders` and a few files of each: the worker's canary tries
-    to list each folder and open each file before any student code runs (a folder
-    closed to listing may still let a known file be opened).  What the worker needs
-    (`keep`: its scratch copy, code, interpreter) and the folders on the way to it
-    are left out: those it may reach."""
+    """The instructor's `folders` and a few files of each, for the canary to try to
+    list and open (a folder closed to listing may still let a known file be opened).
+    What the worker needs (`keep`) and the folders on the way to it are left out."""
     keep = [os.path.realpath(k) for k in keep]
     found = []
     for folder in folders:
@@ -356,9 +310,8 @@ def canary_paths(folders, keep=()) -> tuple[str, ...]:
 
 
 def _shared_folder(path: str) -> bool:
-    """Whether `path` is ``/``, a system folder or the temporary folder (the sandbox
-    needs them, or mounts its own): never one of the instructor's folders for the
-    canary (``--results /tmp/r.json`` names ``/tmp``)."""
+    """Whether `path` is ``/``, a system folder or the temporary folder: never an
+    instructor's folder for the canary (``--results /tmp/r.json`` names ``/tmp``)."""
     real = os.path.realpath(path)
     return real in ("/", "/tmp", os.path.realpath(tempfile.gettempdir()), *SYSTEM_DIRS)
 
@@ -386,10 +339,9 @@ def bwrap_works() -> bool:
 
 def _unshare() -> list[str]:
     """Namespaces of the sandbox.  A root caller keeps the host's user namespace, so
-    that the worker's switch to its own uid (``supervisor.confine``) is a real,
-    unprivileged uid on the host too (a user namespace would map it back to root);
-    everyone else gets a user namespace as well (``--unshare-all``)."""
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
+    that the worker's own uid (``supervisor.confine``) is a real unprivileged uid on
+    the host (a user namespace would map it back to root)."""
+    if os.geteuid() == 0:
         return ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
                 "--unshare-cgroup-try"]
     return ["--unshare-all"]
@@ -397,15 +349,11 @@ def _unshare() -> list[str]:
 
 def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict,
                   limits: Limits, hide=(), seccomp_fd: int | None = None,
-                  root: bool | None = None, needs=WORKER_LIBRARIES) -> list[str]:
+                  needs=WORKER_LIBRARIES) -> list[str]:
     """The ``bwrap`` argument list (order matters: later mounts cover earlier ones).
-
     `scratch` (the submission) is bound read-only at `SANDBOX_SUBMISSION`; the
-    worker copies it into `SANDBOX_SCRATCH`, a tmpfs of ``limits.scratch_bytes``
-    (its pages count in the worker's memory cgroup): a full scratch folder fails
-    a write with ENOSPC, in that probe only.  ``ConfigurationError`` when a
-    library of `needs` would be missing inside (see `path_view`)."""
-    root = (os.geteuid() == 0) if root is None else root
+    worker copies it into `SANDBOX_SCRATCH`, a tmpfs of ``limits.scratch_bytes``.
+    ``ConfigurationError`` when a library of `needs` would be missing inside."""
     hidden = {os.path.realpath(h) for h in (*HIDDEN_DIRS, os.getcwd(), *hide) if os.path.isdir(h)}
     view = path_view(hidden, needs)
     # The sandbox's /tmp is a fresh tmpfs: what lies under the host's /tmp is out of sight
@@ -453,7 +401,7 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
     for folder in (*hidden, *packages, "/dev"):
         cmd += ["--remount-ro", folder]
     cmd += [*_unshare(), "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
-    if root:  # only to switch to the sandbox's uid; that switch clears every capability
+    if os.geteuid() == 0:  # only to switch to the sandbox's uid; that switch clears every capability
         cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     if seccomp_fd is not None:
         cmd += ["--seccomp", str(seccomp_fd)]
@@ -461,9 +409,7 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
     for key, value in env.items():
         cmd += ["--setenv", key, value]
     # the worker enters the scratch folder once it is its uid and has filled it
-    cmd += ["--chdir", "/", "--", sys.executable, "-s", "-B",
-            *worker_args]
-    return cmd
+    return [*cmd, "--chdir", "/", "--", sys.executable, "-s", "-B", *worker_args]
 
 
 def _ancestors_to_make(folder: str, tmpfs) -> list[str]:
@@ -481,14 +427,13 @@ def _ancestors_to_make(folder: str, tmpfs) -> list[str]:
     return made
 
 
-#: the device nodes CUDA opens (``/dev/nvidia0``..., ``nvidiactl``, ``nvidia-uvm``,
-#: ``nvidia-uvm-tools``, ``nvidia-modeset``, ``nvidia-caps/``)
+#: the device nodes CUDA opens (``/dev/nvidia0``, ``nvidiactl``, ``nvidia-uvm``...)
 GPU_DEVICES = "/dev/nvidia*"
 
 
 def gpu_devices() -> list[str]:
-    """The NVIDIA device nodes of this machine (none without a GPU); the sandbox
-    passes them in, and whether CUDA works is then measured inside (the canary)."""
+    """The NVIDIA device nodes here: the sandbox passes them in, and whether CUDA
+    works is measured inside (the canary)."""
     return sorted(glob.glob(GPU_DEVICES))
 
 
@@ -515,13 +460,9 @@ FONT_CACHE = "mplcache"
 
 
 def host_font_cache() -> list[Path]:
-    """The host's matplotlib font-list caches (``fontlist-v*.json``), if any.
-
-    Found the way matplotlib finds its cache (``MPLCONFIGDIR``, else
-    ``$XDG_CACHE_HOME/matplotlib``, else ``~/.cache/matplotlib``) without
-    importing it. The font list names font files of the read-only system the
-    sandbox shares, so the copy is valid inside; a stale one is rebuilt there.
-    """
+    """The host's matplotlib font-list cache (``fontlist-v*.json``), found as matplotlib
+    finds it, without importing it.  It names font files of the read-only system the
+    sandbox shares, so the copy is valid inside; a stale one is rebuilt there."""
     folder = os.environ.get("MPLCONFIGDIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "matplotlib")
     try:
@@ -534,20 +475,15 @@ def host_font_cache() -> list[Path]:
 #: then execs the rest: every process of the worker is born in its cgroup
 JOIN_CGROUP = ('while [ "$1" != -- ]; do echo $$ > "$1" || exit 97; shift; done; shift; '
                'exec "$@"')
-JOIN_FAILED = 97
 
 
 def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
            hide=(), needs=WORKER_LIBRARIES) -> Launched:
-    """Start a worker on ``scratch_dir`` with the probes at ``probes_path``: one
-    module file, or a probe package folder (its ``*.py`` files become the
-    ``probes`` subpackage of the inside package; see ``worker.load_probes``).
-
-    ``scratch_dir`` (the submission) stays as it is: each worker copies it into a
-    scratch folder of its own, capped at ``limits.scratch_bytes`` (see
-    `bwrap_command`; the fallback's supervisor watches the size), so a restarted
-    worker starts from the submission again.  `needs`: libraries whose folders
-    the sandbox must show (see `path_view`)."""
+    """Start a worker on the submission in ``scratch_dir``, which it copies into a
+    scratch folder of its own, capped at ``limits.scratch_bytes``, so that a restart
+    starts from the submission again.  ``probes_path``: one module file, or a probe
+    package folder (its ``*.py`` become the inside package's ``probes``).  `needs`:
+    libraries whose folders the sandbox must show (see `path_view`)."""
     scratch = os.path.realpath(scratch_dir)
     if not os.path.isdir(scratch):
         raise ConfigurationError(f"scratch folder not found: {scratch_dir}")
@@ -652,9 +588,7 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
             cmd = bwrap_command(scratch, str(code_dir), worker_args, env, limits, hide, seccomp_fd,
                                 needs=needs)
         except ConfigurationError:
-            for fd in (req_r, req_w, rep_r, rep_w, *fds[2:]):
-                os.close(fd)
-            _release(code_dir, group)
+            _abandon(fds + [req_w, rep_r], code_dir, group)
             raise
         cwd, popen_env = None, {"PATH": os.environ.get("PATH", "")}
     else:
@@ -679,9 +613,7 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    pass_fds=tuple(fds), start_new_session=True)
     except OSError as exc:
-        for fd in (req_r, req_w, rep_r, rep_w, *fds[2:]):
-            os.close(fd)
-        _release(code_dir, group, copy_dir)
+        _abandon(fds + [req_w, rep_r], code_dir, group, copy_dir)
         raise ConfigurationError(f"cannot start the worker: {exc}") from exc
     for fd in fds:
         os.close(fd)
@@ -693,8 +625,7 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
 
 
 def _scratch_copy_folder(uid: int | None) -> Path:
-    """The fallback worker's own scratch folder (bubblewrap's is a tmpfs): fresh,
-    empty, its uid's, mode 0700; the worker fills it (``--copy-from``)."""
+    """The fallback worker's own scratch folder: fresh, its uid's, mode 0700."""
     folder = Path(tempfile.mkdtemp(prefix="toyopt-copy-"))
     _OWNED_DIRS.add(str(folder))
     if uid is not None:
@@ -703,9 +634,8 @@ def _scratch_copy_folder(uid: int | None) -> Path:
 
 
 def _address_space_limit(limits: Limits, group, facts: dict) -> int:
-    """``RLIMIT_AS`` of the worker: ``limits.memory_bytes``, but none on a machine with
-    NVIDIA devices where a cgroup bounds memory (CUDA maps tens of GiB of address
-    space at start and fails under a 4 GiB cap)."""
+    """``RLIMIT_AS`` of the worker: none where NVIDIA devices are and a cgroup bounds
+    memory (CUDA maps tens of GiB at start), else ``limits.memory_bytes``."""
     devices = gpu_devices()
     if not devices:
         return limits.memory_bytes
@@ -718,12 +648,19 @@ def _address_space_limit(limits: Limits, group, facts: dict) -> int:
     return 0
 
 
-def _release(code_dir, group, copy_dir=None) -> None:
+def _abandon(fds, code_dir, group, copy_dir=None) -> None:
     """Undo a launch that did not start its worker."""
+    for fd in fds:
+        os.close(fd)
+    _release(code_dir, group, copy_dir)
+
+
+def _release(code_dir, group, copy_dir=None) -> None:
+    """Remove a launch's cgroup and folders (a stopped worker's, or a failed launch's)."""
+    if group is not None:
+        group.remove()
+        _OWNED_GROUPS.pop(id(group), None)
     for folder in (code_dir, copy_dir):
         if folder is not None:
             remove_tree(folder)
             _OWNED_DIRS.discard(str(folder))
-    if group is not None:
-        group.remove()
-        _OWNED_GROUPS.pop(id(group), None)

@@ -1,11 +1,7 @@
-"""What the worker's interpreter needs to see, wherever it lives (trusted side).
-
-The sandbox binds back, read-only, the interpreter's prefixes, the user site and
-every folder that a ``.pth`` file adds to ``sys.path`` (`path_view`), so that a
-virtualenv under /tmp, a user install or a site folder added by a ``.pth`` file
-all work; the instructor's own packages (`HIDDEN_PACKAGES`) are never shown: an
-installed-packages folder that holds them has them masked, and a folder that
-holds them otherwise (a checkout) is not shown at all.
+"""What the worker's interpreter needs to see, wherever it lives (trusted side):
+the interpreter's prefixes, the user site and the folders ``.pth`` files add are
+bound back read-only (`path_view`); the instructor's packages (`HIDDEN_PACKAGES`)
+never are.
 """
 
 from __future__ import annotations
@@ -26,16 +22,19 @@ SYSTEM_DIRS = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/de
                "/proc", "/sys", "/tmp", "/var")
 
 
-def package_dirs(names=HIDDEN_PACKAGES) -> list[str]:
-    """Folders of the installed (or editable, or imported) packages ``names``."""
+def _spec(name: str):
+    try:
+        return importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+
+
+def package_dirs() -> list[str]:
+    """Folders of the installed (or editable, or imported) `HIDDEN_PACKAGES`."""
     found = set()
-    for name in names:
-        module = sys.modules.get(name)
-        paths = list(getattr(module, "__path__", []) or [])
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
+    for name in HIDDEN_PACKAGES:
+        paths = list(getattr(sys.modules.get(name), "__path__", []) or [])
+        spec = _spec(name)
         if spec is not None:
             paths += list(spec.submodule_search_locations or [])
             if spec.origin and os.path.isfile(spec.origin):
@@ -137,7 +136,6 @@ class PathView:
 
     binds: tuple[str, ...]          #: hidden host folders bound back read-only (outermost only)
     masks: tuple[str, ...]          #: the instructor's packages inside shown folders: emptied
-    left_out: dict                  #: sys.path folder -> why it is not shown
 
 
 def path_view(protected, needs=WORKER_LIBRARIES) -> PathView:
@@ -172,10 +170,7 @@ def path_view(protected, needs=WORKER_LIBRARIES) -> PathView:
                   if os.path.isdir(os.path.join(folder, name))]
     binds = [b for b in binds if not any(b != o and is_under(b, o) for o in binds)]
     for name in needs:
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
+        spec = _spec(name)
         origin = getattr(spec, "origin", None)
         if spec is None or not origin or not os.path.isabs(origin):
             continue  # not installed here (the canary says so), or built in
@@ -190,4 +185,4 @@ def path_view(protected, needs=WORKER_LIBRARIES) -> PathView:
             raise ConfigurationError(
                 f"the sandbox cannot show student code {name}, installed in {folder}: {why}; "
                 f"install {name} outside that folder")
-    return PathView(tuple(binds), tuple(dict.fromkeys(masks)), left_out)
+    return PathView(tuple(binds), tuple(dict.fromkeys(masks)))

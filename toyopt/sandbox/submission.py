@@ -1,25 +1,17 @@
 """Turn a SUBMISSION path into a fresh scratch folder the worker can run (trusted side).
 
-A SUBMISSION is one of
-
-* a folder holding an ``exercises/`` package, or the ``exercises/`` folder itself;
-* a ``.zip`` of either, of the package's contents (``__init__.py`` at its
-  root) or of a notebook, extracted safely: no absolute paths, no
-  ``..``, no links, at most :data:`MAX_FILES` files and :data:`MAX_BYTES` bytes
-  (counted while extracting, so a lying header cannot make a zip bomb);
-* a ``.ipynb`` notebook (or a folder / zip holding exactly one), whose code cells
-  are written to :data:`NOTEBOOK_FILE` in the scratch folder for the worker.
-
-Only ``exercises/`` (minus links and ``__pycache__``) is copied; nothing else of
-the submission reaches the sandbox.  Odd entries are skipped with a note for the
-report, never an exception the grader did not expect: zip members named ``.``,
-names over :data:`MAX_NAME_BYTES`, paths deeper than :data:`MAX_DEPTH`, a file
-where a folder is needed (or the other way round), a member listed twice,
-special files.  Notebook cells whose source is not text are skipped the same
-way.  Copying and removal walk trees iteratively (no recursion limit).  Errors: :class:`ConfigurationError` when the
-path does not exist, :class:`SubmissionError` when what it holds is not a
-submission (a file of another kind, no ``exercises/``, a corrupt zip, a
-notebook that is not JSON...): its message says what to submit.
+A SUBMISSION is a folder holding an ``exercises/`` package (or that folder
+itself); a ``.zip`` of either, of the package's contents or of a notebook,
+extracted safely (no absolute paths, no ``..``, no links, at most
+:data:`MAX_FILES` files and :data:`MAX_BYTES` bytes counted while extracting, so
+a lying header cannot make a zip bomb); or a ``.ipynb`` notebook (or a folder /
+zip holding exactly one), whose code cells go to :data:`NOTEBOOK_FILE`.  Only
+``exercises/`` (minus links and ``__pycache__``) reaches the sandbox.  Odd
+entries (over-long names, too deep, file / folder clashes, repeats, special
+files, cells whose source is not text) are skipped with a note for the report,
+never an unexpected exception.  :class:`ConfigurationError`: the path does not
+exist; :class:`SubmissionError`: it holds no submission (its message says what
+to submit).
 """
 
 from __future__ import annotations
@@ -31,6 +23,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -62,11 +55,6 @@ class Submission:
     kind: str
     notes: tuple[str, ...] = ()
 
-    @property
-    def notebook(self) -> str | None:
-        """The cells file relative to ``scratch_dir`` (notebooks only)."""
-        return NOTEBOOK_FILE if self.kind == "notebook" else None
-
     def remove(self) -> None:
         """Delete the scratch folder (however deep the student made it)."""
         remove_tree(self.scratch_dir)
@@ -82,12 +70,10 @@ def shown(name) -> str:
 
 
 def remove_tree(path) -> None:
-    """Delete `path` and everything under it; never raises.
-
-    Iterative and relative to directory fds, holding one fd at a time, so a tree
-    thousands of folders deep (longer than PATH_MAX, deeper than the recursion
-    limit or the fd limit) goes too; folders are made writable on the way.
-    What cannot be removed is left, never retried forever."""
+    """Delete `path` and everything under it; never raises.  Iterative and relative
+    to directory fds, one at a time, so a tree thousands of folders deep (past
+    PATH_MAX, the recursion limit or the fd limit) goes too; folders are made
+    writable on the way; what cannot be removed is left, never retried forever."""
     path = os.fspath(path)
     try:
         if not stat.S_ISDIR(os.lstat(path).st_mode):
@@ -150,6 +136,19 @@ def remove_tree(path) -> None:
             os.rmdir(names.pop(), dir_fd=fd)
         except OSError:
             stuck.add((here.st_dev, here.st_ino))
+
+
+@contextmanager
+def scratch_parent(prefix: str):
+    """A fresh temporary folder of ours to materialise submissions in, removed at the
+    end: mode 0711, so the fallback's uid passes through it to its own scratch copy
+    but cannot list it."""
+    folder = tempfile.mkdtemp(prefix=prefix)
+    try:
+        os.chmod(folder, 0o711)
+        yield folder
+    finally:
+        remove_tree(folder)
 
 
 def materialise(source: str | os.PathLike, parent: str | os.PathLike | None = None) -> Submission:
@@ -223,10 +222,9 @@ def _from_folder(folder: Path, scratch: Path, notes: list[str], label: str | Non
 
 
 def _fill_helpers(package: Path, notes: list[str]) -> None:
-    """Write the kit's own modules (``__init__``, ``errors``, ``model``: files with no
-    exercise in them) that the upload lacks, as the kit ships them: a student who
-    uploads only ``losses.py`` is graded on it. A missing exercise file is not filled:
-    its checks say it is missing."""
+    """Write the kit's own modules with no exercise in them (``__init__``, ``errors``,
+    ``model``) that the upload lacks, so that a student who uploads only ``losses.py``
+    is graded on it.  A missing exercise file is not filled: its checks say so."""
     from toyopt.release.stubs import render_exercises
     from toyopt_check.pack import HELPER_FILES
 
@@ -238,8 +236,7 @@ def _fill_helpers(package: Path, notes: list[str]) -> None:
 
 
 def _copy_tree(src: Path, dest: Path, notes: list[str]) -> None:
-    """Copy regular files only, within the size, count and depth limits, walking
-    the tree with an explicit stack (no recursion limit)."""
+    """Copy regular files only, within the size, count and depth limits."""
     files = size = 0
     dest.mkdir(parents=True, exist_ok=True)
     stack = [(os.fspath(src), dest, 0)]
@@ -282,8 +279,7 @@ def _member_problem(parts: tuple[str, ...]) -> str | None:
     return None
 
 
-def _safe_extract(archive: Path, dest: Path, notes: list[str] | None = None) -> None:
-    notes = [] if notes is None else notes
+def _safe_extract(archive: Path, dest: Path, notes: list[str]) -> None:
     label = shown(archive.name)
     try:
         with zipfile.ZipFile(archive) as zf:
@@ -415,8 +411,7 @@ def select_cells(raw_cells: list, notes: list[str]) -> list[dict]:
         source = _cell_source(cell, index, notes)
         if source is None:
             continue
-        source = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
-                           for line in source.splitlines())
+        source = no_magics(source)
         meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
         nbgrader = meta.get("nbgrader") if isinstance(meta.get("nbgrader"), dict) else {}
         if nbgrader.get("solution") is True:
@@ -443,6 +438,11 @@ def select_cells(raw_cells: list, notes: list[str]) -> list[dict]:
     return kept
 
 
+def no_magics(source: str) -> str:
+    """`source` with its IPython ``%`` and ``!`` lines blanked (line numbers kept)."""
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+
+
 def definition_statements(source: str, tree: ast.Module | None = None) -> str:
     """`source` with only its top-level imports, definitions and assignments,
     each on its original lines (other statements become blank lines, so line
@@ -459,8 +459,6 @@ def definition_statements(source: str, tree: ast.Module | None = None) -> str:
 
 
 def _is_definition(node: ast.stmt) -> bool:
-    if isinstance(node, _DEFINITIONS):
-        return True
-    # a bare string (docstring / comment cell) is harmless
-    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) \
-        and isinstance(node.value.value, str)
+    """An import, definition or assignment, or a bare string (a docstring)."""
+    return isinstance(node, _DEFINITIONS) or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+                                              and isinstance(node.value.value, str))

@@ -6,8 +6,7 @@ import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
 from toyopt.cli import main
-from toyopt.nbgrader import CELL_TIMEOUT, CourseExistsError, init_course
-from toyopt.nbgrader.course import WARNING_PATTERN
+from toyopt.nbgrader.course import CELL_TIMEOUT, WARNING_PATTERN, CourseExistsError, init_course
 from toyopt.nbgrader.feedback import HideHiddenTests, strip_hidden
 from toyopt.notebook import render
 from toyopt_check.inside.errors import ConfigurationError

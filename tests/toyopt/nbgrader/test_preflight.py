@@ -17,9 +17,8 @@ from pathlib import Path
 import pytest
 from grade_support import ROOT
 
-from toyopt.nbgrader import DEFAULT_ASSIGNMENT as ASSIGNMENT
-from toyopt.nbgrader import init_course
-from toyopt.nbgrader.course import NOTEBOOK_FILE
+from toyopt.nbgrader.course import DEFAULT_ASSIGNMENT as ASSIGNMENT
+from toyopt.nbgrader.course import NOTEBOOK_FILE, init_course
 from toyopt.notebook.build import exercise_points
 
 pytestmark = pytest.mark.slow

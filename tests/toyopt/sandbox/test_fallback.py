@@ -18,7 +18,7 @@ import pytest
 from grade_support import ROOT, stub_submission
 from sandbox_support import readable_instructor_folder
 
-from toyopt.grading.cli import NO_SANDBOX, REFUSED, REFUSED_FOR_STUDENTS, FallbackRefused, grade_command
+from toyopt.commands.grade import NO_SANDBOX, REFUSED, REFUSED_FOR_STUDENTS, FallbackRefused, grade_command
 from toyopt.sandbox import SandboxBroken
 from toyopt.sandbox.launcher import canary_paths, fallback_blocker, interpreter_blocker
 
