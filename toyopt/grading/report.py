@@ -22,8 +22,7 @@ from toyopt_check.checks.results import exercise_totals, total
 from toyopt_check.checks.target import DEFAULT_BUDGET
 from toyopt_check.inside.errors import SubmissionError
 
-from .session import SandboxSession
-from .target import SandboxTarget
+from .target import SandboxSession, SandboxTarget
 
 #: characters of student output kept in a report (each stream)
 OUTPUT_CHARS = 2000

@@ -306,7 +306,7 @@ def _run_in_sandbox(sent, specs, cell_timeout, notebook_timeout, budget, isolati
 
     The worker starts first: the checks' imports (torch, every check module) and
     their resolution happen in this process while it boots and runs the cells."""
-    from toyopt.grading.session import SandboxSession
+    from toyopt.grading.target import SandboxSession
     from toyopt.sandbox import WorkerError
     from toyopt.sandbox.submission import NOTEBOOK_FILE
     from toyopt_check.inside.protocol import ProtocolError
