@@ -62,9 +62,8 @@ def settings_from(config) -> Settings:
     target = config.getoption("autograder_target")
     submission = config.getoption("autograder_submission")
     results = config.getoption("autograder_results")
-    raw_budget = config.getoption("autograder_time_budget")
     try:
-        budget = check_budget(raw_budget, "--time-budget")
+        budget = check_budget(config.getoption("autograder_time_budget"), "--time-budget")
     except ConfigurationError as exc:
         raise pytest.UsageError(str(exc)) from None
     if submission is not None and target == "toyopt_ref":
@@ -86,9 +85,7 @@ def settings_from(config) -> Settings:
                "`pytest autograder` from the folder that holds exercises/, or pass "
                "--submission PATH (a folder holding exercises/)")
     if results is not None:  # Gradescope still gets a readable result
-        write_json_atomic(results, {"score": 0, "max_score": 0, "execution_time": 0,
-                                    "output": message, "visibility": "visible",
-                                    "stdout_visibility": "hidden", "tests": []})
+        write_json_atomic(results, to_gradescope([], 0, output=message))
     raise pytest.UsageError(message)
 
 
