@@ -168,7 +168,7 @@ def test_every_import_names_the_file_where_the_code_lives():
 def test_the_import_test_sees_an_old_path():
     source = "from toyopt.notebook.cells import run\nimport toyopt.checks\nfrom toyopt import probes\n"
     assert stale_imports("x.py", source) == ["x.py:1: toyopt.notebook.cells", "x.py:3: toyopt.probes"]
-    relative = "from .errors import ToyoptError\nfrom . import files\nfrom .checks import core\n"
+    relative = "from .errors import ToyoptError\nfrom . import tutorial\nfrom .checks import core\n"
     assert stale_imports("toyopt/cli.py", relative) == ["toyopt/cli.py:1: toyopt.errors",
                                                         "toyopt/cli.py:3: toyopt.checks.core"]
 
