@@ -237,8 +237,8 @@ def _train_chunk(loss, params, x_tr, y_tr, x_te, y_te, lr, epochs, record_losses
     return counts, losses, untrained
 
 
-def _stack(arrays, dtype, device):
-    return torch.as_tensor(np.stack(arrays), dtype=dtype).to(device)
+def _stack(arrays, device):
+    return torch.as_tensor(np.stack(arrays), dtype=torch.float32).to(device)
 
 
 def train_batched(loss, init_params, train_dbs, test_dbs, lrs, epochs, device=None,
@@ -292,10 +292,10 @@ def train_batched(loss, init_params, train_dbs, test_dbs, lrs, epochs, device=No
             torch.stack([init_params[i][k].reshape(shape) for i in idx]).to(device, torch.float32)
             for k, shape in enumerate(((5, 2), (5, 1), (1, 5), (1, 1)))
         ]
-        x_tr = _stack([train_dbs[i][0].T for i in idx], torch.float32, device)
-        y_tr = _stack([train_dbs[i][1][None] for i in idx], torch.float32, device)
-        x_te = _stack([test_dbs[i][0].T for i in idx], torch.float32, device)
-        y_te = _stack([test_dbs[i][1][None] for i in idx], torch.float32, device)
+        x_tr = _stack([train_dbs[i][0].T for i in idx], device)
+        y_tr = _stack([train_dbs[i][1][None] for i in idx], device)
+        x_te = _stack([test_dbs[i][0].T for i in idx], device)
+        y_te = _stack([test_dbs[i][1][None] for i in idx], device)
         lr = torch.tensor([lrs[i] for i in idx], dtype=torch.float32, device=device).reshape(-1, 1, 1)
         with torch.no_grad():
             counts, losses, untrained = _train_chunk(loss, params, x_tr, y_tr, x_te, y_te, lr, epochs,

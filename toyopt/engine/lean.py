@@ -10,7 +10,10 @@ import torch
 
 from toyopt_ref.data import check_db
 from toyopt_ref.errors import InvalidInputError, check_count
+from toyopt_ref.model import Simple2DNetwork
 from toyopt_ref.training import TrainLog, model_device
+
+from .fastpath import CriterionGrad, Simple2DSteps, plain_sgd_lr, simple2d_params
 
 
 def _functional_forward(model):
@@ -20,8 +23,6 @@ def _functional_forward(model):
     ``nn.Module.__call__`` hooks machinery, ~15 us a call); any other model is
     called as is.
     """
-    from toyopt_ref.model import Simple2DNetwork
-
     if type(model) is not Simple2DNetwork or model._forward_hooks or model._forward_pre_hooks:
         return model
     l1, l2, nonlin = model.linear1, model.linear2, model.nonlinearity
@@ -47,15 +48,12 @@ def _make_train_step(model, criterion, optimiser, x, y, device):
     computes the criterion's value (the same kernels); ``last_grads()`` gives ``(params,
     grads)`` of the last step for the plain-SGD paths, None for generic.
     """
-    from .fastpath import CriterionGrad, Simple2DSteps, plain_sgd_lr, simple2d_params
-
     fused_params = simple2d_params(model, device)
     params = fused_params if fused_params is not None else list(model.parameters())
     lr = plain_sgd_lr(optimiser, params)
     group = optimiser.param_groups[0] if lr is not None else None
     last = [None]
-    enable_grad, autograd_grad, foreach_add_ = torch.enable_grad, torch.autograd.grad, \
-        torch._foreach_add_
+    enable_grad, autograd_grad, foreach_add_ = torch.enable_grad, torch.autograd.grad, torch._foreach_add_
 
     if lr is not None and fused_params is not None:
         net = Simple2DSteps(model, fused_params)

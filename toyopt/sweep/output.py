@@ -49,8 +49,8 @@ def read_csv(path):
         return list(csv.DictReader(handle))
 
 
-def save_figure(fig, path, dpi=90):
-    return atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format="png"))
+def save_figure(fig, path):
+    return atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=90, format="png"))
 
 
 def _grid_panels(result, value_fn, title, cbar_label, fmt, vmin, vmax):
@@ -127,24 +127,14 @@ def learning_curve_bands(result, dataset):
     return fig
 
 
-def write_figures(result, out_dir):
-    """Write the heatmaps and one band figure per dataset; return their paths."""
-    out_dir = Path(out_dir)
-    paths = [
-        save_figure(heatmap_median_accuracy(result), out_dir / "heatmap_median_accuracy.png"),
-        save_figure(heatmap_solved_share(result), out_dir / "heatmap_solved_share.png"),
-    ]
-    for dataset in result.config.datasets:
-        paths.append(save_figure(learning_curve_bands(result, dataset), out_dir / f"curves_{dataset}.png"))
-    return paths
-
-
 def write_outputs(result, out_dir, command=None):
     """Write the CSV, the figures and ``summary.md`` of `result` into `out_dir`; return the paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [write_csv(result, out_dir / CSV_NAME)]
-    paths += write_figures(result, out_dir)
+    paths = [write_csv(result, out_dir / CSV_NAME),
+             save_figure(heatmap_median_accuracy(result), out_dir / "heatmap_median_accuracy.png"),
+             save_figure(heatmap_solved_share(result), out_dir / "heatmap_solved_share.png")]
+    paths += [save_figure(learning_curve_bands(result, d), out_dir / f"curves_{d}.png") for d in result.config.datasets]
     text = build_summary(result, command=command)
     paths.append(atomic_write(out_dir / SUMMARY_NAME, lambda tmp: tmp.write_text(text)))
     return paths
