@@ -51,6 +51,8 @@ def error_rate(predictions, labels):
 PROBES = '''\
 """Probes of the toy `error_rate` exercise (self-contained: relative imports only)."""
 
+from ..replies import Reply
+
 EXERCISE = "error_rate"
 
 
@@ -64,10 +66,7 @@ def call(ctx, predictions, labels):
 
 
 PROBES = {"error_rate.call": call}
-'''
-
-REPLY_SCHEMA = '''\
-    "error_rate.call": Reply({"returned_type": str, "value": (float, None)}, lambda kwargs: 0),
+REPLIES = {"error_rate.call": Reply({"returned_type": str, "value": (float, None)})}
 '''
 
 CHECKS = '''\
@@ -153,8 +152,7 @@ def follow_recipe(tree: Path) -> set[str]:
     write(f"toyopt_ref/{MODULE}.py", REFERENCE)                                          # 1
     edit("toyopt_check/inside/runtime.py", '    "epoch_loop": "training",\n',             # 2
          f'    "epoch_loop": "training",\n    "{EXERCISE}": "{MODULE}",\n')
-    write(f"toyopt_check/inside/probes/{EXERCISE}.py", PROBES)                          # 3
-    edit("toyopt/grading/replies.py", '    "epoch_loop.train"', REPLY_SCHEMA + '    "epoch_loop.train"')  # 4
+    write(f"toyopt_check/inside/probes/{EXERCISE}.py", PROBES)                          # 3 and 4
     write(f"toyopt_check/checks/{EXERCISE}.py", CHECKS)                                 # 5
     write(f"toyopt/oracles/{EXERCISE}.py", ORACLE)                                      # 7 (6 is optional)
     edit("toyopt/notebook/build.py", "    b.md(prose.EXPERIMENTS)\n",                     # 8
