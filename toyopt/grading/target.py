@@ -175,22 +175,28 @@ def warm_up(seed: int) -> None:
     check that needs it): import the checks, torch's optimisers and Hypothesis,
     and compute every exercise's expected values, fixed and drawn from `seed`.
 
-    The first warm-up of a process also freezes what it made (`gc.freeze`):
-    every full collection, the one at the interpreter's exit included, walked
-    the ~300,000 objects of torch, sympy and matplotlib again (over 1 s of CPU
-    in a grading). Later ones freeze nothing: they would keep the garbage of
-    the gradings before them."""
-    freeze = "torch" not in sys.modules
+    The first warm-up of a process runs with the collector off and freezes
+    what it made (`gc.freeze`): every full collection, the one at the
+    interpreter's exit included, walked the ~300,000 objects of torch, sympy
+    and matplotlib again (over 1 s of CPU in a grading); the garbage it leaves
+    is kept (about 8 MB). Later ones change nothing: they would keep the
+    garbage of the gradings before them."""
+    first = "torch" not in sys.modules and gc.isenabled()
+    if first:
+        gc.disable()
     steps = [all_checks, _import_optimisers, grading_settings,
              *(functools.partial(expected, exercise) for exercise in EXERCISES),
              *(functools.partial(drawn, exercise, seed) for exercise in EXERCISES)]
-    for step in steps:
-        try:
-            step()
-        except Exception:
-            pass
-        if freeze:
+    try:
+        for step in steps:
+            try:
+                step()
+            except Exception:
+                pass
+    finally:
+        if first:
             gc.freeze()
+            gc.enable()
 
 
 class SandboxSession:
