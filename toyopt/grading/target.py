@@ -16,18 +16,21 @@ them in advance, and re-grading the same submission draws the same ones.
 `SandboxSession` is one grading on it, shared by `toyopt grade`, the nbgrader step and
 the Gradescope bundle: one worker on one scratch folder and its `SandboxTarget`.
 Entering starts the worker (its canary runs before any student code) while a thread
-imports what the checks need (torch, the check modules: about 3 s that overlap the
-worker's start). Leaving stops the worker and joins that thread, whatever happened: an
-interpreter that exits while torch is still initialising in another thread aborts
-("terminate called without an active exception").
+does what the checks need and the submission does not change (`warm_up`: about 3 s
+that overlap the worker's start). Leaving stops the worker and joins that thread,
+whatever happened: an interpreter that exits while torch is still initialising in
+another thread aborts ("terminate called without an active exception").
 """
 
 from __future__ import annotations
 
+import functools
+import gc
 import hashlib
 import hmac
 import os
 import secrets
+import sys
 import threading
 import warnings
 from pathlib import Path
@@ -35,7 +38,8 @@ from pathlib import Path
 import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
 from toyopt.sandbox import CapturedOutput, Limits, SandboxWarning, Worker, WorkerCrashed, WorkerTimeout
 from toyopt.sandbox.client import describe_exit
-from toyopt_check.checks.core import CheckResult, all_checks, run_checks
+from toyopt_check.checks.core import EXERCISES, CheckResult, all_checks, grading_settings, run_checks
+from toyopt_check.checks.expect import drawn, expected
 from toyopt_check.checks.target import DEFAULT_BUDGET, OutOfTime, Target
 from toyopt_check.inside import probes
 from toyopt_check.inside.errors import ConfigurationError
@@ -159,15 +163,40 @@ def crash_message(exc: WorkerCrashed) -> str:
     return message
 
 
-def warm_up() -> None:
-    """Import what grading needs in this process (best effort, any thread)."""
-    try:
-        all_checks()
-        import torch
+def _import_optimisers() -> None:
+    import torch
 
-        torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)  # imports torch._dynamo
-    except Exception:
-        pass
+    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)  # imports torch._dynamo
+
+
+def warm_up(seed: int) -> None:
+    """Do what the checks need and the submission does not change, before the
+    first check (best effort, any thread: what fails here fails again in the
+    check that needs it): import the checks, torch's optimisers and Hypothesis,
+    and compute every exercise's expected values, fixed and drawn from `seed`.
+
+    The first warm-up of a process runs with the collector off and freezes
+    what it made (`gc.freeze`): every full collection, the one at the
+    interpreter's exit included, walked the ~300,000 objects of torch, sympy
+    and matplotlib again (over 1 s of CPU in a grading); the garbage it leaves
+    is kept (about 8 MB). Later ones change nothing: they would keep the
+    garbage of the gradings before them."""
+    first = "torch" not in sys.modules and gc.isenabled()
+    if first:
+        gc.disable()
+    steps = [all_checks, _import_optimisers, grading_settings,
+             *(functools.partial(expected, exercise) for exercise in EXERCISES),
+             *(functools.partial(drawn, exercise, seed) for exercise in EXERCISES)]
+    try:
+        for step in steps:
+            try:
+                step()
+            except Exception:
+                pass
+    finally:
+        if first:
+            gc.freeze()
+            gc.enable()
 
 
 class SandboxSession:
@@ -179,7 +208,8 @@ class SandboxSession:
                              preload=True)
         self.worker.canary_find = ("torch",)
         self.target = SandboxTarget(self.worker, budget=budget)
-        self._warm = threading.Thread(target=warm_up, name="toyopt-warm-up", daemon=True)
+        self._warm = threading.Thread(target=warm_up, args=(self.target.grading_seed,),
+                                      name="toyopt-warm-up", daemon=True)
         self._warnings = warnings.catch_warnings()
 
     def __enter__(self) -> SandboxSession:

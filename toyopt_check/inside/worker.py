@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import faulthandler
+import gc
 import importlib
 import importlib.util
 import os
@@ -145,7 +146,10 @@ def preload() -> None:
     and the font list copied by the launcher next to this file spares
     matplotlib rebuilding its cache in every fresh sandbox. Best effort: a
     missing library only means the first probe pays for the import.
+    What the imports made lives as long as the worker: it is frozen
+    (`gc.freeze`), so that no later collection walks it again.
     """
+    gc.freeze()  # torch, imported by the probes
     cache = os.environ.get("MPLCONFIGDIR")
     seed = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mplcache")
     if cache and os.path.isdir(seed):
@@ -166,6 +170,7 @@ def preload() -> None:
         torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)  # imports torch._dynamo
     except Exception:
         pass
+    gc.freeze()
 
 
 def _reachable(path: str) -> bool:
