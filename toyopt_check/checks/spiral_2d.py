@@ -33,9 +33,14 @@ the trusted side checks against the contract):
   a hidden ``np.vectorize`` 3.7-4.1 / 2.2. So a hidden loop as cheap as those
   two can pass the timing (the syntax tree catches them when not hidden); the
   tutorial's loop does not.
-* a pass needs measured minima within the limit; load only slows a call, so a
-  busy machine cannot make a loop pass, except by the submission's own threads
-  keeping the CPU busy while this process times its yardstick and pausing
+* a pass needs measured minima within the limit. Load slows the student's calls
+  and the yardstick alike, and the minima over the rounds undo most of it; with
+  two jobs beside a grading the hidden tutorial loop still fails. Not under heavy
+  oversubscription: with the load average at 9-12 on 2 cores (several test suites
+  side by side), the hidden tutorial loop passed the timing in 4 of 10 steering
+  runs, the yardstick's minima staying inflated (open: timing CPU, read from
+  outside the worker, rather than the wall clock). The submission's own threads
+  can also keep the CPU busy while this process times its yardstick and pause
   during its calls. Where the cgroup holds, the worker's processes share one
   CPU share: measured (bwrap, cgroup v1, 2 shared cores), four such spinning
   processes got ~40 % of one core, and the hidden tutorial loop measured 19-22
