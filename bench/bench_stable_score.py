@@ -50,7 +50,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = args.submission
         if path is None:
-            sys.path.insert(0, str(ROOT / "tests"))
+            sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the package, not tests/toyopt*/
             from grade_support import reference_submission
 
             path = str(reference_submission(Path(tmp) / "reference"))

@@ -40,7 +40,7 @@ print(json.dumps({"score": report.score, "max": report.max_score,
 
 
 def build(case: str, base: Path) -> Path:
-    sys.path.insert(0, str(ROOT / "tests"))
+    sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the package, not tests/toyopt*/
     from grade_support import attack, reference_submission
 
     root = base / case

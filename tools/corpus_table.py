@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+# the repository before tests/: tests/toyopt_check/ (its tests) must not shadow the package
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from corpus_tools import corpus_files, grade, grade_reference, load  # noqa: E402  (after sys.path is set up for this script)
 
