@@ -103,7 +103,9 @@ def test_mutant_scores_the_same_on_inputs_drawn_at_grading(case):
         pytest.skip("this bug only shows on a CUDA device")
     func = getattr(module, exercise)
     fixed = [(r.id, r.score) for r in grade(exercise, func)]
-    assert [(r.id, r.score) for r in grade(exercise, func, seed=20_2026)] == fixed
+    # seed 2 drew, before DRAWN_OUT_BIAS, a db whose exact 0.5 predictions failed the
+    # `> 0.5` mutants on eval_values only at grading (bench/route_identity.py found it)
+    assert [(r.id, r.score) for r in grade(exercise, func, seed=2)] == fixed
 
 
 @pytest.mark.parametrize("case", MUTANTS, ids=_id)

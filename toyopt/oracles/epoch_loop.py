@@ -19,8 +19,20 @@ from toyopt_check.inside.probes import epoch_loop as probe
 PARAM_NAMES = probe.PARAM_NAMES
 
 
-def make_weights(seed, out_bias=0.5):
+#: Where the drawn scenarios' seeds start: far from the fixed ones (0-100).
+DRAWN_BASE = 10_000
+#: The output bias of the networks drawn at grading: just above 0.5 (exact in float32),
+#: so that a point where every hidden unit is off predicts 0.50098, not exactly 0.5.
+#: The fixed networks' bias is 0.5, and a few of their points do predict exactly 0.5: the
+#: kit's own checks see the ``> 0.5`` mutants there. A drawn db that hit that region made
+#: grading fail them on checks the fixed inputs pass (eval_values), on some grading seeds
+#: and not others (bench/route_identity.py found it); drawn inputs must add no such case.
+DRAWN_OUT_BIAS = 0.5 + 2.0 ** -10
+
+
+def make_weights(seed):
     """Weights whose predictions straddle 0.5 on [-1, 1]^2 (mixed labels)."""
+    out_bias = DRAWN_OUT_BIAS if seed >= DRAWN_BASE else 0.5
     rng = np.random.default_rng(seed)
     return {
         "linear1.weight": rng.normal(0, 1.0, (5, 2)).astype(np.float32),
@@ -176,10 +188,6 @@ def produce_all(base=0) -> dict:
 @producer("epoch_loop")
 def produce():
     return produce_all()
-
-
-#: Where the drawn scenarios' seeds start: far from the fixed ones (0-100).
-DRAWN_BASE = 10_000
 
 
 @drawn_producer("epoch_loop")
