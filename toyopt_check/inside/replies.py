@@ -26,6 +26,7 @@ report, but not a million of them).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -105,9 +106,15 @@ def per_input(factor: int, count_key: str | None = None, per_count: int = 0) -> 
 
 
 # ----------------------------------------------------------------------------- validator
+@functools.cache
+def _schemas() -> dict:
+    """Every probe's `Reply`, gathered once (the probe modules' dicts do not change)."""
+    return load_replies()
+
+
 def check_reply(name: str, kwargs: dict, result) -> dict:
     """`result` if it fits probe `name`'s `Reply` for these `kwargs`, else `ReplyRejected`."""
-    reply = load_replies()[name]
+    reply = _schemas()[name]
     elements = _check(reply.schema, result, "result")
     budget = reply.elements(kwargs)
     if elements > budget:
