@@ -18,7 +18,6 @@ COMMANDS = {
     "sweep": ("sweep", "train a grid of runs at once and answer the tutorial's questions"),
     "notebook": ("notebook", "generate the nbgrader source notebook from toyopt_ref"),
     "nbgrader": ("nbgrader", "nbgrader course tools (init)"),
-    "calibrate": ("calibrate", "calibrate the convergence checks' thresholds on the reference"),
 }
 
 
