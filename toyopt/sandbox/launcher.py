@@ -1,5 +1,5 @@
 """Start the worker: inside bubblewrap when it works, else a plain subprocess (the
-fallback).  What holds in each mode is the package docstring's threat model.
+fallback).  What holds in each mode is docs/threat-model.md.
 
 :func:`launch` returns a :class:`Launched` whose process runs ``worker.py`` with
 the protocol pipes as two inherited fds and stdout / stderr as pipes for the
