@@ -264,11 +264,9 @@ class Worker:
         self.close()
         self.start()
 
-    def close(self) -> None:
-        """Stop the worker and everything it started; safe to call twice."""
-        self._stop(graceful=True)
-
-    def _stop(self, graceful: bool) -> None:
+    def close(self, graceful: bool = True) -> None:
+        """Stop the worker and everything it started (at once unless `graceful`); safe
+        to call twice."""
         launched, self._launched = self._launched, None
         if launched is None:
             return
@@ -328,13 +326,13 @@ class Worker:
                                        max_bytes=self.frame_bytes,
                                        max_arrays=self.limits.max_arrays)
         except protocol.FrameTimeout:
-            self._stop(graceful=False)
+            self.close(graceful=False)
             raise WorkerTimeout(f"{what} did not finish within {timeout:g} s; "
                                 "the worker was stopped") from None
         except protocol.FrameEOF:
             raise self._crashed(launched, what) from None
         except ProtocolError as exc:
-            self._stop(graceful=False)
+            self.close(graceful=False)
             raise ProtocolError(f"invalid reply from the worker ({what}): {exc}") from None
 
     def _crashed(self, launched: launcher.Launched, what: str) -> WorkerCrashed:
