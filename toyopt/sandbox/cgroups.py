@@ -3,12 +3,9 @@ them to the writer's group, and its OOM killer then kills a process *of that
 group*), process count and CPU share for all its processes together, and a kill
 that leaves nothing behind.
 
-:func:`create` makes the group below the cgroup this process is in: on **v2**
-``memory.max``, ``memory.swap.max`` = 0, ``pids.max``, ``cpu.weight``; on **v1**
-a group in each of ``memory``, ``pids``, ``cpu`` and ``freezer``; with neither it
-returns ``None`` and the reason, which every report carries.  The launcher starts
-the worker through ``/bin/sh`` that writes its pid into ``join_files`` and then
-``exec``\\ s, so every process of the sandbox is born inside the group.
+:func:`create` makes the group below this process's own (v2, or v1's ``memory``,
+``pids``, ``cpu`` and ``freezer``), or says why it cannot: every report carries the
+reason.  The worker is born inside it (``launcher.JOIN_CGROUP``).
 """
 
 from __future__ import annotations
@@ -166,9 +163,7 @@ def sweep(owners) -> int:
             if os.path.isdir(folder):
                 found.setdefault(name, {})[controller] = folder
     for dirs in found.values():
-        if version == "v2":
-            dirs = {c: dirs[""] for c in ("memory", "pids", "cpu", "freezer")}
-        Cgroup(version, dirs).remove()
+        Cgroup(version, dict.fromkeys(V1_CONTROLLERS, dirs[""]) if version == "v2" else dirs).remove()
     return len(found)
 
 
@@ -192,7 +187,7 @@ def create(memory_bytes: int, max_pids: int, cpu_weight: int = 100):
             folder = os.path.join(parent, name)
             os.mkdir(folder)
             made.append(folder)
-            group = Cgroup("v2", {c: folder for c in ("memory", "pids", "cpu", "freezer")})
+            group = Cgroup("v2", dict.fromkeys(V1_CONTROLLERS, folder))  # one folder for all
             settings = [("memory.max", str(memory_bytes)), ("pids.max", str(max_pids)),
                         ("cpu.weight", str(cpu_weight))]
             optional = [("memory.swap.max", "0"), ("memory.oom.group", "1")]
