@@ -99,11 +99,9 @@ class _Drain(threading.Thread):
                                   self._tail.decode("utf-8", "replace"), self._total)
 
 
-def describe_exit(returncode: int | None) -> str:
+def describe_exit(returncode: int) -> str:
     """'was killed by SIGSEGV (...)' / 'exited with status 3' for a worker's exit code
     (bwrap and the fallback's subreaper both report a signal death as 128 + N)."""
-    if returncode is None:
-        return "stopped answering"
     signum = -returncode if returncode < 0 else returncode - 128 if returncode > 128 else 0
     if signum:
         try:
@@ -118,13 +116,13 @@ def describe_exit(returncode: int | None) -> str:
     return f"exited with status {returncode}"
 
 
-def stderr_summary(tail: str, lines: int = 6) -> str:
-    """The last ``lines`` lines of stderr a student may see: no blank lines, no
-    frames of the grader's own files (faulthandler dumps list them)."""
+def stderr_summary(tail: str) -> str:
+    """The last 6 lines of stderr a student may see: no blank lines, no frames of
+    the grader's own files (faulthandler dumps list them)."""
     kept = [line for line in tail.splitlines()
             if line.strip() and "toyopt-worker" not in line
             and not line.startswith("Extension modules:")]
-    return "\n".join(kept[-lines:])
+    return "\n".join(kept[-6:])
 
 
 class Worker:
