@@ -14,6 +14,7 @@ import itertools
 import os
 import signal
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 ROOT = "/sys/fs/cgroup"
@@ -35,11 +36,9 @@ class Cgroup:
     def pids(self) -> set[int]:
         found = set()
         for path in self.join_files:
-            try:
+            with suppress(OSError, ValueError):
                 with open(path) as handle:
                     found.update(int(line) for line in handle if line.strip())
-            except (OSError, ValueError):
-                pass
         return found
 
     def kill(self, timeout: float = 5.0) -> bool:
@@ -74,10 +73,8 @@ class Cgroup:
 
     def _kill_members(self) -> None:
         for pid in self.pids():
-            try:
+            with suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
 
     def remove(self) -> None:
         """Kill what is left and delete the group's folders (best effort)."""
@@ -113,14 +110,12 @@ def _write(path: str, value: str) -> bool:
 def _own_paths() -> dict[str, str]:
     """``controller -> path`` of this process's groups (``""`` for v2's single one)."""
     paths = {}
-    try:
+    with suppress(OSError, ValueError):
         with open("/proc/self/cgroup") as handle:
             for line in handle:
                 _, controllers, path = line.rstrip("\n").split(":", 2)
                 for name in controllers.split(",") if controllers else [""]:
                     paths[name] = path
-    except (OSError, ValueError):
-        pass
     return paths
 
 
@@ -217,8 +212,6 @@ def create(memory_bytes: int, max_pids: int, cpu_weight: int = 100):
         return group, ""
     except Exception as exc:
         for folder in reversed(made):
-            try:
+            with suppress(OSError):
                 os.rmdir(folder)
-            except OSError:
-                pass
         return None, f"{version}: cannot create a group: {exc}"

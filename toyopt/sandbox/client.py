@@ -1,13 +1,11 @@
 """Trusted side of the boundary: :class:`Worker` starts, calls and stops the worker.
 
-Every reply is validated (:mod:`.protocol`) before use, and every fault is typed:
-:class:`WorkerTimeout` (a call or the start ran past its deadline: the worker is
-killed, the next call starts a fresh one), :class:`WorkerCrashed` (the worker
-ended mid-call: how, and the last lines of its stderr), :class:`StudentCodeError`
-(the student's failure, as plain data, the same type as on the in-process routes;
-``sys.exit`` in a probe is one, kind ``exit``), :class:`ProtocolError` (not a
-valid frame: the worker is killed).  Student output is drained by threads: the
-first ``limits.output_bytes`` of each stream are kept, the rest only counted.
+Every reply is validated (:mod:`.protocol`) before use, and every fault is typed: the
+``Worker*`` errors below, :class:`StudentCodeError` (the student's failure as plain data,
+as on the in-process routes; ``sys.exit`` in a probe is kind ``exit``) and
+:class:`ProtocolError` (not a valid frame: the worker is killed).  Student output is
+drained by threads: the first ``limits.output_bytes`` of each stream are kept, the rest
+only counted.
 """
 
 from __future__ import annotations
@@ -18,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,11 +42,13 @@ class WorkerError(SubmissionError):
 
 
 class WorkerTimeout(WorkerError):
-    """The worker did not answer in time and was killed."""
+    """A call or the start ran past its deadline: the worker was killed, and the next
+    call starts a fresh one."""
 
 
 class WorkerCrashed(WorkerError):
-    """The worker process ended while a reply was awaited."""
+    """The worker ended while a reply was awaited: how (`returncode`, None when it
+    only closed its pipe), and the last lines of its stderr."""
 
     def __init__(self, message: str, returncode: int | None = None, stderr_tail: str = ""):
         super().__init__(message)
@@ -270,18 +271,15 @@ class Worker:
             return
         proc = launched.process
         if graceful and proc.poll() is None:
-            try:  # polite first: an idle worker exits at once
+            # polite first: an idle worker exits at once
+            with suppress(ProtocolError, OSError, subprocess.TimeoutExpired):
                 protocol.write_frame(launched.request_fd, {"op": "shutdown"},
                                      time.monotonic() + 0.2)
                 proc.wait(timeout=1.0)
-            except (ProtocolError, OSError, subprocess.TimeoutExpired):
-                pass
         launched.stop()  # the process tree, the cgroup, the uid, the code and scratch folders
         for fd in (launched.request_fd, launched.reply_fd):
-            try:
+            with suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         for drain in self._drains or ():
             drain.join(timeout=2.0)
 

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 import warnings
+from contextlib import suppress
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -121,14 +122,10 @@ class Launched:
             self.cgroup.kill()
         if self.isolation == "subprocess" and proc.poll() is None:
             proc.send_signal(signal.SIGTERM)  # the subreaper SIGKILLs all descendants
-            try:
+            with suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=3.0)
-            except subprocess.TimeoutExpired:
-                pass
-        try:  # bwrap: killing its process group tears down the PID namespace
+        with suppress(ProcessLookupError, PermissionError):  # bwrap: this tears down the PID namespace
             os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
         proc.wait()
         if self.uid is not None:
             kill_uid(self.uid)
@@ -179,15 +176,13 @@ def sandbox_uid() -> int | None:
 
 def _uids_of(pid: str) -> set[int]:
     """The uids of a live process (none for a zombie: it runs nothing any more)."""
-    try:
+    with suppress(OSError, ValueError, IndexError):
         with open(f"/proc/{pid}/status") as handle:
             for line in handle:
                 if line.startswith("State:") and line.split()[1] in ("Z", "X"):
                     return set()
                 if line.startswith("Uid:"):
                     return {int(v) for v in line.split()[1:]}
-    except (OSError, ValueError, IndexError):
-        pass
     return set()
 
 
@@ -199,10 +194,8 @@ def kill_uid(uid: int) -> None:
         if not found or time.monotonic() > end:
             return
         for pid in found:
-            try:
+            with suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
         time.sleep(0.01)
 
 
@@ -303,13 +296,6 @@ def canary_paths(folders, keep=()) -> tuple[str, ...]:
                 break
         found += files[:CANARY_FILES]
     return tuple(found)
-
-
-def _shared_folder(path: str) -> bool:
-    """Whether `path` is ``/``, a system folder or the temporary folder: never an
-    instructor's folder for the canary (``--results /tmp/r.json`` names ``/tmp``)."""
-    real = os.path.realpath(path)
-    return real in ("/", "/tmp", os.path.realpath(tempfile.gettempdir()), *SYSTEM_DIRS)
 
 
 @functools.lru_cache(maxsize=1)
@@ -503,10 +489,12 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
             facts["notes"].append("seccomp: no filter for this platform")
         needed = [("the submission's scratch copy", scratch), ("the worker's code", str(code_dir)),
                   *(("the Python interpreter's folder", d) for d in python_dirs())]
-        instructor = [os.path.realpath(p) for p in (*package_dirs(), os.getcwd(), *hide)]
-        hidden = canary_paths(
-            [p for p in dict.fromkeys(instructor) if os.path.isdir(p) and not _shared_folder(p)],
-            keep=[path for _, path in needed])
+        # /, a system folder or the temporary folder is never an instructor's folder for the
+        # canary (``--results /tmp/r.json`` names /tmp)
+        shared = {"/", "/tmp", os.path.realpath(tempfile.gettempdir()), *SYSTEM_DIRS}
+        instructor = dict.fromkeys(os.path.realpath(p) for p in (*package_dirs(), os.getcwd(), *hide))
+        hidden = canary_paths([p for p in instructor if os.path.isdir(p) and p not in shared],
+                              keep=[path for _, path in needed])
         if uid is not None:
             try:
                 _lend_tree(scratch, uid)

@@ -23,7 +23,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -87,25 +87,21 @@ def remove_tree(path) -> None:
     flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
     while True:
         down = None
-        try:
+        with suppress(OSError):
             os.fchmod(fd, 0o700)
-        except OSError:
-            pass
         try:
             with os.scandir(fd) as listing:
                 entries = list(listing)
         except OSError:
             entries = []
         for entry in entries:
-            try:
+            with suppress(OSError):
                 info = entry.stat(follow_symlinks=False)
                 if stat.S_ISDIR(info.st_mode):
                     if down is None and (info.st_dev, info.st_ino) not in stuck:
                         down, down_key = entry.name, (info.st_dev, info.st_ino)
                 else:
                     os.unlink(entry.name, dir_fd=fd)
-            except OSError:
-                pass
         if down is not None:
             try:
                 child = os.open(down, flags, dir_fd=fd)
@@ -120,10 +116,8 @@ def remove_tree(path) -> None:
         here = os.fstat(fd)
         if not names:
             os.close(fd)
-            try:
+            with suppress(OSError):
                 os.rmdir(path)
-            except OSError:
-                pass
             return
         try:
             up = os.open("..", flags, dir_fd=fd)
