@@ -349,6 +349,7 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
             cmd += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             cmd += ["--ro-bind", top, top]
+    # /tmp and /dev/shm are world-writable (sticky), as the worker runs as its own uid
     cmd += ["--dev", "/dev", "--proc", "/proc",
             "--perms", "1777", "--size", str(limits.tmpfs_bytes), "--tmpfs", "/tmp",
             "--perms", "1777", "--size", str(limits.shm_bytes), "--tmpfs", "/dev/shm"]
@@ -359,9 +360,8 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
     # the interpreter and its libraries may live under /root (pyenv), /home (a user
     # install, a .pth file's folder) or /tmp (a virtualenv there, hidden by the
     # sandbox's own /tmp): bind them back, read-only (see `path_view`)
-    rebound = list(view.binds)
     made = set()
-    for folder in rebound:
+    for folder in view.binds:
         # bwrap makes missing mount points mode 0700: the sandbox's uid could not pass
         for ancestor in reversed(_ancestors_to_make(folder, hidden)):
             if ancestor not in made:
@@ -369,7 +369,7 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
                 cmd += ["--perms", "0755", "--dir", ancestor]
         cmd += ["--ro-bind", folder, folder]
     packages = [p for p in dict.fromkeys([*package_dirs(), *view.masks])  # those in sight
-                if any(is_under(p, r) for r in rebound)
+                if any(is_under(p, r) for r in view.binds)
                 or (any(is_under(p, top) for top in SANDBOX_ROOT) and not any(is_under(p, h) for h in hidden))]
     for folder in packages:
         cmd += ["--size", str(MiB), "--tmpfs", folder]

@@ -63,8 +63,7 @@ class Submission:
 def shown(name) -> str:
     """A file name as text that can be printed and written as UTF-8 (bytes that
     are not UTF-8 as ``\\xNN``; control characters escaped), at most 120 chars."""
-    text = os.fsencode(name).decode("utf-8", "backslashreplace") if isinstance(name, str) \
-        else bytes(name).decode("utf-8", "backslashreplace")
+    text = os.fsencode(name).decode("utf-8", "backslashreplace")
     text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
     return text if len(text) <= 120 else text[:117] + "..."
 
@@ -75,16 +74,16 @@ def remove_tree(path) -> None:
     PATH_MAX, the recursion limit or the fd limit) goes too; folders are made
     writable on the way; what cannot be removed is left, never retried forever."""
     path = os.fspath(path)
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
     try:
         if not stat.S_ISDIR(os.lstat(path).st_mode):
             os.unlink(path)
             return
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        fd = os.open(path, flags)
     except OSError:
         return
     names: list[str] = []  # the path from `path` down to fd
     stuck: set[tuple[int, int]] = set()
-    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
     while True:
         down = None
         with suppress(OSError):
@@ -107,8 +106,7 @@ def remove_tree(path) -> None:
                 child = os.open(down, flags, dir_fd=fd)
             except OSError:
                 stuck.add(down_key)
-                child = None
-            if child is not None:
+            else:
                 os.close(fd)
                 fd = child
                 names.append(down)
