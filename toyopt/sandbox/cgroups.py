@@ -3,12 +3,9 @@ them to the writer's group, and its OOM killer then kills a process *of that
 group*), process count and CPU share for all its processes together, and a kill
 that leaves nothing behind.
 
-:func:`create` makes the group below the cgroup this process is in: on **v2**
-``memory.max``, ``memory.swap.max`` = 0, ``pids.max``, ``cpu.weight``; on **v1**
-a group in each of ``memory``, ``pids``, ``cpu`` and ``freezer``; with neither it
-returns ``None`` and the reason, which every report carries.  The launcher starts
-the worker through ``/bin/sh`` that writes its pid into ``join_files`` and then
-``exec``\\ s, so every process of the sandbox is born inside the group.
+:func:`create` makes the group below this process's own (v2, or v1's ``memory``,
+``pids``, ``cpu`` and ``freezer``), or says why it cannot: every report carries the
+reason.  The worker is born inside it (``launcher.JOIN_CGROUP``).
 """
 
 from __future__ import annotations
@@ -17,6 +14,7 @@ import itertools
 import os
 import signal
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 ROOT = "/sys/fs/cgroup"
@@ -38,11 +36,9 @@ class Cgroup:
     def pids(self) -> set[int]:
         found = set()
         for path in self.join_files:
-            try:
+            with suppress(OSError, ValueError):
                 with open(path) as handle:
                     found.update(int(line) for line in handle if line.strip())
-            except (OSError, ValueError):
-                pass
         return found
 
     def kill(self, timeout: float = 5.0) -> bool:
@@ -77,10 +73,8 @@ class Cgroup:
 
     def _kill_members(self) -> None:
         for pid in self.pids():
-            try:
+            with suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
 
     def remove(self) -> None:
         """Kill what is left and delete the group's folders (best effort)."""
@@ -116,14 +110,12 @@ def _write(path: str, value: str) -> bool:
 def _own_paths() -> dict[str, str]:
     """``controller -> path`` of this process's groups (``""`` for v2's single one)."""
     paths = {}
-    try:
+    with suppress(OSError, ValueError):
         with open("/proc/self/cgroup") as handle:
             for line in handle:
                 _, controllers, path = line.rstrip("\n").split(":", 2)
                 for name in controllers.split(",") if controllers else [""]:
                     paths[name] = path
-    except (OSError, ValueError):
-        pass
     return paths
 
 
@@ -166,9 +158,7 @@ def sweep(owners) -> int:
             if os.path.isdir(folder):
                 found.setdefault(name, {})[controller] = folder
     for dirs in found.values():
-        if version == "v2":
-            dirs = {c: dirs[""] for c in ("memory", "pids", "cpu", "freezer")}
-        Cgroup(version, dirs).remove()
+        Cgroup(version, dict.fromkeys(V1_CONTROLLERS, dirs[""]) if version == "v2" else dirs).remove()
     return len(found)
 
 
@@ -192,7 +182,7 @@ def create(memory_bytes: int, max_pids: int, cpu_weight: int = 100):
             folder = os.path.join(parent, name)
             os.mkdir(folder)
             made.append(folder)
-            group = Cgroup("v2", {c: folder for c in ("memory", "pids", "cpu", "freezer")})
+            group = Cgroup("v2", dict.fromkeys(V1_CONTROLLERS, folder))  # one folder for all
             settings = [("memory.max", str(memory_bytes)), ("pids.max", str(max_pids)),
                         ("cpu.weight", str(cpu_weight))]
             optional = [("memory.swap.max", "0"), ("memory.oom.group", "1")]
@@ -222,8 +212,6 @@ def create(memory_bytes: int, max_pids: int, cpu_weight: int = 100):
         return group, ""
     except Exception as exc:
         for folder in reversed(made):
-            try:
+            with suppress(OSError):
                 os.rmdir(folder)
-            except OSError:
-                pass
         return None, f"{version}: cannot create a group: {exc}"

@@ -1,13 +1,11 @@
 """Trusted side of the boundary: :class:`Worker` starts, calls and stops the worker.
 
-Every reply is validated (:mod:`.protocol`) before use, and every fault is typed:
-:class:`WorkerTimeout` (a call or the start ran past its deadline: the worker is
-killed, the next call starts a fresh one), :class:`WorkerCrashed` (the worker
-ended mid-call: how, and the last lines of its stderr), :class:`StudentCodeError`
-(the student's failure, as plain data, the same type as on the in-process routes;
-``sys.exit`` in a probe is one, kind ``exit``), :class:`ProtocolError` (not a
-valid frame: the worker is killed).  Student output is drained by threads: the
-first ``limits.output_bytes`` of each stream are kept, the rest only counted.
+Every reply is validated (:mod:`.protocol`) before use, and every fault is typed: the
+``Worker*`` errors below, :class:`StudentCodeError` (the student's failure as plain data,
+as on the in-process routes; ``sys.exit`` in a probe is kind ``exit``) and
+:class:`ProtocolError` (not a valid frame: the worker is killed).  Student output is
+drained by threads: the first ``limits.output_bytes`` of each stream are kept, the rest
+only counted.
 """
 
 from __future__ import annotations
@@ -18,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,11 +42,13 @@ class WorkerError(SubmissionError):
 
 
 class WorkerTimeout(WorkerError):
-    """The worker did not answer in time and was killed."""
+    """A call or the start ran past its deadline: the worker was killed, and the next
+    call starts a fresh one."""
 
 
 class WorkerCrashed(WorkerError):
-    """The worker process ended while a reply was awaited."""
+    """The worker ended while a reply was awaited: how (`returncode`, None when it
+    only closed its pipe), and the last lines of its stderr."""
 
     def __init__(self, message: str, returncode: int | None = None, stderr_tail: str = ""):
         super().__init__(message)
@@ -99,11 +100,9 @@ class _Drain(threading.Thread):
                                   self._tail.decode("utf-8", "replace"), self._total)
 
 
-def describe_exit(returncode: int | None) -> str:
+def describe_exit(returncode: int) -> str:
     """'was killed by SIGSEGV (...)' / 'exited with status 3' for a worker's exit code
     (bwrap and the fallback's subreaper both report a signal death as 128 + N)."""
-    if returncode is None:
-        return "stopped answering"
     signum = -returncode if returncode < 0 else returncode - 128 if returncode > 128 else 0
     if signum:
         try:
@@ -118,13 +117,13 @@ def describe_exit(returncode: int | None) -> str:
     return f"exited with status {returncode}"
 
 
-def stderr_summary(tail: str, lines: int = 6) -> str:
-    """The last ``lines`` lines of stderr a student may see: no blank lines, no
-    frames of the grader's own files (faulthandler dumps list them)."""
+def stderr_summary(tail: str) -> str:
+    """The last 6 lines of stderr a student may see: no blank lines, no frames of
+    the grader's own files (faulthandler dumps list them)."""
     kept = [line for line in tail.splitlines()
             if line.strip() and "toyopt-worker" not in line
             and not line.startswith("Extension modules:")]
-    return "\n".join(kept[-lines:])
+    return "\n".join(kept[-6:])
 
 
 class Worker:
@@ -264,28 +263,23 @@ class Worker:
         self.close()
         self.start()
 
-    def close(self) -> None:
-        """Stop the worker and everything it started; safe to call twice."""
-        self._stop(graceful=True)
-
-    def _stop(self, graceful: bool) -> None:
+    def close(self, graceful: bool = True) -> None:
+        """Stop the worker and everything it started (at once unless `graceful`); safe
+        to call twice."""
         launched, self._launched = self._launched, None
         if launched is None:
             return
         proc = launched.process
         if graceful and proc.poll() is None:
-            try:  # polite first: an idle worker exits at once
+            # polite first: an idle worker exits at once
+            with suppress(ProtocolError, OSError, subprocess.TimeoutExpired):
                 protocol.write_frame(launched.request_fd, {"op": "shutdown"},
                                      time.monotonic() + 0.2)
                 proc.wait(timeout=1.0)
-            except (ProtocolError, OSError, subprocess.TimeoutExpired):
-                pass
         launched.stop()  # the process tree, the cgroup, the uid, the code and scratch folders
         for fd in (launched.request_fd, launched.reply_fd):
-            try:
+            with suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         for drain in self._drains or ():
             drain.join(timeout=2.0)
 
@@ -328,13 +322,13 @@ class Worker:
                                        max_bytes=self.frame_bytes,
                                        max_arrays=self.limits.max_arrays)
         except protocol.FrameTimeout:
-            self._stop(graceful=False)
+            self.close(graceful=False)
             raise WorkerTimeout(f"{what} did not finish within {timeout:g} s; "
                                 "the worker was stopped") from None
         except protocol.FrameEOF:
             raise self._crashed(launched, what) from None
         except ProtocolError as exc:
-            self._stop(graceful=False)
+            self.close(graceful=False)
             raise ProtocolError(f"invalid reply from the worker ({what}): {exc}") from None
 
     def _crashed(self, launched: launcher.Launched, what: str) -> WorkerCrashed:

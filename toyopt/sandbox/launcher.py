@@ -1,5 +1,5 @@
 """Start the worker: inside bubblewrap when it works, else a plain subprocess (the
-fallback).  What holds in each mode is the package docstring's threat model.
+fallback).  What holds in each mode is docs/threat-model.md.
 
 :func:`launch` returns a :class:`Launched` whose process runs ``worker.py`` with
 the protocol pipes as two inherited fds and stdout / stderr as pipes for the
@@ -24,7 +24,8 @@ import sys
 import tempfile
 import time
 import warnings
-from dataclasses import dataclass, field
+from contextlib import suppress
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from toyopt_check import inside
@@ -89,9 +90,7 @@ class Limits:
     max_arrays: int = 256                #: most arrays in one frame
 
     def __post_init__(self):
-        for name in ("memory_bytes", "cpu_seconds", "max_processes", "file_size_bytes",
-                     "tmpfs_bytes", "scratch_bytes", "shm_bytes", "group_memory_bytes", "group_processes",
-                     "cpu_weight", "output_bytes", "max_message_bytes", "max_arrays"):
+        for name in (f.name for f in fields(self) if f.name != "start_timeout"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise ConfigurationError(f"invalid limit {name}={value!r}: expected a positive int")
@@ -123,17 +122,11 @@ class Launched:
             self.cgroup.kill()
         if self.isolation == "subprocess" and proc.poll() is None:
             proc.send_signal(signal.SIGTERM)  # the subreaper SIGKILLs all descendants
-            try:
+            with suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=3.0)
-            except subprocess.TimeoutExpired:
-                pass
-        try:  # bwrap: killing its process group tears down the PID namespace
+        with suppress(ProcessLookupError, PermissionError):  # bwrap: this tears down the PID namespace
             os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
         proc.wait()
-        if self.cgroup is not None:
-            self.cgroup.kill()
         if self.uid is not None:
             kill_uid(self.uid)
             if self.isolation == "subprocess":  # no tmpfs of its own: /tmp and the like
@@ -183,15 +176,13 @@ def sandbox_uid() -> int | None:
 
 def _uids_of(pid: str) -> set[int]:
     """The uids of a live process (none for a zombie: it runs nothing any more)."""
-    try:
+    with suppress(OSError, ValueError, IndexError):
         with open(f"/proc/{pid}/status") as handle:
             for line in handle:
                 if line.startswith("State:") and line.split()[1] in ("Z", "X"):
                     return set()
                 if line.startswith("Uid:"):
                     return {int(v) for v in line.split()[1:]}
-    except (OSError, ValueError, IndexError):
-        pass
     return set()
 
 
@@ -203,10 +194,8 @@ def kill_uid(uid: int) -> None:
         if not found or time.monotonic() > end:
             return
         for pid in found:
-            try:
+            with suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
         time.sleep(0.01)
 
 
@@ -309,13 +298,6 @@ def canary_paths(folders, keep=()) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _shared_folder(path: str) -> bool:
-    """Whether `path` is ``/``, a system folder or the temporary folder: never an
-    instructor's folder for the canary (``--results /tmp/r.json`` names ``/tmp``)."""
-    real = os.path.realpath(path)
-    return real in ("/", "/tmp", os.path.realpath(tempfile.gettempdir()), *SYSTEM_DIRS)
-
-
 @functools.lru_cache(maxsize=1)
 def bwrap_works() -> bool:
     """Whether ``bwrap`` exists and can build a sandbox here (probed once);
@@ -356,22 +338,18 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
     ``ConfigurationError`` when a library of `needs` would be missing inside."""
     hidden = {os.path.realpath(h) for h in (*HIDDEN_DIRS, os.getcwd(), *hide) if os.path.isdir(h)}
     view = path_view(hidden, needs)
-    # The sandbox's /tmp is a fresh tmpfs: what lies under the host's /tmp is out of sight
-    # already, and a mount there would only create empty folders that name it.
-    hidden = sorted((h for h in hidden if not is_system(h) and not is_under(h, "/tmp")),
-                    key=lambda p: p.count("/"))
-    # a folder inside one already hidden would only show up as an empty mount point
+    # Only a folder inside the allowlist `SANDBOX_ROOT` needs a mount to hide it: the rest
+    # of / is absent, and the sandbox's /tmp is a fresh tmpfs (`is_system`).  A folder
+    # inside one already hidden would only show up as an empty mount point.
+    hidden = sorted(h for h in hidden if not is_system(h) and any(is_under(h, top) for top in SANDBOX_ROOT))
     hidden = [h for h in hidden if not any(h != o and is_under(h, o) for o in hidden)]
-    # only the system's own folders are there (an allowlist: a course folder in /srv,
-    # /data or /opt is simply absent); /tmp and /dev/shm are world-writable (sticky)
-    # tmpfs, as the worker runs as its own uid
-    hidden = [h for h in hidden if any(is_under(h, top) for top in SANDBOX_ROOT)]
     cmd = [shutil.which("bwrap")]
     for top in SANDBOX_ROOT:
         if os.path.islink(top):  # /bin -> usr/bin on a merged /usr
             cmd += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             cmd += ["--ro-bind", top, top]
+    # /tmp and /dev/shm are world-writable (sticky), as the worker runs as its own uid
     cmd += ["--dev", "/dev", "--proc", "/proc",
             "--perms", "1777", "--size", str(limits.tmpfs_bytes), "--tmpfs", "/tmp",
             "--perms", "1777", "--size", str(limits.shm_bytes), "--tmpfs", "/dev/shm"]
@@ -382,9 +360,8 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
     # the interpreter and its libraries may live under /root (pyenv), /home (a user
     # install, a .pth file's folder) or /tmp (a virtualenv there, hidden by the
     # sandbox's own /tmp): bind them back, read-only (see `path_view`)
-    rebound = list(view.binds)
     made = set()
-    for folder in rebound:
+    for folder in view.binds:
         # bwrap makes missing mount points mode 0700: the sandbox's uid could not pass
         for ancestor in reversed(_ancestors_to_make(folder, hidden)):
             if ancestor not in made:
@@ -392,7 +369,7 @@ def bwrap_command(scratch: str, code_dir: str, worker_args: list[str], env: dict
                 cmd += ["--perms", "0755", "--dir", ancestor]
         cmd += ["--ro-bind", folder, folder]
     packages = [p for p in dict.fromkeys([*package_dirs(), *view.masks])  # those in sight
-                if any(is_under(p, r) for r in rebound)
+                if any(is_under(p, r) for r in view.binds)
                 or (any(is_under(p, top) for top in SANDBOX_ROOT) and not any(is_under(p, h) for h in hidden))]
     for folder in packages:
         cmd += ["--size", str(MiB), "--tmpfs", folder]
@@ -496,19 +473,133 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
     if isolation == "bwrap" and not bwrap_works():
         raise ConfigurationError("isolation 'bwrap' requested but bubblewrap does not work here")
 
+    uid = sandbox_uid() if sys.platform.startswith("linux") else None
+    facts = {"sandbox": "bwrap" if use_bwrap else "plain", "uid": uid,
+             "cgroup": "none", "seccomp": False, "notes": []}
+    code_dir = _code_folder(probes_path, package)
+    group = copy_dir = None
+    fds: list[int] = []  # closed if the launch fails
+    try:
+        seccomp_file = None
+        if sys.platform.startswith("linux") and seccomp.supported():
+            seccomp_file = code_dir / "seccomp.bpf"
+            seccomp_file.write_bytes(seccomp.program())
+            os.chmod(seccomp_file, 0o444)
+        else:
+            facts["notes"].append("seccomp: no filter for this platform")
+        needed = [("the submission's scratch copy", scratch), ("the worker's code", str(code_dir)),
+                  *(("the Python interpreter's folder", d) for d in python_dirs())]
+        # /, a system folder or the temporary folder is never an instructor's folder for the
+        # canary (``--results /tmp/r.json`` names /tmp)
+        shared = {"/", "/tmp", os.path.realpath(tempfile.gettempdir()), *SYSTEM_DIRS}
+        instructor = dict.fromkeys(os.path.realpath(p) for p in (*package_dirs(), os.getcwd(), *hide))
+        hidden = canary_paths([p for p in instructor if os.path.isdir(p) and p not in shared],
+                              keep=[path for _, path in needed])
+        if uid is not None:
+            try:
+                _lend_tree(scratch, uid)
+            except OSError as exc:
+                raise ConfigurationError(f"cannot prepare the sandbox's files: {exc}") from exc
+            if not use_bwrap:  # no mount namespace: the host's file modes are the only wall
+                blocked = fallback_blocker(needed, uid)
+                if blocked:
+                    raise SandboxBroken(FALLBACK_UNREACHABLE.format(why=blocked))
+                facts["sandbox"] = "fallback-uid"
+        if not use_bwrap:  # the fallback worker's own scratch folder: fresh, its uid's, mode 0700
+            copy_dir = Path(tempfile.mkdtemp(prefix="toyopt-copy-"))
+            _OWNED_DIRS.add(str(copy_dir))
+            if uid is not None:
+                os.chown(copy_dir, uid, uid)
+        group, why = cgroups.create(limits.group_memory_bytes, limits.group_processes,
+                                    limits.cpu_weight)
+        if group is None:
+            facts["notes"].append(f"cgroup: none ({why})")
+        else:
+            _OWNED_GROUPS[id(group)] = group
+            facts["cgroup"] = group.version
+        address_space = _address_space_limit(limits, group, facts)
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        fds += [req_r, req_w, rep_r, rep_w]
+        worker_fds = [req_r, rep_w]
+        inside_code = SANDBOX_CODE_DIR if use_bwrap else str(code_dir)
+        inside_scratch = SANDBOX_SCRATCH if use_bwrap else str(copy_dir)
+        probes_inside = f"{inside_code}/{f'{INSIDE_PACKAGE}/probes' if package else 'probes.py'}"
+        start = (f"import sys; sys.path[0] = {inside_code!r}; "
+                 f"from {INSIDE_PACKAGE}.worker import entry; entry()")
+        worker_args = ["-c", start, "--probes", probes_inside,
+                       "--request-fd", str(req_r), "--reply-fd", str(rep_w),
+                       "--scratch", inside_scratch,
+                       "--copy-from", SANDBOX_SUBMISSION if use_bwrap else scratch,
+                       "--limit-as", str(address_space), "--limit-cpu", str(limits.cpu_seconds),
+                       "--limit-fsize", str(limits.file_size_bytes),
+                       "--limit-nproc", str(limits.max_processes)]
+        if not use_bwrap:  # no tmpfs of a fixed size: the supervisor watches the total
+            worker_args += ["--scratch-cap", str(limits.scratch_bytes)]
+        if uid is not None:
+            worker_args += ["--uid", str(uid)]
+        if user_site():
+            worker_args += ["--site", user_site()]
+        if use_bwrap:
+            seccomp_fd = None
+            if seccomp_file is not None:
+                seccomp_fd = os.open(seccomp_file, os.O_RDONLY)
+                fds.append(seccomp_fd)
+                worker_fds.append(seccomp_fd)
+            cmd = bwrap_command(scratch, str(code_dir), worker_args, sandbox_env(SANDBOX_SCRATCH, "/tmp"),
+                                limits, hide, seccomp_fd, needs=needs)
+            cwd, popen_env = None, {"PATH": os.environ.get("PATH", "")}
+        else:
+            if seccomp_file is not None:  # the supervisor installs it in the worker
+                worker_args += ["--seccomp-file", str(seccomp_file)]
+            if uid is None:
+                message = ("toyopt: no bubblewrap sandbox; student code runs in a plain "
+                           "subprocess with rlimits only (it can read and write your files and "
+                           "use the network)")
+            else:
+                message = ("toyopt: no bubblewrap sandbox; student code runs as its own uid "
+                           f"{uid} with rlimits (it can read world-readable files and use the "
+                           "network)")
+            warnings.warn(message, SandboxWarning, stacklevel=3)
+            log.warning(message)
+            cmd = [sys.executable, "-s", "-B", *worker_args, "--supervise"]
+            cwd, popen_env = str(copy_dir), sandbox_env(str(copy_dir), str(copy_dir))
+        if group is not None:
+            cmd = ["/bin/sh", "-c", JOIN_CGROUP, "sh", *group.join_files, "--", *cmd]
+        try:
+            process = subprocess.Popen(cmd, cwd=cwd, env=popen_env, stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                       pass_fds=tuple(worker_fds), start_new_session=True)
+        except OSError as exc:
+            raise ConfigurationError(f"cannot start the worker: {exc}") from exc
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        _release(code_dir, group, copy_dir)
+        raise
+    for fd in worker_fds:
+        os.close(fd)
+    launched = Launched(process, req_w, rep_r, "bwrap" if use_bwrap else "subprocess", code_dir,
+                        uid, group, facts, hidden, copy_dir)
+    _LIVE[id(launched)] = launched
+    return launched
+
+
+def _code_folder(probes_path, package: bool) -> Path:
+    """A fresh folder of the worker's code, read-only: the inside package (as
+    `INSIDE_PACKAGE`), the probes (a package's ``*.py`` as its ``probes``, a module as
+    ``probes.py``) and the host's matplotlib font list, which the worker seeds its
+    cache with (saves ~1 s a start)."""
     code_dir = Path(tempfile.mkdtemp(prefix="toyopt-worker-"))
     _OWNED_DIRS.add(str(code_dir))
     os.chmod(code_dir, 0o755)  # read by the sandbox's own uid
     pkg = INSIDE_PACKAGE
     copies = [(path, f"{pkg}/{path.name}") for path in sorted(INSIDE.glob("*.py"))]
-    if package:  # a probe package (toyopt_check/inside/probes): the `probes` subpackage
-        copies += [(path, f"{pkg}/probes/{path.name}")
-                   for path in sorted(Path(probes_path).glob("*.py"))]
+    if package:
+        copies += [(path, f"{pkg}/probes/{path.name}") for path in sorted(Path(probes_path).glob("*.py"))]
     else:
         copies.append((Path(probes_path), "probes.py"))
-    fonts = host_font_cache()
-    if fonts:  # the worker seeds its matplotlib cache with these (saves ~1 s a start)
-        copies += [(path, f"{pkg}/{FONT_CACHE}/{path.name}") for path in fonts]
+    copies += [(path, f"{pkg}/{FONT_CACHE}/{path.name}") for path in host_font_cache()]
     folders = sorted({(code_dir / name).parent for _, name in copies}, key=lambda p: len(p.parts))
     for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)
@@ -518,119 +609,7 @@ def launch(scratch_dir, probes_path, limits: Limits, *, isolation: str = "auto",
     for folder in reversed(folders):
         if folder != code_dir:
             os.chmod(folder, 0o555)
-    facts = {"sandbox": "bwrap" if use_bwrap else "plain", "uid": None,
-             "cgroup": "none", "seccomp": False, "notes": []}
-    seccomp_file = None
-    if sys.platform.startswith("linux") and seccomp.supported():
-        seccomp_file = code_dir / "seccomp.bpf"
-        seccomp_file.write_bytes(seccomp.program())
-        os.chmod(seccomp_file, 0o444)
-    else:
-        facts["notes"].append("seccomp: no filter for this platform")
-    uid = sandbox_uid() if sys.platform.startswith("linux") else None
-    needed = [("the submission's scratch copy", scratch), ("the worker's code", str(code_dir)),
-              *(("the Python interpreter's folder", d) for d in python_dirs())]
-    instructor = [os.path.realpath(p) for p in (*package_dirs(), os.getcwd(), *hide)]
-    hidden = canary_paths(
-        [p for p in dict.fromkeys(instructor) if os.path.isdir(p) and not _shared_folder(p)],
-        keep=[path for _, path in needed])
-    try:
-        if uid is not None:
-            _lend_tree(scratch, uid)
-            if not use_bwrap:  # no mount namespace: the host's file modes are the only wall
-                blocked = fallback_blocker(needed, uid)
-                if blocked:
-                    raise SandboxBroken(FALLBACK_UNREACHABLE.format(why=blocked))
-                facts["sandbox"] = "fallback-uid"
-    except OSError as exc:
-        shutil.rmtree(code_dir, ignore_errors=True)
-        raise ConfigurationError(f"cannot prepare the sandbox's files: {exc}") from exc
-    except SandboxBroken:
-        shutil.rmtree(code_dir, ignore_errors=True)
-        raise
-    copy_dir = None if use_bwrap else _scratch_copy_folder(uid)
-    group, why = cgroups.create(limits.group_memory_bytes, limits.group_processes,
-                                limits.cpu_weight)
-    if group is None:
-        facts["notes"].append(f"cgroup: none ({why})")
-    else:
-        _OWNED_GROUPS[id(group)] = group
-        facts["cgroup"] = group.version
-    address_space = _address_space_limit(limits, group, facts)
-    req_r, req_w = os.pipe()
-    rep_r, rep_w = os.pipe()
-    inside_code = SANDBOX_CODE_DIR if use_bwrap else str(code_dir)
-    inside_scratch = SANDBOX_SCRATCH if use_bwrap else str(copy_dir)
-    probes_inside = f"{inside_code}/{f'{pkg}/probes' if package else 'probes.py'}"
-    start = (f"import sys; sys.path[0] = {inside_code!r}; "
-             f"from {pkg}.worker import entry; entry()")
-    worker_args = ["-c", start, "--probes", probes_inside,
-                   "--request-fd", str(req_r), "--reply-fd", str(rep_w),
-                   "--scratch", inside_scratch,
-                   "--copy-from", SANDBOX_SUBMISSION if use_bwrap else scratch,
-                   "--limit-as", str(address_space), "--limit-cpu", str(limits.cpu_seconds),
-                   "--limit-fsize", str(limits.file_size_bytes),
-                   "--limit-nproc", str(limits.max_processes)]
-    if not use_bwrap:  # no tmpfs of a fixed size: the supervisor watches the total
-        worker_args += ["--scratch-cap", str(limits.scratch_bytes)]
-    if uid is not None:
-        worker_args += ["--uid", str(uid)]
-    if user_site():
-        worker_args += ["--site", user_site()]
-    fds = [req_r, rep_w]
-    if use_bwrap:
-        seccomp_fd = None
-        if seccomp_file is not None:
-            seccomp_fd = os.open(seccomp_file, os.O_RDONLY)
-            fds.append(seccomp_fd)
-        env = sandbox_env(SANDBOX_SCRATCH, "/tmp")
-        try:
-            cmd = bwrap_command(scratch, str(code_dir), worker_args, env, limits, hide, seccomp_fd,
-                                needs=needs)
-        except ConfigurationError:
-            _abandon(fds + [req_w, rep_r], code_dir, group)
-            raise
-        cwd, popen_env = None, {"PATH": os.environ.get("PATH", "")}
-    else:
-        if seccomp_file is not None:  # the supervisor installs it in the worker
-            worker_args += ["--seccomp-file", str(seccomp_file)]
-        if uid is None:
-            message = ("toyopt: no bubblewrap sandbox; student code runs in a plain "
-                       "subprocess with rlimits only (it can read and write your files and "
-                       "use the network)")
-        else:
-            message = ("toyopt: no bubblewrap sandbox; student code runs as its own uid "
-                       f"{uid} with rlimits (it can read world-readable files and use the "
-                       "network)")
-        warnings.warn(message, SandboxWarning, stacklevel=3)
-        log.warning(message)
-        cmd = [sys.executable, "-s", "-B", *worker_args, "--supervise"]
-        cwd, popen_env = str(copy_dir), sandbox_env(str(copy_dir), str(copy_dir))
-    if group is not None:
-        cmd = ["/bin/sh", "-c", JOIN_CGROUP, "sh", *group.join_files, "--", *cmd]
-    try:
-        process = subprocess.Popen(cmd, cwd=cwd, env=popen_env, stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   pass_fds=tuple(fds), start_new_session=True)
-    except OSError as exc:
-        _abandon(fds + [req_w, rep_r], code_dir, group, copy_dir)
-        raise ConfigurationError(f"cannot start the worker: {exc}") from exc
-    for fd in fds:
-        os.close(fd)
-    facts["uid"] = uid
-    launched = Launched(process, req_w, rep_r, "bwrap" if use_bwrap else "subprocess", code_dir,
-                        uid, group, facts, hidden, copy_dir)
-    _LIVE[id(launched)] = launched
-    return launched
-
-
-def _scratch_copy_folder(uid: int | None) -> Path:
-    """The fallback worker's own scratch folder: fresh, its uid's, mode 0700."""
-    folder = Path(tempfile.mkdtemp(prefix="toyopt-copy-"))
-    _OWNED_DIRS.add(str(folder))
-    if uid is not None:
-        os.chown(folder, uid, uid)
-    return folder
+    return code_dir
 
 
 def _address_space_limit(limits: Limits, group, facts: dict) -> int:
@@ -648,14 +627,7 @@ def _address_space_limit(limits: Limits, group, facts: dict) -> int:
     return 0
 
 
-def _abandon(fds, code_dir, group, copy_dir=None) -> None:
-    """Undo a launch that did not start its worker."""
-    for fd in fds:
-        os.close(fd)
-    _release(code_dir, group, copy_dir)
-
-
-def _release(code_dir, group, copy_dir=None) -> None:
+def _release(code_dir, group, copy_dir) -> None:
     """Remove a launch's cgroup and folders (a stopped worker's, or a failed launch's)."""
     if group is not None:
         group.remove()

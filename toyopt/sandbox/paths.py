@@ -88,11 +88,7 @@ def site_entries() -> list[str]:
     files name, as `site.addpackage` reads them (real paths, existing, in order).
     ``PYTHONPATH`` and the script's folder are not among them: the worker's
     environment is empty and its code comes from its own folder."""
-    try:
-        sites = list(site.getsitepackages())
-    except AttributeError:  # an old virtualenv's site module
-        sites = []
-    sites += [user_site()] if user_site() else []
+    sites = [*site.getsitepackages(), *([user_site()] if user_site() else [])]
     found = []
     for folder in sites:
         found.append(folder)

@@ -7,7 +7,7 @@ supervisor installs it (``supervisor.confine``).  It returns ``EPERM`` for
 ``pidfd_getfd`` (its file descriptors), and every call of a foreign ABI (32-bit
 ``int 0x80`` and x32 on x86-64), whose numbers would bypass the list; everything
 else is allowed.  Hand-written rather than libseccomp: its Python bindings exist
-only for the system interpreter, and a program of six to nine instructions can be
+only for the system interpreter, and a program of nine or ten instructions can be
 read in full with nothing to install on the grading image.
 """
 
@@ -16,8 +16,6 @@ from __future__ import annotations
 import errno
 import platform
 import struct
-
-from toyopt_check.inside.errors import ConfigurationError
 
 # classic BPF opcodes (linux/filter.h) and seccomp return values (linux/seccomp.h)
 _LD_W_ABS = 0x20      # BPF_LD | BPF_W | BPF_ABS
@@ -47,21 +45,15 @@ def _insn(code: int, k: int, jt: int = 0, jf: int = 0) -> bytes:
 
 
 def program() -> bytes:
-    """The filter for this machine as bytes of ``sock_filter``."""
-    machine = platform.machine().lower()
-    if machine not in ARCHES:
-        raise ConfigurationError(f"no seccomp filter for the {machine} architecture")
-    arch, numbers, x32 = ARCHES[machine]
-    nrs = list(numbers.values())
-    deny = _insn(_RET_K, RET_ERRNO | errno.EPERM)
+    """The filter for this machine (one that is `supported`) as bytes of ``sock_filter``."""
+    arch, numbers, x32 = ARCHES[platform.machine().lower()]
     # layout: [arch check][load nr][x32 check][one jeq per call] allow deny
     body = [_insn(_LD_W_ABS, _NR)]
-    tests = ([(_JGE_K, _X32_BIT)] if x32 else []) + [(_JEQ_K, nr) for nr in nrs]
+    tests = ([(_JGE_K, _X32_BIT)] if x32 else []) + [(_JEQ_K, nr) for nr in numbers.values()]
     for i, (code, k) in enumerate(tests):
         to_deny = len(tests) - i  # skip the remaining tests and the allow
         body.append(_insn(code, k, jt=to_deny, jf=0))
-    body.append(_insn(_RET_K, RET_ALLOW))
-    body.append(deny)
+    body += [_insn(_RET_K, RET_ALLOW), _insn(_RET_K, RET_ERRNO | errno.EPERM)]
     head = [_insn(_LD_W_ABS, _ARCH),
             _insn(_JEQ_K, arch, jt=0, jf=len(body) - 1)]  # a foreign ABI goes to deny
     return b"".join(head + body)

@@ -23,7 +23,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -63,8 +63,7 @@ class Submission:
 def shown(name) -> str:
     """A file name as text that can be printed and written as UTF-8 (bytes that
     are not UTF-8 as ``\\xNN``; control characters escaped), at most 120 chars."""
-    text = os.fsencode(name).decode("utf-8", "backslashreplace") if isinstance(name, str) \
-        else bytes(name).decode("utf-8", "backslashreplace")
+    text = os.fsencode(name).decode("utf-8", "backslashreplace")
     text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
     return text if len(text) <= 120 else text[:117] + "..."
 
@@ -75,44 +74,39 @@ def remove_tree(path) -> None:
     PATH_MAX, the recursion limit or the fd limit) goes too; folders are made
     writable on the way; what cannot be removed is left, never retried forever."""
     path = os.fspath(path)
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
     try:
         if not stat.S_ISDIR(os.lstat(path).st_mode):
             os.unlink(path)
             return
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        fd = os.open(path, flags)
     except OSError:
         return
     names: list[str] = []  # the path from `path` down to fd
     stuck: set[tuple[int, int]] = set()
-    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
     while True:
         down = None
-        try:
+        with suppress(OSError):
             os.fchmod(fd, 0o700)
-        except OSError:
-            pass
         try:
             with os.scandir(fd) as listing:
                 entries = list(listing)
         except OSError:
             entries = []
         for entry in entries:
-            try:
+            with suppress(OSError):
                 info = entry.stat(follow_symlinks=False)
                 if stat.S_ISDIR(info.st_mode):
                     if down is None and (info.st_dev, info.st_ino) not in stuck:
                         down, down_key = entry.name, (info.st_dev, info.st_ino)
                 else:
                     os.unlink(entry.name, dir_fd=fd)
-            except OSError:
-                pass
         if down is not None:
             try:
                 child = os.open(down, flags, dir_fd=fd)
             except OSError:
                 stuck.add(down_key)
-                child = None
-            if child is not None:
+            else:
                 os.close(fd)
                 fd = child
                 names.append(down)
@@ -120,10 +114,8 @@ def remove_tree(path) -> None:
         here = os.fstat(fd)
         if not names:
             os.close(fd)
-            try:
+            with suppress(OSError):
                 os.rmdir(path)
-            except OSError:
-                pass
             return
         try:
             up = os.open("..", flags, dir_fd=fd)
