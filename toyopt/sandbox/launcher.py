@@ -34,6 +34,7 @@ from toyopt_check.inside.errors import ConfigurationError, GraderError
 
 from . import cgroups, seccomp
 from .paths import (
+    SANDBOX_ROOT,
     SYSTEM_DIRS,
     WORKER_LIBRARIES,
     is_system,
@@ -55,9 +56,6 @@ SANDBOX_SCRATCH = "/tmp/scratch"
 SANDBOX_SUBMISSION = "/tmp/toyopt-submission"  #: the submission, read-only (bwrap); copied into the scratch
 HIDDEN_DIRS = ("/work", "/home", "/root")
 GiB, MiB = 1 << 30, 1 << 20
-#: the host's folders a worker under bubblewrap sees, read-only; the rest of ``/`` is
-#: absent (the interpreter and its libraries are bound back wherever they live)
-SANDBOX_ROOT = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/sys")
 NO_BWRAP_ENV = "TOYOPT_NO_BWRAP"  #: "1": act as if bubblewrap did not work (try the fallback)
 
 

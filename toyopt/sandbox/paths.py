@@ -17,6 +17,9 @@ from toyopt_check.inside.errors import ConfigurationError
 
 #: the instructor's packages: never visible to student code
 HIDDEN_PACKAGES = ("toyopt", "toyopt_ref")
+#: the host's folders a worker under bubblewrap sees, read-only; the rest of ``/`` is
+#: absent (the interpreter and its libraries are bound back wherever they live: `path_view`)
+SANDBOX_ROOT = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/sys")
 #: the system's own folders (the sandbox shows them read-only anyway)
 SYSTEM_DIRS = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/dev",
                "/proc", "/sys", "/tmp", "/var")
@@ -136,8 +139,9 @@ class PathView:
 
 def path_view(protected, needs=WORKER_LIBRARIES) -> PathView:
     """Which folders of the interpreter (its prefixes, the user site, the folders
-    ``.pth`` files add: see `site_entries`) lie in a folder the sandbox hides
-    (`protected`, or ``/tmp``) and are bound back read-only.
+    ``.pth`` files add: see `site_entries`) the sandbox's root does not show (outside
+    `SANDBOX_ROOT`, or in a `protected` folder: ``/tmp``, ``/opt``, ``/root`` ...)
+    and are bound back read-only.
 
     Never shown: a folder that is, or holds, a `protected` one (the caller's cwd,
     a results folder), and a folder holding ``toyopt`` / ``toyopt_ref`` that is not
@@ -146,13 +150,19 @@ def path_view(protected, needs=WORKER_LIBRARIES) -> PathView:
     Raises `ConfigurationError`, naming the folder, when a library of `needs`
     that this interpreter imports would then be missing inside."""
     protected = [os.path.realpath(h) for h in protected]
-    out_of_sight = [*(h for h in protected if not is_system(h)), "/tmp"]
+
+    covered = [h for h in protected if not is_system(h)]  # hidden by a mount of their own
+
+    def shown_by_root(folder):
+        return (any(is_under(folder, top) for top in SANDBOX_ROOT)
+                and not any(is_under(folder, h) for h in covered))
+
     entries = site_entries()
     binds, masks, left_out = [], [], {}
     for folder in dict.fromkeys([*python_dirs(), *entries]):
         inside = [h for h in protected if is_under(h, folder)]
         packages = hidden_packages_in(folder)
-        if folder == "/" or not any(is_under(folder, h) for h in out_of_sight):
+        if folder == "/" or shown_by_root(folder):
             pass  # shown by the read-only root (its hidden packages are masked below)
         elif inside:
             left_out[folder] = f"it holds {inside[0]}, which student code must not read"
@@ -174,8 +184,7 @@ def path_view(protected, needs=WORKER_LIBRARIES) -> PathView:
         if spec.submodule_search_locations:
             where = os.path.dirname(where)
         folder = os.path.dirname(where)
-        shown = (not any(is_under(folder, h) for h in out_of_sight)
-                 or any(is_under(folder, b) for b in binds))
+        shown = shown_by_root(folder) or any(is_under(folder, b) for b in binds)
         if not shown:
             why = left_out.get(folder, "it lies in a folder the sandbox hides")
             raise ConfigurationError(

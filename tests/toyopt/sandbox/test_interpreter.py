@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -118,6 +120,26 @@ def test_a_folder_a_pth_file_adds_is_imported(tmp_path):
 
 def test_a_virtualenv_under_tmp_runs_the_worker_with_the_base_libraries(tmp_path):
     python, site = venv(tmp_path / "venv")
+    fake_lib(site)
+    report = run_grader(tmp_path, python)
+    assert report.get("ok", {}).get("value") == 42, report
+
+
+@pytest.fixture
+def outside_root():
+    """A folder in a top-level folder that the sandbox's root does not show and does
+    not hide either (``/opt``, ``/srv``, ``/mnt``: where a system-wide venv lives)."""
+    for top in ("/opt", "/srv", "/mnt"):
+        if os.path.isdir(top) and os.access(top, os.W_OK):
+            folder = Path(tempfile.mkdtemp(prefix="toyopt-test-", dir=top))
+            yield folder
+            shutil.rmtree(folder, ignore_errors=True)
+            return
+    pytest.skip("no writable /opt, /srv or /mnt to put a virtualenv in")
+
+
+def test_a_virtualenv_outside_the_shown_root_runs_the_worker(tmp_path, outside_root):
+    python, site = venv(outside_root / "venv")
     fake_lib(site)
     report = run_grader(tmp_path, python)
     assert report.get("ok", {}).get("value") == 42, report
