@@ -32,7 +32,7 @@ from pathlib import Path
 import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
 from toyopt import __version__
 from toyopt.notebook import render
-from toyopt.notebook.prose import GENERATED
+from toyopt.notebook.build import GENERATED
 from toyopt_check.checks import EXERCISES, all_checks, expect
 from toyopt_check.files import atomic_write
 from toyopt_check.inside.errors import ConfigurationError
