@@ -40,9 +40,6 @@ TESTS = ("The cells below test your function. A test that fails prints what it t
 #: Points of each hand-graded answer.
 ANSWER_POINTS = 2
 
-KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-
-
 def grade_id(text: str) -> str:
     """A name nbgrader and nbformat accept as an id (letters, digits, _ and -)."""
     return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_")
@@ -102,9 +99,6 @@ class _Builder:
         self.ns.define(source)
         self._add(v4.new_code_cell(source), f"code-{len(self.cells):02d}")
 
-    def copy(self, module, names):
-        self.code(self.ns.copy(module, names))
-
     def exercise(self, exercise):
         module = EXERCISE_MODULES[exercise]
         source = definitions(module)[exercise][0]
@@ -147,7 +141,7 @@ def build_notebook(hidden=()):
             b.code(body.removeprefix("```python\n").removesuffix("\n```"))
         elif kind == "copy":
             module, names = arg.split(": ")
-            b.copy(module, names.split(", "))
+            b.code(b.ns.copy(module, names.split(", ")))
         elif kind == "exercise":
             b.md(body.format(points=f"{exercise_points(arg):g}"))
             b.exercise(arg)
@@ -156,7 +150,7 @@ def build_notebook(hidden=()):
     b.cells[0].source = GENERATED + "\n\n" + b.cells[0].source
 
     nb = v4.new_notebook(cells=b.cells)
-    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     nb.metadata["language_info"] = {"name": "python"}
     nb.metadata["toyopt"] = {"generated_by": "toyopt notebook", "source": "toyopt_ref"}
     nbformat.validate(nb)
