@@ -31,7 +31,7 @@ from pathlib import Path
 
 import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
 from toyopt import __version__
-from toyopt.notebook import render
+from toyopt.notebook import DEFAULT_PATH, render
 from toyopt.notebook.build import GENERATED
 from toyopt_check.checks import EXERCISES, all_checks, expect
 from toyopt_check.files import atomic_write
@@ -42,7 +42,7 @@ from .wheel import build_wheel, requirements, wheel_name, write_zip
 
 DIST_NAME = "toyopt-check"
 RUNTIME = Path(__file__).resolve().parents[2] / "toyopt_check"
-NOTEBOOK_NAME = "optimisation_and_learning.ipynb"
+NOTEBOOK_NAME = DEFAULT_PATH.name
 #: what the student runtime needs (the exercises' helpers need torch, numpy, matplotlib;
 #: the checks hypothesis; the self-check pytest), with pyproject.toml's versions
 RUNTIME_DEPENDENCIES = ("torch", "numpy", "matplotlib", "hypothesis", "pytest")
