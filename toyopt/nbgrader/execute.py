@@ -121,7 +121,8 @@ def _valid_image(mime: str, value: str) -> bool:
 
 def clean_outputs(raw, count, budget: list) -> list:
     """Outputs of one cell as sent by the worker, rebuilt from checked fields
-    only: text and PNG/JPEG pictures, sizes capped; anything else dropped."""
+    only: text and PNG/JPEG pictures, sizes capped (the worker's caps, applied
+    again: the student's code can forge what it sends); anything else dropped."""
     outputs, text = [], 0
     if not isinstance(raw, list):
         return outputs
