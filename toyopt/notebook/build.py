@@ -40,6 +40,7 @@ TESTS = ("The cells below test your function. A test that fails prints what it t
 #: Points of each hand-graded answer.
 ANSWER_POINTS = 2
 
+
 def grade_id(text: str) -> str:
     """A name nbgrader and nbformat accept as an id (letters, digits, _ and -)."""
     return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_")
