@@ -107,17 +107,13 @@ def expectations() -> dict:
                       for p, q in CASES]}
 '''
 
-PROSE = '''
+NOTEBOOK_SECTION = """\
+<!-- exercise error_rate -->
+## Exercise 5: the error rate ({points} points)
 
-EXERCISE_ERROR_RATE = """## Exercise 5: the error rate ({points} points)
+Complete `error_rate`: the percentage of predictions that differ from the labels.
 
-Complete `error_rate`: the percentage of predictions that differ from the labels."""
-'''
-
-NOTEBOOK_SECTION = '''\
-    b.md(prose.EXERCISE_ERROR_RATE.format(points=pts["error_rate"]))
-    b.exercise("error_rate")
-'''
+"""
 
 CORPUS_BUG = '''\
 """A bug: the accuracy, not the error rate."""
@@ -154,11 +150,8 @@ def follow_recipe(tree: Path) -> set[str]:
     write(f"toyopt_check/inside/probes/{EXERCISE}.py", PROBES)                          # 3 and 4
     write(f"toyopt_check/checks/{EXERCISE}.py", CHECKS)                                 # 5
     write(f"toyopt/oracles/{EXERCISE}.py", ORACLE)                                      # 7 (6 is optional)
-    edit("toyopt/notebook/build.py", "    b.md(prose.EXPERIMENTS)\n",                     # 8
-         NOTEBOOK_SECTION + "    b.md(prose.EXPERIMENTS)\n")
-    prose = tree / "toyopt/notebook/prose.py"
-    prose.write_text(prose.read_text(encoding="utf-8") + PROSE, encoding="utf-8")
-    touched.add("toyopt/notebook/prose.py")
+    edit("toyopt/notebook/notebook.md", "<!-- markdown -->\n## 10. Your turn",                # 8
+         NOTEBOOK_SECTION + "<!-- markdown -->\n## 10. Your turn")
     (tree / "tests/corpus" / EXERCISE).mkdir()                                          # 9
     write(f"tests/corpus/{EXERCISE}/bug_accuracy.py", CORPUS_BUG)
     return touched

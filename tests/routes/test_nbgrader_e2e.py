@@ -37,8 +37,7 @@ from grade_support import ROOT
 
 from toyopt.nbgrader.course import DEFAULT_ASSIGNMENT as ASSIGNMENT
 from toyopt.nbgrader.course import NOTEBOOK_FILE, CourseExistsError, init_course
-from toyopt.notebook.build import exercise_points, grade_id, grading_cell_source, notebook_checks
-from toyopt.notebook.prose import ANSWER_POINTS, QUESTIONS
+from toyopt.notebook.build import ANSWER_POINTS, exercise_points, grade_id, grading_cell_source, notebook_checks
 from toyopt_check.checks import EXERCISES
 
 pytestmark = pytest.mark.slow
@@ -222,7 +221,7 @@ def test_release_holds_no_solution_and_no_hidden_test(course):
 
 def test_exported_scores_are_exactly_the_expected_ones(course):
     grades = course["grades"]
-    max_score = total_autograded() + ANSWER_POINTS * len(QUESTIONS)
+    max_score = total_autograded() + ANSWER_POINTS * 4  # the four hand-graded questions of notebook.md
     for student in ("alice", "bob", "carol"):
         assert float(grades[student]["max_score"]) == pytest.approx(max_score, abs=1e-9)
     # alice: the source notebook gets every autograded point (written answers await a human)

@@ -43,19 +43,14 @@ from traitlets import Bool, Float, Integer
 import toyopt.checks  # noqa: F401  (registers the hidden checks with all_checks)
 from toyopt.sandbox.submission import definition_statements, no_magics
 from toyopt_check.inside.errors import ConfigurationError
+from toyopt_check.inside.notebook_cells import MAX_CELL_CHARS, MAX_IMAGE_CHARS, MAX_OUTPUTS, MAX_TOTAL_CHARS, MIME_TYPES
+from toyopt_check.inside.worker import NOTEBOOK_PROBE
 
 from .course import CELL_TIMEOUT
 
 #: seconds for all of a notebook's cells together (each also has `cell_timeout`)
 NOTEBOOK_TIMEOUT = 900
-#: the worker's probe that runs the cells and returns their outputs (worker.py)
-NOTEBOOK_PROBE = "notebook.outputs"
-MIME_TYPES = ("text/plain", "image/png", "image/jpeg")
 _MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
-MAX_OUTPUTS = 64
-MAX_CELL_TEXT = 100_000
-MAX_IMAGE = 4 * 2**20
-MAX_TOTAL = 16 * 2**20
 MAX_TRACEBACK_LINES = 12
 TRUNCATED = "\n[... output truncated: the grader keeps only the first part of this cell's output]\n"
 
@@ -82,13 +77,11 @@ def checks_of_source(source: str):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "run"
                 and node.args and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)):
-            ids = None
-            for kw in node.keywords:
-                if kw.arg == "ids":
-                    try:
-                        ids = ast.literal_eval(kw.value)
-                    except ValueError:
-                        return None
+            ids = next((kw.value for kw in node.keywords if kw.arg == "ids"), None)
+            try:
+                ids = None if ids is None else ast.literal_eval(ids)
+            except ValueError:
+                return None
             if isinstance(ids, str):
                 ids = [ids]
             return node.args[0].value, (None if ids is None else [str(i) for i in ids])
@@ -128,7 +121,8 @@ def _valid_image(mime: str, value: str) -> bool:
 
 def clean_outputs(raw, count, budget: list) -> list:
     """Outputs of one cell as sent by the worker, rebuilt from checked fields
-    only: text and PNG/JPEG pictures, sizes capped; anything else dropped."""
+    only: text and PNG/JPEG pictures, sizes capped (the worker's caps, applied
+    again: the student's code can forge what it sends); anything else dropped."""
     outputs, text = [], 0
     if not isinstance(raw, list):
         return outputs
@@ -138,7 +132,7 @@ def clean_outputs(raw, count, budget: list) -> list:
         kind = item.get("output_type")
         if kind == "stream" and item.get("name") in ("stdout", "stderr") \
                 and isinstance(item.get("text"), str):
-            room = min(MAX_CELL_TEXT - text, budget[0])
+            room = min(MAX_CELL_CHARS - text, budget[0])
             value = item["text"][:max(room, 0)]
             if value:
                 text += len(value)
@@ -150,7 +144,7 @@ def clean_outputs(raw, count, budget: list) -> list:
                 value = item["data"].get(mime)
                 if not isinstance(value, str):
                     continue
-                limit = MAX_CELL_TEXT if mime == "text/plain" else MAX_IMAGE
+                limit = MAX_CELL_CHARS if mime == "text/plain" else MAX_IMAGE_CHARS
                 if len(value) > min(limit, budget[0]):
                     continue
                 if mime != "text/plain" and not _valid_image(mime, value):
@@ -243,25 +237,17 @@ def grade_notebook(nb, resources, *, cell_timeout=CELL_TIMEOUT, notebook_timeout
     """Run `nb`'s code in the sandbox and write every cell's outputs (see the module doc).
     `tests` (``{grade_id: (exercise, ids)}``) defaults to the gradebook's."""
     tests = gradebook_tests(resources) if tests is None else tests
-    test_cells, sent = {}, []
-    for index, cell in enumerate(nb.cells, start=1):
-        if cell.cell_type != "code":
-            continue
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if gid in tests:
-            test_cells[index] = gid
-        else:
-            sent.append({"index": index, "source": str(cell.source)})
-    specs = {index: tests[gid] for index, gid in test_cells.items()}
+    code = [(index, cell) for index, cell in enumerate(nb.cells, start=1) if cell.cell_type == "code"]
+    specs = {index: tests[gid] for index, cell in code
+             if (gid := cell.metadata.get("nbgrader", {}).get("grade_id")) in tests}
+    sent = [{"index": index, "source": str(cell.source)} for index, cell in code if index not in specs]
     outputs, by_cell, results, note = _run_in_sandbox(sent, specs, cell_timeout, notebook_timeout, budget,
                                                       isolation, resources, hide)
-    if note and log is not None:
+    if log is not None:
         log.info("toyopt: %s", note)
-    budget_left = [MAX_TOTAL]
-    for index, cell in enumerate(nb.cells, start=1):
-        if cell.cell_type != "code":
-            continue
-        if index in test_cells:
+    budget_left = [MAX_TOTAL_CHARS]
+    for index, cell in code:
+        if index in specs:
             checks = by_cell[index]
             if checks is None:
                 cell.outputs = [_failure("this test cell is not a toyopt check: it cannot be "
@@ -269,12 +255,11 @@ def grade_notebook(nb, resources, *, cell_timeout=CELL_TIMEOUT, notebook_timeout
             else:
                 cell.outputs = _test_output([results[c.id] for c in checks])
             continue
-        got = outputs.get(index)
-        cell.execution_count = got.get("execution_count") if got and isinstance(
-            got.get("execution_count"), int) else None
-        cell.outputs = clean_outputs(got.get("outputs") if got else [], cell.execution_count,
-                                     budget_left)
-        if got and got.get("truncated") is True:
+        got = outputs.get(index, {})
+        count = got.get("execution_count")
+        cell.execution_count = count if isinstance(count, int) else None
+        cell.outputs = clean_outputs(got.get("outputs", []), cell.execution_count, budget_left)
+        if got.get("truncated") is True:
             cell.outputs.append(v4.new_output("stream", name="stdout", text=TRUNCATED))
     return nb, resources
 
@@ -285,19 +270,14 @@ def resolve_checks(specs: dict):
     from toyopt_check.cells import select
     from toyopt_check.checks import all_checks
 
-    wanted, by_cell = [], {}
+    by_cell = {}
     for index, spec in specs.items():
         try:
-            checks = select(*spec) if spec else None
+            by_cell[index] = select(*spec) if spec else None
         except ConfigurationError:
-            checks = None
-        by_cell[index] = checks
-        for chk in checks or ():
-            if chk not in wanted:
-                wanted.append(chk)
-    order = {c.id: n for n, c in enumerate(all_checks())}
-    wanted.sort(key=lambda c: order.get(c.id, len(order)))
-    return by_cell, wanted
+            by_cell[index] = None
+    wanted = {c.id for checks in by_cell.values() for c in checks or ()}
+    return by_cell, [c for c in all_checks() if c.id in wanted]
 
 
 def _run_in_sandbox(sent, specs, cell_timeout, notebook_timeout, budget, isolation, resources,
@@ -318,11 +298,10 @@ def _run_in_sandbox(sent, specs, cell_timeout, notebook_timeout, budget, isolati
                                       "cell_timeout": cell_timeout}), encoding="utf-8")
     hide = tuple(str(Path(p).resolve()) for p in (*hide, resources.get("metadata", {}).get("path"))
                  if p)
-    note, outputs, timings = "", {}, {}
+    note, outputs, clock = "", {}, [time.perf_counter()]
     try:
-        started = time.perf_counter()
         with SandboxSession(scratch, budget=budget, isolation=isolation, hide=hide) as session:
-            timings["start"] = time.perf_counter() - started
+            clock.append(time.perf_counter())
             worker = session.worker
             try:
                 reply = worker.call(NOTEBOOK_PROBE, timeout=float(notebook_timeout))
@@ -339,16 +318,16 @@ def _run_in_sandbox(sent, specs, cell_timeout, notebook_timeout, budget, isolati
             # crash again in cells that are no exercise. Written by replacing the
             # file (the student's code may have put a link in its place).
             _write_cells(cells_file, {"source": name, "cells": _definitions(sent)})
-            timings["cells"] = time.perf_counter() - started - timings["start"]
+            clock.append(time.perf_counter())
             by_cell, checks = resolve_checks(specs)
             with _hypothesis_home():
                 results = session.run(checks)
-            timings["checks"] = time.perf_counter() - started - timings["start"] - timings["cells"]
+            clock.append(time.perf_counter())
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    timing = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
-    return (outputs, by_cell, {r.id: r for r in results},
-            "; ".join(p for p in (note, f"sandbox: {timing}") if p))
+    timing = ", ".join(f"{step} {end - begin:.1f} s"
+                       for step, begin, end in zip(("start", "cells", "checks"), clock, clock[1:]))
+    return outputs, by_cell, {r.id: r for r in results}, "; ".join(filter(None, (note, f"sandbox: {timing}")))
 
 
 @contextlib.contextmanager

@@ -1,10 +1,10 @@
 """The tutorial as an nbgrader notebook, generated from `toyopt_ref`.
 
-`build` assembles the source notebook (`prose` holds its text, `source` cuts
-code out of the reference). Its test cells import ``toyopt_check.cells``, the
-student runtime's cell helper, so that the release notebook runs with the kit
-alone. The committed copy lives at `DEFAULT_PATH`; `toyopt notebook --check`
-(and a test) fail when it is stale.
+`build` assembles the source notebook (`notebook.md` holds its text and code,
+`source` cuts code out of the reference). Its test cells import
+``toyopt_check.cells``, the student runtime's cell helper, so that the release
+notebook runs with the kit alone. The committed copy lives at `DEFAULT_PATH`;
+`toyopt notebook --check` (and a test) fail when it is stale.
 """
 
 from __future__ import annotations

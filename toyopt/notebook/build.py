@@ -1,11 +1,12 @@
-"""Assemble the nbgrader source notebook from `toyopt_ref` and the checks.
+"""Assemble the nbgrader source notebook from `notebook.md`, `toyopt_ref` and the checks.
 
-The notebook interleaves `prose` (markdown), code copied from the reference
-(`source.Namespace.copy`), the four exercises as nbgrader solution cells
-(each a plain top-level ``def`` with its ``### BEGIN SOLUTION`` region, so
-that nbgrader strips the solution on release and `toyopt grade` can extract
-the function), one autograded test cell per check (hidden checks inside
-``### BEGIN HIDDEN TESTS``) and hand-graded answer cells.
+`notebook.md` holds the notebook in order: the text and code cells, and where
+definitions are copied from the reference (`source.Namespace.copy`), where the
+exercises go and where the hand-graded answers go. An exercise becomes an
+nbgrader solution cell (a plain top-level ``def`` with its ``### BEGIN
+SOLUTION`` region, so that nbgrader strips the solution on release and
+`toyopt grade` can extract the function), then one autograded test cell per
+check (hidden checks inside ``### BEGIN HIDDEN TESTS``).
 
 Check ids, titles, points and visibility come from `all_checks()` when the
 notebook is generated; nothing is hard-coded here. Only CPU checks are
@@ -16,6 +17,7 @@ CUDA check would cost points there.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import nbformat
 from nbformat import v4
@@ -25,120 +27,18 @@ from toyopt_check.checks import EXERCISES, all_checks
 from toyopt_check.inside.errors import ConfigurationError
 from toyopt_check.inside.runtime import EXERCISE_MODULES
 
-from . import prose
 from .source import Namespace, definitions
 
-NOTEBOOK_NAME = "optimisation_and_learning"
+#: The notebook's text and code, in order; its first lines say how to read it.
+TEMPLATE = Path(__file__).with_name("notebook.md")
+MARKER = re.compile(r"^<!-- (markdown|code|copy|exercise|answer)(?: (.*?))? -->$", re.M)
 
-KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-
-SETUP_CODE = '''\
-%matplotlib inline
-import math
-
-import numpy as np
-import torch
-from torch import nn
-from IPython.display import display
-
-np.random.seed(0)
-torch.manual_seed(0)
-# The network is tiny: one CPU thread is faster than several.
-torch.set_num_threads(1)
-device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-print(f"running on {device}")'''
-
-BUILD_DATASETS = '''\
-num_points = 1000
-dbs = {"random_data": random_2d(num_points), "circular_data": circular_2d(num_points)}
-try:
-    dbs["spiral_data"] = check_db(spiral_2d(num_points), "spiral_2d(num_points)")
-except Exception as exc:  # until your spiral_2d works, the tutorial's loop draws the spiral
-    print(f"note: spiral_2d does not work yet ({type(exc).__name__}: {exc});\\n"
-          "      the spiral data comes from the tutorial's loop spiral_2d_loop until it does")
-    dbs["spiral_data"] = spiral_2d_loop(num_points)
-dbs["linear_data"] = linear_2d(num_points)
-splits = {name: train_test_split(db, test_fraction=0.1) for name, db in dbs.items()}
-train_dbs = {name: split[0] for name, split in splits.items()}
-test_dbs = {name: split[1] for name, split in splits.items()}
-for name in dbs:
-    print(f"{name:14s} {len(train_dbs[name][0])} training points, {len(test_dbs[name][0])} test points")'''
-
-DRAW_DATASETS = '''\
-try:
-    figures = [plot_datasets(dbs, "all points"), plot_datasets(train_dbs, "training sets"),
-               plot_datasets(test_dbs, "test sets")]
-except Exception as exc:  # the rest of the notebook does not need these figures
-    print(f"note: plot_datasets does not work yet ({type(exc).__name__}: {exc});\\n"
-          "      the figures of the datasets appear here once it does")
-else:
-    for figure in figures:
-        display(figure)'''
-
-SHOW_MODEL = '''\
-model = Simple2DNetwork().to(device)
-print(model)'''
-
-LOSS_SHAPES = '''\
-shapes = {name: make_loss(name, reduction="none") for name in ("L1", "MSE", "SmoothL1", "Huber", "BCE")}
-display(plot_loss_shapes(shapes))'''
-
-LOSS_DEMO = '''\
-prediction = torch.tensor([0.1])
-target = torch.tensor([2 * math.pi - 0.1])
-print(f"MSE:          {nn.MSELoss()(prediction, target).item():.4f}")
-try:
-    print(f"circular MSE: {CircularMSELoss()(prediction, target).item():.4f}")
-except Exception as exc:  # nothing later needs it
-    print(f"circular MSE: circular_mse does not work yet ({type(exc).__name__}: {exc})")'''
-
-MAKE_OPTIMISER = '''\
-learning_rate = 0.1
-optimiser = torch.optim.SGD(model.parameters(), lr=learning_rate)
-print(optimiser)'''
-
-UNTRAINED = '''\
-which = "linear_data"
-inputs = torch.as_tensor(test_dbs[which][0], dtype=torch.float32, device=device)
-labels = torch.as_tensor(test_dbs[which][1], device=device)
-for init in ("uniform", "xavier", None):
-    untrained = Simple2DNetwork(weight_init=init).to(device)
-    untrained.eval()
-    with torch.no_grad():
-        outputs = untrained(inputs).reshape(-1)
-    print(f"{str(init):8s} untrained test accuracy: {accuracy(outputs >= 0.5, labels):5.1f} %")'''
-
-TRAIN = '''\
-# The starting weights: seed 0 happens to stall on this dataset (try it).
-torch.manual_seed(1)
-which = "circular_data"
-model = Simple2DNetwork(weight_init="uniform").to(device)
-criterion = nn.L1Loss()
-optimiser = torch.optim.SGD(model.parameters(), lr=0.1)
-epochs = 1000
-
-history = {"train_acc": [], "train_loss": [], "test_acc": [], "test_loss": []}
-try:
-    for epoch in range(epochs):
-        train_acc, train_loss, _ = epoch_loop(model, train_dbs[which], criterion, optimiser)
-        test_acc, test_loss, _ = epoch_loop(model, test_dbs[which], criterion)
-        for key, value in zip(history, (train_acc, train_loss, test_acc, test_loss)):
-            history[key].append(value)
-        if epoch % (epochs // 10) == 0 or epoch == epochs - 1:
-            print(f"[{epoch:4d}] train loss {train_loss:.4f} acc {train_acc:6.2f}   "
-                  f"test loss {test_loss:.4f} acc {test_acc:6.2f}")
-except Exception as exc:  # training needs a working epoch_loop
-    print(f"note: epoch_loop does not work yet ({type(exc).__name__}: {exc});\\n"
-          "      the network trains here once it does")'''
-
-SHOW_RESULTS = '''\
-if history["train_acc"]:
-    log = TrainLog(**{key: np.array(values) for key, values in history.items()})
-    print(log.summary())
-    display(plot_learning_curves(log, f"{which}, {type(criterion).__name__}"))
-    display(plot_decision_boundary(model, test_dbs[which], f"{which}: test points"))
-else:
-    print("note: no training run to show yet (epoch_loop does not work yet, see above)")'''
+GENERATED = ("<!-- Generated from toyopt_ref by `toyopt notebook` (toyopt/notebook/). "
+             "For the course's instructors: regenerate this notebook rather than edit it. -->")
+TESTS = ("The cells below test your function. A test that fails prints what it tried, what it\n"
+         "expected and what came back.")
+#: Points of each hand-graded answer.
+ANSWER_POINTS = 2
 
 
 def grade_id(text: str) -> str:
@@ -200,9 +100,6 @@ class _Builder:
         self.ns.define(source)
         self._add(v4.new_code_cell(source), f"code-{len(self.cells):02d}")
 
-    def copy(self, module, names):
-        self.code(self.ns.copy(module, names))
-
     def exercise(self, exercise):
         module = EXERCISE_MODULES[exercise]
         source = definitions(module)[exercise][0]
@@ -215,16 +112,20 @@ class _Builder:
         self._add(v4.new_code_cell(source), exercise, grade=False, locked=False, solution=True)
         checks = notebook_checks(exercise)
         if checks:
-            self.md(prose.TESTS)
+            self.md(TESTS)
         for chk in checks:
             self._add(v4.new_code_cell(grading_cell_source(chk, self.hidden)), grade_id(f"test_{chk.id}"),
                       grade=True, locked=True, points=chk.points, solution=False)
 
-    def question(self, key):
-        question, guide = prose.QUESTIONS[key]
-        self.md(question)
+    def answer(self, key, guide):
         self._add(v4.new_markdown_cell(guide), f"answer_{key}", grade=True, locked=False,
-                  points=prose.ANSWER_POINTS, solution=True)
+                  points=ANSWER_POINTS, solution=True)
+
+
+def template_cells(text: str) -> list[tuple[str, str, str]]:
+    """``[(kind, argument, body)]`` of the cells of `TEMPLATE`'s `text`."""
+    parts = MARKER.split(text)[1:]
+    return [(kind, arg or "", body.strip("\n")) for kind, arg, body in zip(parts[::3], parts[1::3], parts[2::3])]
 
 
 def build_notebook(hidden=()):
@@ -234,68 +135,24 @@ def build_notebook(hidden=()):
     registry marks as not visible (a course may keep more of them hidden).
     """
     b = _Builder(check_hidden_ids(hidden))
-    pts = {ex: f"{exercise_points(ex):g}" for ex in EXERCISES}
-    b.md(prose.GENERATED + "\n\n" + prose.INTRO)
-    b.md(prose.SETUP)
-    b.code(SETUP_CODE)
-
-    b.md(prose.DATASETS)
-    b.copy("data", ["LINEAR_BOUNDARY", "SPIRAL_RADIUS", "SPIRAL_TURNS", "SPIRAL_NOISE", "_empty",
-                    "random_2d", "circular_2d", "linear_2d", "spiral_2d_loop"])
-    b.md(prose.EXERCISE_SPIRAL.format(points=pts["spiral_2d"]))
-    b.exercise("spiral_2d")
-    b.md(prose.SPLIT)
-    b.copy("data", ["check_db", "train_test_split"])
-    b.code(BUILD_DATASETS)
-
-    b.md(prose.PLOTTING)
-    b.copy("plotting", ["LABEL_COLOURS", "plot_db"])
-    b.md(prose.EXERCISE_PLOT.format(points=pts["plot_datasets"]))
-    b.exercise("plot_datasets")
-    b.code(DRAW_DATASETS)
-    b.md(prose.AFTER_PLOT)
-
-    b.md(prose.ACCURACY)
-    b.copy("training", ["accuracy", "model_device"])
-    b.md(prose.MODEL)
-    b.copy("model", ["WEIGHT_INITS", "Simple2DNetwork"])
-    b.code(SHOW_MODEL)
-
-    b.md(prose.LOSSES)
-    b.copy("losses", ["make_loss"])
-    b.copy("plotting", ["plot_loss_shapes"])
-    b.code(LOSS_SHAPES)
-    b.md(prose.EXERCISE_LOSS.format(points=pts["circular_mse"]))
-    b.exercise("circular_mse")
-    b.md(prose.AFTER_LOSS)
-    b.copy("losses", ["CircularMSELoss"])
-    b.code(LOSS_DEMO)
-
-    b.md(prose.OPTIMISER)
-    b.code(MAKE_OPTIMISER)
-    b.md(prose.INIT)
-    b.code(UNTRAINED)
-    b.md(prose.AFTER_INIT)
-    b.question("initialisation")
-
-    b.md(prose.TRAINING)
-    b.md(prose.EXERCISE_EPOCH.format(points=pts["epoch_loop"]))
-    b.exercise("epoch_loop")
-    b.md(prose.TRAIN_RUN)
-    b.code(TRAIN)
-    b.md(prose.RESULTS)
-    b.copy("training", ["TrainLog"])
-    b.copy("plotting", ["plot_learning_curves", "plot_decision_boundary"])
-    b.code(SHOW_RESULTS)
-
-    b.md(prose.EXPERIMENTS)
-    for key in ("loss", "learning_rate", "epochs"):
-        b.question(key)
+    for kind, arg, body in template_cells(TEMPLATE.read_text(encoding="utf-8")):
+        if kind == "markdown":
+            b.md(body)
+        elif kind == "code":
+            b.code(body.removeprefix("```python\n").removesuffix("\n```"))
+        elif kind == "copy":
+            module, names = arg.split(": ")
+            b.code(b.ns.copy(module, names.split(", ")))
+        elif kind == "exercise":
+            b.md(body.format(points=f"{exercise_points(arg):g}"))
+            b.exercise(arg)
+        else:
+            b.answer(arg, body)
+    b.cells[0].source = GENERATED + "\n\n" + b.cells[0].source
 
     nb = v4.new_notebook(cells=b.cells)
-    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     nb.metadata["language_info"] = {"name": "python"}
     nb.metadata["toyopt"] = {"generated_by": "toyopt notebook", "source": "toyopt_ref"}
     nbformat.validate(nb)
     return nb
-

@@ -116,21 +116,18 @@ class Namespace:
         defined in `toyopt_ref` itself are never imported but copied: the release notebook
         imports nothing of the reference."""
         deps = self.inline(source, module_name)
-        return self._imports([*deps, (source, module_name)]), deps
-
-    def _imports(self, pieces) -> list[str]:
         plain, grouped = set(), {}
-        for source, module_name in pieces:
-            module = _module(module_name)
-            for name in sorted(free_names(source) - self.defined):
-                if name in vars(module) and _ref_home(name, module_name) is None:
-                    home, what = _import(name, vars(module)[name], module_name)
+        for piece, piece_module in [*deps, (source, module_name)]:
+            module = vars(_module(piece_module))
+            for name in free_names(piece) - self.defined:
+                if name in module and _ref_home(name, piece_module) is None:
+                    home, what = _import(name, module[name], piece_module)
                     if home is None:
                         plain.add(what)
                     else:
                         grouped.setdefault(home, set()).add(what)
-        return sorted(plain) + [f"from {home} import {', '.join(sorted(grouped[home]))}"
-                                for home in sorted(grouped)]
+        imports = sorted(plain) + [f"from {home} import {', '.join(sorted(grouped[home]))}" for home in sorted(grouped)]
+        return imports, deps
 
     def inline(self, source: str, module_name: str) -> list[tuple[str, str]]:
         """``[(definition source, module)]`` of the `toyopt_ref` globals that

@@ -46,13 +46,6 @@ def _digest(data: bytes) -> str:
     return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
-def metadata(name: str, version: str, summary: str, requires_python: str, requires: list[str]) -> str:
-    lines = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}", f"Summary: {summary}",
-             f"Requires-Python: {requires_python}"]
-    lines += [f"Requires-Dist: {r}" for r in requires]
-    return "\n".join(lines) + "\n"
-
-
 def wheel_name(name: str, version: str) -> str:
     return f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
 
@@ -73,8 +66,9 @@ def build_wheel(name: str, version: str, files: dict[str, bytes], *, summary: st
     """The bytes of a ``py3-none-any`` wheel holding `files` (``{archive path: bytes}``)."""
     dist_info = f"{name.replace('-', '_')}-{version}.dist-info"
     members = dict(sorted(files.items()))
-    members[f"{dist_info}/METADATA"] = metadata(name, version, summary, requires_python,
-                                                requires).encode()
+    metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}", f"Summary: {summary}",
+                f"Requires-Python: {requires_python}", *(f"Requires-Dist: {r}" for r in requires)]
+    members[f"{dist_info}/METADATA"] = ("\n".join(metadata) + "\n").encode()
     members[f"{dist_info}/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: toyopt release\n"
                                      b"Root-Is-Purelib: true\nTag: py3-none-any\n")
     record = "".join(f"{path},{_digest(data)},{len(data)}\n" for path, data in members.items())

@@ -151,9 +151,11 @@ def test_checks_are_read_from_the_gradebook_source_of_a_test_cell(source, expect
 def test_outputs_from_the_sandbox_are_rebuilt_and_capped():
     import base64
 
+    from toyopt_check.inside.notebook_cells import MAX_CELL_CHARS, MAX_TOTAL_CHARS
+
     png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(24)).decode()
     raw = [
-        {"output_type": "stream", "name": "stdout", "text": "x" * (execute.MAX_CELL_TEXT + 10)},
+        {"output_type": "stream", "name": "stdout", "text": "x" * (MAX_CELL_CHARS + 10)},
         {"output_type": "stream", "name": "evil", "text": "dropped"},
         {"output_type": "display_data", "data": {"text/html": "<script>", "image/png": png,
                                                  "text/plain": "fig"}, "metadata": {"x": 1}},
@@ -161,10 +163,10 @@ def test_outputs_from_the_sandbox_are_rebuilt_and_capped():
         {"output_type": "error", "ename": "E", "evalue": "v", "traceback": ["a"] * 50},
         "not a dict",
     ]
-    budget = [execute.MAX_TOTAL]
+    budget = [MAX_TOTAL_CHARS]
     out = execute.clean_outputs(raw, 3, budget)
     assert [o.output_type for o in out] == ["stream", "display_data", "error"]
-    assert len(out[0].text) == execute.MAX_CELL_TEXT
+    assert len(out[0].text) == MAX_CELL_CHARS
     assert set(out[1].data) == {"image/png", "text/plain"} and out[1].metadata == {}
     assert len(out[2].traceback) == execute.MAX_TRACEBACK_LINES
     for o in out:

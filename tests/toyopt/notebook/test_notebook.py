@@ -8,11 +8,13 @@ import nbformat
 import pytest
 
 from toyopt.notebook import DEFAULT_PATH, is_stale, render, write
-from toyopt.notebook.build import build_notebook, grade_id, notebook_checks
-from toyopt.notebook.prose import ANSWER_POINTS, QUESTIONS
+from toyopt.notebook.build import ANSWER_POINTS, build_notebook, grade_id, notebook_checks
 from toyopt_check import cells
 from toyopt_check.checks import EXERCISES, core
 from toyopt_check.inside.errors import ConfigurationError
+
+#: the hand-graded questions of notebook.md, in order
+QUESTIONS = ("initialisation", "loss", "learning_rate", "epochs")
 
 
 def nbgrader_cells(nb, **flags):
