@@ -1,12 +1,9 @@
 """Many independent 2-5-1 networks trained at once (the engine of `toyopt sweep`).
 
-One run of the tutorial costs ~90 kFLOP an epoch but ~80 dispatched tensor
-operations, so a sequential run is pure framework overhead. Here R runs are
-stacked along a batch dimension -- weights ``(R, 5, 2)``, ``(R, 5, 1)``,
-``(R, 1, 5)``, ``(R, 1, 1)``, points ``(R, 2, N)`` -- and one epoch of all of
-them is about twenty batched operations (`torch.baddbmm` / `torch.bmm`),
-with the gradients written out by hand (no autograd graph; measured against
-``torch.func.vmap`` over autograd in ``bench/bench_batched.py``).
+R runs are stacked along a batch dimension -- weights ``(R, 5, 2)``, ``(R, 5, 1)``,
+``(R, 1, 5)``, ``(R, 1, 1)``, points ``(R, 2, N)`` -- and one epoch of all of them is
+about twenty batched operations, with the gradients written out by hand (no autograd
+graph; docs/performance.md has the measurements, against sequential runs and ``vmap``).
 
 Semantics are those of `toyopt_ref.training.train`: full-batch SGD without
 momentum; the train accuracy and loss of an epoch come from the prediction made
