@@ -1,13 +1,8 @@
-"""Pictures for the feedback, drawn in the trusted process: :func:`draw_figures`.
-
-Each implemented exercise gets a picture drawn with Matplotlib (Agg) from plain
-data that the checks' own probes return: the student's spiral over the expected
-ones, their plot_datasets figure redrawn from its summary, their circular_mse
-against the expected loss, and learning curves of their epoch_loop beside the
-reference's.  Sizes are checked before any drawing, so the parent's memory stays
-bounded.  A picture is a bonus: any failure omits it, and an exercise's figures
-may spend at most `BUDGET_SHARE` of what its checks left of its budget (and
-`MAX_SECONDS`).
+"""Pictures for the feedback, drawn with Matplotlib (Agg) in the trusted process from plain
+data that the checks' own probes return: :func:`draw_figures`.  Sizes are checked before
+any drawing, so the parent's memory stays bounded.  A picture is a bonus: any failure
+omits it, and an exercise's figures may spend at most `BUDGET_SHARE` of what its checks
+left of its budget (and `MAX_SECONDS`).
 """
 
 from __future__ import annotations
@@ -79,17 +74,8 @@ def _new_figure(width: float, height: float, ncols: int = 1):
 
 
 # ---------------------------------------------------------------- spiral_2d
-def spiral_curve(label: int, samples: int = 2000):
-    """The noise-free spiral of class `label` (see ``toyopt_ref.data.spiral_2d``)."""
-    from toyopt_ref.data import SPIRAL_RADIUS, SPIRAL_TURNS
-
-    s = np.linspace(0.0, 1.0, samples)
-    r = s * SPIRAL_RADIUS
-    t = SPIRAL_TURNS * 2 * np.pi * s + label * np.pi
-    return np.stack([r * np.sin(t), r * np.cos(t)], axis=1)
-
-
 def draw_spiral(target) -> Figure:
+    from toyopt.oracles.spiral_2d import ideal_points
     from toyopt_ref.data import SPIRAL_NOISE
 
     n = SPIRAL_POINTS
@@ -104,14 +90,15 @@ def draw_spiral(target) -> Figure:
     fig, (ax,) = _new_figure(5.5, 5.5)
     band = SPIRAL_NOISE * math.sqrt(2)  # farthest a point's noise can move it
     far = np.zeros(len(points), dtype=bool)
+    curves = ideal_points(1000).reshape(2, 1000, 2)  # the noise-free spirals of class 0 and 1
     for label, colour in colours.items():
-        curve = spiral_curve(label)
+        curve = curves[label]
         ax.plot(curve[:, 0], curve[:, 1], color=colour, alpha=0.18, linewidth=7,
                 solid_capstyle="round", label=f"expected class {label} (band: noise)")
         ax.plot(curve[:, 0], curve[:, 1], color=colour, alpha=0.6, linewidth=0.8)
         mine = labels == label
         if mine.any():
-            dist = np.sqrt(((points[mine, None, :] - curve[None, ::2, :]) ** 2).sum(-1)).min(1)
+            dist = np.sqrt(((points[mine, None, :] - curve[None]) ** 2).sum(-1)).min(1)
             far[mine] = dist > band + 0.02  # + the sampling of the curve
             ax.scatter(points[mine, 0], points[mine, 1], s=7, color=colour, edgecolors="black",
                        linewidths=0.3, label=f"your label {label}")
