@@ -134,43 +134,23 @@ class BatchedLog:
                         test_acc=self.test_acc[index], test_loss=self.test_loss[index].astype(np.float64))
 
 
-def _loss_and_grad(name, p, y, n, need_grad=True, need_value=True):
-    """Per-run mean loss ``(R,)`` and its gradient w.r.t. `p` (both ``(R, 1, N)``).
-
-    The gradients are PyTorch's backward formulas for the mean reduction;
-    either part is None when not needed.
-    """
-    value = grad = None
-    if name == "BCEWithLogits":
-        if need_value:
-            value = F.binary_cross_entropy_with_logits(p, y, reduction="none").mean((1, 2))
-        if need_grad:
-            grad = (torch.sigmoid(p) - y).mul_(1.0 / n)
-        return value, grad
-    d = p - y
-    if name == "MSE":
-        if need_value:
-            value = (d * d).mean((1, 2))
-        if need_grad:
-            grad = d.mul_(2.0 / n)
-    elif name == "L1":
-        if need_value:
-            value = d.abs().mean((1, 2))
-        if need_grad:
-            grad = torch.sign(d).mul_(1.0 / n)
-    elif name == "SmoothL1":
-        if need_value:
-            value = F.smooth_l1_loss(p, y, reduction="none", beta=1.0).mean((1, 2))
-        if need_grad:
-            grad = d.clamp_(-1.0, 1.0).mul_(1.0 / n)
-    elif name == "Huber":
-        if need_value:
-            value = F.huber_loss(p, y, reduction="none", delta=HUBER_DELTA).mean((1, 2))
-        if need_grad:
-            grad = d.clamp_(-HUBER_DELTA, HUBER_DELTA).mul_(1.0 / n)
-    else:  # pragma: no cover - callers validate the name
-        raise InvalidInputError(f"loss {name!r} is not batched; choose one of {BATCHED_LOSSES}")
-    return value, grad
+#: Per-element loss of the predictions `p` against the labels `y`, both ``(R, 1, N)``.
+_ELEMENT_LOSS = {
+    "L1": lambda p, y: (p - y).abs(),
+    "MSE": lambda p, y: (p - y) * (p - y),
+    "SmoothL1": lambda p, y: F.smooth_l1_loss(p, y, reduction="none", beta=1.0),
+    "Huber": lambda p, y: F.huber_loss(p, y, reduction="none", delta=HUBER_DELTA),
+    "BCEWithLogits": lambda p, y: F.binary_cross_entropy_with_logits(p, y, reduction="none"),
+}
+#: The gradient of the mean loss over `n` points w.r.t. `p`, PyTorch's backward formulas,
+#: from ``d = p - y`` (``sigmoid(p) - y`` for BCEWithLogits), which it overwrites.
+_LOSS_GRAD = {
+    "L1": lambda d, n: torch.sign(d).mul_(1.0 / n),
+    "MSE": lambda d, n: d.mul_(2.0 / n),
+    "SmoothL1": lambda d, n: d.clamp_(-1.0, 1.0).mul_(1.0 / n),
+    "Huber": lambda d, n: d.clamp_(-HUBER_DELTA, HUBER_DELTA).mul_(1.0 / n),
+    "BCEWithLogits": lambda d, n: d.mul_(1.0 / n),
+}
 
 
 def _train_chunk(loss, params, x_tr, y_tr, x_te, y_te, lr, epochs, record_losses=True):
@@ -189,7 +169,7 @@ def _train_chunk(loss, params, x_tr, y_tr, x_te, y_te, lr, epochs, record_losses
     tensor is ever built (the sums differ from autograd's only in rounding).
     """
     W1, b1, W2, b2 = params
-    R, n_tr, n_te = W1.shape[0], x_tr.shape[-1], x_te.shape[-1]
+    R, n_tr = W1.shape[0], x_tr.shape[-1]
     P1 = torch.cat([W1, b1], dim=2)  # (R,5,3)
 
     def with_ones(x):
@@ -208,13 +188,16 @@ def _train_chunk(loss, params, x_tr, y_tr, x_te, y_te, lr, epochs, record_losses
     def correct(p, lab):
         return torch.eq(p >= 0.5, lab).sum((1, 2), dtype=torch.int32)
 
+    def mean_loss(p, y):
+        return _ELEMENT_LOSS[loss](p, y).mean((1, 2))
+
     untrained = correct(predict(x_te)[1], lab_te)
     for epoch in range(epochs):
         hidden, p = predict(x_tr)
         counts[epoch, 0] = correct(p, lab_tr)
-        value, g = _loss_and_grad(loss, p, y_tr, n_tr, need_value=record_losses)
         if record_losses:
-            losses[epoch, 0] = value
+            losses[epoch, 0] = mean_loss(p, y_tr)
+        g = _LOSS_GRAD[loss](torch.sigmoid(p) - y_tr if loss == "BCEWithLogits" else p - y_tr, n_tr)
         gW2 = torch.bmm(g, hidden.transpose(1, 2))  # (R,1,5)
         gb2 = g.sum(2, keepdim=True)
         # relu'(h) = [h > 0] = sign(relu(h)); gradient of [W1 | b1]:
@@ -228,7 +211,7 @@ def _train_chunk(loss, params, x_tr, y_tr, x_te, y_te, lr, epochs, record_losses
         p = predict(x_te)[1]
         counts[epoch, 1] = correct(p, lab_te)
         if record_losses:
-            losses[epoch, 1] = _loss_and_grad(loss, p, y_te, n_te, need_grad=False)[0]
+            losses[epoch, 1] = mean_loss(p, y_te)
     if not record_losses:
         losses = losses.expand(epochs, 2, R)
     return counts, losses, untrained
