@@ -236,19 +236,12 @@ DRAWERS = (("spiral_2d", draw_spiral), ("plot_datasets", draw_plot_datasets),
            ("circular_mse", draw_circular_mse), ("epoch_loop", draw_epoch_loop))
 
 
-def implemented(results) -> list[str]:
-    """Exercises with results, none of them ``not_implemented``."""
-    seen: dict[str, bool] = {}
-    for r in results:
-        seen[r.exercise] = seen.get(r.exercise, True) and r.status != "not_implemented"
-    return [exercise for exercise, ok in seen.items() if ok]
-
-
 def draw_figures(target, results, omitted: list) -> tuple[Figure, ...]:
     """The feedback's pictures for `results` graded through `target` (a
     `SandboxTarget`); never raises for anything a submission does.  Why a
     picture was left out is appended to `omitted` (notes for staff)."""
-    wanted = set(implemented(results))
+    # exercises with results, none of them not_implemented
+    wanted = {r.exercise for r in results} - {r.exercise for r in results if r.status == "not_implemented"}
     figures = []
     for exercise, draw in DRAWERS:
         if exercise not in wanted:
