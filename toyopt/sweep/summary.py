@@ -227,10 +227,7 @@ def build_summary(result, command=None):
     reached = {d: v[~np.isnan(v)] for d, v in e95.items()}
     never = [d for d, v in reached.items() if len(v) == 0]
     some = {d: v for d, v in reached.items() if len(v)}
-    if len(some) > 1 or never:
-        text = "No. " if (len({int(np.median(v)) for v in some.values()}) > 1 or (some and never)) else ""
-    else:
-        text = ""
+    text = "No. " if len({int(np.median(v)) for v in some.values()}) > 1 or (some and never) else ""
     text += (f"Median epoch at which the test accuracy first reaches {SOLVED_ACC:g} % (pooled over losses, "
              f"seeds that reach it within {f.E} epochs): "
              + ", ".join(f"{d} {np.median(v):.0f} ({len(v) / len(e95[d]) * 100:.0f} % of seeds)"
