@@ -37,15 +37,9 @@ def reference(prediction, target, period=None, reduction=None):
 def case(prediction, target, period=None, reduction=None, dtype="float64", target_dtype=None):
     p = _rounded(prediction, dtype)
     t = _rounded(target, target_dtype or dtype)
-    c = {"prediction": p.tolist(), "target": t.tolist(), "shape": list(p.shape), "dtype": dtype}
-    if target_dtype is not None:
-        c["target_dtype"] = target_dtype
-    if period is not None:
-        c["period"] = period
-    if reduction is not None:
-        c["reduction"] = reduction
-    c["want"] = reference(p, t, period, reduction)
-    return c
+    optional = {"target_dtype": target_dtype, "period": period, "reduction": reduction}
+    return {"prediction": p.tolist(), "target": t.tolist(), "shape": list(p.shape), "dtype": dtype,
+            **{k: v for k, v in optional.items() if v is not None}, "want": reference(p, t, period, reduction)}
 
 
 def values_cases():
