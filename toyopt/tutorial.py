@@ -1,8 +1,5 @@
-"""Run the tutorial end to end: datasets, splits, loss shapes, training, figures.
-
-Writes PNG figures and ``summary.json`` under ``--out`` and prints the
-tutorial's periodic train/test lines. Deterministic for a given ``--seed`` on
-CPU (NumPy and torch are both seeded).
+"""`toyopt tutorial`'s library: `run_tutorial`, deterministic for a given seed on CPU
+(NumPy and torch are both seeded).
 """
 
 from dataclasses import dataclass, field

@@ -1,12 +1,8 @@
-"""The Gradescope autograder zip: ``setup.sh``, ``run_autograder`` and toyopt's
-sources, split by side: ``toyopt-src/runtime/`` (``toyopt_check``, installed with
-the libraries into a virtualenv every user may read) and ``toyopt-src/grader/``
-(``toyopt``, ``toyopt_ref``), which ``setup.sh`` moves into a new root-only
-folder.  ``run_autograder`` grades with ``--allow-fallback`` (Gradescope's
-container usually cannot make namespaces): docs/gradescope.md says what holds
-there.  Test knobs: ``TOYOPT_AUTOGRADER_ROOT`` replaces ``/autograder``,
-``TOYOPT_PREFIX`` ``/opt``, ``TOYOPT_PYTHON`` the grader's interpreter;
-``TOYOPT_SKIP_APT=1`` skips apt-get.
+"""The Gradescope autograder zip: ``setup.sh``, ``run_autograder`` and toyopt's sources, split
+by side: ``toyopt-src/runtime/`` (``toyopt_check``, installed with the libraries into a
+virtualenv every user may read) and ``toyopt-src/grader/`` (``toyopt``, ``toyopt_ref``), which
+``setup.sh`` moves into a new root-only folder.  docs/gradescope.md says what the scripts do
+and what holds there; their comments name the knobs the tests turn.
 """
 
 from __future__ import annotations
