@@ -18,8 +18,7 @@ from toyopt_check.inside.errors import ConfigurationError
 SOURCE_DIR = "toyopt-src"
 RUNTIME_DIR = f"{SOURCE_DIR}/runtime"   #: student runtime: world-readable once installed
 GRADER_DIR = f"{SOURCE_DIR}/grader"     #: instructor's side: moved into the root-only folder
-STUDENT_PACKAGES = ("toyopt_check",)
-INSTRUCTOR_PACKAGES = ("toyopt", "toyopt_ref")
+PACKAGES = {RUNTIME_DIR: ("toyopt_check",), GRADER_DIR: ("toyopt", "toyopt_ref")}
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
 #: Gradescope's base image for this bundle
 BASE_IMAGE = "Ubuntu 22.04 (Python 3.10)"
@@ -151,12 +150,10 @@ def build_bundle(out, timeout: float | None = None) -> Path:
                  RUN_AUTOGRADER.format(timeout=f"{timeout:g}", source=SOURCE_DIR), 0o755)
             _add(archive, f"{RUNTIME_DIR}/pyproject.toml", PYPROJECT.format(
                 version=__version__, dependencies=json.dumps(requirements(*BUNDLE_DEPENDENCIES))))
-            for package in STUDENT_PACKAGES:
-                for path, name in _package_files(package, RUNTIME_DIR):
-                    _add(archive, name, path.read_bytes())
-            for package in INSTRUCTOR_PACKAGES:
-                for path, name in _package_files(package, GRADER_DIR):
-                    _add(archive, name, path.read_bytes())
+            for folder, packages in PACKAGES.items():
+                for package in packages:
+                    for path, name in _package_files(package, folder):
+                        _add(archive, name, path.read_bytes())
             # the instructor's grading secret, so that Gradescope's re-grades draw the
             # same inputs as every other grading of the course (root-only after setup)
             _add(archive, f"{GRADER_DIR}/grading-secret", grading_secret().hex() + "\n", 0o600)
