@@ -16,9 +16,6 @@ import torch
 from toyopt_check.checks.expect import drawn_producer, producer
 from toyopt_check.inside.probes import epoch_loop as probe
 
-PARAM_NAMES = probe.PARAM_NAMES
-
-
 #: Where the drawn scenarios' seeds start: far from the fixed ones (0-100).
 DRAWN_BASE = 10_000
 #: The output bias of the networks drawn at grading: just above 0.5 (exact in float32),
