@@ -107,10 +107,8 @@ def train(model, train_db, test_db, criterion, optimiser=None, lr=0.1, epochs=10
     if optimiser is None:
         optimiser = torch.optim.SGD(model.parameters(), lr=lr)
 
-    x_tr = torch.as_tensor(train_points, dtype=torch.float32, device=device)
-    y_tr = torch.as_tensor(train_labels, dtype=torch.float32, device=device)
-    x_te = torch.as_tensor(test_points, dtype=torch.float32, device=device)
-    y_te = torch.as_tensor(test_labels, dtype=torch.float32, device=device)
+    x_tr, y_tr, x_te, y_te = (torch.as_tensor(a, dtype=torch.float32, device=device)
+                              for a in (train_points, train_labels, test_points, test_labels))
     n_tr, n_te = len(x_tr), len(x_te)
     _path, step, evaluate, eval_loss, last_grads = _make_train_step(
         model, criterion, optimiser, x_tr, y_tr, device)
