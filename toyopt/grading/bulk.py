@@ -8,9 +8,8 @@ held are retried one at a time; one that breaks its process again gets a
 results file saying so.  Result folders never collide (`unique_jobs`).  Ctrl-C
 (or SIGTERM) stops the pool, keeps every finished submission's files and writes
 a gradebook of those, then re-raises.  Nothing is left behind: pool processes
-make their temporary folders in one run folder, removed at the end; on SIGTERM
-they release their sandboxes (`_run_job`); one that does not exit in time is
-killed, and its cgroups swept by pid (`cgroups.sweep`).
+make their temporary folders in one run folder, removed at the end, and are
+stopped by `_stop_pool`.
 """
 
 from __future__ import annotations
