@@ -23,25 +23,17 @@ def plain_sgd_lr(optimiser, params):
     Nesterov, ``maximize``, ``differentiable`` or ``fused``, and no step hooks
     (instance or global) and no patched ``step``/``zero_grad``.
     """
-    if type(optimiser) is not torch.optim.SGD:
-        return None
-    if "step" in vars(optimiser) or "zero_grad" in vars(optimiser):
-        return None
-    if optimiser._optimizer_step_pre_hooks or optimiser._optimizer_step_post_hooks:
-        return None
-    if _optim_module._global_optimizer_pre_hooks or _optim_module._global_optimizer_post_hooks:
-        return None
-    if len(optimiser.param_groups) != 1:
+    if (type(optimiser) is not torch.optim.SGD or "step" in vars(optimiser) or "zero_grad" in vars(optimiser)
+            or optimiser._optimizer_step_pre_hooks or optimiser._optimizer_step_post_hooks
+            or _optim_module._global_optimizer_pre_hooks or _optim_module._global_optimizer_post_hooks
+            or len(optimiser.param_groups) != 1):
         return None
     group = optimiser.param_groups[0]
-    if group.get("momentum", 0) != 0 or group.get("weight_decay", 0) != 0 \
-            or group.get("nesterov") or group.get("maximize") \
-            or group.get("differentiable") or group.get("fused"):
+    lr, group_params = group["lr"], group["params"]
+    if (group.get("momentum", 0) != 0 or group.get("weight_decay", 0) != 0 or group.get("nesterov")
+            or group.get("maximize") or group.get("differentiable") or group.get("fused")
+            or isinstance(lr, bool) or not isinstance(lr, (int, float))):
         return None
-    lr = group["lr"]
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)):
-        return None
-    group_params = group["params"]
     if len(group_params) != len(params) or any(a is not b for a, b in zip(group_params, params)):
         return None
     if any(not p.requires_grad or p._backward_hooks or p._post_accumulate_grad_hooks for p in params):
