@@ -11,11 +11,8 @@ momentum; the train accuracy and loss of an epoch come from the prediction made
 just after it; predicted label = ``prediction >= 0.5`` whatever the loss. The
 numbers agree with `train` to float32 rounding (the sums run in another
 order); ``tests/toyopt/engine/test_batched.py`` checks that epoch by epoch.
-
-A run is described by a `RunSpec`; its data are those of `make_splits(seed)`
-and its initial weights those of ``Simple2DNetwork(init)`` right after
-``torch.manual_seed(seed)`` (see `initial_parameters`), so any run can be
-replayed with the sequential `train`.
+A `RunSpec`'s data and initial weights are the tutorial's for its seed (`make_splits`,
+`initial_parameters`), so any run can be replayed with the sequential `train`.
 """
 
 import math
