@@ -73,7 +73,6 @@ def _new_figure(width: float, height: float, ncols: int = 1):
     return fig, axes
 
 
-# ---------------------------------------------------------------- spiral_2d
 def draw_spiral(target) -> Figure:
     from toyopt.oracles.spiral_2d import ideal_points
     from toyopt_ref.data import SPIRAL_NOISE
@@ -118,7 +117,6 @@ def draw_spiral(target) -> Figure:
     return Figure("spiral_2d", caption, _png(fig), alt)
 
 
-# ---------------------------------------------------------------- plot_datasets
 def draw_plot_datasets(target) -> Figure:
     from toyopt_check.checks import plot_datasets as plotting
 
@@ -157,7 +155,6 @@ def draw_plot_datasets(target) -> Figure:
                   f"Your plot_datasets figure redrawn: {len(axes)} panels of coloured points.")
 
 
-# ---------------------------------------------------------------- circular_mse
 def draw_circular_mse(target) -> Figure:
     period = 2 * math.pi
     grid = np.linspace(-2 * period, 2 * period, LOSS_GRID)
@@ -190,7 +187,6 @@ def draw_circular_mse(target) -> Figure:
                   f"Line plot of your loss over the expected circular MSE; largest gap {worst:.3g}.")
 
 
-# ---------------------------------------------------------------- epoch_loop
 def draw_epoch_loop(target) -> Figure:
     from toyopt.checks.convergence import accuracy_per_epoch, network_setup
     from toyopt.checks.thresholds import CONVERGENCE
