@@ -15,10 +15,8 @@ from .commands import COMMANDS
 
 def _selected(argv):
     """The subcommand named in `argv` (its first non-option word), if known."""
-    for word in argv:
-        if not word.startswith("-"):
-            return word if word in COMMANDS else None
-    return None
+    word = next((word for word in argv if not word.startswith("-")), None)
+    return word if word in COMMANDS else None
 
 
 def build_parser(selected=None):
