@@ -61,8 +61,7 @@ def _integer(option, text):
         raise ConfigurationError(f"{option}: {text!r} is not an integer") from exc
 
 
-def config_from_args(args):
-    """A validated `SweepConfig` from parsed arguments (`ConfigurationError` if bad)."""
+def run(args):
     config = SweepConfig(
         datasets=parse_list("--datasets", args.datasets),
         losses=parse_list("--losses", args.losses),
@@ -72,12 +71,7 @@ def config_from_args(args):
         seeds=_integer("--seeds", args.seeds),
         first_seed=_integer("--first-seed", args.first_seed),
         device=args.device,
-    )
-    return config.validate()
-
-
-def run(args):
-    config = config_from_args(args)
+    ).validate()
     from toyopt_ref.training import select_device
 
     select_device(config.device)  # a clear error before any work
