@@ -118,17 +118,6 @@ def _output_summary(target: SandboxTarget) -> str:
     return "\n\n".join(lines)
 
 
-def _pictures(target: SandboxTarget, results, notes: list) -> tuple[Figure, ...]:
-    """The feedback's figures; a failure here loses pictures, never results."""
-    try:
-        from .figures import draw_figures  # matplotlib only when asked
-
-        return draw_figures(target, results, notes)
-    except Exception as exc:
-        notes.append("figures omitted: " + "".join(traceback.format_exception(exc)))
-        return ()
-
-
 def grade_submission(path, *, timeout: float = DEFAULT_BUDGET, limits: Limits | None = None,
                      isolation: str = "auto", hide=(), name: str | None = None,
                      figures: bool = True, checks=None) -> GradeReport:
@@ -168,7 +157,14 @@ def _grade(path: Path, name: str, scratch_parent: str, start: float, notes: list
                         hide=hide) as session:
         results = session.run(checks)
         facts, target = session.facts, session.target
-        pictures = _pictures(target, results, notes) if figures else ()
+        pictures = ()
+        if figures:
+            try:  # a failure here loses pictures, never results
+                from .figures import draw_figures  # matplotlib only when asked
+
+                pictures = draw_figures(target, results, notes)
+            except Exception as exc:
+                notes.append("figures omitted: " + "".join(traceback.format_exception(exc)))
     notes.insert(0, ("WARNING: " if facts.get("sandbox") != "bwrap" else "")
                  + isolation_line(facts))
     notes.extend(facts.get("notes", []))
