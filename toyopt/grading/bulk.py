@@ -26,7 +26,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -253,20 +253,16 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
     the fallback supervisor's parent-death signal), then sweep their cgroups."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
-        try:
+        with suppress(OSError, AttributeError):
             process.terminate()
-        except (OSError, AttributeError):
-            pass
     end = time.monotonic() + STOP_SECONDS
     for process in processes:
         process.join(timeout=max(0.0, end - time.monotonic()))
     for process in processes:
-        try:
+        with suppress(OSError, AttributeError, ValueError):
             if process.is_alive():
                 process.kill()
                 process.join(timeout=5)
-        except (OSError, AttributeError, ValueError):
-            pass
     cgroups.sweep(p.pid for p in processes if p.pid)
     pool.shutdown(wait=False, cancel_futures=True)
 
