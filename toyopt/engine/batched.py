@@ -317,12 +317,8 @@ def train_runs(specs, num_points=1000, test_fraction=0.1, device=None, chunk_siz
     specs = [spec.validate() for spec in specs]
     if not specs:
         raise InvalidInputError("no runs to train")
-    splits, inits = {}, {}
-    for spec in specs:
-        if spec.seed not in splits:
-            splits[spec.seed] = make_splits(spec.seed, num_points, test_fraction)
-        if (spec.seed, spec.init) not in inits:
-            inits[spec.seed, spec.init] = initial_parameters(spec.seed, spec.init)
+    splits = {seed: make_splits(seed, num_points, test_fraction) for seed in {s.seed for s in specs}}
+    inits = {key: initial_parameters(*key) for key in {(s.seed, s.init) for s in specs}}
     groups = {}
     for index, spec in enumerate(specs):
         train_db, test_db = splits[spec.seed][spec.dataset]
