@@ -96,8 +96,6 @@ def run_tutorial(config, out_dir, progress=True, echo=print):
     for name in config.datasets:
         train_db, test_db = splits[name]
         net = model_mod.Simple2DNetwork(weight_init=config.init).to(device)
-        criterion = losses.make_loss(config.loss)
-        optimiser = torch.optim.SGD(net.parameters(), lr=config.lr)
         echo(f"== {name}: loss {config.loss}, lr {config.lr:g}, init {config.init}, "
              f"{config.epochs} epochs on {device.type}")
         bar = tqdm(total=config.epochs, desc=name, unit="epoch", disable=not progress, leave=False)
@@ -108,8 +106,8 @@ def run_tutorial(config, out_dir, progress=True, echo=print):
                 (bar.write if progress else echo)(f"[{epoch:04d}] train loss={tr_loss:.4f} acc={tr_acc:6.2f}   "
                                                   f"test loss={te_loss:.4f} acc={te_acc:6.2f}")
 
-        log = lean.train(net, train_db, test_db, criterion, optimiser, epochs=config.epochs, device=device,
-                         callback=report)
+        log = lean.train(net, train_db, test_db, losses.make_loss(config.loss), lr=config.lr, epochs=config.epochs,
+                         device=device, callback=report)
         bar.close()
         runs[name] = log.summary()
         save(plotting.plot_learning_curves(log, f"{name} ({config.loss})"), f"curves_{name}.png")
