@@ -126,8 +126,6 @@ def draw_plot_datasets(target) -> Figure:
     except (KeyError, TypeError):
         out = target.probe("plot_datasets.summary", datasets=[list(d) for d in datasets],
                            title=title, pass_title=pass_title)
-    if not isinstance(out, dict):
-        raise MalformedData("plot_datasets.summary: not a dict")
     axes = out.get("axes") if out.get("is_figure") else None
     if not isinstance(axes, list) or not 0 < len(axes) <= 8:
         raise MalformedData("plot_datasets did not return a figure with 1 to 8 axes")
