@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toyopt_check.files import write_json_atomic
+from toyopt_ref.data import DATASET_NAMES
 
 DEFAULT_OUT = "toyopt-out"
 
@@ -14,7 +15,7 @@ DEFAULT_OUT = "toyopt-out"
 class TutorialConfig:
     """What `run_tutorial` trains; defaults are the tutorial's own settings."""
 
-    datasets: tuple = ("random_data", "circular_data", "spiral_data", "linear_data")
+    datasets: tuple = DATASET_NAMES
     loss: str = "L1"
     lr: float = 0.1
     epochs: int = 1000
@@ -36,7 +37,6 @@ class TutorialResult:
 def validate(config):
     """Raise `InvalidInputError` naming the first bad setting of `config`."""
     from toyopt.engine.batched import check_lr
-    from toyopt_ref.data import DATASET_NAMES
     from toyopt_ref.errors import InvalidInputError, check_choice, check_count
     from toyopt_ref.losses import LOSS_NAMES
     from toyopt_ref.model import WEIGHT_INITS

@@ -8,7 +8,6 @@ default grid (12,000 runs of 1000 epochs) takes a few minutes on two cores.
 from pathlib import Path
 
 from toyopt.sweep.config import (
-    DATASETS,
     DEFAULT_EPOCHS,
     DEFAULT_LRS,
     DEFAULT_OUT,
@@ -21,6 +20,7 @@ from toyopt.sweep.config import (
 from toyopt.sweep.engine import run_sweep
 from toyopt.sweep.output import write_outputs
 from toyopt_check.inside.errors import ConfigurationError
+from toyopt_ref.data import DATASET_NAMES
 
 
 def _joined(values):
@@ -28,7 +28,7 @@ def _joined(values):
 
 
 #: each option's default as typed: the help shows it and `_command_line` leaves it out
-DEFAULTS = {"datasets": _joined(DATASETS), "losses": _joined(LOSSES), "inits": _joined(INITS),
+DEFAULTS = {"datasets": _joined(DATASET_NAMES), "losses": _joined(LOSSES), "inits": _joined(INITS),
             "lrs": _joined(DEFAULT_LRS), "epochs": _joined(DEFAULT_EPOCHS),
             "seeds": str(DEFAULT_SEEDS), "first_seed": "0", "device": "cpu"}
 
