@@ -82,12 +82,9 @@ def wrap_around_cases():
 
 def dtype_cases():
     p, t = random_pair(7, (4,), spread=SPREAD)
-    cases = []
-    for dtype, target_dtype in (("float32", None), ("float64", None), ("float32", "float64"),
-                                ("float64", "float32")):
-        for reduction in ("mean", "none"):
-            cases.append(case(p, t, reduction=reduction, dtype=dtype, target_dtype=target_dtype))
-    return cases
+    pairs = (("float32", None), ("float64", None), ("float32", "float64"), ("float64", "float32"))
+    return [case(p, t, reduction=reduction, dtype=dtype, target_dtype=target_dtype)
+            for dtype, target_dtype in pairs for reduction in ("mean", "none")]
 
 
 def gradient_cases():
