@@ -124,10 +124,8 @@ def grade_submission(path, *, timeout: float = DEFAULT_BUDGET, limits: Limits | 
     """Grade the submission at `path` (folder, ``exercises/`` folder, zip or
     notebook) in a sandboxed worker; `timeout` is each exercise's budget of
     seconds of student code (both validated where they enter: `toyopt grade`).
-    Any exception, the grader's own included, becomes a failed report (staff
-    find the traceback in its notes), except :class:`SandboxBroken`: the
-    worker's canary, or the launcher, found the sandbox unfit before any
-    student code ran, and nothing is graded."""
+    Any exception but :class:`SandboxBroken` (see the module's docstring) becomes
+    a failed report; staff find the traceback in its notes."""
     path = Path(path)
     name = shown(name or submission_name(path))
     start = time.perf_counter()
