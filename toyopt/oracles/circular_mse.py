@@ -66,8 +66,7 @@ def period_cases():
     cases = []
     for i, period in enumerate(PERIODS):
         p, t = random_pair(10 + i, (6,), period=period, spread=2.0)
-        cases.append(case(p, t, period=period, reduction="none"))
-        cases.append(case(p, t, period=period))
+        cases += [case(p, t, period=period, reduction="none"), case(p, t, period=period)]
     # an int period is a number too
     cases.append(case([350.0, 10.0, -725.0], [5.0, 355.0, 1.0], period=360, reduction="none"))
     cases.append(case([2.5, -0.75], [0.0, 0.5], period=3, reduction="none"))
