@@ -73,11 +73,8 @@ def check_lr(lr):
 
 
 def make_splits(seed, num_points=1000, test_fraction=0.1):
-    """``{dataset: (train_db, test_db)}`` for one seed, as the tutorial builds them.
-
-    ``np.random.seed(seed)``, all four datasets in the tutorial's order, then
-    each split in that order. NumPy's global state is restored afterwards.
-    """
+    """``{dataset: (train_db, test_db)}`` for one seed, as the tutorial builds them
+    (NumPy's global state is restored afterwards)."""
     state = np.random.get_state()
     try:
         np.random.seed(seed)
