@@ -21,11 +21,8 @@ def _selected(argv):
 
 def build_parser(selected=None):
     """The parser; only `selected`'s module is imported and given its options."""
-    parser = argparse.ArgumentParser(
-        prog="toyopt",
-        description="Exercises, reference solution and autograder for the "
-        "'Optimisation and Learning' PyTorch tutorial.",
-    )
+    parser = argparse.ArgumentParser(prog="toyopt", description="Exercises, reference solution and autograder "
+                                     "for the 'Optimisation and Learning' PyTorch tutorial.")
     from . import __version__
 
     parser.add_argument("--version", action="version", version=f"toyopt {__version__}")
