@@ -238,11 +238,9 @@ def draw_figures(target, results, omitted: list) -> tuple[Figure, ...]:
     wanted = {r.exercise for r in results} - {r.exercise for r in results if r.status == "not_implemented"}
     figures = []
     for exercise, draw in DRAWERS:
-        if exercise not in wanted:
-            continue
         left = target.budget - target.used.get(exercise, 0.0)
         allowance = _Allowance(target, min(MAX_SECONDS, BUDGET_SHARE * left))
-        if allowance.seconds <= 0:
+        if exercise not in wanted or allowance.seconds <= 0:
             continue
         try:
             figures.append(draw(allowance))
