@@ -128,8 +128,7 @@ def _package_files(package: str, folder: str):
 def _add(archive: zipfile.ZipFile, name: str, text, mode: int = 0o644) -> None:
     info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
     info.external_attr = (0o100000 | mode) << 16
-    info.compress_type = zipfile.ZIP_DEFLATED
-    archive.writestr(info, text)
+    archive.writestr(info, text, compress_type=zipfile.ZIP_DEFLATED)
 
 
 def build_bundle(out, timeout: float | None = None) -> Path:
