@@ -15,27 +15,21 @@ from .commands import COMMANDS
 
 def _selected(argv):
     """The subcommand named in `argv` (its first non-option word), if known."""
-    for word in argv:
-        if not word.startswith("-"):
-            return word if word in COMMANDS else None
-    return None
+    word = next((word for word in argv if not word.startswith("-")), None)
+    return word if word in COMMANDS else None
 
 
 def build_parser(selected=None):
-    """The parser; only `selected`'s module is imported and given its options
-    (all of them when `selected` is ``"*"``)."""
-    parser = argparse.ArgumentParser(
-        prog="toyopt",
-        description="Exercises, reference solution and autograder for the "
-        "'Optimisation and Learning' PyTorch tutorial.",
-    )
+    """The parser; only `selected`'s module is imported and given its options."""
+    parser = argparse.ArgumentParser(prog="toyopt", description="Exercises, reference solution and autograder "
+                                     "for the 'Optimisation and Learning' PyTorch tutorial.")
     from . import __version__
 
     parser.add_argument("--version", action="version", version=f"toyopt {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, (module_name, help_text) in COMMANDS.items():
-        if selected not in (name, "*"):
+        if selected != name:
             sub.add_parser(name, help=help_text)
             continue
         module = importlib.import_module(f"toyopt.commands.{module_name}")

@@ -1,14 +1,12 @@
-"""Run the tutorial end to end: datasets, splits, loss shapes, training, figures.
-
-Writes PNG figures and ``summary.json`` under ``--out`` and prints the
-tutorial's periodic train/test lines. Deterministic for a given ``--seed`` on
-CPU (NumPy and torch are both seeded).
+"""`toyopt tutorial`'s library: `run_tutorial`, deterministic for a given seed on CPU
+(NumPy and torch are both seeded).
 """
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from toyopt_check.files import write_json_atomic
+from toyopt_ref.data import DATASET_NAMES
 
 DEFAULT_OUT = "toyopt-out"
 
@@ -17,7 +15,7 @@ DEFAULT_OUT = "toyopt-out"
 class TutorialConfig:
     """What `run_tutorial` trains; defaults are the tutorial's own settings."""
 
-    datasets: tuple = ("random_data", "circular_data", "spiral_data", "linear_data")
+    datasets: tuple = DATASET_NAMES
     loss: str = "L1"
     lr: float = 0.1
     epochs: int = 1000
@@ -39,7 +37,6 @@ class TutorialResult:
 def validate(config):
     """Raise `InvalidInputError` naming the first bad setting of `config`."""
     from toyopt.engine.batched import check_lr
-    from toyopt_ref.data import DATASET_NAMES
     from toyopt_ref.errors import InvalidInputError, check_choice, check_count
     from toyopt_ref.losses import LOSS_NAMES
     from toyopt_ref.model import WEIGHT_INITS
@@ -99,8 +96,6 @@ def run_tutorial(config, out_dir, progress=True, echo=print):
     for name in config.datasets:
         train_db, test_db = splits[name]
         net = model_mod.Simple2DNetwork(weight_init=config.init).to(device)
-        criterion = losses.make_loss(config.loss)
-        optimiser = torch.optim.SGD(net.parameters(), lr=config.lr)
         echo(f"== {name}: loss {config.loss}, lr {config.lr:g}, init {config.init}, "
              f"{config.epochs} epochs on {device.type}")
         bar = tqdm(total=config.epochs, desc=name, unit="epoch", disable=not progress, leave=False)
@@ -111,8 +106,8 @@ def run_tutorial(config, out_dir, progress=True, echo=print):
                 (bar.write if progress else echo)(f"[{epoch:04d}] train loss={tr_loss:.4f} acc={tr_acc:6.2f}   "
                                                   f"test loss={te_loss:.4f} acc={te_acc:6.2f}")
 
-        log = lean.train(net, train_db, test_db, criterion, optimiser, epochs=config.epochs, device=device,
-                         callback=report)
+        log = lean.train(net, train_db, test_db, losses.make_loss(config.loss), lr=config.lr, epochs=config.epochs,
+                         device=device, callback=report)
         bar.close()
         runs[name] = log.summary()
         save(plotting.plot_learning_curves(log, f"{name} ({config.loss})"), f"curves_{name}.png")

@@ -2,12 +2,9 @@
 
 A command module has a docstring (its first paragraph is the command's
 description), ``add_arguments(parser)`` and ``run(args) -> int``. Defaults and
-validation live in the library; a command reads defaults from it (constants,
-or `library_default` on the library function's signature) so that help texts
-show what the library really uses.
+validation live in the library; a command reads defaults from its constants so
+that help texts show what the library really uses.
 """
-
-import inspect
 
 #: verb -> (module under toyopt.commands, one-line help); `toyopt --help` lists these
 COMMANDS = {
@@ -20,10 +17,3 @@ COMMANDS = {
     "nbgrader": ("nbgrader", "nbgrader course tools (init)"),
 }
 
-
-def library_default(func, name):
-    """The default value of parameter `name` of the library function `func`."""
-    default = inspect.signature(func).parameters[name].default
-    if default is inspect.Parameter.empty:
-        raise TypeError(f"{func.__qualname__}() has no default for {name!r}")
-    return default

@@ -1,9 +1,5 @@
 """Grade submissions in a sandbox: Gradescope results.json, a CSV gradebook, feedback pages.
 
-    toyopt grade SUBMISSION                              # print the score table
-    toyopt grade SUBMISSION --results results.json       # Gradescope's file
-    toyopt grade SUB1 SUB2 ... --out-dir graded [--jobs N] [--csv grades.csv] [--force]
-
 A SUBMISSION is a folder holding an exercises/ package, the exercises/ folder, a .zip
 of either, or a notebook. Exit status 0 whenever grading worked, whatever the scores;
 2 when it refused: no working bubblewrap without --allow-fallback, or a worker's

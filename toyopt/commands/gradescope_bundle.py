@@ -1,9 +1,6 @@
 """Build the Gradescope autograder zip (setup.sh, run_autograder, toyopt's sources).
 
-    toyopt gradescope-bundle autograder.zip [--timeout S]
-
-Upload the zip as a Gradescope "zip file upload" autograder (Ubuntu base image);
-the command prints the next steps (docs/gradescope.md says the same).
+The command prints the next steps; docs/gradescope.md says the same.
 """
 
 

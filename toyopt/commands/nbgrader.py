@@ -1,8 +1,4 @@
-"""nbgrader course tools.
-
-``toyopt nbgrader init DIR`` writes a ready course folder: nbgrader_config.py
-and the source notebook under source/<assignment>/.
-"""
+"""nbgrader course tools."""
 
 
 def add_arguments(parser):

@@ -1,7 +1,4 @@
-"""Generate the nbgrader source notebook of the tutorial from `toyopt_ref`.
-
-With ``--check``, write nothing and exit 1 when the notebook is stale.
-"""
+"""Generate the nbgrader source notebook of the tutorial from `toyopt_ref`."""
 
 import sys
 

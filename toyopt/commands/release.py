@@ -1,10 +1,4 @@
-"""Generate the student material from the reference `toyopt_ref`.
-
-``toyopt release``          regenerate the committed stubs (``--out``, default exercises/);
-``toyopt release --check``  write nothing; exit 1 when the committed stubs are stale;
-``toyopt release KIT``      write the student kit: the folder KIT and KIT.zip (see
-                            `toyopt.release.kit`).
-"""
+"""Generate the student material from the reference `toyopt_ref`."""
 
 import sys
 

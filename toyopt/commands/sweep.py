@@ -8,7 +8,6 @@ default grid (12,000 runs of 1000 epochs) takes a few minutes on two cores.
 from pathlib import Path
 
 from toyopt.sweep.config import (
-    DATASETS,
     DEFAULT_EPOCHS,
     DEFAULT_LRS,
     DEFAULT_OUT,
@@ -21,29 +20,36 @@ from toyopt.sweep.config import (
 from toyopt.sweep.engine import run_sweep
 from toyopt.sweep.output import write_outputs
 from toyopt_check.inside.errors import ConfigurationError
+from toyopt_ref.data import DATASET_NAMES
 
 
 def _joined(values):
     return ",".join(f"{v:g}" if isinstance(v, float) else str(v) for v in values)
 
 
+#: each option's default as typed: the help shows it and `_command_line` leaves it out
+DEFAULTS = {"datasets": _joined(DATASET_NAMES), "losses": _joined(LOSSES), "inits": _joined(INITS),
+            "lrs": _joined(DEFAULT_LRS), "epochs": _joined(DEFAULT_EPOCHS),
+            "seeds": str(DEFAULT_SEEDS), "first_seed": "0", "device": "cpu"}
+
+
 def add_arguments(parser):
-    parser.add_argument("--datasets", default=_joined(DATASETS), metavar="LIST",
+    parser.add_argument("--datasets", default=DEFAULTS["datasets"], metavar="LIST",
                         help="comma-separated datasets (default: %(default)s)")
-    parser.add_argument("--losses", default=_joined(LOSSES), metavar="LIST",
+    parser.add_argument("--losses", default=DEFAULTS["losses"], metavar="LIST",
                         help="comma-separated losses (default: %(default)s)")
-    parser.add_argument("--inits", default=_joined(INITS), metavar="LIST",
+    parser.add_argument("--inits", default=DEFAULTS["inits"], metavar="LIST",
                         help="comma-separated weight inits; 'default' is PyTorch's (default: %(default)s)")
-    parser.add_argument("--lrs", default=_joined(DEFAULT_LRS), metavar="LIST",
+    parser.add_argument("--lrs", default=DEFAULTS["lrs"], metavar="LIST",
                         help="comma-separated SGD learning rates (default: %(default)s)")
-    parser.add_argument("--epochs", default=_joined(DEFAULT_EPOCHS), metavar="LIST",
+    parser.add_argument("--epochs", default=DEFAULTS["epochs"], metavar="LIST",
                         help="comma-separated epoch budgets; runs train for the largest and the "
                         "others are read off their first epochs (default: %(default)s)")
-    parser.add_argument("--seeds", type=str, default=str(DEFAULT_SEEDS), metavar="N",
+    parser.add_argument("--seeds", default=DEFAULTS["seeds"], metavar="N",
                         help="seeds per cell: 0..N-1 (default: %(default)s)")
-    parser.add_argument("--first-seed", type=str, default="0", metavar="S",
+    parser.add_argument("--first-seed", default=DEFAULTS["first_seed"], metavar="S",
                         help="first seed (default: %(default)s)")
-    parser.add_argument("--device", default="cpu", help="cpu, cuda, cuda:N or auto (default: %(default)s)")
+    parser.add_argument("--device", default=DEFAULTS["device"], help="cpu, cuda, cuda:N or auto (default: %(default)s)")
     parser.add_argument("--out", default=DEFAULT_OUT, help="output folder (default: %(default)s)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -55,8 +61,7 @@ def _integer(option, text):
         raise ConfigurationError(f"{option}: {text!r} is not an integer") from exc
 
 
-def config_from_args(args):
-    """A validated `SweepConfig` from parsed arguments (`ConfigurationError` if bad)."""
+def run(args):
     config = SweepConfig(
         datasets=parse_list("--datasets", args.datasets),
         losses=parse_list("--losses", args.losses),
@@ -66,12 +71,7 @@ def config_from_args(args):
         seeds=_integer("--seeds", args.seeds),
         first_seed=_integer("--first-seed", args.first_seed),
         device=args.device,
-    )
-    return config.validate()
-
-
-def run(args):
-    config = config_from_args(args)
+    ).validate()
     from toyopt_ref.training import select_device
 
     select_device(config.device)  # a clear error before any work
@@ -87,13 +87,6 @@ def run(args):
 
 
 def _command_line(args):
-    parts = ["toyopt sweep"]
-    defaults = {"datasets": _joined(DATASETS), "losses": _joined(LOSSES), "inits": _joined(INITS),
-                "lrs": _joined(DEFAULT_LRS), "epochs": _joined(DEFAULT_EPOCHS),
-                "seeds": str(DEFAULT_SEEDS), "first_seed": "0", "device": "cpu"}
-    for name, default in defaults.items():
-        value = getattr(args, name)
-        if value != default:
-            parts.append(f"--{name.replace('_', '-')} {value}")
-    parts.append(f"--out {args.out}")
-    return " ".join(parts)
+    changed = [f"--{name.replace('_', '-')} {getattr(args, name)}" for name, default in DEFAULTS.items()
+               if getattr(args, name) != default]
+    return " ".join(["toyopt sweep", *changed, f"--out {args.out}"])

@@ -1,12 +1,9 @@
 """Many independent 2-5-1 networks trained at once (the engine of `toyopt sweep`).
 
-One run of the tutorial costs ~90 kFLOP an epoch but ~80 dispatched tensor
-operations, so a sequential run is pure framework overhead. Here R runs are
-stacked along a batch dimension -- weights ``(R, 5, 2)``, ``(R, 5, 1)``,
-``(R, 1, 5)``, ``(R, 1, 1)``, points ``(R, 2, N)`` -- and one epoch of all of
-them is about twenty batched operations (`torch.baddbmm` / `torch.bmm`),
-with the gradients written out by hand (no autograd graph; measured against
-``torch.func.vmap`` over autograd in ``bench/bench_batched.py``).
+R runs are stacked along a batch dimension -- weights ``(R, 5, 2)``, ``(R, 5, 1)``,
+``(R, 1, 5)``, ``(R, 1, 1)``, points ``(R, 2, N)`` -- and one epoch of all of them is
+about twenty batched operations, with the gradients written out by hand (no autograd
+graph; docs/performance.md has the measurements, against sequential runs and ``vmap``).
 
 Semantics are those of `toyopt_ref.training.train`: full-batch SGD without
 momentum; the train accuracy and loss of an epoch come from the prediction made
@@ -14,11 +11,8 @@ momentum; the train accuracy and loss of an epoch come from the prediction made
 just after it; predicted label = ``prediction >= 0.5`` whatever the loss. The
 numbers agree with `train` to float32 rounding (the sums run in another
 order); ``tests/toyopt/engine/test_batched.py`` checks that epoch by epoch.
-
-A run is described by a `RunSpec`; its data are those of `make_splits(seed)`
-and its initial weights those of ``Simple2DNetwork(init)`` right after
-``torch.manual_seed(seed)`` (see `initial_parameters`), so any run can be
-replayed with the sequential `train`.
+A `RunSpec`'s data and initial weights are the tutorial's for its seed (`make_splits`,
+`initial_parameters`), so any run can be replayed with the sequential `train`.
 """
 
 import math
@@ -79,11 +73,8 @@ def check_lr(lr):
 
 
 def make_splits(seed, num_points=1000, test_fraction=0.1):
-    """``{dataset: (train_db, test_db)}`` for one seed, as the tutorial builds them.
-
-    ``np.random.seed(seed)``, all four datasets in the tutorial's order, then
-    each split in that order. NumPy's global state is restored afterwards.
-    """
+    """``{dataset: (train_db, test_db)}`` for one seed, as the tutorial builds them
+    (NumPy's global state is restored afterwards)."""
     state = np.random.get_state()
     try:
         np.random.seed(seed)
@@ -137,43 +128,23 @@ class BatchedLog:
                         test_acc=self.test_acc[index], test_loss=self.test_loss[index].astype(np.float64))
 
 
-def _loss_and_grad(name, p, y, n, need_grad=True, need_value=True):
-    """Per-run mean loss ``(R,)`` and its gradient w.r.t. `p` (both ``(R, 1, N)``).
-
-    The gradients are PyTorch's backward formulas for the mean reduction;
-    either part is None when not needed.
-    """
-    value = grad = None
-    if name == "BCEWithLogits":
-        if need_value:
-            value = F.binary_cross_entropy_with_logits(p, y, reduction="none").mean((1, 2))
-        if need_grad:
-            grad = (torch.sigmoid(p) - y).mul_(1.0 / n)
-        return value, grad
-    d = p - y
-    if name == "MSE":
-        if need_value:
-            value = (d * d).mean((1, 2))
-        if need_grad:
-            grad = d.mul_(2.0 / n)
-    elif name == "L1":
-        if need_value:
-            value = d.abs().mean((1, 2))
-        if need_grad:
-            grad = torch.sign(d).mul_(1.0 / n)
-    elif name == "SmoothL1":
-        if need_value:
-            value = F.smooth_l1_loss(p, y, reduction="none", beta=1.0).mean((1, 2))
-        if need_grad:
-            grad = d.clamp_(-1.0, 1.0).mul_(1.0 / n)
-    elif name == "Huber":
-        if need_value:
-            value = F.huber_loss(p, y, reduction="none", delta=HUBER_DELTA).mean((1, 2))
-        if need_grad:
-            grad = d.clamp_(-HUBER_DELTA, HUBER_DELTA).mul_(1.0 / n)
-    else:  # pragma: no cover - callers validate the name
-        raise InvalidInputError(f"loss {name!r} is not batched; choose one of {BATCHED_LOSSES}")
-    return value, grad
+#: Per-element loss of the predictions `p` against the labels `y`, both ``(R, 1, N)``.
+_ELEMENT_LOSS = {
+    "L1": lambda p, y: (p - y).abs(),
+    "MSE": lambda p, y: (p - y) * (p - y),
+    "SmoothL1": lambda p, y: F.smooth_l1_loss(p, y, reduction="none", beta=1.0),
+    "Huber": lambda p, y: F.huber_loss(p, y, reduction="none", delta=HUBER_DELTA),
+    "BCEWithLogits": lambda p, y: F.binary_cross_entropy_with_logits(p, y, reduction="none"),
+}
+#: The gradient of the mean loss over `n` points w.r.t. `p`, PyTorch's backward formulas,
+#: from ``d = p - y`` (``sigmoid(p) - y`` for BCEWithLogits), which it overwrites.
+_LOSS_GRAD = {
+    "L1": lambda d, n: torch.sign(d).mul_(1.0 / n),
+    "MSE": lambda d, n: d.mul_(2.0 / n),
+    "SmoothL1": lambda d, n: d.clamp_(-1.0, 1.0).mul_(1.0 / n),
+    "Huber": lambda d, n: d.clamp_(-HUBER_DELTA, HUBER_DELTA).mul_(1.0 / n),
+    "BCEWithLogits": lambda d, n: d.mul_(1.0 / n),
+}
 
 
 def _train_chunk(loss, params, x_tr, y_tr, x_te, y_te, lr, epochs, record_losses=True):
@@ -192,7 +163,7 @@ def _train_chunk(loss, params, x_tr, y_tr, x_te, y_te, lr, epochs, record_losses
     tensor is ever built (the sums differ from autograd's only in rounding).
     """
     W1, b1, W2, b2 = params
-    R, n_tr, n_te = W1.shape[0], x_tr.shape[-1], x_te.shape[-1]
+    R, n_tr = W1.shape[0], x_tr.shape[-1]
     P1 = torch.cat([W1, b1], dim=2)  # (R,5,3)
 
     def with_ones(x):
@@ -211,13 +182,16 @@ def _train_chunk(loss, params, x_tr, y_tr, x_te, y_te, lr, epochs, record_losses
     def correct(p, lab):
         return torch.eq(p >= 0.5, lab).sum((1, 2), dtype=torch.int32)
 
+    def mean_loss(p, y):
+        return _ELEMENT_LOSS[loss](p, y).mean((1, 2))
+
     untrained = correct(predict(x_te)[1], lab_te)
     for epoch in range(epochs):
         hidden, p = predict(x_tr)
         counts[epoch, 0] = correct(p, lab_tr)
-        value, g = _loss_and_grad(loss, p, y_tr, n_tr, need_value=record_losses)
         if record_losses:
-            losses[epoch, 0] = value
+            losses[epoch, 0] = mean_loss(p, y_tr)
+        g = _LOSS_GRAD[loss](torch.sigmoid(p) - y_tr if loss == "BCEWithLogits" else p - y_tr, n_tr)
         gW2 = torch.bmm(g, hidden.transpose(1, 2))  # (R,1,5)
         gb2 = g.sum(2, keepdim=True)
         # relu'(h) = [h > 0] = sign(relu(h)); gradient of [W1 | b1]:
@@ -231,7 +205,7 @@ def _train_chunk(loss, params, x_tr, y_tr, x_te, y_te, lr, epochs, record_losses
         p = predict(x_te)[1]
         counts[epoch, 1] = correct(p, lab_te)
         if record_losses:
-            losses[epoch, 1] = _loss_and_grad(loss, p, y_te, n_te, need_grad=False)[0]
+            losses[epoch, 1] = mean_loss(p, y_te)
     if not record_losses:
         losses = losses.expand(epochs, 2, R)
     return counts, losses, untrained
@@ -340,12 +314,8 @@ def train_runs(specs, num_points=1000, test_fraction=0.1, device=None, chunk_siz
     specs = [spec.validate() for spec in specs]
     if not specs:
         raise InvalidInputError("no runs to train")
-    splits, inits = {}, {}
-    for spec in specs:
-        if spec.seed not in splits:
-            splits[spec.seed] = make_splits(spec.seed, num_points, test_fraction)
-        if (spec.seed, spec.init) not in inits:
-            inits[spec.seed, spec.init] = initial_parameters(spec.seed, spec.init)
+    splits = {seed: make_splits(seed, num_points, test_fraction) for seed in {s.seed for s in specs}}
+    inits = {key: initial_parameters(*key) for key in {(s.seed, s.init) for s in specs}}
     groups = {}
     for index, spec in enumerate(specs):
         train_db, test_db = splits[spec.seed][spec.dataset]

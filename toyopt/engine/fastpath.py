@@ -1,17 +1,9 @@
 """Fast per-epoch steps for `toyopt.engine.lean.train` that keep the tutorial's numbers bit for bit.
 
-Two shortcuts, each taken only when it cannot change the maths:
-
-- `plain_sgd_lr`: a plain `torch.optim.SGD` updates every parameter with
-  ``param.add_(grad, alpha=-lr)``; one ``torch._foreach_add_`` call runs the
-  same kernel without the optimiser's Python machinery, and the gradients come
-  from ``torch.autograd.grad`` instead of ``zero_grad()`` + ``backward()``.
-- `Simple2DSteps`: for the tutorial's `Simple2DNetwork` exactly (`simple2d_params`)
-  the forward pass runs without a graph and the backward pass of the network is
-  written out with the very kernels autograd runs for ``addmm``/``relu``;
-  autograd is kept only for the criterion (`CriterionGrad`), so any criterion works.
-
-Everything else goes through the generic five steps in `toyopt.engine.lean.train`.
+Each shortcut is taken only when it cannot change the maths: `plain_sgd_lr` (one
+``torch._foreach_add_`` instead of the optimiser), `Simple2DSteps` (the network's backward
+replayed with autograd's own kernels) and `CriterionGrad`. docs/performance-train.md says what
+each one does and why it gives the same bits.
 """
 
 import torch
@@ -31,25 +23,17 @@ def plain_sgd_lr(optimiser, params):
     Nesterov, ``maximize``, ``differentiable`` or ``fused``, and no step hooks
     (instance or global) and no patched ``step``/``zero_grad``.
     """
-    if type(optimiser) is not torch.optim.SGD:
-        return None
-    if "step" in vars(optimiser) or "zero_grad" in vars(optimiser):
-        return None
-    if optimiser._optimizer_step_pre_hooks or optimiser._optimizer_step_post_hooks:
-        return None
-    if _optim_module._global_optimizer_pre_hooks or _optim_module._global_optimizer_post_hooks:
-        return None
-    if len(optimiser.param_groups) != 1:
+    if (type(optimiser) is not torch.optim.SGD or "step" in vars(optimiser) or "zero_grad" in vars(optimiser)
+            or optimiser._optimizer_step_pre_hooks or optimiser._optimizer_step_post_hooks
+            or _optim_module._global_optimizer_pre_hooks or _optim_module._global_optimizer_post_hooks
+            or len(optimiser.param_groups) != 1):
         return None
     group = optimiser.param_groups[0]
-    if group.get("momentum", 0) != 0 or group.get("weight_decay", 0) != 0 \
-            or group.get("nesterov") or group.get("maximize") \
-            or group.get("differentiable") or group.get("fused"):
+    lr, group_params = group["lr"], group["params"]
+    if (group.get("momentum", 0) != 0 or group.get("weight_decay", 0) != 0 or group.get("nesterov")
+            or group.get("maximize") or group.get("differentiable") or group.get("fused")
+            or isinstance(lr, bool) or not isinstance(lr, (int, float))):
         return None
-    lr = group["lr"]
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)):
-        return None
-    group_params = group["params"]
     if len(group_params) != len(params) or any(a is not b for a, b in zip(group_params, params)):
         return None
     if any(not p.requires_grad or p._backward_hooks or p._post_accumulate_grad_hooks for p in params):
@@ -88,16 +72,9 @@ def simple2d_params(model, device):
 
 
 class Simple2DSteps:
-    """Forward and backward of `Simple2DNetwork` with autograd's own kernels.
-
-    ``nn.Linear`` computes ``addmm(b, x, w.t())``; autograd's backward of that
-    (``mm_mat2_backward`` for the column-major ``w.t()``, then ``TBackward``)
-    gives ``grad.t().mm(x)`` for ``w``, ``grad.sum(0)`` for ``b`` (the engine's
-    ``sum_to``), and ``grad.mm(w)`` for ``x`` (``mm_mat1_backward``); ReLU's is
-    ``threshold_backward(grad, relu_output, 0)``. The loss gradient reaches the
-    network as the ``(n,)`` gradient unsqueezed to ``(n, 1)``. Replaying these
-    calls on the same tensors gives the same bits as ``loss.backward()``.
-    """
+    """Forward and backward of `Simple2DNetwork` with the calls autograd makes for
+    ``addmm`` and ``relu`` (docs/performance-train.md lists them), so the same bits as
+    ``loss.backward()``. The loss gradient reaches the network unsqueezed to ``(n, 1)``."""
 
     def __init__(self, model, params):
         w1, self.b1, self.w2, self.b2 = params
@@ -131,14 +108,9 @@ _REDUCTIONS = {"mean": 1, "sum": 2}  # torch.nn._reduction.get_enum
 
 
 def _direct_kernels(criterion):
-    """``(forward, backward)`` aten calls for criteria with their own backward kernel.
-
-    For exactly ``nn.MSELoss``, ``nn.HuberLoss`` and ``nn.SmoothL1Loss``
-    (``beta > 0``) with a scalar reduction, no hooks and no weight, the
-    functional form calls one aten op and autograd's formula for it is one
-    ``*_backward(grad, input, target, reduction, ...)`` kernel; calling the two
-    directly gives the same bits without building a graph. None otherwise.
-    """
+    """``(forward, backward)`` aten calls for exactly ``nn.MSELoss``, ``nn.HuberLoss`` and
+    ``nn.SmoothL1Loss`` (``beta > 0``) with a scalar reduction, no hooks and no weight, whose
+    autograd formula is one ``*_backward(grad, input, target, reduction, ...)`` kernel; else None."""
     kind = type(criterion)
     if kind not in (nn.MSELoss, nn.HuberLoss, nn.SmoothL1Loss) or _global_module_hooks() \
             or _module_hooks(criterion) or getattr(criterion, "weight", None) is not None:
@@ -161,11 +133,10 @@ def _direct_kernels(criterion):
 class CriterionGrad:
     """``loss_and_grad(prediction, target) -> (loss, d loss / d prediction)`` and ``loss``.
 
-    Uses `_direct_kernels` where they apply, else autograd on the criterion
-    alone: the prediction is made a leaf and the engine is run from the loss
-    seeded with 1 (as ``loss.backward()`` seeds it), straight through the
-    engine's entry point to skip ``torch.autograd.grad``'s Python checks.
-    `prediction` must be a fresh tensor that does not require grad.
+    `_direct_kernels` where they apply, else autograd on the criterion alone, run from
+    the loss seeded with 1 through the engine's entry point (skipping
+    ``torch.autograd.grad``'s Python checks). `prediction` must be a fresh tensor that
+    does not require grad.
     """
 
     def __init__(self, criterion, dtype, device):

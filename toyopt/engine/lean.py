@@ -1,40 +1,14 @@
-"""The lean trainer of the tooling (`toyopt tutorial`, calibration, benchmarks).
-
-Same numbers as `toyopt_ref.training.train` (the plain loop a student reads),
-computed without per-epoch overhead; the fast paths live here, in the tooling,
-never in the reference or the student's `exercises/`.
-"""
+"""The lean trainer of the tooling (`toyopt tutorial`, benchmarks): the numbers of
+`toyopt_ref.training.train`, the plain loop a student reads, without its per-epoch overhead."""
 
 import numpy as np
 import torch
 
 from toyopt_ref.data import check_db
 from toyopt_ref.errors import InvalidInputError, check_count
-from toyopt_ref.model import Simple2DNetwork
 from toyopt_ref.training import TrainLog, model_device
 
 from .fastpath import CriterionGrad, Simple2DSteps, plain_sgd_lr, simple2d_params
-
-
-def _functional_forward(model):
-    """A forward pass with fewer dispatches, for the tutorial's network only.
-
-    Calls ``F.linear``/``relu`` on the parameters directly (skipping the
-    ``nn.Module.__call__`` hooks machinery, ~15 us a call); any other model is
-    called as is.
-    """
-    if type(model) is not Simple2DNetwork or model._forward_hooks or model._forward_pre_hooks:
-        return model
-    l1, l2, nonlin = model.linear1, model.linear2, model.nonlinearity
-    linear = torch.nn.functional.linear
-
-    def forward(x):
-        h = linear(x, l1.weight, l1.bias)
-        if nonlin:
-            h = torch.relu(h)
-        return linear(h, l2.weight, l2.bias)
-
-    return forward
 
 
 def _make_train_step(model, criterion, optimiser, x, y, device):
@@ -73,17 +47,15 @@ def _make_train_step(model, criterion, optimiser, x, y, device):
 
         return "fused", step, evaluate, eval_loss, lambda: (fused_params, last[0])
 
-    forward = _functional_forward(model)
-
     def evaluate(x_eval):
         model.eval()
-        return forward(x_eval).reshape(-1)
+        return model(x_eval).reshape(-1)
 
     if lr is not None:
         def step():
             model.train()
             with enable_grad():
-                prediction = forward(x).reshape(-1)
+                prediction = model(x).reshape(-1)
                 loss = criterion(prediction, y)
                 grads = autograd_grad(loss, params, allow_unused=True)
             used = [(p, g) for p, g in zip(params, grads) if g is not None]
@@ -97,7 +69,7 @@ def _make_train_step(model, criterion, optimiser, x, y, device):
     def step():
         model.train()
         with enable_grad():
-            prediction = forward(x).reshape(-1)
+            prediction = model(x).reshape(-1)
             loss = criterion(prediction, y)
             optimiser.zero_grad()
             loss.backward()
@@ -113,16 +85,9 @@ def train(model, train_db, test_db, criterion, optimiser=None, lr=0.1, epochs=10
 
     Same numbers, bit for bit, as calling ``epoch_loop(model, train_db,
     criterion, optimiser)`` then ``epoch_loop(model, test_db, criterion)`` for
-    each epoch, computed leaner: tensors are built once, evaluation builds no
-    graph, predictions and losses stay on the device and are compared and
-    copied once at the end (no per-epoch host sync), and one intra-op thread
-    is used on CPU (tiny matrices lose time to threading).
-
-    `optimiser` defaults to ``torch.optim.SGD(model.parameters(), lr=lr)``.
-    A plain SGD, and with it the tutorial's `Simple2DNetwork`, take the fast
-    paths of `toyopt.engine.fastpath` (the SGD group's ``lr`` is read every
-    epoch); any other optimiser or option runs ``zero_grad()``, ``backward()``,
-    ``step()`` as usual. On every path, on return each parameter's ``.grad``
+    each epoch (docs/performance-train.md says how). `optimiser` defaults to
+    ``torch.optim.SGD(model.parameters(), lr=lr)``; a plain SGD takes the fast
+    paths of `toyopt.engine.fastpath`. On return each parameter's ``.grad``
     holds the gradient of the last epoch (as after the tutorial's loop), the
     optimiser stays usable and the model is left in eval mode.
 
@@ -142,10 +107,8 @@ def train(model, train_db, test_db, criterion, optimiser=None, lr=0.1, epochs=10
     if optimiser is None:
         optimiser = torch.optim.SGD(model.parameters(), lr=lr)
 
-    x_tr = torch.as_tensor(train_points, dtype=torch.float32, device=device)
-    y_tr = torch.as_tensor(train_labels, dtype=torch.float32, device=device)
-    x_te = torch.as_tensor(test_points, dtype=torch.float32, device=device)
-    y_te = torch.as_tensor(test_labels, dtype=torch.float32, device=device)
+    x_tr, y_tr, x_te, y_te = (torch.as_tensor(a, dtype=torch.float32, device=device)
+                              for a in (train_points, train_labels, test_points, test_labels))
     n_tr, n_te = len(x_tr), len(x_te)
     _path, step, evaluate, eval_loss, last_grads = _make_train_step(
         model, criterion, optimiser, x_tr, y_tr, device)

@@ -8,9 +8,8 @@ held are retried one at a time; one that breaks its process again gets a
 results file saying so.  Result folders never collide (`unique_jobs`).  Ctrl-C
 (or SIGTERM) stops the pool, keeps every finished submission's files and writes
 a gradebook of those, then re-raises.  Nothing is left behind: pool processes
-make their temporary folders in one run folder, removed at the end; on SIGTERM
-they release their sandboxes (`_run_job`); one that does not exit in time is
-killed, and its cgroups swept by pid (`cgroups.sweep`).
+make their temporary folders in one run folder, removed at the end, and are
+stopped by `_stop_pool`.
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -254,20 +253,16 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
     the fallback supervisor's parent-death signal), then sweep their cgroups."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
-        try:
+        with suppress(OSError, AttributeError):
             process.terminate()
-        except (OSError, AttributeError):
-            pass
     end = time.monotonic() + STOP_SECONDS
     for process in processes:
         process.join(timeout=max(0.0, end - time.monotonic()))
     for process in processes:
-        try:
+        with suppress(OSError, AttributeError, ValueError):
             if process.is_alive():
                 process.kill()
                 process.join(timeout=5)
-        except (OSError, AttributeError, ValueError):
-            pass
     cgroups.sweep(p.pid for p in processes if p.pid)
     pool.shutdown(wait=False, cancel_futures=True)
 

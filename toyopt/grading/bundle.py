@@ -1,12 +1,8 @@
-"""The Gradescope autograder zip: ``setup.sh``, ``run_autograder`` and toyopt's
-sources, split by side: ``toyopt-src/runtime/`` (``toyopt_check``, installed with
-the libraries into a virtualenv every user may read) and ``toyopt-src/grader/``
-(``toyopt``, ``toyopt_ref``), which ``setup.sh`` moves into a new root-only
-folder.  ``run_autograder`` grades with ``--allow-fallback`` (Gradescope's
-container usually cannot make namespaces): docs/gradescope.md says what holds
-there.  Test knobs: ``TOYOPT_AUTOGRADER_ROOT`` replaces ``/autograder``,
-``TOYOPT_PREFIX`` ``/opt``, ``TOYOPT_PYTHON`` the grader's interpreter;
-``TOYOPT_SKIP_APT=1`` skips apt-get.
+"""The Gradescope autograder zip: ``setup.sh``, ``run_autograder`` and toyopt's sources, split
+by side: ``toyopt-src/runtime/`` (``toyopt_check``, installed with the libraries into a
+virtualenv every user may read) and ``toyopt-src/grader/`` (``toyopt``, ``toyopt_ref``), which
+``setup.sh`` moves into a new root-only folder.  docs/gradescope.md says what the scripts do
+and what holds there; their comments name the knobs the tests turn.
 """
 
 from __future__ import annotations
@@ -22,8 +18,7 @@ from toyopt_check.inside.errors import ConfigurationError
 SOURCE_DIR = "toyopt-src"
 RUNTIME_DIR = f"{SOURCE_DIR}/runtime"   #: student runtime: world-readable once installed
 GRADER_DIR = f"{SOURCE_DIR}/grader"     #: instructor's side: moved into the root-only folder
-STUDENT_PACKAGES = ("toyopt_check",)
-INSTRUCTOR_PACKAGES = ("toyopt", "toyopt_ref")
+PACKAGES = {RUNTIME_DIR: ("toyopt_check",), GRADER_DIR: ("toyopt", "toyopt_ref")}
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
 #: Gradescope's base image for this bundle
 BASE_IMAGE = "Ubuntu 22.04 (Python 3.10)"
@@ -133,8 +128,7 @@ def _package_files(package: str, folder: str):
 def _add(archive: zipfile.ZipFile, name: str, text, mode: int = 0o644) -> None:
     info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
     info.external_attr = (0o100000 | mode) << 16
-    info.compress_type = zipfile.ZIP_DEFLATED
-    archive.writestr(info, text)
+    archive.writestr(info, text, compress_type=zipfile.ZIP_DEFLATED)
 
 
 def build_bundle(out, timeout: float | None = None) -> Path:
@@ -155,12 +149,10 @@ def build_bundle(out, timeout: float | None = None) -> Path:
                  RUN_AUTOGRADER.format(timeout=f"{timeout:g}", source=SOURCE_DIR), 0o755)
             _add(archive, f"{RUNTIME_DIR}/pyproject.toml", PYPROJECT.format(
                 version=__version__, dependencies=json.dumps(requirements(*BUNDLE_DEPENDENCIES))))
-            for package in STUDENT_PACKAGES:
-                for path, name in _package_files(package, RUNTIME_DIR):
-                    _add(archive, name, path.read_bytes())
-            for package in INSTRUCTOR_PACKAGES:
-                for path, name in _package_files(package, GRADER_DIR):
-                    _add(archive, name, path.read_bytes())
+            for folder, packages in PACKAGES.items():
+                for package in packages:
+                    for path, name in _package_files(package, folder):
+                        _add(archive, name, path.read_bytes())
             # the instructor's grading secret, so that Gradescope's re-grades draw the
             # same inputs as every other grading of the course (root-only after setup)
             _add(archive, f"{GRADER_DIR}/grading-secret", grading_secret().hex() + "\n", 0o600)

@@ -52,13 +52,11 @@ def _points(value) -> str:
 
 
 def _row(result) -> str:
-    if result.visibility == "hidden":  # title and score only
-        return _fill("ROW", status="hidden", title=result.title, status_text="",
-                     score=_points(result.score), max_score=_points(result.max_score), message="")
-    return _fill("ROW", status=result.status, title=result.title,
-                 status_text=STATUS_TEXT.get(result.status, result.status),
+    shown = result.visibility != "hidden"  # a hidden check: title and score only
+    return _fill("ROW", status=result.status if shown else "hidden", title=result.title,
+                 status_text=STATUS_TEXT.get(result.status, result.status) if shown else "",
                  score=_points(result.score), max_score=_points(result.max_score),
-                 message=result.message or "")
+                 message=(result.message or "") if shown else "")
 
 
 def render_feedback(report) -> str:

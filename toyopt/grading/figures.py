@@ -1,13 +1,8 @@
-"""Pictures for the feedback, drawn in the trusted process: :func:`draw_figures`.
-
-Each implemented exercise gets a picture drawn with Matplotlib (Agg) from plain
-data that the checks' own probes return: the student's spiral over the expected
-ones, their plot_datasets figure redrawn from its summary, their circular_mse
-against the expected loss, and learning curves of their epoch_loop beside the
-reference's.  Sizes are checked before any drawing, so the parent's memory stays
-bounded.  A picture is a bonus: any failure omits it, and an exercise's figures
-may spend at most `BUDGET_SHARE` of what its checks left of its budget (and
-`MAX_SECONDS`).
+"""Pictures for the feedback, drawn with Matplotlib (Agg) in the trusted process from plain
+data that the checks' own probes return: :func:`draw_figures`.  Sizes are checked before
+any drawing, so the parent's memory stays bounded.  A picture is a bonus: any failure
+omits it, and an exercise's figures may spend at most `BUDGET_SHARE` of what its checks
+left of its budget (and `MAX_SECONDS`).
 """
 
 from __future__ import annotations
@@ -78,18 +73,8 @@ def _new_figure(width: float, height: float, ncols: int = 1):
     return fig, axes
 
 
-# ---------------------------------------------------------------- spiral_2d
-def spiral_curve(label: int, samples: int = 2000):
-    """The noise-free spiral of class `label` (see ``toyopt_ref.data.spiral_2d``)."""
-    from toyopt_ref.data import SPIRAL_RADIUS, SPIRAL_TURNS
-
-    s = np.linspace(0.0, 1.0, samples)
-    r = s * SPIRAL_RADIUS
-    t = SPIRAL_TURNS * 2 * np.pi * s + label * np.pi
-    return np.stack([r * np.sin(t), r * np.cos(t)], axis=1)
-
-
 def draw_spiral(target) -> Figure:
+    from toyopt.oracles.spiral_2d import ideal_points
     from toyopt_ref.data import SPIRAL_NOISE
 
     n = SPIRAL_POINTS
@@ -104,14 +89,15 @@ def draw_spiral(target) -> Figure:
     fig, (ax,) = _new_figure(5.5, 5.5)
     band = SPIRAL_NOISE * math.sqrt(2)  # farthest a point's noise can move it
     far = np.zeros(len(points), dtype=bool)
+    curves = ideal_points(1000).reshape(2, 1000, 2)  # the noise-free spirals of class 0 and 1
     for label, colour in colours.items():
-        curve = spiral_curve(label)
+        curve = curves[label]
         ax.plot(curve[:, 0], curve[:, 1], color=colour, alpha=0.18, linewidth=7,
                 solid_capstyle="round", label=f"expected class {label} (band: noise)")
         ax.plot(curve[:, 0], curve[:, 1], color=colour, alpha=0.6, linewidth=0.8)
         mine = labels == label
         if mine.any():
-            dist = np.sqrt(((points[mine, None, :] - curve[None, ::2, :]) ** 2).sum(-1)).min(1)
+            dist = np.sqrt(((points[mine, None, :] - curve[None]) ** 2).sum(-1)).min(1)
             far[mine] = dist > band + 0.02  # + the sampling of the curve
             ax.scatter(points[mine, 0], points[mine, 1], s=7, color=colour, edgecolors="black",
                        linewidths=0.3, label=f"your label {label}")
@@ -131,7 +117,6 @@ def draw_spiral(target) -> Figure:
     return Figure("spiral_2d", caption, _png(fig), alt)
 
 
-# ---------------------------------------------------------------- plot_datasets
 def draw_plot_datasets(target) -> Figure:
     from toyopt_check.checks import plot_datasets as plotting
 
@@ -141,8 +126,6 @@ def draw_plot_datasets(target) -> Figure:
     except (KeyError, TypeError):
         out = target.probe("plot_datasets.summary", datasets=[list(d) for d in datasets],
                            title=title, pass_title=pass_title)
-    if not isinstance(out, dict):
-        raise MalformedData("plot_datasets.summary: not a dict")
     axes = out.get("axes") if out.get("is_figure") else None
     if not isinstance(axes, list) or not 0 < len(axes) <= 8:
         raise MalformedData("plot_datasets did not return a figure with 1 to 8 axes")
@@ -170,7 +153,6 @@ def draw_plot_datasets(target) -> Figure:
                   f"Your plot_datasets figure redrawn: {len(axes)} panels of coloured points.")
 
 
-# ---------------------------------------------------------------- circular_mse
 def draw_circular_mse(target) -> Figure:
     period = 2 * math.pi
     grid = np.linspace(-2 * period, 2 * period, LOSS_GRID)
@@ -203,7 +185,6 @@ def draw_circular_mse(target) -> Figure:
                   f"Line plot of your loss over the expected circular MSE; largest gap {worst:.3g}.")
 
 
-# ---------------------------------------------------------------- epoch_loop
 def draw_epoch_loop(target) -> Figure:
     from toyopt.checks.convergence import accuracy_per_epoch, network_setup
     from toyopt.checks.thresholds import CONVERGENCE
@@ -249,26 +230,17 @@ DRAWERS = (("spiral_2d", draw_spiral), ("plot_datasets", draw_plot_datasets),
            ("circular_mse", draw_circular_mse), ("epoch_loop", draw_epoch_loop))
 
 
-def implemented(results) -> list[str]:
-    """Exercises with results, none of them ``not_implemented``."""
-    seen: dict[str, bool] = {}
-    for r in results:
-        seen[r.exercise] = seen.get(r.exercise, True) and r.status != "not_implemented"
-    return [exercise for exercise, ok in seen.items() if ok]
-
-
 def draw_figures(target, results, omitted: list) -> tuple[Figure, ...]:
     """The feedback's pictures for `results` graded through `target` (a
     `SandboxTarget`); never raises for anything a submission does.  Why a
     picture was left out is appended to `omitted` (notes for staff)."""
-    wanted = set(implemented(results))
+    # exercises with results, none of them not_implemented
+    wanted = {r.exercise for r in results} - {r.exercise for r in results if r.status == "not_implemented"}
     figures = []
     for exercise, draw in DRAWERS:
-        if exercise not in wanted:
-            continue
         left = target.budget - target.used.get(exercise, 0.0)
         allowance = _Allowance(target, min(MAX_SECONDS, BUDGET_SHARE * left))
-        if allowance.seconds <= 0:
+        if exercise not in wanted or allowance.seconds <= 0:
             continue
         try:
             figures.append(draw(allowance))

@@ -118,27 +118,14 @@ def _output_summary(target: SandboxTarget) -> str:
     return "\n\n".join(lines)
 
 
-def _pictures(target: SandboxTarget, results, notes: list) -> tuple[Figure, ...]:
-    """The feedback's figures; a failure here loses pictures, never results."""
-    try:
-        from .figures import draw_figures  # matplotlib only when asked
-
-        return draw_figures(target, results, notes)
-    except Exception as exc:
-        notes.append("figures omitted: " + "".join(traceback.format_exception(exc)))
-        return ()
-
-
 def grade_submission(path, *, timeout: float = DEFAULT_BUDGET, limits: Limits | None = None,
                      isolation: str = "auto", hide=(), name: str | None = None,
                      figures: bool = True, checks=None) -> GradeReport:
     """Grade the submission at `path` (folder, ``exercises/`` folder, zip or
     notebook) in a sandboxed worker; `timeout` is each exercise's budget of
     seconds of student code (both validated where they enter: `toyopt grade`).
-    Any exception, the grader's own included, becomes a failed report (staff
-    find the traceback in its notes), except :class:`SandboxBroken`: the
-    worker's canary, or the launcher, found the sandbox unfit before any
-    student code ran, and nothing is graded."""
+    Any exception but :class:`SandboxBroken` (see the module's docstring) becomes
+    a failed report; staff find the traceback in its notes."""
     path = Path(path)
     name = shown(name or submission_name(path))
     start = time.perf_counter()
@@ -168,7 +155,14 @@ def _grade(path: Path, name: str, scratch_parent: str, start: float, notes: list
                         hide=hide) as session:
         results = session.run(checks)
         facts, target = session.facts, session.target
-        pictures = _pictures(target, results, notes) if figures else ()
+        pictures = ()
+        if figures:
+            try:  # a failure here loses pictures, never results
+                from .figures import draw_figures  # matplotlib only when asked
+
+                pictures = draw_figures(target, results, notes)
+            except Exception as exc:
+                notes.append("figures omitted: " + "".join(traceback.format_exception(exc)))
     notes.insert(0, ("WARNING: " if facts.get("sandbox") != "bwrap" else "")
                  + isolation_line(facts))
     notes.extend(facts.get("notes", []))

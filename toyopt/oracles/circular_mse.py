@@ -37,15 +37,9 @@ def reference(prediction, target, period=None, reduction=None):
 def case(prediction, target, period=None, reduction=None, dtype="float64", target_dtype=None):
     p = _rounded(prediction, dtype)
     t = _rounded(target, target_dtype or dtype)
-    c = {"prediction": p.tolist(), "target": t.tolist(), "shape": list(p.shape), "dtype": dtype}
-    if target_dtype is not None:
-        c["target_dtype"] = target_dtype
-    if period is not None:
-        c["period"] = period
-    if reduction is not None:
-        c["reduction"] = reduction
-    c["want"] = reference(p, t, period, reduction)
-    return c
+    optional = {"target_dtype": target_dtype, "period": period, "reduction": reduction}
+    return {"prediction": p.tolist(), "target": t.tolist(), "shape": list(p.shape), "dtype": dtype,
+            **{k: v for k, v in optional.items() if v is not None}, "want": reference(p, t, period, reduction)}
 
 
 def values_cases():
@@ -72,8 +66,7 @@ def period_cases():
     cases = []
     for i, period in enumerate(PERIODS):
         p, t = random_pair(10 + i, (6,), period=period, spread=2.0)
-        cases.append(case(p, t, period=period, reduction="none"))
-        cases.append(case(p, t, period=period))
+        cases += [case(p, t, period=period, reduction="none"), case(p, t, period=period)]
     # an int period is a number too
     cases.append(case([350.0, 10.0, -725.0], [5.0, 355.0, 1.0], period=360, reduction="none"))
     cases.append(case([2.5, -0.75], [0.0, 0.5], period=3, reduction="none"))
@@ -88,12 +81,9 @@ def wrap_around_cases():
 
 def dtype_cases():
     p, t = random_pair(7, (4,), spread=SPREAD)
-    cases = []
-    for dtype, target_dtype in (("float32", None), ("float64", None), ("float32", "float64"),
-                                ("float64", "float32")):
-        for reduction in ("mean", "none"):
-            cases.append(case(p, t, reduction=reduction, dtype=dtype, target_dtype=target_dtype))
-    return cases
+    pairs = (("float32", None), ("float64", None), ("float32", "float64"), ("float64", "float32"))
+    return [case(p, t, reduction=reduction, dtype=dtype, target_dtype=target_dtype)
+            for dtype, target_dtype in pairs for reduction in ("mean", "none")]
 
 
 def gradient_cases():

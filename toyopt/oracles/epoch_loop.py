@@ -16,9 +16,6 @@ import torch
 from toyopt_check.checks.expect import drawn_producer, producer
 from toyopt_check.inside.probes import epoch_loop as probe
 
-PARAM_NAMES = probe.PARAM_NAMES
-
-
 #: Where the drawn scenarios' seeds start: far from the fixed ones (0-100).
 DRAWN_BASE = 10_000
 #: The output bias of the networks drawn at grading: just above 0.5 (exact in float32),
@@ -105,14 +102,12 @@ def produce_returns(base=0):
 
 
 def produce_eval_values(base=0):
-    out = []
-    for i, criterion in enumerate(("L1", "MSE", "BCEWithLogits", "SmoothL1")):
-        out.append(scenario(f"a db of 23 points, {criterion} loss", make_weights(base + 10 + i),
-                            [_call(make_db(base + 20 + i, 23), False, mode="train")], criterion))
+    out = [scenario(f"a db of 23 points, {criterion} loss", make_weights(base + 10 + i),
+                    [_call(make_db(base + 20 + i, 23), False, mode="train")], criterion)
+           for i, criterion in enumerate(("L1", "MSE", "BCEWithLogits", "SmoothL1"))]
     # predictions below -0.5 too: labels from rounding (round(p) != 0) would call them 1
-    out.append(scenario("a db of 23 points, MSE loss, predictions from -1.1 to 1.6",
-                        make_weights(base + 16), [_call(make_db(base + 26, 23), False, mode="train")], "MSE"))
-    return out
+    return out + [scenario("a db of 23 points, MSE loss, predictions from -1.1 to 1.6",
+                           make_weights(base + 16), [_call(make_db(base + 26, 23), False, mode="train")], "MSE")]
 
 
 def produce_eval_no_side_effects(base=0):
@@ -123,12 +118,10 @@ def produce_eval_no_side_effects(base=0):
 
 
 def produce_train_step(base=0):
-    out = []
-    for i, (criterion, lr, n) in enumerate((("MSE", 0.1, 20), ("L1", 0.5, 13), ("BCEWithLogits", 2.0, 17),
-                                            ("MSE", 3.0, 9))):
-        out.append(scenario(f"a db of {n} points, {criterion} loss, SGD lr={lr}", make_weights(base + 40 + i),
-                            [_call(make_db(base + 50 + i, n), True, mode="eval")], criterion, sgd(lr)))
-    return out
+    cases = (("MSE", 0.1, 20), ("L1", 0.5, 13), ("BCEWithLogits", 2.0, 17), ("MSE", 3.0, 9))
+    return [scenario(f"a db of {n} points, {criterion} loss, SGD lr={lr}", make_weights(base + 40 + i),
+                     [_call(make_db(base + 50 + i, n), True, mode="eval")], criterion, sgd(lr))
+            for i, (criterion, lr, n) in enumerate(cases)]
 
 
 def produce_no_accumulation(base=0):

@@ -49,9 +49,7 @@ def scenarios() -> list:
         datasets = []
         for k, size in enumerate(sizes):
             name = f"{WORDS[names[k]]}_{rng.randint(10, 99)}"
-            labels_from = (1,) if k == single else (0, 1)
-            if size == 1:
-                labels_from = (0,)
+            labels_from = (0,) if size == 1 else (1,) if k == single else (0, 1)
             points = spaced_points(rng, size)
             labels = rng.choice(np.array(labels_from), size).astype(np.int64)
             datasets.append([name, points.tolist(), labels.tolist()])

@@ -4,11 +4,10 @@ import math
 from dataclasses import dataclass
 
 from toyopt_check.inside.errors import ConfigurationError
+from toyopt_ref.data import DATASET_NAMES
 
 DEFAULT_OUT = "toyopt-sweep"
 
-#: Dataset names, in the tutorial's order (as `toyopt_ref.data.DATASET_NAMES`).
-DATASETS = ("random_data", "circular_data", "spiral_data", "linear_data")
 #: Losses of the sweep: the tutorial's set without BCE, which needs
 #: probabilities and fails on the network's raw outputs.
 LOSSES = ("L1", "MSE", "SmoothL1", "Huber", "BCEWithLogits")
@@ -32,7 +31,7 @@ class SweepConfig:
     """A grid of runs: every combination of the tuples, for seeds
     ``first_seed .. first_seed + seeds - 1``."""
 
-    datasets: tuple = DATASETS
+    datasets: tuple = DATASET_NAMES
     losses: tuple = LOSSES
     inits: tuple = INITS
     lrs: tuple = DEFAULT_LRS
@@ -59,7 +58,7 @@ class SweepConfig:
 
     def validate(self):
         """Raise `ConfigurationError` naming the first bad setting; return self."""
-        _check_names("--datasets", "dataset", self.datasets, DATASETS)
+        _check_names("--datasets", "dataset", self.datasets, DATASET_NAMES)
         _check_names("--losses", "loss", self.losses, LOSSES)
         _check_names("--inits", "init", self.inits, INITS)
         if not self.lrs:

@@ -69,7 +69,7 @@ def first_reaching(acc, threshold):
     return first
 
 
-def run_sweep(config, progress=True, workers=None, chunk_size=None):
+def run_sweep(config, progress=True):
     """Train the grid of `config` (validated here) and return a `SweepResult`."""
     config.validate()
     from tqdm.auto import tqdm
@@ -81,13 +81,8 @@ def run_sweep(config, progress=True, workers=None, chunk_size=None):
     specs = grid_specs(config)
     budgets = sorted(config.epochs)
     n_rows = len(specs) * len(budgets)
-    columns = {
-        "dataset": np.empty(n_rows, dtype=object), "loss": np.empty(n_rows, dtype=object),
-        "init": np.empty(n_rows, dtype=object), "lr": np.empty(n_rows),
-        "epochs": np.empty(n_rows, dtype=np.int64), "seed": np.empty(n_rows, dtype=np.int64),
-    }
-    for name in COLUMNS[6:]:
-        columns[name] = np.empty(n_rows)
+    dtypes = {"dataset": object, "loss": object, "init": object, "epochs": np.int64, "seed": np.int64}
+    columns = {name: np.empty(n_rows, dtype=dtypes.get(name, np.float64)) for name in COLUMNS}
     result = SweepResult(config=config, columns=columns, device=device.type)
 
     bar = tqdm(total=len(specs), unit="run", desc="sweep", disable=not progress,
@@ -96,8 +91,7 @@ def run_sweep(config, progress=True, workers=None, chunk_size=None):
     try:
         for indices, log in train_runs(
                 specs, num_points=config.num_points, test_fraction=config.test_fraction,
-                device=device, chunk_size=chunk_size, workers=workers, progress=bar.update,
-                record_losses=False):
+                device=device, progress=bar.update, record_losses=False):
             _reduce_group(result, specs, np.asarray(indices), log, budgets)
     finally:
         bar.close()

@@ -53,8 +53,9 @@ def save_figure(fig, path):
     return atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=90, format="png"))
 
 
-def _grid_panels(result, value_fn, title, cbar_label, fmt, vmin, vmax):
-    """One heatmap (datasets x losses) per (init, lr) at the longest budget."""
+def _grid_panels(result, value_fn, title, cbar_label, vmin, vmax):
+    """One heatmap (datasets x losses) per (init, lr) of `value_fn` of the cell's final test
+    accuracies at the longest budget."""
     from matplotlib.figure import Figure
 
     cfg = result.config
@@ -62,19 +63,16 @@ def _grid_panels(result, value_fn, title, cbar_label, fmt, vmin, vmax):
     fig = Figure(figsize=(1.3 * len(cfg.losses) * ncols + 1.5, 0.75 * len(cfg.datasets) * nrows + 1.2),
                  layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False)
-    image = None
+    acc = result.columns["final_test_acc"]
     for i, init in enumerate(cfg.inits):
         for j, lr in enumerate(cfg.lrs):
-            grid = np.full((len(cfg.datasets), len(cfg.losses)), np.nan)
-            for a, dataset in enumerate(cfg.datasets):
-                for b, loss in enumerate(cfg.losses):
-                    mask = result.select(dataset=dataset, loss=loss, init=init, lr=lr,
-                                         epochs=cfg.trained_epochs)
-                    grid[a, b] = value_fn(mask)
+            where = dict(init=init, lr=lr, epochs=cfg.trained_epochs)
+            grid = np.array([[value_fn(acc[result.select(dataset=d, loss=loss, **where)]) for loss in cfg.losses]
+                             for d in cfg.datasets])
             ax = axes[i, j]
             image = ax.imshow(grid, cmap="viridis", vmin=vmin, vmax=vmax, aspect="auto")
             for (a, b), value in np.ndenumerate(grid):
-                ax.text(b, a, fmt.format(value), ha="center", va="center", fontsize=8,
+                ax.text(b, a, f"{value:.0f}", ha="center", va="center", fontsize=8,
                         color="black" if value > (vmin + vmax) / 2 else "white")
             ax.set_xticks(range(len(cfg.losses)), cfg.losses, rotation=30, fontsize=8)
             ax.set_yticks(range(len(cfg.datasets)), cfg.datasets, fontsize=8)
@@ -85,16 +83,12 @@ def _grid_panels(result, value_fn, title, cbar_label, fmt, vmin, vmax):
 
 
 def heatmap_median_accuracy(result):
-    acc = result.columns["final_test_acc"]
-    return _grid_panels(result, lambda m: np.median(acc[m]), "median final test accuracy",
-                        "test accuracy (%)", "{:.0f}", 40, 100)
+    return _grid_panels(result, np.median, "median final test accuracy", "test accuracy (%)", 40, 100)
 
 
 def heatmap_solved_share(result):
-    acc = result.columns["final_test_acc"]
-    return _grid_panels(result, lambda m: np.mean(acc[m] >= 95) * 100,
-                        "share of seeds with final test accuracy >= 95 %", "seeds (%)",
-                        "{:.0f}", 0, 100)
+    return _grid_panels(result, lambda acc: np.mean(acc >= 95) * 100,
+                        "share of seeds with final test accuracy >= 95 %", "seeds (%)", 0, 100)
 
 
 def learning_curve_bands(result, dataset):

@@ -39,16 +39,14 @@ class _Facts:
 
     def __init__(self, result):
         self.r = result
-        cfg = result.config
-        self.cfg = cfg
+        self.cfg = cfg = result.config
         self.E = cfg.trained_epochs
         self.lr = 0.1 if 0.1 in cfg.lrs else cfg.lrs[0]
         self.init = "uniform" if "uniform" in cfg.inits else cfg.inits[0]
-        self.col = result.columns
 
     def acc(self, column="final_test_acc", **where):
         where.setdefault("epochs", self.E)
-        return self.col[column][self.r.select(**where)]
+        return self.r.columns[column][self.r.select(**where)]
 
     def describe(self, **where):
         """'mean (share >= 95 %)' of final test accuracy."""
@@ -63,7 +61,7 @@ class _Facts:
         m0, s0 = stats[best]
         ties = [loss for loss, (m, s) in stats.items()
                 if loss != best and m0 - m <= TIE_Z * np.hypot(s0, s)]
-        return best, ties, stats
+        return best, ties
 
 
 def _compare(f, field, ref, other, datasets):
@@ -106,13 +104,12 @@ def build_summary(result, command=None):
 
     # 1. Untrained accuracy.
     first_loss = cfg.losses[0]
-    rows = []
-    for dataset in cfg.datasets:
-        cells = []
-        for init in cfg.inits:
-            acc = f.acc("untrained_test_acc", dataset=dataset, init=init, loss=first_loss, lr=f.lr)
-            cells.append(f"{np.median(acc):.0f} [{np.percentile(acc, 5):.0f}, {np.percentile(acc, 95):.0f}]")
-        rows.append([dataset] + cells)
+
+    def untrained(dataset, init):
+        acc = f.acc("untrained_test_acc", dataset=dataset, init=init, loss=first_loss, lr=f.lr)
+        return f"{np.median(acc):.0f} [{np.percentile(acc, 5):.0f}, {np.percentile(acc, 95):.0f}]"
+
+    rows = [[d] + [untrained(d, init) for init in cfg.inits] for d in cfg.datasets]
     untrained_all = f.acc("untrained_test_acc", loss=first_loss, lr=f.lr)
     out += [
         "", "## How good are untrained features?", "",
@@ -125,13 +122,9 @@ def build_summary(result, command=None):
     ]
 
     # 2. One loss best everywhere?
-    winners = {}
-    rows = []
-    for dataset in cfg.datasets:
-        best, ties, stats = f.best_losses(dataset, f.init, f.lr)
-        winners[dataset] = (best, ties)
-        rows.append([dataset] + [f.describe(dataset=dataset, loss=loss, init=f.init, lr=f.lr)
-                                 for loss in cfg.losses] + [best + (f" (tied: {', '.join(ties)})" if ties else "")])
+    winners = {d: f.best_losses(d, f.init, f.lr) for d in cfg.datasets}
+    rows = [[d] + [f.describe(dataset=d, loss=loss, init=f.init, lr=f.lr) for loss in cfg.losses]
+            + [best + (f" (tied: {', '.join(ties)})" if ties else "")] for d, (best, ties) in winners.items()]
     learnable = [d for d in cfg.datasets if d != "random_data"]
     clear = {d: w for d, (w, t) in winners.items() if d in learnable and not t}
     distinct = {winners[d][0] for d in learnable}
@@ -146,13 +139,8 @@ def build_summary(result, command=None):
                                      ", but within noise of another loss") + ".")
     else:
         verdict = "Only random_data in this grid: no loss can beat chance on random labels."
-    other = []
-    for init in cfg.inits:
-        for lr in cfg.lrs:
-            if (init, lr) == (f.init, f.lr):
-                continue
-            other.append(f"init {init}, lr {lr:g}: " + ", ".join(
-                f"{d} {f.best_losses(d, init, lr)[0]}" for d in learnable))
+    other = [f"init {init}, lr {lr:g}: " + ", ".join(f"{d} {f.best_losses(d, init, lr)[0]}" for d in learnable)
+             for init in cfg.inits for lr in cfg.lrs if (init, lr) != (f.init, f.lr)]
     out += [
         "", "## Is there a single loss function that works best across all datasets?", "",
         verdict + (" random_data stays at chance whatever the loss (its labels are noise)."
@@ -169,14 +157,9 @@ def build_summary(result, command=None):
     if len(cfg.lrs) > 1:
         lrs = sorted(cfg.lrs, reverse=True)
         hi, lo = lrs[0], lrs[-1]
-        rows = []
-        for dataset in cfg.datasets:
-            row = [dataset]
-            for lr in lrs:
-                e95 = f.acc("epoch_to_95", dataset=dataset, init=f.init, lr=lr)
-                row.append(f"{f.describe(dataset=dataset, init=f.init, lr=lr)}, "
-                           f"median epochs to 95 %: {_median_epochs(e95)}")
-            rows.append(row)
+        rows = [[d] + [f"{f.describe(dataset=d, init=f.init, lr=lr)}, median epochs to 95 %: "
+                       f"{_median_epochs(f.acc('epoch_to_95', dataset=d, init=f.init, lr=lr))}" for lr in lrs]
+                for d in cfg.datasets]
         lower, same = _compare(f, "lr", hi, lo, learnable)
         speed = []
         for d in learnable:
@@ -216,21 +199,16 @@ def build_summary(result, command=None):
         out += ["This grid has one epoch budget: rerun with e.g. `--epochs 100,300,1000`."]
 
     # 5. Same epochs for every dataset?
-    rows = []
-    for dataset in cfg.datasets:
-        row = [dataset]
-        for loss in cfg.losses:
-            e95 = f.acc("epoch_to_95", dataset=dataset, loss=loss, init=f.init, lr=f.lr)
-            row.append(f"{_median_epochs(e95)} ({np.mean(~np.isnan(e95)) * 100:.0f} %)")
-        rows.append(row)
+    def epochs_to_95(dataset, loss):
+        e95 = f.acc("epoch_to_95", dataset=dataset, loss=loss, init=f.init, lr=f.lr)
+        return f"{_median_epochs(e95)} ({np.mean(~np.isnan(e95)) * 100:.0f} %)"
+
+    rows = [[d] + [epochs_to_95(d, loss) for loss in cfg.losses] for d in cfg.datasets]
     e95 = {d: f.acc("epoch_to_95", dataset=d, init=f.init, lr=f.lr) for d in cfg.datasets}
     reached = {d: v[~np.isnan(v)] for d, v in e95.items()}
     never = [d for d, v in reached.items() if len(v) == 0]
     some = {d: v for d, v in reached.items() if len(v)}
-    if len(some) > 1 or never:
-        text = "No. " if (len({int(np.median(v)) for v in some.values()}) > 1 or (some and never)) else ""
-    else:
-        text = ""
+    text = "No. " if len({int(np.median(v)) for v in some.values()}) > 1 or (some and never) else ""
     text += (f"Median epoch at which the test accuracy first reaches {SOLVED_ACC:g} % (pooled over losses, "
              f"seeds that reach it within {f.E} epochs): "
              + ", ".join(f"{d} {np.median(v):.0f} ({len(v) / len(e95[d]) * 100:.0f} % of seeds)"
@@ -246,14 +224,12 @@ def build_summary(result, command=None):
     # 6. Initialisation.
     out += ["", "## Does the initialisation have an impact on training?", ""]
     if len(cfg.inits) > 1:
-        rows = []
-        for dataset in cfg.datasets:
-            row = [dataset]
-            for init in cfg.inits:
-                acc = f.acc(dataset=dataset, init=init, lr=f.lr)
-                row.append(f"{acc.mean():.1f} ({np.mean(acc >= SOLVED_ACC) * 100:.0f} % solved, "
-                           f"{np.mean(acc < 70) * 100:.0f} % below 70)")
-            rows.append(row)
+        def by_init(dataset, init):
+            acc = f.acc(dataset=dataset, init=init, lr=f.lr)
+            return (f"{acc.mean():.1f} ({np.mean(acc >= SOLVED_ACC) * 100:.0f} % solved, "
+                    f"{np.mean(acc < 70) * 100:.0f} % below 70)")
+
+        rows = [[d] + [by_init(d, init) for init in cfg.inits] for d in cfg.datasets]
         clear, within = [], []
         for d in cfg.datasets:
             stats = {init: _mean_se(f.acc(dataset=d, init=init, lr=f.lr)) for init in cfg.inits}
