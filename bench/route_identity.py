@@ -141,7 +141,7 @@ def grade_round(round_: dict, expectations: str) -> dict:
     import nbformat
     import torch
 
-    from toyopt.grading import grade_submission
+    from toyopt.grading.report import grade_submission
 
     torch.set_num_threads(1)
     exercises = set(round_)

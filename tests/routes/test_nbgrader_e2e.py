@@ -351,14 +351,14 @@ def _release_with(course, solved, path):
 
 
 def test_toyopt_grade_gives_a_solved_release_notebook_full_marks(course, tmp_path):
-    from toyopt.grading import grade_submission
+    from toyopt.grading.report import grade_submission
 
     report = grade_submission(_release_with(course, EXERCISES, tmp_path / "solved.ipynb"), figures=False)
     assert report.score == report.max_score > 0, [r.message for r in report.results if not r.passed]
 
 
 def test_toyopt_grade_messages_name_the_notebook_not_package_files(course, tmp_path):
-    from toyopt.grading import grade_submission
+    from toyopt.grading.report import grade_submission
 
     report = grade_submission(_release_with(course, SOLVED, tmp_path / "partial.ipynb"), figures=False)
     assert report.score == pytest.approx(sum(c.points for ex in SOLVED for c in notebook_checks(ex)))

@@ -2,8 +2,3 @@
 code runs only in the worker; every verdict is computed here by the checks from
 plain data, and nothing from the worker is ever unpickled.
 """
-
-from .report import GradeReport, grade_submission
-from .target import SandboxTarget
-
-__all__ = ["GradeReport", "SandboxTarget", "grade_submission"]

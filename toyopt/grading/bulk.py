@@ -87,7 +87,7 @@ def unique_jobs(sources, out_dir: Path, reserved=()) -> list[Job]:
             name = f"{base}-{n}"
         used.add(name.casefold())
         folder = (root / name).resolve()
-        if folder.parent != root:  # cannot happen for a safe name: checked all the same
+        if folder.parent != root:  # a name that is already a symlink in --out-dir resolves elsewhere
             raise ConfigurationError(f"result folder {folder} would be outside --out-dir {root}")
         jobs.append(Job(str(source), name, str(folder)))
     return jobs

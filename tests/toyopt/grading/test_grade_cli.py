@@ -13,8 +13,8 @@ from grade_support import crashing_grade, reference_notebook, reference_submissi
 
 import toyopt_ref
 from toyopt.cli import main
-from toyopt.grading import grade_submission
 from toyopt.grading.bulk import grade_many
+from toyopt.grading.report import grade_submission
 
 
 def _zip(folder, path):
