@@ -1,19 +1,13 @@
-"""The worker's confinement (stdlib only): the rlimits, :func:`confine` (the
-sandbox's own uid, the seccomp filter), :func:`fill_scratch`, and the fallback's
-process supervisor (no bubblewrap).
+"""The worker's confinement (stdlib only): the rlimits, :func:`confine` (the sandbox's
+own uid, the seccomp filter), :func:`fill_scratch`, all before any probe is imported,
+and the fallback's process supervisor.
 
-:func:`confine` runs before any student code (and before the probes are
-imported): with ``--uid`` (a root caller) it drops every group and sets the
-real, effective and saved uid and gid to the sandbox's, which clears every
-capability; with ``--seccomp-file`` (the fallback: bubblewrap installs it
-itself with ``--seccomp``) it sets ``no_new_privs`` and installs the filter.
-Without bubblewrap there is no PID namespace to kill in one go, so with
-``--supervise`` the worker's first process becomes a Linux *child subreaper*:
-it forks the real worker (``serve``), and on SIGTERM, on its parent's death or
-when the worker exits it SIGKILLs every descendant, ``setsid`` daemons included.
-Under bubblewrap the scratch folder is a tmpfs of a fixed size; in the fallback
-the supervisor watches what the worker writes (`scratch_usage`) and stops it with
-`SCRATCH_FULL` past ``--scratch-cap``.
+Without bubblewrap there is no PID namespace to kill in one go, so with ``--supervise``
+the worker's first process becomes a Linux *child subreaper*: it forks the real worker,
+and on SIGTERM, on its parent's death or when the worker exits it SIGKILLs every
+descendant, ``setsid`` daemons included. Under bubblewrap the scratch folder is a tmpfs
+of a fixed size; in the fallback the supervisor watches what the worker writes
+(`scratch_usage`) and stops it with `SCRATCH_FULL` past ``--scratch-cap``.
 """
 
 from __future__ import annotations
@@ -50,7 +44,10 @@ class ConfineError(Exception):
 
 
 def confine(args) -> None:
-    """Become the sandbox's uid (if asked and root) and install the seccomp filter."""
+    """With ``--uid`` (a root caller) drop every group and set the real, effective and
+    saved uid and gid to the sandbox's, which clears every capability; with
+    ``--seccomp-file`` (the fallback: bubblewrap installs it itself) set
+    ``no_new_privs`` and install the filter."""
     uid = args.uid
     if uid is not None and os.geteuid() == 0:
         try:
@@ -191,14 +188,16 @@ def scratch_usage(args) -> int:
     return used
 
 
-def _confined(args) -> bool:
+def serve_confined(args, serve) -> int:
+    """Confine this process and fill its scratch folder, then `serve`; exit status 96,
+    and one line on stderr, when it cannot be confined."""
     try:
         confine(args)
         fill_scratch(args)
-        return True
     except ConfineError as exc:
         os.write(2, f"toyopt sandbox: {exc}\n".encode())
-        return False
+        return 96
+    return serve(args)
 
 
 class _Stop(Exception):
@@ -214,7 +213,7 @@ def supervise(args, serve) -> int:
     libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG: parent gone -> clean up
     worker = os.fork()
     if worker == 0:  # the worker: confined; the supervisor stays out of its reach
-        return serve(args) if _confined(args) else 96
+        return serve_confined(args, serve)
     os.close(args.request_fd)  # the worker's EOF must reach the parent
     os.close(args.reply_fd)
 
