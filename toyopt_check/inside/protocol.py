@@ -1,30 +1,22 @@
 """Framing of the messages that cross the sandbox boundary.
 
-Contract
---------
-* A *frame* is an 8-byte big-endian length followed by that many bytes of UTF-8
-  JSON holding one JSON object.
-* NumPy arrays travel inside the JSON as ``{"__ndarray__": "<base64 .npy>"}`` and
-  are decoded with ``np.load(..., allow_pickle=False)`` after their ``.npy`` header
-  has been checked (plain numeric / bool / string dtypes only, and the byte count
-  the header promises must be exactly what is there, so a lying header cannot
-  make the reader allocate).  Nothing is ever unpickled.
-* Limits, all checked before anything is built from the bytes: a frame is at
-  most ``max_bytes`` (8 MiB by default: the largest reply of the grading probes
-  is under 1 MiB); before the JSON is parsed, an upper bound of the number of
-  values it holds (one per ``,`` ``:`` ``[`` ``{``, strings included) is held
-  to `MAX_VALUES` (50,000), so parsing allocates at most a few times the frame;
-  the parsed value is then walked (iteratively) for nesting depth
-  (``MAX_DEPTH``), string lengths (``MAX_STRING`` characters, valid Unicode:
-  no lone surrogates) and at most ``max_arrays`` arrays (256).  Anything else
-  is a :class:`ProtocolError`.  Decoding a frame takes milliseconds whatever
-  its content (``bench/bench_wire.py``).  *What* each probe may send back
-  (keys, types, array sizes) is the trusted side's business
-  (:mod:`.replies`).
-* Reads and writes take an absolute ``deadline`` (``time.monotonic()`` seconds,
-  or ``None`` to block); running past it raises :class:`FrameTimeout`, the other
-  end closing the pipe raises :class:`FrameEOF`.  Malformed bytes never hang the
-  reader: it reads exactly the announced length, which is checked first.
+* A *frame* is an 8-byte big-endian length, then that many bytes of UTF-8 JSON
+  holding one JSON object.
+* NumPy arrays travel inside it as ``{"__ndarray__": "<base64 .npy>"}``, loaded with
+  ``allow_pickle=False`` once their ``.npy`` header is checked: plain numeric, bool
+  or string dtypes, and exactly the byte count the header promises (a lying header
+  cannot make the reader allocate). Nothing is ever unpickled.
+* Limits, checked before anything is built from the bytes: the announced length
+  (``max_bytes``, 8 MiB by default: the largest grading reply is under 1 MiB), read
+  exactly, so malformed bytes never hang the reader; an upper bound of the values
+  the JSON holds (one per ``,`` ``:`` ``[`` ``{``, strings included), `MAX_VALUES`,
+  so that parsing allocates a few times the frame at most; then, walked without
+  recursion, the nesting depth (`MAX_DEPTH`), the strings (`MAX_STRING` characters,
+  no lone surrogates) and at most ``max_arrays`` arrays. Anything else is a
+  `ProtocolError`; decoding takes milliseconds whatever the content
+  (``bench/bench_wire.py``). What each probe may send back is :mod:`.replies`' business.
+* Reads and writes take an absolute ``deadline`` (``time.monotonic()``, or ``None``
+  to block): past it, `FrameTimeout`; the other end closing its pipe, `FrameEOF`.
 """
 
 from __future__ import annotations
@@ -70,13 +62,11 @@ class FrameEOF(ProtocolError):
 # ----------------------------------------------------------------------------- encoding
 def encode(message: dict, *, max_bytes: int = MAX_BYTES, max_arrays: int = MAX_ARRAYS) -> bytes:
     """Serialise ``message`` (a dict of JSON values and ndarrays) into one frame."""
-    if not isinstance(message, dict):
-        raise ProtocolError(f"a message must be a dict, not {type(message).__name__}")
     counter = [0]
     plain = _to_plain(message, counter, max_arrays, "message", 0)
     try:
         body = json.dumps(plain, allow_nan=True, separators=(",", ":")).encode("utf-8")
-    except (TypeError, ValueError) as exc:  # e.g. a circular structure slipped through
+    except ValueError as exc:  # an int of more digits than Python prints
         raise ProtocolError(f"message cannot be written as JSON: {exc}") from exc
     if len(body) > max_bytes:
         raise ProtocolError(f"message of {len(body)} bytes exceeds the limit of {max_bytes} bytes")
