@@ -1,17 +1,12 @@
 """Loading and calling student code: ONE implementation for every route.
 
-The in-process routes (``pytest autograder``, notebook cells) and the sandbox
-worker load a package folder or a notebook, call the student's functions and
-translate their failures here, so a fault reads the same everywhere
-(``exercises/data.py failed to import: SyntaxError: ...``,
-``ValueError: bad n (exercises/data.py, line 3)``). The per-exercise time
-budget is the caller's: SIGALRM in-process (``toyopt_check.checks.target``),
-the parent's deadline for the worker.
-
-Self-contained: stdlib only at import time.
+The in-process routes (``pytest autograder``, notebook cells) and the sandbox worker
+load a package folder or a notebook, call the student's functions and translate their
+failures here, so a fault reads the same everywhere (``exercises/data.py failed to
+import: SyntaxError: ...``, ``ValueError: bad n (exercises/data.py, line 3)``). The
+time budget is the caller's. Stdlib only at import time.
 """
 
-import builtins
 import dis
 import importlib
 import json
@@ -23,10 +18,8 @@ import types
 from pathlib import Path
 
 #: THE registry of the exercises, in the order of the tutorial: each exercise and the
-#: module of the student's package that defines it. Everything else is found from it
-#: by name: the probes and their replies (``inside/probes/<exercise>.py``), the visible checks
-#: (``checks/<exercise>.py``), the oracles (``toyopt/oracles/<exercise>.py``). Kept
-#: here, where the self-contained sandbox side can read it too.
+#: module of the student's package that defines it; the rest is found from it by name
+#: (docs/architecture.md, "How to extend"). Here, where the sandbox side can read it too.
 EXERCISE_MODULES = {
     "spiral_2d": "data",
     "plot_datasets": "plotting",
@@ -40,14 +33,9 @@ NOTEBOOK_MODULE = "__notebook__"
 
 
 class StudentCodeError(Exception):
-    """Student code failed: the one form of a student's error on every route.
-
-    Raised where the student's code runs (a `Context`, which words `message`
-    for the student: the file or the notebook cell, the exception, the line),
-    it crosses the sandbox's wire as plain data (``kind`` and ``message``) and
-    is raised again as this same type on the trusted side, where the check
-    framework turns it into a `CheckResult`. `kind` is one of `KINDS`.
-    """
+    """Student code failed: the one form of a student's error on every route
+    (docs/architecture.md, "Errors"). A `Context` words `message` for the student;
+    `kind` is one of `KINDS`."""
 
     #: kind -> what the check framework's result says (its status)
     KINDS = {
@@ -110,29 +98,21 @@ _NO_WORK = frozenset({"RESUME", "CACHE", "NOP", "EXTENDED_ARG"})
 def stub_message(func):
     """The message of an untouched stub, or ``None``.
 
-    A stub is a plain function whose whole body is ``raise
-    NotImplementedError`` or ``raise NotImplementedError("a constant")``
-    (a docstring and comments aside), with the name bound to the builtin:
-    calling it can do nothing but raise that error, so the runtime reports
-    "not implemented" without calling it, and a probe skips the setup it
-    would spend on the call (an optimiser's first construction alone imports
-    ``torch._dynamo``, a second and a half). Anything else, a decorated
-    function, an f-string message, a bytecode form this Python's compiler did
-    not produce here, is ``None``: it is called as usual, and a
-    `NotImplementedError` it raises reads the same.
+    A stub is a plain function whose whole body is ``raise NotImplementedError`` or
+    ``raise NotImplementedError("a constant")`` (a docstring aside), the name bound to
+    the builtin: calling it can only raise, so it is reported without a call, and a
+    probe skips its setup (an optimiser's first construction alone imports
+    ``torch._dynamo``, a second and a half). Anything else (a decorated function, an
+    f-string message, an unfamiliar bytecode form) is ``None``: it is called as usual,
+    and the `NotImplementedError` it raises reads the same.
     """
     if type(func) is not types.FunctionType:
         return None
     code = func.__code__
     if code.co_names != ("NotImplementedError",):
         return None
-    namespace = func.__globals__
-    bound = namespace.get("NotImplementedError", None)
-    if bound is None:
-        space = namespace.get("__builtins__", builtins)
-        space = space if isinstance(space, dict) else getattr(space, "__dict__", {})
-        bound = space.get("NotImplementedError", None)
-    if bound is not NotImplementedError:
+    name = "NotImplementedError"
+    if func.__globals__.get(name, func.__builtins__.get(name)) is not NotImplementedError:
         return None
     try:
         ops = [(i.opname, i.argval) for i in dis.get_instructions(code) if i.opname not in _NO_WORK]
