@@ -1,17 +1,14 @@
-"""Run a notebook's code cells as a Jupyter kernel would, inside the sandbox.
-
-Untrusted side: copied next to ``worker.py`` and imported by it only for a
-notebook sent in ``"execute"`` mode (the nbgrader route). It imports the
-standard library and IPython (an in-process ``InteractiveShell``: magics such
-as ``%matplotlib inline``, ``display()``, the value of a cell's last line),
-and nothing of the grader.
+"""Run a notebook's code cells as a Jupyter kernel would, inside the sandbox: for a
+notebook sent in ``"execute"`` mode (the nbgrader route), in an in-process IPython
+``InteractiveShell`` (magics such as ``%matplotlib inline``, ``display()``, the value
+of a cell's last line).
 
 Each cell's outputs are recorded as plain nbformat v4 output dicts (``stream``,
-``display_data``, ``execute_result``, ``error``), in the order they happened,
-capped in size here (a courtesy: the trusted side validates and caps them
-again, since the student's code can forge anything in this process). A cell
-runs at most ``cell_timeout`` seconds (a ``SIGALRM`` interrupts it; the
-grader's own deadline on the whole run stops a cell that blocks the alarm).
+``display_data``, ``execute_result``, ``error``), in the order they happened, capped
+in size here (a courtesy: the trusted side validates and caps them again, since the
+student's code can forge anything in this process). A cell runs at most
+``cell_timeout`` seconds (a ``SIGALRM`` interrupts it; the grader's own deadline on
+the whole run stops a cell that blocks the alarm).
 """
 
 from __future__ import annotations
@@ -170,10 +167,6 @@ def _make_shell(state: _State, student_frames):
                           compiler_class=Compiler)
 
 
-def _on_alarm(signum, frame):
-    raise CellTimeout(f"this cell ran past its time limit of {_on_alarm.seconds:g} s")
-
-
 def run_cells(cells: list, scratch: str, cell_timeout: float, student_frames):
     """Run `cells` (``[{"index", "source"}]``) in one IPython namespace; return
     ``(namespace, [{"index", "execution_count", "outputs", "truncated"}])``."""
@@ -183,7 +176,10 @@ def run_cells(cells: list, scratch: str, cell_timeout: float, student_frames):
     budget = [MAX_TOTAL_CHARS]
     state.current = _Recorder(budget)
     shell = _make_shell(state, student_frames)
-    _on_alarm.seconds = float(cell_timeout)
+
+    def on_alarm(signum, frame):
+        raise CellTimeout(f"this cell ran past its time limit of {cell_timeout:g} s")
+
     results = []
     out, err = _Stream(state, "stdout"), _Stream(state, "stderr")
     for count, cell in enumerate(cells, start=1):
@@ -191,8 +187,8 @@ def run_cells(cells: list, scratch: str, cell_timeout: float, student_frames):
         saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = out, err
         try:
-            signal.signal(signal.SIGALRM, _on_alarm)
-            signal.setitimer(signal.ITIMER_REAL, float(cell_timeout))
+            signal.signal(signal.SIGALRM, on_alarm)  # again: a cell may have replaced it
+            signal.setitimer(signal.ITIMER_REAL, cell_timeout)
             try:
                 shell.run_cell(cell["source"], store_history=False, silent=False)
             finally:

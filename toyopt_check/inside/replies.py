@@ -1,14 +1,11 @@
 """What a probe may send back: the vocabulary of reply schemas, and the one validator.
 
-The wire protocol (:mod:`.protocol`) bounds a frame by its structure before
-decoding it (bytes, number of values, depth, strings, arrays). The trusted
-side bounds it by its *meaning*: `check_reply` compares the result of probe
-``name`` called with ``kwargs`` with that probe's `Reply`, declared in a
-``REPLIES`` dict beside its ``PROBES`` (``probes/<exercise>.py``, found by
-`probes.load_replies`), so that the checks and the figures only ever see the
-keys, types and sizes they were written for. A reply that does not fit raises
-`ReplyRejected` (a failed probe, never a grader crash: `SandboxTarget` turns
-it into the exercise's `StudentCodeError`).
+:mod:`.protocol` bounds a frame by its structure; the trusted side bounds it by its
+*meaning*: `check_reply` holds the result of probe ``name`` called with ``kwargs`` to
+that probe's `Reply` (in the ``REPLIES`` dict beside its ``PROBES``), so that the checks
+and the figures only ever see the keys, types and sizes they were written for. A reply
+that does not fit raises `ReplyRejected` (a failed probe, never a grader crash:
+`SandboxTarget` turns it into the exercise's `StudentCodeError`).
 
 A schema is plain data:
 
@@ -105,11 +102,7 @@ def per_input(factor: int, count_key: str | None = None, per_count: int = 0) -> 
     return budget
 
 
-# ----------------------------------------------------------------------------- validator
-@functools.cache
-def _schemas() -> dict:
-    """Every probe's `Reply`, gathered once (the probe modules' dicts do not change)."""
-    return load_replies()
+_schemas = functools.cache(load_replies)  # the probe modules' dicts do not change
 
 
 def check_reply(name: str, kwargs: dict, result) -> dict:
