@@ -5,12 +5,9 @@ Run from the kit's folder (the one that holds ``exercises/``)::
     python -m toyopt_check.pack                 # writes submission.zip
     python -m toyopt_check.pack --out my.zip
 
-The zip holds the ``exercises/`` package: every ``.py`` file under it (no
-``__pycache__``, no links, nothing else of the folder), each module of
-`PACKAGE_FILES` included. A package with a module missing is refused, with
-one line naming what is missing, before anything is written: the grader
-would otherwise fail to import it and score every exercise 0. Otter's
-``grader.export()`` is the model: one call, one file to upload.
+The zip holds every ``.py`` file of the ``exercises/`` package (no ``__pycache__``,
+no links). A package with a module of `PACKAGE_FILES` missing is refused before
+anything is written: the grader would fail to import it and score every exercise 0.
 """
 
 from __future__ import annotations

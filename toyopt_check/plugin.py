@@ -1,20 +1,16 @@
 """The autograder as a pytest plugin: ``pytest autograder``.
 
-``autograder/conftest.py`` loads it. One test per check (see
-``autograder/test_exercises.py``), a score table at the end, Gradescope's
-results.json on request::
+``autograder/conftest.py`` loads it: one test per check (``autograder/test_exercises.py``),
+a score table at the end, Gradescope's results.json on request::
 
     pytest autograder                          # grades ./exercises
     pytest autograder --target toyopt_ref      # grades the reference solution
     pytest autograder --submission PATH        # grades PATH/exercises
     pytest autograder --results results.json   # also writes Gradescope's file
 
-A failing check fails its test with the message for the student only (no
-grader traceback). The rules of `checks.core.Run` apply; a check that repeats
-its exercise's stop (a stub, the budget used up) is reported as "not run", so
-an untouched exercise prints one message, not one per check. The score table
-ends with each exercise's points left to hidden checks at grading, when the
-kit's wheel carries them (`GRADING_POINTS`).
+A failing check fails its test with the message for the student only (no grader
+traceback); a check that repeats its exercise's stop (a stub, the budget used up) is
+"not run", so an untouched exercise prints one message, not one per check.
 """
 
 from __future__ import annotations
@@ -190,8 +186,8 @@ def pytest_terminal_summary(terminalreporter, config):
     grading = config.stash.get(_GRADING, None)
     if grading is None or not grading.results:
         return
-    what = {"toyopt_ref": "the reference solution (toyopt_ref)"}.get(
-        grading.settings.target, str(grading.settings.root / "exercises") if grading.settings.root else "")
+    root = grading.settings.root
+    what = "the reference solution (toyopt_ref)" if root is None else root / "exercises"
     terminalreporter.write_sep("=", "autograder score")
     terminalreporter.write_line(f"graded: {what}")
     for line in score_table(grading.results).splitlines():
