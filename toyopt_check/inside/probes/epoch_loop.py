@@ -1,36 +1,27 @@
 """Probes of the `epoch_loop` exercise.
 
-The probes build the grader's own 2-5-1 network (same parameter names as
-``Simple2DNetwork``: ``linear1``, ``linear2``) from weights sent by the check,
-so that nothing of the submission but ``epoch_loop`` is used, and report
-plain data: what ``epoch_loop`` returned and the parameters and ``.grad``
-after each call. Nothing is recorded on the objects the student's code
-receives: the facts the checks need show in the *values* instead.
+They run the student's ``epoch_loop`` on the grader's own 2-5-1 network (the parameter
+names of ``Simple2DNetwork``: ``linear1``, ``linear2``), built from weights the check
+sent, so that nothing of the submission but ``epoch_loop`` is used, and report what it
+returned and the parameters and ``.grad`` after each call. Nothing is recorded on the
+objects the student's code receives; the facts the checks need show in the values:
 
-- **Mode.** In training mode the network scales its hidden units by the
-  fixed, known factors `TRAIN_SCALE` (a deterministic, dropout-like layer);
-  in eval mode it does not. So the loss, labels and update reveal the mode
-  the forward pass ran in.
-- **Autograd during evaluation.** In the scenarios that ask for it the
-  network adds `GRAPH_MARK` to its output when it runs in eval mode while
-  autograd records (its hidden units require grad), so an evaluation outside
-  ``torch.no_grad()`` returns another loss.
-- **Number of updates, stale gradients, optimiser state** show in the
-  parameters after each call, compared on the trusted side with values
-  computed there.
-- **Inputs.** The network accepts only a float32 ``(n, 2)`` tensor; with
-  ``strict`` the criterion accepts only a ``(n,)`` prediction and a float32
-  ``(n,)`` target that needs no gradient, else it raises a `TypeError` that
-  says so (the student sees it as an exception of their call).
+- mode: in training mode the network scales its hidden units by `TRAIN_SCALE` (a
+  deterministic, dropout-like layer), so loss, labels and update reveal the mode;
+- autograd during evaluation: where a scenario asks, the network adds `GRAPH_MARK` to
+  its output in eval mode while autograd records;
+- the number of updates, stale gradients and the optimiser's state show in the
+  parameters after each call, compared on the trusted side with values computed there;
+- inputs: the network takes only a float32 ``(n, 2)`` tensor; with ``strict`` the
+  criterion takes only a ``(n,)`` prediction and a float32 ``(n,)`` target without
+  gradient, else a `TypeError` says so (the student sees it as their call's exception).
 
-No switches: what the network does depends only on the state the contract
-asks the student to set (``model.training``, whether autograd records) and on
-values the probe fixed when it built the network, held in the closure of its
-forward pass (floats and bools), not in attributes or buffers of the model.
-Setting attributes on the model (``model.reveal_mode = False``) or filling
-its buffers changes nothing. (Code in the same process can still replace the
-model's forward pass or this module's functions: it then computes the
-outputs itself, and must get them right on scenarios drawn at grading.)
+No switches: what the network does depends only on the state the contract asks the
+student to set (``model.training``, whether autograd records) and on values held in
+the closure of its forward pass, not in attributes or buffers of the model, so setting
+``model.reveal_mode = False`` changes nothing. (Code in the same process can still
+replace the forward pass or this module's functions: it then computes the outputs
+itself, and must get them right on scenarios drawn at grading.)
 """
 
 import numpy as np
@@ -60,13 +51,12 @@ def _describe(x):
     return f"a {type(x).__name__}"
 
 
-def network_class(reveal_mode=True, reveal_graph=False):
-    """A class of ``Linear(2, 5) -> ReLU -> [x TRAIN_SCALE in training mode] ->
-    Linear(5, 1)`` (``+ GRAPH_MARK`` in eval mode while autograd records, with
-    `reveal_graph`); the choices live in the closure of its forward pass (see
-    the module docstring: no switches)."""
-    scale = tuple(float(f) for f in TRAIN_SCALE) if reveal_mode else None
-    mark = float(GRAPH_MARK) if reveal_graph else None
+def build_network(weights, device="cpu", reveal_mode=True, reveal_graph=False):
+    """``Linear(2, 5) -> ReLU -> [x TRAIN_SCALE in training mode] -> Linear(5, 1)``
+    (``+ GRAPH_MARK`` in eval mode while autograd records, with `reveal_graph`), with
+    `weights`; the choices live in the closure of its forward pass (no switches)."""
+    scale = TRAIN_SCALE if reveal_mode else None
+    mark = GRAPH_MARK if reveal_graph else None
 
     class ProbeNetwork(nn.Module):
         def __init__(self):
@@ -87,7 +77,12 @@ def network_class(reveal_mode=True, reveal_graph=False):
                 out = out + mark
             return out
 
-    return ProbeNetwork
+    net = ProbeNetwork()
+    with torch.no_grad():
+        for name, param in net.named_parameters():
+            value = np.array(weights[name], dtype=np.float32, copy=True).reshape(PARAM_SHAPES[name])
+            param.copy_(torch.from_numpy(value))
+    return net.to(device)
 
 
 class ProbeCriterion(nn.Module):
@@ -111,17 +106,6 @@ class ProbeCriterion(nn.Module):
                                 f"shape ({n},) without gradient, got {_describe(target)}"
                                 f"{' that requires grad' if getattr(target, 'requires_grad', False) else ''}")
         return self.loss(prediction, target)
-
-
-def build_network(weights, device="cpu", reveal_mode=True, reveal_graph=False):
-    """A probe network with `weights`; `reveal_mode`, `reveal_graph` (the
-    probe's choices, never the model's attributes): see the module docstring."""
-    net = network_class(reveal_mode, reveal_graph)()
-    with torch.no_grad():
-        for name, param in net.named_parameters():
-            value = np.array(weights[name], dtype=np.float32, copy=True).reshape(PARAM_SHAPES[name])
-            param.copy_(torch.from_numpy(value))
-    return net.to(device)
 
 
 def build_optimiser(params, spec):
@@ -187,10 +171,8 @@ def run(ctx, weights, calls, criterion="MSE", optimiser=None, stale_grad=None, d
     A call is ``{"points", "labels", "train", "mode"}``: ``train`` False passes
     ``optimiser=None``; ``mode`` (``"train"``/``"eval"``, optional) is the mode
     the network is put in before the call. `stale_grad`: ``{name: array}``
-    written into each ``.grad`` before the first call (a leftover an earlier
-    batch could have left). `pass_device`: give ``device=`` explicitly (else
-    the default, the model's device). `reveal_graph`, `strict`: see the
-    module docstring.
+    written into each ``.grad`` before the first call (what an earlier batch
+    could have left). `pass_device`: pass ``device=`` (else the default).
     """
     ctx.load(EXERCISE)  # a stub or a missing function fails here, before any setup
     torch.manual_seed(0)

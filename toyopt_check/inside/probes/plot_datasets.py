@@ -1,15 +1,10 @@
 """Probes of the `plot_datasets` exercise.
 
-The probe calls the student's ``plot_datasets`` on datasets chosen by the
-check, on the Agg backend, *draws* the Figure that came back (``savefig`` to
-an in-memory PNG, returned as bytes) and summarises it as plain data: per
-Axes its title, aspect, legend, position and every point drawn (scatter
-`PathCollection` offsets and `Line2D` markers) with its RGBA colour, plus the
-pixel boxes (after the draw) that let the trusted side find each point,
-title and legend in the PNG. The checks judge colours, visibility and aspect
-from the pixels and use the summary only where pixels cannot tell (how often
-a point is drawn, the title's text). Figures opened with pyplot during the
-call are closed afterwards.
+The student's ``plot_datasets`` runs on the Agg backend; the Figure it returns is drawn
+into an in-memory PNG, sent as bytes with a plain summary: per Axes its title, aspect,
+legend, position, every point drawn (scatter offsets and `Line2D` markers) with its
+RGBA colour, and the pixel boxes that let the trusted side find each point, title and
+legend in the PNG. Figures opened with pyplot during the call are closed afterwards.
 """
 
 import contextlib
