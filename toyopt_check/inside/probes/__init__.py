@@ -31,6 +31,11 @@ def load_replies():
     return _gather("REPLIES")
 
 
+def float64_values(tensor):
+    """A float64 NumPy copy of `tensor`'s values, whatever its dtype and device (None for None)."""
+    return None if tensor is None else tensor.detach().cpu().double().numpy().copy()
+
+
 def exercise_of(probe_name):
     """The exercise a probe belongs to (the part of its name before the dot)."""
     return probe_name.split(".", 1)[0]

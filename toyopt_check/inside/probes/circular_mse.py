@@ -7,6 +7,7 @@ import torch
 
 from ..replies import NUMBERS, SHAPE, Array, Reply, per_input
 from ..runtime import describe
+from . import float64_values
 
 EXERCISE = "circular_mse"
 
@@ -23,16 +24,12 @@ def _kwargs(case):
     return {key: case[key] for key in ("period", "reduction") if case.get(key) is not None}
 
 
-def _numpy(tensor):
-    return np.array(tensor.detach().to("cpu", torch.float64).numpy(), dtype=np.float64)
-
-
 def _report(result):
     """What came back, as plain data: type, dtype, shape, device and values."""
     if isinstance(result, torch.Tensor):
         return {"type": type(result).__name__, "is_tensor": True, "dtype": str(result.dtype).replace("torch.", ""),
                 "shape": [int(s) for s in result.shape], "device": str(result.device),
-                "requires_grad": bool(result.requires_grad), "value": _numpy(result)}
+                "requires_grad": bool(result.requires_grad), "value": float64_values(result)}
     out = {"type": type(result).__name__, "is_tensor": False, "dtype": "", "shape": None, "device": "",
            "requires_grad": False, "value": None}
     try:
@@ -60,10 +57,6 @@ def evaluate(ctx, cases):
     return {"results": results}
 
 
-def _grad_array(tensor):
-    return None if tensor.grad is None else _numpy(tensor.grad)
-
-
 def gradients(ctx, cases):
     """Autograd gradients (float64) w.r.t. prediction and target and the value
     at perturbed inputs (finite differences are taken on the trusted side).
@@ -84,8 +77,8 @@ def gradients(ctx, cases):
                 out.sum().backward()
             except RuntimeError as exc:
                 entry["backward_error"] = describe(exc)
-            entry["grad_prediction"] = _grad_array(pred)
-            entry["grad_target"] = _grad_array(target)
+            entry["grad_prediction"] = float64_values(pred.grad)
+            entry["grad_target"] = float64_values(target.grad)
         elif isinstance(out, torch.Tensor):
             entry["backward_error"] = "the result does not require grad (no autograd graph)"
         else:

@@ -29,6 +29,7 @@ import torch
 from torch import nn
 
 from ..replies import NUMBERS, SHAPE, Array, Reply, per_input
+from . import float64_values
 
 EXERCISE = "epoch_loop"
 
@@ -115,10 +116,6 @@ def build_optimiser(params, spec):
     return OPTIMISERS[name](params, **{k: float(v) for k, v in spec.items()})
 
 
-def _array(tensor):
-    return None if tensor is None else np.array(tensor.detach().to("cpu").numpy(), dtype=np.float64)
-
-
 def _number(x):
     """`x` as a float, or None (a bool, a tensor of more than one value, not a number)."""
     try:
@@ -193,8 +190,8 @@ def run(ctx, weights, calls, criterion="MSE", optimiser=None, stale_grad=None, d
         kwargs = {"device": device} if pass_device else {}
         out = ctx.call(EXERCISE, net, db, loss_fn, opt if call["train"] else None, **kwargs)
         rep = report_returned(out)
-        rep["params"] = {name: _array(p) for name, p in net.named_parameters()}
-        rep["grads"] = {name: _array(p.grad) for name, p in net.named_parameters()}
+        rep["params"] = {name: float64_values(p) for name, p in net.named_parameters()}
+        rep["grads"] = {name: float64_values(p.grad) for name, p in net.named_parameters()}
         results.append(rep)
     return {"results": results}
 
