@@ -106,16 +106,13 @@ def stub_message(func):
     f-string message, an unfamiliar bytecode form) is ``None``: it is called as usual,
     and the `NotImplementedError` it raises reads the same.
     """
-    if type(func) is not types.FunctionType:
-        return None
-    code = func.__code__
-    if code.co_names != ("NotImplementedError",):
-        return None
     name = "NotImplementedError"
+    if type(func) is not types.FunctionType or func.__code__.co_names != (name,):
+        return None
     if func.__globals__.get(name, func.__builtins__.get(name)) is not NotImplementedError:
         return None
     try:
-        ops = [(i.opname, i.argval) for i in dis.get_instructions(code) if i.opname not in _NO_WORK]
+        ops = [(i.opname, i.argval) for i in dis.get_instructions(func.__code__) if i.opname not in _NO_WORK]
     except Exception:  # an odd code object: call it as usual
         return None
     if ops[:1] != [("LOAD_GLOBAL", "NotImplementedError")] or ops[-1:] != [("RAISE_VARARGS", 1)]:
