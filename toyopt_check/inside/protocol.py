@@ -209,22 +209,17 @@ def _b64_to_array(text: str) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- pipes
-def _remaining(deadline):
-    if deadline is None:
-        return None
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise FrameTimeout("deadline passed")
-    return left
-
-
 def _wait(fd: int, event: int, deadline) -> None:
     """Block until ``fd`` is ready for ``event`` (poll, so any fd number works)."""
     poller = select.poll()
     poller.register(fd, event)
     while True:
-        left = _remaining(deadline)
-        timeout_ms = -1 if left is None else max(1, int(left * 1000) + 1)
+        timeout_ms = -1
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise FrameTimeout("deadline passed")
+            timeout_ms = max(1, int(left * 1000) + 1)
         if poller.poll(timeout_ms):
             return  # readable, writable, or hung up: the read/write says which
 

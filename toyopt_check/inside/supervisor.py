@@ -22,20 +22,18 @@ SCRATCH_FULL = 95
 #: world-writable folders an unprivileged uid can fill besides its scratch folder
 TEMP_ROOTS = ("/tmp", "/var/tmp", "/dev/shm")
 WATCH_SECONDS = 0.1  #: how often the fallback supervisor measures the scratch folder
+#: the rlimits the launcher may set, each an option ``--limit-NAME`` (RLIMIT_NAME)
+LIMITS = ("as", "cpu", "fsize", "nproc")
 
 
 def apply_limits(args) -> None:
     """Set rlimits in this process; every descendant inherits them."""
     import resource
 
-    def cap(which, value):
+    for name in LIMITS:
+        value = getattr(args, f"limit_{name}")
         if value is not None and value > 0:
-            resource.setrlimit(which, (value, value))
-
-    cap(resource.RLIMIT_AS, args.limit_as)
-    cap(resource.RLIMIT_CPU, args.limit_cpu)
-    cap(resource.RLIMIT_FSIZE, args.limit_fsize)
-    cap(resource.RLIMIT_NPROC, args.limit_nproc)
+            resource.setrlimit(getattr(resource, f"RLIMIT_{name.upper()}"), (value, value))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 

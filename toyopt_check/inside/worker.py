@@ -243,7 +243,7 @@ def main(argv=None) -> int:
     parser.add_argument("--uid", type=int, default=None)
     parser.add_argument("--seccomp-file", default=None)
     parser.add_argument("--site", action="append", default=[])
-    for name in ("as", "cpu", "fsize", "nproc"):
+    for name in supervisor.LIMITS:
         parser.add_argument(f"--limit-{name}", type=int, default=None)
     args = parser.parse_args(argv)
     for folder in args.site:  # the grader's user site (a `pip --user` install)
