@@ -1,27 +1,20 @@
 """Probes of the `epoch_loop` exercise.
 
 They run the student's ``epoch_loop`` on the grader's own 2-5-1 network (the parameter
-names of ``Simple2DNetwork``: ``linear1``, ``linear2``), built from weights the check
-sent, so that nothing of the submission but ``epoch_loop`` is used, and report what it
+names of ``Simple2DNetwork``), built from weights the check sent, and report what it
 returned and the parameters and ``.grad`` after each call. Nothing is recorded on the
-objects the student's code receives; the facts the checks need show in the values:
-
-- mode: in training mode the network scales its hidden units by `TRAIN_SCALE` (a
-  deterministic, dropout-like layer), so loss, labels and update reveal the mode;
-- autograd during evaluation: where a scenario asks, the network adds `GRAPH_MARK` to
-  its output in eval mode while autograd records;
-- the number of updates, stale gradients and the optimiser's state show in the
-  parameters after each call, compared on the trusted side with values computed there;
-- inputs: the network takes only a float32 ``(n, 2)`` tensor; with ``strict`` the
-  criterion takes only a ``(n,)`` prediction and a float32 ``(n,)`` target without
-  gradient, else a `TypeError` says so (the student sees it as their call's exception).
+objects the student's code receives; the facts the checks need show in the values: in
+training mode the network scales its hidden units by `TRAIN_SCALE`; where a scenario
+asks, it adds `GRAPH_MARK` in eval mode while autograd records; updates, stale
+gradients and the optimiser's state show in the parameters. It takes only a float32
+``(n, 2)`` tensor and, with ``strict``, the criterion only a ``(n,)`` prediction and a
+float32 ``(n,)`` target without gradient, else a `TypeError` says so.
 
 No switches: what the network does depends only on the state the contract asks the
 student to set (``model.training``, whether autograd records) and on values held in
-the closure of its forward pass, not in attributes or buffers of the model, so setting
-``model.reveal_mode = False`` changes nothing. (Code in the same process can still
-replace the forward pass or this module's functions: it then computes the outputs
-itself, and must get them right on scenarios drawn at grading.)
+the closure of its forward pass, not in attributes or buffers of the model. (Code in
+the same process can still replace the forward pass or this module's functions: it
+then computes the outputs itself, and must get them right on scenarios drawn at grading.)
 """
 
 import numpy as np
