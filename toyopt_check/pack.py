@@ -28,8 +28,6 @@ PACKAGE_FILES = HELPER_FILES + tuple(f"{module}.py" for module in EXERCISE_MODUL
 DEFAULT_OUT = "submission.zip"
 #: a fixed timestamp: packing twice gives the same bytes
 DATE = (2024, 1, 1, 0, 0, 0)
-OUT_HELP = f"the zip to write (default: {DEFAULT_OUT})"
-FROM_HELP = "the folder that holds exercises/ (default: the current folder)"
 
 
 class PackError(Exception):
@@ -64,8 +62,7 @@ def pack(root=".", out=DEFAULT_OUT) -> tuple[Path, list[str]]:
             for path, name in zip(files, names):
                 info = zipfile.ZipInfo(name, date_time=DATE)
                 info.external_attr = 0o100644 << 16
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, path.read_bytes())
+                archive.writestr(info, path.read_bytes(), compress_type=zipfile.ZIP_DEFLATED)
 
     atomic_write(out, write)
     return out, names
@@ -73,8 +70,9 @@ def pack(root=".", out=DEFAULT_OUT) -> tuple[Path, list[str]]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m toyopt_check.pack", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=DEFAULT_OUT, help=OUT_HELP)
-    parser.add_argument("--from", dest="root", default=".", metavar="FOLDER", help=FROM_HELP)
+    parser.add_argument("--out", default=DEFAULT_OUT, help=f"the zip to write (default: {DEFAULT_OUT})")
+    parser.add_argument("--from", dest="root", default=".", metavar="FOLDER",
+                        help="the folder that holds exercises/ (default: the current folder)")
     args = parser.parse_args(argv)
     try:
         out, names = pack(args.root, args.out)

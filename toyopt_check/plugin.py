@@ -139,32 +139,23 @@ def grading(request) -> Grading:
     return request.config.stash[_GRADING]
 
 
-def _check_id(nodeid: str) -> str:
-    """``test_check[spiral_2d.layout]`` -> ``spiral_2d.layout``."""
-    return nodeid.partition("[")[2][:-1]
-
-
 def pytest_report_teststatus(report, config):
     """A check that repeats its exercise's stop (not implemented, out of time) is
     "not run": it scores 0 and fails the session, but prints no failure block."""
     grading = config.stash.get(_GRADING, None)
-    if grading is not None and report.when == "call" and report.failed \
-            and _check_id(report.nodeid) in grading.repeats:
+    check_id = report.nodeid.partition("[")[2][:-1]  # test_check[spiral_2d.layout]
+    if grading is not None and report.when == "call" and report.failed and check_id in grading.repeats:
         return NOT_RUN
     return None
 
 
-def grading_points(path=GRADING_POINTS) -> dict:
-    """The kit's points per exercise (`GRADING_POINTS`), or {} outside a kit."""
+def hidden_points_lines(results) -> list[str]:
+    """``epoch_loop: 18 visible; 7 more in hidden checks at grading (25 in all)``, one
+    line per graded exercise, from the kit's `GRADING_POINTS` (none outside a kit)."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        points = json.loads(GRADING_POINTS.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return {}
-
-
-def hidden_points_lines(results, points: dict) -> list[str]:
-    """``epoch_loop: 18 visible; 7 more in hidden checks at grading (25 in all)``,
-    one line per graded exercise that `points` knows."""
+        return []
     lines = []
     for exercise in exercise_totals(results):
         row = points.get(exercise)
@@ -192,7 +183,7 @@ def pytest_terminal_summary(terminalreporter, config):
     terminalreporter.write_line(f"graded: {what}")
     for line in score_table(grading.results).splitlines():
         terminalreporter.write_line(line)
-    for line in hidden_points_lines(grading.results, grading_points()):
+    for line in hidden_points_lines(grading.results):
         terminalreporter.write_line(line)
     if grading.repeats:
         terminalreporter.write_line(f"{len(grading.repeats)} checks not run: their exercise is not implemented "
