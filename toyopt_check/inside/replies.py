@@ -68,11 +68,6 @@ NUMBERS = Array("biuf", (0, 3))
 SHAPE = ([int], None)
 
 
-def _int(kwargs: dict, key: str) -> int:
-    value = kwargs.get(key)
-    return max(int(value), 0) if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
 def input_elements(value) -> int:
     """Numbers the trusted side sent: array elements plus numeric list items."""
     stack, count = [value], 0
@@ -89,17 +84,18 @@ def input_elements(value) -> int:
     return count
 
 
-def per_point(key: str, factor: int) -> Callable[[dict], int]:
-    """A budget of `factor` numbers per unit of the argument `key`."""
-    return lambda kwargs: factor * _int(kwargs, key) + BASE_ELEMENTS
-
-
 def per_input(factor: int, count_key: str | None = None, per_count: int = 0) -> Callable[[dict], int]:
-    """A budget of `factor` numbers per number sent, plus `per_count` per unit of `count_key`."""
+    """A budget of `factor` numbers per number sent, plus `per_count` per unit of the int argument `count_key`."""
     def budget(kwargs: dict) -> int:
-        extra = per_count * _int(kwargs, count_key) if count_key else 0
+        count = kwargs.get(count_key)
+        extra = per_count * max(count, 0) if type(count) is int else 0
         return factor * input_elements(kwargs) + extra + BASE_ELEMENTS
     return budget
+
+
+def per_point(key: str, factor: int) -> Callable[[dict], int]:
+    """A budget of `factor` numbers per unit of the argument `key`."""
+    return per_input(0, key, factor)
 
 
 _schemas = functools.cache(load_replies)  # the probe modules' dicts do not change
