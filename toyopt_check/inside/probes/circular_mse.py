@@ -41,11 +41,8 @@ def _report(result):
 
 
 def evaluate(ctx, cases):
-    """Call ``circular_mse`` on each case; report each result.
-
-    A case: ``prediction``, ``target`` (arrays), ``dtype`` (of the prediction),
-    optional ``target_dtype``, ``period``, ``reduction``, ``device`` (of both).
-    """
+    """Call ``circular_mse`` on each case: ``prediction``, ``target`` (arrays), ``dtype`` (of
+    the prediction), optional ``target_dtype``, ``period``, ``reduction``, ``device``."""
     torch.manual_seed(0)
     results = []
     with torch.no_grad():
@@ -58,12 +55,9 @@ def evaluate(ctx, cases):
 
 
 def gradients(ctx, cases):
-    """Autograd gradients (float64) w.r.t. prediction and target and the value
-    at perturbed inputs (finite differences are taken on the trusted side).
-
-    A case: ``prediction``, ``target``, ``period``, ``reduction``, and
-    ``probes``: a list of ``[prediction, target]`` pairs to evaluate too.
-    """
+    """Autograd gradients (float64) w.r.t. prediction and target, and the values at the
+    case's ``probes``, ``[prediction, target]`` pairs (the trusted side takes finite
+    differences). A case: ``prediction``, ``target``, ``period``, ``reduction``, ``probes``."""
     torch.manual_seed(0)
     results = []
     for case in cases:
@@ -94,23 +88,16 @@ def gradients(ctx, cases):
 
 
 def errors(ctx, cases):
-    """Call with bad arguments; report which exception (if any) came out.
-
-    A case: ``prediction``, ``target``, ``dtype``, optional ``period`` (any
-    JSON value), ``reduction``.
-    """
+    """Call with bad arguments; report which exception (if any) came out. A case:
+    ``prediction``, ``target``, ``dtype``, optional ``period`` (any JSON value), ``reduction``."""
     func = ctx.load(EXERCISE)
     results = []
     for case in cases:
         pred = _tensor(case["prediction"], case.get("dtype", "float64"))
         target = _tensor(case["target"], case.get("dtype", "float64"))
-        kwargs = {}
-        if "period" in case:
-            period = case["period"]
-            # non-finite numbers travel as 0-d arrays (JSON has no inf)
-            kwargs["period"] = float(period) if isinstance(period, np.ndarray) else period
-        if "reduction" in case:
-            kwargs["reduction"] = case["reduction"]
+        kwargs = {key: case[key] for key in ("period", "reduction") if key in case}
+        if isinstance(kwargs.get("period"), np.ndarray):  # a non-finite number (JSON has no inf)
+            kwargs["period"] = float(kwargs["period"])
         entry = {"raised": "", "value_error": False, "type_error": False, "message": ""}
         try:
             with torch.no_grad():
@@ -128,11 +115,8 @@ def errors(ctx, cases):
 
 
 def train_angles(ctx, x, target, steps, lr, period=None, seed=0):
-    """Fit ``angle = w * x + b`` to `target` angles by full-batch SGD on the
-    student's ``circular_mse`` (float64, from w = b = 0).
-
-    Returns the final ``w``, ``b`` and the loss of every step (as reported).
-    """
+    """Fit ``angle = w * x + b`` to `target` angles by full-batch SGD on the student's
+    ``circular_mse`` (float64, from w = b = 0): the final ``w``, ``b`` and every step's loss."""
     torch.manual_seed(seed)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
