@@ -227,11 +227,9 @@ class Context:
 class PackageContext(Context):
     """Student functions from a package folder (``<root>/<package>/*.py``).
 
-    `modules` maps each exercise to its module (``"data"``, under `package`;
-    with ``package=None``, full dotted names such as ``"exercises.data"``).
-    With `fresh` (the default) modules are imported anew (any earlier import
-    of the package is dropped from `sys.modules`), so two targets never share
-    state; the reference (``toyopt_ref``) is loaded with ``fresh=False``.
+    `modules` maps each exercise to its module under `package` (with ``package=None``,
+    dotted names such as ``"exercises.data"``). With `fresh`, any earlier import of the
+    package is dropped from `sys.modules` first, so that two targets never share state.
     """
 
     def __init__(self, root, package="exercises", modules=None, fresh=True):

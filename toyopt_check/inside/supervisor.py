@@ -12,7 +12,9 @@ of a fixed size; in the fallback the supervisor watches what the worker writes
 
 from __future__ import annotations
 
+import ctypes
 import os
+import shutil
 import signal
 import stat
 import time
@@ -64,8 +66,6 @@ def confine(args) -> None:
 
 def install_seccomp(path: str) -> None:
     """``prctl(PR_SET_NO_NEW_PRIVS)`` then ``prctl(PR_SET_SECCOMP, FILTER, prog)``."""
-    import ctypes
-
     with open(path, "rb") as handle:
         data = handle.read()
     if not data or len(data) % 8:
@@ -136,8 +136,6 @@ def _reap() -> None:
 def fill_scratch(args) -> None:
     """Copy ``--copy-from`` (the submission, read-only) into ``--scratch`` and enter it;
     run as the sandbox's uid, so every copy is the worker's own."""
-    import shutil
-
     try:
         for entry in os.scandir(args.copy_from) if args.copy_from else ():
             target = os.path.join(args.scratch, entry.name)
@@ -151,10 +149,9 @@ def fill_scratch(args) -> None:
 
 
 def disk_usage(folder: str, uid: int | None = None, skip=()) -> int:
-    """Bytes of the files under `folder` (all of them, or only those of `uid`;
-    then only folders `uid` owns or anyone may write are entered: nowhere else can
-    it create files), `skip` folders left out.  Iterative; what vanishes meanwhile
-    is skipped."""
+    """Bytes of the files under `folder`, `skip` folders left out: all of them, or only
+    those of `uid` (then only folders it owns or anyone may write are entered: nowhere
+    else can it create files). What vanishes meanwhile is skipped."""
     total, todo = 0, [folder]
     while todo:
         try:
@@ -204,8 +201,6 @@ class _Stop(Exception):
 
 def supervise(args, serve) -> int:
     """Fork the worker; outlive it only to kill whatever it left behind."""
-    import ctypes
-
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER: orphans of the tree come here
     libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG: parent gone -> clean up

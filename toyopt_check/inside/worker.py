@@ -61,11 +61,8 @@ def load_probes(path: str) -> dict:
 
 
 def run_request(ctx, probes: dict, request: dict, max_bytes: int) -> dict:
-    """Run one probe and build the reply (never raises for student behaviour).
-
-    A failure is sent as a `StudentCodeError`'s ``kind`` and ``message``, worded
-    here where the code ran: the context's own errors as they are, any other
-    exception as ``Type: message (file, line N)``."""
+    """Run one probe and build the reply, never raising: a failure is sent as a
+    `StudentCodeError`'s ``kind`` and ``message``, worded here where the code ran."""
     rid = request.get("id")
     probe = probes.get(request.get("probe"))
     if probe is None:
