@@ -1,7 +1,7 @@
 """The program that runs inside the sandbox: the only process where student code runs.
 
-The launcher's command calls `entry` with the options of `main`; `supervisor` confines
-the process and copies the submission into ``--scratch`` before any probe is imported.
+The launcher's command calls `entry`; `supervisor` confines the process and copies
+the submission into ``--scratch`` before any probe is imported.
 
 Conversation on the two pipes (frames of :mod:`protocol`):
 
@@ -228,32 +228,31 @@ def serve(args) -> int:
         protocol.write_frame(wfd, reply)
 
 
-def main(argv=None) -> int:
+def entry() -> None:
+    """What the launcher's command calls: parse the options, set the rlimits, confine
+    this process (under `supervisor.supervise` with ``--supervise``), serve, and leave
+    at once, skipping the interpreter's teardown: student atexit hooks and threads get
+    no say."""
     parser = argparse.ArgumentParser(description="toyopt sandbox worker")
     parser.add_argument("--probes", required=True)
     parser.add_argument("--request-fd", type=int, required=True)
     parser.add_argument("--reply-fd", type=int, required=True)
     parser.add_argument("--scratch", required=True)
-    parser.add_argument("--copy-from", default=None)
-    parser.add_argument("--scratch-cap", type=int, default=None)
+    parser.add_argument("--copy-from")
+    parser.add_argument("--scratch-cap", type=int)
     parser.add_argument("--supervise", action="store_true")
-    parser.add_argument("--uid", type=int, default=None)
-    parser.add_argument("--seccomp-file", default=None)
+    parser.add_argument("--uid", type=int)
+    parser.add_argument("--seccomp-file")
     parser.add_argument("--site", action="append", default=[])
     for name in supervisor.LIMITS:
-        parser.add_argument(f"--limit-{name}", type=int, default=None)
-    args = parser.parse_args(argv)
+        parser.add_argument(f"--limit-{name}", type=int)
+    args = parser.parse_args()
     for folder in args.site:  # the grader's user site (a `pip --user` install)
         site.addsitedir(folder)
     supervisor.apply_limits(args)
     if args.supervise and sys.platform.startswith("linux"):
-        return supervisor.supervise(args, serve)
-    return supervisor.serve_confined(args, serve)
-
-
-def entry(argv=None):
-    """Run :func:`main` and leave at once (what the launcher's command calls)."""
-    code = main(argv)
+        code = supervisor.supervise(args, serve)
+    else:
+        code = supervisor.serve_confined(args, serve)
     _flush_std()
-    os._exit(code)  # skip interpreter teardown: student atexit hooks and threads get no say
-
+    os._exit(code)
