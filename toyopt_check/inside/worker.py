@@ -229,10 +229,8 @@ def serve(args) -> int:
 
 
 def entry() -> None:
-    """What the launcher's command calls: parse the options, set the rlimits, confine
-    this process (under `supervisor.supervise` with ``--supervise``), serve, and leave
-    at once, skipping the interpreter's teardown: student atexit hooks and threads get
-    no say."""
+    """Parse the options, confine, serve, then leave at once, skipping the interpreter's
+    teardown: student atexit hooks and threads get no say."""
     parser = argparse.ArgumentParser(description="toyopt sandbox worker")
     parser.add_argument("--probes", required=True)
     parser.add_argument("--request-fd", type=int, required=True)
