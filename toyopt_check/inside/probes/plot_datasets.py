@@ -121,21 +121,17 @@ def summarise_axes(ax):
     aspect = ax.get_aspect()
     x0, y0, width, height = ax.get_position(original=True).bounds
     return {
-        "title": str(ax.get_title()),
-        "title_left": str(ax.get_title(loc="left")),
+        "title": str(ax.get_title()), "title_left": str(ax.get_title(loc="left")),
         "title_right": str(ax.get_title(loc="right")),
         "aspect": aspect if isinstance(aspect, str) else float(aspect),
         "position": [float(x0), float(y0), float(width), float(height)],
         "box": _box(ax.patch) if ax.get_visible() else None,
-        "xlim": [float(v) for v in ax.get_xlim()],
-        "ylim": [float(v) for v in ax.get_ylim()],
+        "xlim": [float(v) for v in ax.get_xlim()], "ylim": [float(v) for v in ax.get_ylim()],
         "scales": [str(ax.get_xscale()), str(ax.get_yscale())],
         "title_box": _box(ax.title) if ax.get_title() else None,
         "marker_points": _marker_points(collections, lines),
         **_legend_report(ax),
-        "points": points,
-        "facecolors": face,
-        "edgecolors": edge,
+        "points": points, "facecolors": face, "edgecolors": edge,
     }
 
 
@@ -172,22 +168,22 @@ def summarise_figure(fig):
 
 @contextlib.contextmanager
 def _closing_new_figures():
-    """Run the block on the Agg backend (no display; set before the student imports
-    pyplot), then close the pyplot figures it opened; yields a list that gets their count."""
+    """Run the block on the Agg backend (no display; chosen before pyplot is first
+    imported), then close the pyplot figures it opened; yields a list that gets their count."""
     import matplotlib
 
     if "matplotlib.pyplot" not in sys.modules:
         matplotlib.use("Agg")
-    plt = sys.modules.get("matplotlib.pyplot")
-    before = set(plt.get_fignums()) if plt is not None else set()
+    from matplotlib import pyplot
+
+    before = set(pyplot.get_fignums())
     opened = []
     try:
         yield opened
     finally:
-        plt = sys.modules.get("matplotlib.pyplot")
-        new = sorted(set(plt.get_fignums()) - before) if plt is not None else []
+        new = sorted(set(pyplot.get_fignums()) - before)
         for num in new:
-            plt.close(num)
+            pyplot.close(num)
         opened.append(len(new))
 
 
