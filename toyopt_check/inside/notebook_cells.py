@@ -50,14 +50,11 @@ class _Recorder:
         return True
 
     def stream(self, name: str, text: str) -> None:
-        if not text:
-            return
-        room = min(MAX_CELL_CHARS - self.text_chars, self.budget[0])
-        if room <= 0:
-            self.truncated = True
-            return
+        room = min(MAX_CELL_CHARS - self.text_chars, self.budget[0])  # never negative
         if len(text) > room:
             text, self.truncated = text[:room], True
+        if not text:
+            return
         self.text_chars += len(text)
         self.budget[0] -= len(text)
         last = self.outputs[-1] if self.outputs else None
