@@ -18,6 +18,7 @@ import io
 import os
 import signal
 import sys
+import types
 
 #: MIME types kept from displays: text and pictures (no HTML or JavaScript,
 #: which would run in the feedback page)
@@ -114,12 +115,7 @@ class _Stream(io.TextIOBase):
         return len(text)
 
 
-class _State:
-    current: _Recorder
-    index = 0
-
-
-def _make_shell(state: _State, student_frames):
+def _make_shell(state, student_frames):
     from IPython.core.compilerop import CachingCompiler
     from IPython.core.displayhook import DisplayHook
     from IPython.core.displaypub import DisplayPublisher
@@ -169,9 +165,8 @@ def run_cells(cells: list, scratch: str, cell_timeout: float, student_frames):
     ``(namespace, [{"index", "execution_count", "outputs", "truncated"}])``."""
     os.environ.setdefault("IPYTHONDIR", os.path.join(scratch, ".ipython"))
     os.environ.setdefault("MPLBACKEND", "agg")
-    state = _State()
     budget = [MAX_TOTAL_CHARS]
-    state.current = _Recorder(budget)
+    state = types.SimpleNamespace(index=0, current=_Recorder(budget))  # the cell running now
     shell = _make_shell(state, student_frames)
 
     def on_alarm(signum, frame):

@@ -240,8 +240,7 @@ def supervise(args, serve) -> int:
         return SCRATCH_FULL
     if status is None:
         return 128 + signal.SIGTERM
-    if os.WIFSIGNALED(status):
-        return 128 + os.WTERMSIG(status)
-    return os.WEXITSTATUS(status)
+    code = os.waitstatus_to_exitcode(status)  # -N: killed by signal N
+    return 128 - code if code < 0 else code
 
 
