@@ -58,8 +58,6 @@ def confine(args) -> None:
             raise ConfineError(f"cannot switch to uid {uid}: {exc}") from None
         if os.getresuid() != (uid, uid, uid) or os.getresgid() != (uid, uid, uid):
             raise ConfineError(f"the switch to uid {uid} did not hold")
-        if args.scratch:  # the scratch copy is the uid's own (0700): enter it as that uid
-            os.chdir(args.scratch)
     if args.seccomp_file:
         install_seccomp(args.seccomp_file)
 
@@ -124,7 +122,6 @@ def _kill_descendants() -> None:
 
 
 def _reap() -> None:
-    """Collect every child that has ended, without waiting."""
     while True:
         try:
             if os.waitpid(-1, os.WNOHANG)[0] == 0:
