@@ -264,8 +264,7 @@ class PackageContext(Context):
         if not self._purged:
             self._purge()
             self._purged = True
-        module_name = self._module_name(exercise)
-        filename = module_name.replace(".", "/") + ".py"
+        module_name, filename = self._module_name(exercise), self.where(exercise)
         root = str(self.root)
         added = root not in sys.path
         if added:

@@ -15,8 +15,7 @@ _DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
 
 def _tensor(values, dtype, requires_grad=False):
-    array = np.array(values, dtype=np.float64, copy=True)
-    return torch.tensor(array, dtype=_DTYPES[dtype], requires_grad=requires_grad)
+    return torch.tensor(np.array(values, dtype=np.float64), dtype=_DTYPES[dtype], requires_grad=requires_grad)
 
 
 def _kwargs(case):
@@ -149,12 +148,8 @@ def train_angles(ctx, x, target, steps, lr, period=None, seed=0):
             "losses": np.array(losses, dtype=np.float64)}
 
 
-PROBES = {
-    "circular_mse.evaluate": evaluate,
-    "circular_mse.gradients": gradients,
-    "circular_mse.errors": errors,
-    "circular_mse.train_angles": train_angles,
-}
+PROBES = {"circular_mse.evaluate": evaluate, "circular_mse.gradients": gradients,
+          "circular_mse.errors": errors, "circular_mse.train_angles": train_angles}
 
 TENSOR_REPORT = {"type": str, "is_tensor": bool, "dtype": str, "shape": SHAPE, "device": str,
                  "requires_grad": bool, "value": (NUMBERS, None)}

@@ -104,9 +104,7 @@ class ProbeCriterion(nn.Module):
 
 def build_optimiser(params, spec):
     """``{"name": "SGD" | "Adam", "lr": ..., other keyword arguments}``."""
-    spec = dict(spec)
-    name = spec.pop("name")
-    return OPTIMISERS[name](params, **{k: float(v) for k, v in spec.items()})
+    return OPTIMISERS[spec["name"]](params, **{k: float(v) for k, v in spec.items() if k != "name"})
 
 
 def _number(x):
@@ -219,10 +217,7 @@ def train(ctx, weights, points, labels, criterion="L1", lr=0.1, epochs=100):
     return {"train_acc": acc, "train_loss": loss, "weights": np.array(history, copy=True)}
 
 
-PROBES = {
-    "epoch_loop.run": run,
-    "epoch_loop.train": train,
-}
+PROBES = {"epoch_loop.run": run, "epoch_loop.train": train}
 
 PARAMS = {str: (NUMBERS, None)}
 REPLIES = {
