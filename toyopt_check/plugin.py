@@ -47,8 +47,7 @@ TIME_BUDGET_HELP = (f"seconds of student code allowed per exercise, summed over 
 class Settings:
     """The plugin's options, validated once (see `settings_from`)."""
 
-    target: str  # "exercises" | "toyopt_ref"
-    root: Path | None  # folder holding exercises/ (None for the reference)
+    root: Path | None  # folder holding exercises/ (None: the reference, --target toyopt_ref)
     results: Path | None
     budget: float
 
@@ -67,7 +66,7 @@ def settings_from(config) -> Settings:
                                 "with --target toyopt_ref")
     results = Path(results) if results else None
     if target == "toyopt_ref":
-        return Settings(target, None, results, budget)
+        return Settings(None, results, budget)
     if submission is not None:
         candidates = [Path(submission)]
         where = f"--submission {submission}"
@@ -76,7 +75,7 @@ def settings_from(config) -> Settings:
         where = "the current folder"
     for root in candidates:
         if (root / "exercises").is_dir():
-            return Settings(target, root.resolve(), results, budget)
+            return Settings(root.resolve(), results, budget)
     message = (f"no exercises/ folder found in {where} ({candidates[0].resolve()}): run "
                "`pytest autograder` from the folder that holds exercises/, or pass "
                "--submission PATH (a folder holding exercises/)")
@@ -99,9 +98,9 @@ class Grading:
 
     def run(self, chk) -> CheckResult:
         if self._run is None:
-            budget = self.settings.budget
-            self._run = Run(InProcessTarget.reference(budget=budget) if self.settings.target == "toyopt_ref"
-                            else InProcessTarget.for_package(self.settings.root, budget=budget))
+            root, budget = self.settings.root, self.settings.budget
+            self._run = Run(InProcessTarget.reference(budget=budget) if root is None
+                            else InProcessTarget.for_package(root, budget=budget))
         repeat = self._run.stopped(chk.exercise) is not None
         res = self._run.run(chk)
         if repeat and res.status != "skipped":
