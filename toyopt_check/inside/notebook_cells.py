@@ -130,8 +130,7 @@ def _make_shell(state, student_frames):
             state.current.data("execute_result", format_dict, self.shell.execution_count)
 
     class Publisher(DisplayPublisher):
-        def publish(self, data, metadata=None, source=None, *, transient=None, update=False,
-                    **kwargs):
+        def publish(self, data, *args, **kwargs):
             state.current.data("display_data", data)
 
         def clear_output(self, wait=False):

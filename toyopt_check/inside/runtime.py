@@ -57,9 +57,8 @@ class StudentCodeError(Exception):
 
     @property
     def raised(self) -> bool:
-        """True when the student's code ran and failed (a check may quote the
-        message as its own failure); False for a stub or a timeout, which end
-        the exercise's checks."""
+        """Whether the student's code ran and failed (a check may quote the message);
+        not for a stub or a timeout, which end the exercise's checks."""
         return self.kind not in ("not_implemented", "timeout")
 
 
@@ -107,21 +106,20 @@ def stub_message(func):
     and the `NotImplementedError` it raises reads the same.
     """
     name = "NotImplementedError"
-    if type(func) is not types.FunctionType or func.__code__.co_names != (name,):
-        return None
-    if func.__globals__.get(name, func.__builtins__.get(name)) is not NotImplementedError:
+    if (type(func) is not types.FunctionType or func.__code__.co_names != (name,)
+            or func.__globals__.get(name, func.__builtins__.get(name)) is not NotImplementedError):
         return None
     try:
         ops = [(i.opname, i.argval) for i in dis.get_instructions(func.__code__) if i.opname not in _NO_WORK]
     except Exception:  # an odd code object: call it as usual
         return None
-    if ops[:1] != [("LOAD_GLOBAL", "NotImplementedError")] or ops[-1:] != [("RAISE_VARARGS", 1)]:
+    if ops[:1] != [("LOAD_GLOBAL", name)] or ops[-1:] != [("RAISE_VARARGS", 1)]:
         return None
     middle = [op for op, _ in ops[1:-1] if op != "PRECALL"]  # 3.11 calls in two steps
     if middle in ([], ["CALL"]):
-        return "NotImplementedError"
+        return name
     if middle == ["LOAD_CONST", "CALL"] and isinstance(ops[1][1], str):
-        return ops[1][1] or "NotImplementedError"
+        return ops[1][1] or name
     return None
 
 
