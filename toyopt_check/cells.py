@@ -29,10 +29,9 @@ _TARGETS: dict = {}
 
 
 class TestCellFailed(AssertionError):
-    """Raised by a notebook test cell whose checks did not all pass: its message
-    (one line per failed check) is what the student sees, with no traceback.
-    Not to be confused with `toyopt_check.checks.core.CheckFailure`, which one
-    check raises inside the framework when the submission's answer is wrong."""
+    """Raised by a notebook test cell whose checks did not all pass: its message (one
+    line per failed check) is what the student sees. One check raises
+    `toyopt_check.checks.core.CheckFailure` inside the framework instead."""
 
     __test__ = False  # not a pytest test class, despite its name
 

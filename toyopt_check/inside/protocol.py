@@ -146,10 +146,9 @@ def decode(body: bytes, *, max_arrays: int = MAX_ARRAYS) -> dict:
 
 
 def _count_values(body: bytes) -> None:
-    """Refuse a body that may hold more than `MAX_VALUES` JSON values (keys
-    included): each value but the first follows a ``,`` ``:`` ``[`` or ``{``.
-    Counted in C over the raw bytes (separators inside strings count too, so
-    this is an upper bound; base64 arrays hold none)."""
+    """Refuse a body that may hold more than `MAX_VALUES` JSON values: each but the first
+    follows a ``,`` ``:`` ``[`` or ``{``, counted in C over the raw bytes (an upper bound:
+    separators inside strings count too; base64 arrays hold none)."""
     count = 1 + sum(body.count(sep) for sep in (b",", b":", b"[", b"{"))
     if count > MAX_VALUES:
         raise ProtocolError(f"frame may hold {count} JSON values, over the limit of {MAX_VALUES}")

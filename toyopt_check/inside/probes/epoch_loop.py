@@ -153,15 +153,11 @@ def _db(call):
 
 def run(ctx, weights, calls, criterion="MSE", optimiser=None, stale_grad=None, device="cpu",
         pass_device=False, reveal_graph=False, strict=False):
-    """Call ``epoch_loop`` once per entry of `calls` on one network and one
-    optimiser (`optimiser`: see `build_optimiser`; default plain SGD, lr 0.1).
-
-    A call is ``{"points", "labels", "train", "mode"}``: ``train`` False passes
-    ``optimiser=None``; ``mode`` (``"train"``/``"eval"``, optional) is the mode
-    the network is put in before the call. `stale_grad`: ``{name: array}``
-    written into each ``.grad`` before the first call (what an earlier batch
-    could have left). `pass_device`: pass ``device=`` (else the default).
-    """
+    """Call ``epoch_loop`` once per entry of `calls` on one network and one optimiser
+    (`build_optimiser`'s spec; default plain SGD, lr 0.1). A call is ``{"points", "labels",
+    "train", "mode"}``: ``train`` False passes ``optimiser=None``; ``mode`` (optional) is
+    set before the call. `stale_grad` (``{name: array}``) is written into each ``.grad``
+    first, as an earlier batch could have left it."""
     ctx.load(EXERCISE)  # a stub or a missing function fails here, before any setup
     torch.manual_seed(0)
     np.random.seed(0)

@@ -188,10 +188,8 @@ def _closing_new_figures():
 
 
 def summary(ctx, datasets, title=None, pass_title=True):
-    """``plot_datasets({name: (points, labels), ...}[, title=title])``, summarised.
-
-    `datasets` is a list of ``[name, points, labels]`` in mapping order.
-    """
+    """``plot_datasets({name: (points, labels), ...}[, title=title])``, summarised;
+    `datasets` is a list of ``[name, points, labels]`` in mapping order."""
     dbs = {str(name): (np.array(points, dtype=np.float64), np.array(labels, dtype=np.int64))
            for name, points, labels in datasets}
     with _closing_new_figures() as opened:
