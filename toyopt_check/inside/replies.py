@@ -1,24 +1,18 @@
 """What a probe may send back: the vocabulary of reply schemas, and the one validator.
 
-:mod:`.protocol` bounds a frame by its structure; the trusted side bounds it by its
-*meaning*: `check_reply` holds the result of probe ``name`` called with ``kwargs`` to
-that probe's `Reply` (in the ``REPLIES`` dict beside its ``PROBES``), so that the checks
-and the figures only ever see the keys, types and sizes they were written for. A reply
-that does not fit raises `ReplyRejected` (a failed probe, never a grader crash:
-`SandboxTarget` turns it into the exercise's `StudentCodeError`).
+:mod:`.protocol` bounds a frame by its structure; `check_reply` bounds it by its
+*meaning*, holding the result of probe ``name`` called with ``kwargs`` to that probe's
+`Reply` (in ``REPLIES`` beside its ``PROBES``), so that the checks and the figures only
+see the keys, types and sizes they were written for. A reply that does not fit raises
+`ReplyRejected`: a failed probe, never a grader crash.
 
-A schema is plain data:
-
-* ``int``, ``float`` (an int is accepted too), ``str``, ``bool``, ``None``;
-* ``Array(kinds, ndim)``: a NumPy array of those dtype kinds and dimensions;
-* ``[item]``: a list of items; ``(a, b, ...)``: any one of the alternatives;
-* ``{key: schema, ...}``: a dict whose keys are among these (each optional);
-  ``{str: schema}``: a dict of any string keys.
-
-`Reply` adds the array budget: the most array *elements*, all arrays of the
-reply together, as a function of the probe's arguments (a student's
-``spiral_2d(400)`` may return points of a wrong shape, for the checks to
-report, but not a million of them).
+A schema is plain data: ``int``, ``float`` (an int fits too), ``str``, ``bool``,
+``None``; ``Array(kinds, ndim)``, a NumPy array; `Blob`, bytes; ``[item]``, a list;
+``(a, b, ...)``, any one of the alternatives; ``{key: schema, ...}``, a dict whose keys
+are among these (each optional), or ``{str: schema}``, any string keys. `Reply` adds the
+array budget: the most array elements, all arrays together, as a function of the
+probe's arguments (a student's ``spiral_2d(400)`` may return points of a wrong shape,
+for the checks to report, but not a million of them).
 """
 
 from __future__ import annotations
@@ -114,15 +108,13 @@ def check_reply(name: str, kwargs: dict, result) -> dict:
 
 def _check(schema, value, where: str) -> int:
     """The array elements `value` holds, if it fits `schema`; else `ReplyRejected`."""
-    if isinstance(schema, tuple):
-        errors = []
+    if isinstance(schema, tuple):  # alternatives: every schema writes two or more
         for option in schema:
             try:
                 return _check(option, value, where)
-            except ReplyRejected as exc:
-                errors.append(str(exc))
-        raise ReplyRejected(errors[0] if len(errors) == 1 else
-                            f"{where} is {_describe(value)}, which fits none of its forms")
+            except ReplyRejected:
+                pass
+        raise ReplyRejected(f"{where} is {_describe(value)}, which fits none of its forms")
     if schema is None:
         if value is not None:
             raise ReplyRejected(f"{where} should be null, not {_describe(value)}")
