@@ -1,16 +1,13 @@
-"""What the notebook's autograded test cells call: the checks of `pytest autograder`.
-
-A test cell of the generated notebook reads::
+"""What the notebook's autograded test cells call: the checks of `pytest autograder`,
+in-process (the sandboxed route is `toyopt grade`). A test cell reads::
 
     from toyopt_check.cells import run
     run("spiral_2d", globals(), ids=["spiral_2d.layout"])
 
-`run` grades the functions the notebook defines (by name, in the namespace given;
-in-process, like `pytest autograder`: the sandboxed route is `toyopt grade`), prints
-one line per check and raises `TestCellFailed` with the student-facing messages when
-one fails: nbgrader scores the cell 0, else full points. It returns None: nbgrader
-would read a cell's value as a partial grade. Nothing reaches stderr on a correct
-solution (nbgrader scores a test cell with any stderr output 0): warnings are
+`run` prints one line per check and raises `TestCellFailed` with the student-facing
+messages when one fails: nbgrader scores the cell 0, else full points. It returns None:
+nbgrader would read a cell's value as a partial grade. Nothing reaches stderr on a
+correct solution (nbgrader scores a test cell with any stderr output 0): warnings are
 silenced and the student's prints discarded.
 """
 

@@ -1,19 +1,17 @@
 """Framing of the messages that cross the sandbox boundary.
 
-* A *frame* is an 8-byte big-endian length, then that many bytes of UTF-8 JSON
-  holding one JSON object.
-* NumPy arrays travel inside it as ``{"__ndarray__": "<base64 .npy>"}``, loaded with
-  ``allow_pickle=False`` once their ``.npy`` header is checked: plain numeric, bool
-  or string dtypes, and exactly the byte count the header promises (a lying header
-  cannot make the reader allocate). Nothing is ever unpickled.
+* A *frame* is an 8-byte big-endian length, then that many bytes of UTF-8 JSON holding
+  one JSON object. NumPy arrays travel inside it as ``{"__ndarray__": "<base64 .npy>"}``,
+  loaded with ``allow_pickle=False`` once their ``.npy`` header is checked: plain
+  numeric, bool or string dtypes, and exactly the byte count the header promises (a
+  lying header cannot make the reader allocate). Nothing is ever unpickled.
 * Limits, checked before anything is built from the bytes: the announced length
   (``max_bytes``, 8 MiB by default: the largest grading reply is under 1 MiB), read
-  exactly, so malformed bytes never hang the reader; an upper bound of the values
-  the JSON holds (one per ``,`` ``:`` ``[`` ``{``, strings included), `MAX_VALUES`,
-  so that parsing allocates a few times the frame at most; then, walked without
-  recursion, the nesting depth (`MAX_DEPTH`), the strings (`MAX_STRING` characters,
-  no lone surrogates) and at most ``max_arrays`` arrays. Anything else is a
-  `ProtocolError`; decoding takes milliseconds whatever the content
+  exactly, so malformed bytes never hang the reader; an upper bound of the values the
+  JSON holds, `MAX_VALUES`, so that parsing allocates a few times the frame at most;
+  then, walked without recursion, the nesting depth (`MAX_DEPTH`), the strings
+  (`MAX_STRING` characters, no lone surrogates) and at most ``max_arrays`` arrays.
+  Anything else is a `ProtocolError`; decoding takes milliseconds whatever the content
   (``bench/bench_wire.py``). What each probe may send back is :mod:`.replies`' business.
 * Reads and writes take an absolute ``deadline`` (``time.monotonic()``, or ``None``
   to block): past it, `FrameTimeout`; the other end closing its pipe, `FrameEOF`.
@@ -59,7 +57,6 @@ class FrameEOF(ProtocolError):
     """The other end closed its pipe (for the parent: the worker is gone)."""
 
 
-# ----------------------------------------------------------------------------- encoding
 def encode(message: dict, *, max_bytes: int = MAX_BYTES, max_arrays: int = MAX_ARRAYS) -> bytes:
     """Serialise ``message`` (a dict of JSON values and ndarrays) into one frame."""
     counter = [0]
@@ -118,7 +115,6 @@ def _array_to_b64(array: np.ndarray, where: str) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-# ----------------------------------------------------------------------------- decoding
 def decode(body: bytes, *, max_arrays: int = MAX_ARRAYS) -> dict:
     """Parse a frame's body (without its length header) into a dict, within the
     bounds of the module docstring (checked before the JSON is parsed)."""
@@ -207,7 +203,6 @@ def _b64_to_array(text: str) -> np.ndarray:
         raise ProtocolError(f"array cannot be loaded: {exc}"[:300]) from exc
 
 
-# ----------------------------------------------------------------------------- pipes
 def _wait(fd: int, event: int, deadline) -> None:
     """Block until ``fd`` is ready for ``event`` (poll, so any fd number works)."""
     poller = select.poll()

@@ -136,7 +136,6 @@ class Context:
         self._cache = {}
         self._errors = {}
 
-    # -- messages -------------------------------------------------------------------
     def is_student_file(self, filename: str) -> bool:
         if filename.startswith("<cell "):
             return True
@@ -173,7 +172,6 @@ class Context:
                                 f"not implemented yet: complete {exercise}() in {self.where(exercise)} "
                                 "(it still raises NotImplementedError)")
 
-    # -- loading and calling ------------------------------------------------------
     def _find(self, exercise):
         """The student's `exercise`, found by the subclass, which also says `where` it is."""
         raise NotImplementedError

@@ -1,20 +1,17 @@
 """The program that runs inside the sandbox: the only process where student code runs.
 
 The launcher's command calls `entry`; `supervisor` confines the process and copies
-the submission into ``--scratch`` before any probe is imported.
+the submission into ``--scratch`` before any probe is imported. On the two pipes
+(frames of :mod:`protocol`):
 
-Conversation on the two pipes (frames of :mod:`protocol`):
-
-1. hello: parent sends ``{"op": "hello", "exercise_modules": {name: module},
-   "notebook": path-or-null, "preload": bool}`` and what the `canary` measures;
-   the worker imports the probes and answers ``{"ok": true, "op": "hello", "pid",
-   "probes": [...], "canary"}`` (or ``ok: false``), then, with ``preload``, imports
-   torch and matplotlib before it reads the first call.
-2. calls: ``{"id", "probe", "kwargs"}`` -> ``{"id", "ok": true, "result"}`` or
-   ``{"id", "ok": false, "kind", "message"}``: a `runtime.StudentCodeError` as
-   plain data (``kind`` one of its `KINDS`, the message worded for the student,
-   naming only the student's own frames), or ``kind`` ``unknown_probe`` (the
-   grader's fault).
+1. ``{"op": "hello", "exercise_modules": {name: module}, "notebook": path-or-null,
+   "preload": bool}`` and what the `canary` measures -> ``{"ok": true, "op": "hello",
+   "pid", "probes": [...], "canary"}`` (or ``ok: false``); with ``preload`` the worker
+   then imports torch and matplotlib before it reads the first call.
+2. ``{"id", "probe", "kwargs"}`` -> ``{"id", "ok": true, "result"}`` or ``{"id", "ok":
+   false, "kind", "message"}``: a `runtime.StudentCodeError` as plain data (the
+   message worded for the student, naming only the student's own frames), or ``kind``
+   ``unknown_probe`` (the grader's fault).
 3. ``{"op": "shutdown"}`` or EOF on the request pipe: exit 0.
 
 The worker seeds nothing (each probe seeds what it uses). Student ``print`` goes to
@@ -48,10 +45,9 @@ def notebook_outputs(ctx) -> dict:
 
 
 def load_probes(path: str) -> dict:
-    """``{name: probe}``: with a folder (what every grading gets: the launcher copies
-    the probe package beside this file) this package's probes; else the one probe
-    module file at ``path``, kept for the sandbox's own tests (a module of a few
-    lines with no torch import starts a worker in a fraction of the time)."""
+    """``{name: probe}``: this package's probes for a folder (every grading), else the
+    module file at ``path``, for the sandbox's own tests (a module of a few lines with
+    no torch import starts a worker in a fraction of the time)."""
     if os.path.isdir(path):
         return importlib.import_module(f"{__package__}.probes").load_probes()
     spec = importlib.util.spec_from_file_location("toyopt_probes", path)
@@ -106,11 +102,10 @@ def _flush_std():
 
 
 def preload() -> None:
-    """Import torch and matplotlib before any student code runs, while the parent
-    imports its own copies; the font list the launcher copied beside this file
-    spares matplotlib rebuilding its cache. Best effort: a missing library only
-    means the first probe pays for the import. What the imports made lives as
-    long as the worker: `gc.freeze` keeps later collections from walking it."""
+    """Import torch and matplotlib before any student code runs, while the parent imports
+    its own copies; the font list the launcher copied beside this file spares matplotlib
+    rebuilding its cache. Best effort. What the imports made lives as long as the
+    worker: `gc.freeze` keeps later collections from walking it."""
     gc.freeze()  # torch, imported by the probes
     cache = os.environ.get("MPLCONFIGDIR")
     seed = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mplcache")

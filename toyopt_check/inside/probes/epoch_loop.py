@@ -6,9 +6,7 @@ returned and the parameters and ``.grad`` after each call. Nothing is recorded o
 objects the student's code receives; the facts the checks need show in the values: in
 training mode the network scales its hidden units by `TRAIN_SCALE`; where a scenario
 asks, it adds `GRAPH_MARK` in eval mode while autograd records; updates, stale
-gradients and the optimiser's state show in the parameters. It takes only a float32
-``(n, 2)`` tensor and, with ``strict``, the criterion only a ``(n,)`` prediction and a
-float32 ``(n,)`` target without gradient, else a `TypeError` says so.
+gradients and the optimiser's state show in the parameters.
 
 No switches: what the network does depends only on the state the contract asks the
 student to set (``model.training``, whether autograd records) and on values held in
