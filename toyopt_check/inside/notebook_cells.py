@@ -97,10 +97,6 @@ class _Recorder:
             self.outputs.append({"output_type": "error", "ename": ename, "evalue": evalue,
                                  "traceback": lines})
 
-    def result(self, index: int, count: int) -> dict:
-        return {"index": index, "execution_count": count, "outputs": self.outputs,
-                "truncated": self.truncated}
-
 
 class _Stream(io.TextIOBase):
     def __init__(self, state, name: str):
@@ -188,5 +184,6 @@ def run_cells(cells: list, scratch: str, cell_timeout: float, student_frames):
             state.current.error(exc, [])
         finally:
             sys.stdout, sys.stderr = saved
-        results.append(state.current.result(cell["index"], count))
+        results.append({"index": cell["index"], "execution_count": count, "outputs": state.current.outputs,
+                        "truncated": state.current.truncated})
     return shell.user_ns, results

@@ -152,7 +152,7 @@ def canary(hello: dict) -> dict:
     status = {}
     try:
         with open("/proc/self/status") as handle:
-            status = dict(line.rstrip("\n").split(":\t", 1) for line in handle if ":\t" in line)
+            status = {k: v.strip() for k, v in (line.split(":\t", 1) for line in handle if ":\t" in line)}
     except OSError:
         pass
     exposed = [path for path in hello.get("hidden") or [] if _reachable(path)]
@@ -170,9 +170,8 @@ def canary(hello: dict) -> dict:
         if not found:
             missing[name] = "not found"
     report = {"uid": os.getuid(), "euid": os.geteuid(), "gid": os.getgid(),
-              "seccomp": status.get("Seccomp", "").strip(),
-              "no_new_privs": status.get("NoNewPrivs", "").strip(),
-              "cap_eff": status.get("CapEff", "").strip(),
+              "seccomp": status.get("Seccomp", ""), "no_new_privs": status.get("NoNewPrivs", ""),
+              "cap_eff": status.get("CapEff", ""),
               "exposed": exposed, "missing": missing, "python": sys.version.split()[0]}
     if hello.get("cuda"):
         try:
