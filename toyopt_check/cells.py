@@ -19,9 +19,8 @@ import warnings
 
 from .inside.errors import ConfigurationError
 
-#: One target per (namespace, exercise, function object): the time budget of
-#: an exercise is shared by its test cells, and redefining the function (a
-#: fix) starts a fresh budget.
+#: One target per (namespace, exercise, function object): an exercise's time budget is
+#: shared by its test cells, and redefining the function (a fix) starts a fresh one.
 _TARGETS: dict = {}
 
 

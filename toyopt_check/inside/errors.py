@@ -15,5 +15,4 @@ class SubmissionError(ToyoptError):
 
 
 class GraderError(ToyoptError, RuntimeError):
-    """The grader itself is broken (a bug, a damaged install): neither the user's
-    configuration nor the student's code is at fault. Staff see the details."""
+    """The grader itself is broken (a bug, a damaged install); staff see the details."""

@@ -97,13 +97,12 @@ _NO_WORK = frozenset({"RESUME", "CACHE", "NOP", "EXTENDED_ARG"})
 def stub_message(func):
     """The message of an untouched stub, or ``None``.
 
-    A stub is a plain function whose whole body is ``raise NotImplementedError`` or
-    ``raise NotImplementedError("a constant")`` (a docstring aside), the name bound to
-    the builtin: calling it can only raise, so it is reported without a call, and a
+    A stub is a plain function whose whole body (its docstring aside) is ``raise
+    NotImplementedError`` or ``raise NotImplementedError("a constant")``, the name bound
+    to the builtin: calling it can only raise, so it is reported without a call, and a
     probe skips its setup (an optimiser's first construction alone imports
-    ``torch._dynamo``, a second and a half). Anything else (a decorated function, an
-    f-string message, an unfamiliar bytecode form) is ``None``: it is called as usual,
-    and the `NotImplementedError` it raises reads the same.
+    ``torch._dynamo``, 1.5 s). Anything else is ``None``: called as usual, its
+    `NotImplementedError` reads the same.
     """
     name = "NotImplementedError"
     if (type(func) is not types.FunctionType or func.__code__.co_names != (name,)

@@ -143,12 +143,11 @@ def _reachable(path: str) -> bool:
 
 
 def canary(hello: dict) -> dict:
-    """What the sandbox looks like from inside, measured before any student code runs
-    (so the parent may believe it): uid, seccomp mode, which of the ``hidden`` host
-    paths (the instructor's folders and some of their files, chosen by the trusted
-    side) can be listed, opened or written, which libraries import (``imports``)
-    or at least are found (``find``), and with ``cuda`` whether torch can use a
-    CUDA device here (what decides whether the CUDA checks run)."""
+    """What the sandbox looks like from inside, measured before any student code runs (so
+    the parent may believe it): uid, seccomp mode, which of the ``hidden`` host paths
+    (instructor's folders and files) can be listed, opened or written, which libraries
+    import (``imports``) or are found (``find``), and with ``cuda`` whether torch can
+    use a CUDA device here (what decides whether the CUDA checks run)."""
     status = {}
     try:
         with open("/proc/self/status") as handle:
