@@ -114,12 +114,9 @@ _GRADING = pytest.StashKey[Grading]()
 
 def pytest_addoption(parser):
     group = parser.getgroup("autograder", "toyopt autograder")
-    group.addoption("--target", dest="autograder_target", choices=TARGETS, default="exercises",
-                    help=TARGET_HELP)
-    group.addoption("--submission", dest="autograder_submission", metavar="PATH", default=None,
-                    help=SUBMISSION_HELP)
-    group.addoption("--results", dest="autograder_results", metavar="FILE", default=None,
-                    help=RESULTS_HELP)
+    group.addoption("--target", dest="autograder_target", choices=TARGETS, default="exercises", help=TARGET_HELP)
+    group.addoption("--submission", dest="autograder_submission", metavar="PATH", help=SUBMISSION_HELP)
+    group.addoption("--results", dest="autograder_results", metavar="FILE", help=RESULTS_HELP)
     group.addoption("--time-budget", dest="autograder_time_budget", metavar="SECONDS",
                     default=DEFAULT_BUDGET, help=TIME_BUDGET_HELP)
 

@@ -94,8 +94,7 @@ class _Recorder:
         lines = [f"  {f}" for f in frames] + [f"{ename}: {evalue}"]
         size = sum(len(x) for x in lines)
         if self._room(size, MAX_CELL_CHARS):
-            self.outputs.append({"output_type": "error", "ename": ename, "evalue": evalue,
-                                 "traceback": lines})
+            self.outputs.append({"output_type": "error", "ename": ename, "evalue": evalue, "traceback": lines})
 
 
 class _Stream(io.TextIOBase):

@@ -75,8 +75,7 @@ def _to_plain(value, counter, max_arrays, where, depth):
     if depth > MAX_DEPTH:
         raise ProtocolError(f"{where} is nested deeper than {MAX_DEPTH} levels")
     if isinstance(value, str) and len(value) > MAX_STRING:
-        raise ProtocolError(f"{where} is a string of {len(value)} characters "
-                            f"(limit {MAX_STRING})")
+        raise ProtocolError(f"{where} is a string of {len(value)} characters (limit {MAX_STRING})")
     if value is None or isinstance(value, (bool, str)) or type(value) in (int, float):
         return value
     if isinstance(value, np.generic):
@@ -98,8 +97,7 @@ def _to_plain(value, counter, max_arrays, where, depth):
             out[key] = _to_plain(item, counter, max_arrays, f"{where}[{key!r}]", depth + 1)
         return out
     if isinstance(value, (list, tuple)):
-        return [_to_plain(v, counter, max_arrays, f"{where}[{i}]", depth + 1)
-                for i, v in enumerate(value)]
+        return [_to_plain(v, counter, max_arrays, f"{where}[{i}]", depth + 1) for i, v in enumerate(value)]
     raise ProtocolError(f"{where} is a {type(value).__name__}, which cannot cross the "
                         "sandbox boundary (only JSON values and NumPy arrays can)")
 
@@ -157,13 +155,11 @@ def _check_shape(message: dict) -> None:
         value, depth = stack.pop()
         if isinstance(value, str):
             if len(value) > MAX_STRING:
-                raise ProtocolError(f"frame holds a string of {len(value)} characters "
-                                    f"(limit {MAX_STRING})")
+                raise ProtocolError(f"frame holds a string of {len(value)} characters (limit {MAX_STRING})")
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
-                raise ProtocolError("frame holds a string that is not valid Unicode "
-                                    "(a lone surrogate)") from None
+                raise ProtocolError("frame holds a string that is not valid Unicode (a lone surrogate)") from None
         elif isinstance(value, (dict, list)):
             if depth > MAX_DEPTH:
                 raise ProtocolError(f"frame is nested deeper than {MAX_DEPTH} levels")
