@@ -70,8 +70,7 @@ def _target(namespace, exercise):
 
 def report_line(result) -> str:
     """``passed  spiral_2d: layout (2/2 points)``: one line per check."""
-    return (f"{result.status:<8s} {result.exercise}: {result.title} "
-            f"({result.score:g}/{result.max_score:g} points)")
+    return f"{result.status:<8s} {result.exercise}: {result.title} ({result.score:g}/{result.max_score:g} points)"
 
 
 def run(exercise: str, namespace: dict, ids=None) -> None:

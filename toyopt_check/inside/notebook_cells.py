@@ -150,8 +150,7 @@ def _make_shell(state, student_frames):
     config = Config()
     config.HistoryManager.enabled = False
     config.InteractiveShell.colors = "NoColor"
-    return Shell.instance(config=config, displayhook_class=Hook, display_pub_class=Publisher,
-                          compiler_class=Compiler)
+    return Shell.instance(config=config, displayhook_class=Hook, display_pub_class=Publisher, compiler_class=Compiler)
 
 
 def run_cells(cells: list, scratch: str, cell_timeout: float, student_frames):

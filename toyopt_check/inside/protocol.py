@@ -190,8 +190,7 @@ def _b64_to_array(text: str) -> np.ndarray:
         raise ProtocolError(f"array of dtype {dtype} refused (numeric, bool and string only)")
     expected = math.prod(shape) * dtype.itemsize
     if expected != len(raw) - stream.tell():
-        raise ProtocolError(f"array header promises {expected} bytes of data, "
-                            f"{len(raw) - stream.tell()} are there")
+        raise ProtocolError(f"array header promises {expected} bytes of data, {len(raw) - stream.tell()} are there")
     stream.seek(0)
     try:
         return np.load(stream, allow_pickle=False)

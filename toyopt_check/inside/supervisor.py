@@ -174,8 +174,7 @@ def scratch_usage(args) -> int:
     its files in `TEMP_ROOTS` (where no other process writes as that uid)."""
     used = disk_usage(args.scratch)
     if args.uid is not None:
-        used += sum(disk_usage(root, args.uid, skip={args.scratch}) for root in TEMP_ROOTS
-                    if os.path.isdir(root))
+        used += sum(disk_usage(root, args.uid, skip={args.scratch}) for root in TEMP_ROOTS if os.path.isdir(root))
     return used
 
 

@@ -156,10 +156,8 @@ TENSOR_REPORT = {"type": str, "is_tensor": bool, "dtype": str, "shape": SHAPE, "
 REPLIES = {
     "circular_mse.evaluate": Reply({"results": [TENSOR_REPORT]}, per_input(4)),
     "circular_mse.gradients": Reply({"results": [{**TENSOR_REPORT, "backward_error": str,
-                                                  "grad_prediction": (NUMBERS, None),
-                                                  "grad_target": (NUMBERS, None),
-                                                  "probe_values": [(NUMBERS, None)]}]},
-                                    per_input(4)),
+                                                  "grad_prediction": (NUMBERS, None), "grad_target": (NUMBERS, None),
+                                                  "probe_values": [(NUMBERS, None)]}]}, per_input(4)),
     "circular_mse.errors": Reply({"results": [{"raised": str, "value_error": bool, "type_error": bool,
                                                "message": str, "returned": str}]}),
     "circular_mse.train_angles": Reply({"ok": bool, "why": str, "w": float, "b": float,

@@ -59,8 +59,7 @@ def build_network(weights, device="cpu", reveal_mode=True, reveal_graph=False):
 
         def forward(self, x):
             if not isinstance(x, torch.Tensor) or x.dtype != torch.float32 or x.dim() != 2 or x.shape[1] != 2:
-                raise TypeError("the model takes the points as a float32 tensor of shape (n, 2), "
-                                f"got {_describe(x)}")
+                raise TypeError(f"the model takes the points as a float32 tensor of shape (n, 2), got {_describe(x)}")
             hidden = self.relu(self.linear1(x))
             if scale is not None and self.training:
                 hidden = hidden * torch.tensor(scale, dtype=hidden.dtype, device=hidden.device)
@@ -117,10 +116,9 @@ def _number(x):
 
 def report_returned(out):
     """What one ``epoch_loop`` call returned, as plain data."""
-    rep = {"returned_type": type(out).__name__, "returned_len": -1,
-           "acc": None, "acc_type": "", "acc_is_python_float": False, "loss": None, "loss_type": "",
-           "loss_is_python_float": False, "labels": None, "labels_type": "", "labels_dtype": "",
-           "labels_shape": None}
+    rep = {"returned_type": type(out).__name__, "returned_len": -1, "acc": None, "acc_type": "",
+           "acc_is_python_float": False, "loss": None, "loss_type": "", "loss_is_python_float": False,
+           "labels": None, "labels_type": "", "labels_dtype": "", "labels_shape": None}
     if not isinstance(out, (tuple, list)):
         return rep
     rep["returned_len"] = len(out)
@@ -220,8 +218,7 @@ REPLIES = {
                                           "acc_type": str, "acc_is_python_float": bool, "loss": (float, None),
                                           "loss_type": str, "loss_is_python_float": bool,
                                           "labels": (NUMBERS, None), "labels_type": str, "labels_dtype": str,
-                                          "labels_shape": SHAPE, "params": PARAMS, "grads": PARAMS}]},
-                            per_input(4)),
+                                          "labels_shape": SHAPE, "params": PARAMS, "grads": PARAMS}]}, per_input(4)),
     "epoch_loop.train": Reply({"train_acc": Array("f", (1, 1)), "train_loss": Array("f", (1, 1)),
                                "weights": Array("f", (2, 2))}, per_input(1, "epochs", 2 * 23)),
 }

@@ -218,10 +218,8 @@ BOX = ([float], None)
 AXES = {"title": str, "title_left": str, "title_right": str, "aspect": (str, float),
         "has_legend": bool, "legend_visible": bool, "legend_texts": [str],
         "legend_colours": [[float]], "legend_box": BOX, "title_box": BOX, "box": BOX,
-        "position": [float], "xlim": [float], "ylim": [float], "scales": [str],
-        "marker_points": (float, None),
-        "points": Array("f", (2, 2)), "facecolors": Array("f", (2, 2)),
-        "edgecolors": Array("f", (2, 2))}
+        "position": [float], "xlim": [float], "ylim": [float], "scales": [str], "marker_points": (float, None),
+        "points": Array("f", (2, 2)), "facecolors": Array("f", (2, 2)), "edgecolors": Array("f", (2, 2))}
 REPLIES = {
     # per point drawn: xy + two RGBA = 10 numbers, from 3 sent; a point drawn twice fits;
     # plus the rendering: a PNG of at most PNG_BYTES, bounded apart (a `Blob`)
