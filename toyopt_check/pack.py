@@ -46,9 +46,8 @@ def package_files(root) -> list[Path]:
     if missing:
         raise PackError(f"exercises/ is missing {', '.join(missing)}: the grader imports the whole package; "
                         "copy the missing files back from the kit")
-    files = [path for path in package.rglob("*.py")
-             if "__pycache__" not in path.parts and not any(p.is_symlink() for p in (path, *path.parents))]
-    return sorted(files)
+    return sorted(path for path in package.rglob("*.py")
+                  if "__pycache__" not in path.parts and not any(p.is_symlink() for p in (path, *path.parents)))
 
 
 def pack(root=".", out=DEFAULT_OUT) -> tuple[Path, list[str]]:

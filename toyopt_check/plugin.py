@@ -39,8 +39,7 @@ TARGET_HELP = ("what to grade: 'exercises' (the exercises/ package in the curren
                "the default) or 'toyopt_ref' (the reference solution)")
 SUBMISSION_HELP = "grade PATH/exercises instead of ./exercises (PATH holds an exercises/ package)"
 RESULTS_HELP = "also write Gradescope's results.json to FILE"
-TIME_BUDGET_HELP = (f"seconds of student code allowed per exercise, summed over its checks "
-                    f"(default: {DEFAULT_BUDGET:g})")
+TIME_BUDGET_HELP = f"seconds of student code allowed per exercise, summed over its checks (default: {DEFAULT_BUDGET:g})"
 
 
 @dataclass(frozen=True)
@@ -62,8 +61,7 @@ def settings_from(config) -> Settings:
     except ConfigurationError as exc:
         raise pytest.UsageError(str(exc)) from None
     if submission is not None and target == "toyopt_ref":
-        raise pytest.UsageError("--submission grades a student folder; it cannot be combined "
-                                "with --target toyopt_ref")
+        raise pytest.UsageError("--submission grades a student folder; it cannot be combined with --target toyopt_ref")
     results = Path(results) if results else None
     if target == "toyopt_ref":
         return Settings(None, results, budget)

@@ -185,8 +185,7 @@ class Context:
         try:
             func = self._find(exercise)
             if not callable(func):
-                raise StudentCodeError(exercise, "missing",
-                                       f"{exercise} is a {type(func).__name__}, not a function")
+                raise StudentCodeError(exercise, "missing", f"{exercise} is a {type(func).__name__}, not a function")
             if stub_message(func) is not None:
                 raise self.not_implemented(exercise)
         except StudentCodeError as exc:

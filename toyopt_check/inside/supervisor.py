@@ -179,8 +179,7 @@ def scratch_usage(args) -> int:
 
 
 def serve_confined(args, serve) -> int:
-    """Confine this process and fill its scratch folder, then `serve`; exit status 96,
-    and one line on stderr, when it cannot be confined."""
+    """Confine this process and fill its scratch folder, then `serve`; 96 (and a line on stderr) if it cannot."""
     try:
         confine(args)
         fill_scratch(args)

@@ -62,8 +62,7 @@ def run_request(ctx, probes: dict, request: dict, max_bytes: int) -> dict:
     rid = request.get("id")
     probe = probes.get(request.get("probe"))
     if probe is None:
-        return {"id": rid, "ok": False, "kind": "unknown_probe",
-                "message": f"no probe named {request.get('probe')!r}"}
+        return {"id": rid, "ok": False, "kind": "unknown_probe", "message": f"no probe named {request.get('probe')!r}"}
     try:
         result = probe(ctx, **(request.get("kwargs") or {}))
         if not isinstance(result, dict):

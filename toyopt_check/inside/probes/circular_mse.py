@@ -144,8 +144,7 @@ def train_angles(ctx, x, target, steps, lr, period=None, seed=0):
             losses.append(float(loss.detach()))
     finally:
         torch.set_num_threads(threads)
-    return {"ok": True, "why": "", "w": float(w.detach()), "b": float(b.detach()),
-            "losses": np.array(losses, dtype=np.float64)}
+    return {"ok": True, "why": "", "w": float(w.detach()), "b": float(b.detach()), "losses": np.array(losses)}
 
 
 PROBES = {"circular_mse.evaluate": evaluate, "circular_mse.gradients": gradients,

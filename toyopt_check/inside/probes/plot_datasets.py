@@ -22,8 +22,7 @@ _NO_MARKER = (None, "None", "none", "", " ")
 
 
 def _per_point(colours, count):
-    """RGBA rows for `count` points: one colour broadcast, or cycled as
-    Matplotlib does when the lengths differ; transparent when there is none."""
+    """RGBA rows for `count` points: one colour broadcast or cycled, as Matplotlib does; transparent if none."""
     colours = np.asarray(colours, dtype=np.float64).reshape(-1, 4)
     if len(colours) == 0:
         return np.zeros((count, 4))
@@ -31,8 +30,7 @@ def _per_point(colours, count):
 
 
 def _collection_points(coll):
-    offsets = coll.get_offsets()
-    xy = np.ma.filled(np.ma.asarray(offsets, dtype=np.float64), np.nan).reshape(-1, 2)
+    xy = np.ma.filled(np.ma.asarray(coll.get_offsets(), dtype=np.float64), np.nan).reshape(-1, 2)
     coll.update_scalarmappable()  # maps a numeric c= array through its colormap now
     return (np.array(xy, dtype=np.float64, copy=True),
             _per_point(coll.get_facecolor(), len(xy)),
@@ -136,9 +134,8 @@ def summarise_axes(ax):
 
 
 def render(fig):
-    """Draw `fig` into a PNG in memory: ``(png bytes, dpi)``. The dpi makes the
-    longer side about `RENDER_PIXELS`; the figure keeps that dpi, so that the
-    pixel boxes read afterwards are those of the drawing."""
+    """Draw `fig` into a PNG in memory: ``(png bytes, dpi)``, the dpi making its longer side
+    about `RENDER_PIXELS`; the figure keeps it, so that pixel boxes read afterwards are the drawing's."""
     import matplotlib
 
     width, height = (float(v) for v in fig.get_size_inches())
