@@ -178,15 +178,15 @@ def scratch_usage(args) -> int:
     return used
 
 
-def serve_confined(args, serve) -> int:
-    """Confine this process and fill its scratch folder, then `serve`; 96 (and a line on stderr) if it cannot."""
+def confined(args) -> bool:
+    """Confine this process and fill its scratch folder; False (and a line on stderr) if it cannot."""
     try:
         confine(args)
         fill_scratch(args)
     except ConfineError as exc:
         os.write(2, f"toyopt sandbox: {exc}\n".encode())
-        return 96
-    return serve(args)
+        return False
+    return True
 
 
 class _Stop(Exception):
@@ -200,7 +200,7 @@ def supervise(args, serve) -> int:
     libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG: parent gone -> clean up
     worker = os.fork()
     if worker == 0:  # the worker: confined; the supervisor stays out of its reach
-        return serve_confined(args, serve)
+        return serve(args) if confined(args) else 96
     os.close(args.request_fd)  # the worker's EOF must reach the parent
     os.close(args.reply_fd)
 

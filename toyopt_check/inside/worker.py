@@ -243,6 +243,6 @@ def entry() -> None:
     if args.supervise and sys.platform.startswith("linux"):
         code = supervisor.supervise(args, serve)
     else:
-        code = supervisor.serve_confined(args, serve)
+        code = serve(args) if supervisor.confined(args) else 96
     _flush_std()
     os._exit(code)
