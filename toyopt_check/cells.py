@@ -1,22 +1,14 @@
-"""What the notebook's autograded test cells call: the checks of `pytest autograder`.
-
-A test cell of the generated notebook reads::
+"""What the notebook's autograded test cells call: the checks of `pytest autograder`,
+in-process (the sandboxed route is `toyopt grade`). A test cell reads::
 
     from toyopt_check.cells import run
     run("spiral_2d", globals(), ids=["spiral_2d.layout"])
 
-`run` grades the functions the notebook defines (by name, in the namespace
-given; in-process, like `pytest autograder`: the sandboxed route is `toyopt
-grade`), prints one line per check and raises `TestCellFailed` with the
-student-facing messages when one fails: nbgrader scores the cell 0, else full
-points. It returns None: nbgrader would read a cell's value as a partial grade.
-
-Nothing reaches stderr on a correct solution (nbgrader scores a test cell with
-any stderr output 0): warnings are silenced and the student's prints discarded.
-Under IPython a failure shows as ``TestCellFailed: <messages>`` without a
-traceback (see `TestCellFailed._render_traceback_`), so no grader frame and no
-test source reaches the student. (A custom exception handler would not do:
-IPython 9's ``run_code`` drops what it returns, and the cell shows nothing.)
+`run` prints one line per check and raises `TestCellFailed` with the student-facing
+messages when one fails: nbgrader scores the cell 0, else full points. It returns None:
+nbgrader would read a cell's value as a partial grade. Nothing reaches stderr on a
+correct solution (nbgrader scores a test cell with any stderr output 0): warnings are
+silenced and the student's prints discarded.
 """
 
 from __future__ import annotations
@@ -27,23 +19,23 @@ import warnings
 
 from .inside.errors import ConfigurationError
 
-#: One target per (namespace, exercise, function object): the time budget of
-#: an exercise is shared by its test cells, and redefining the function (a
-#: fix) starts a fresh budget.
+#: One target per (namespace, exercise, function object): an exercise's time budget is
+#: shared by its test cells, and redefining the function (a fix) starts a fresh one.
 _TARGETS: dict = {}
 
 
 class TestCellFailed(AssertionError):
-    """Raised by a notebook test cell whose checks did not all pass: its message
-    (one line per failed check) is what the student sees, with no traceback.
-    Not to be confused with `toyopt_check.checks.core.CheckFailure`, which one
-    check raises inside the framework when the submission's answer is wrong."""
+    """Raised by a notebook test cell whose checks did not all pass: its message (one
+    line per failed check) is what the student sees. One check raises
+    `toyopt_check.checks.core.CheckFailure` inside the framework instead."""
 
     __test__ = False  # not a pytest test class, despite its name
 
     def _render_traceback_(self):
-        """IPython's hook for an exception that renders itself: the messages alone,
-        as the sandboxed nbgrader route shows them."""
+        """IPython's hook for an exception that renders itself: the messages alone, as
+        the sandboxed nbgrader route shows them, no grader frame, no test source. (A
+        custom exception handler would not do: IPython 9's ``run_code`` drops what it
+        returns, and the cell shows nothing.)"""
         return [f"{type(self).__name__}: {self}"]
 
 
@@ -64,49 +56,34 @@ def select(exercise: str, ids=None):
     if unknown:
         raise ConfigurationError(f"unknown check {unknown[0]!r} for {exercise} "
                                  f"(known: {', '.join(sorted(known)) or 'none'})")
-    wanted = set(ids)
-    return [c for c in checks if c.id in wanted]
+    return [c for c in checks if c.id in ids]
 
 
 def _target(namespace, exercise):
     from .checks.target import InProcessTarget
 
     key = (id(namespace), exercise, id(namespace.get(exercise)))
-    target = _TARGETS.get(key)
-    if target is None:
-        target = _TARGETS[key] = InProcessTarget.for_namespace(namespace)
-    return target
-
-
-@contextlib.contextmanager
-def _quiet():
-    """No warnings and no student prints while the checks run."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            yield
-
-
-def grade(exercise: str, namespace: dict, ids=None) -> list:
-    """Run the checks and return their `CheckResult` records (prints nothing)."""
-    from .checks import run_checks
-
-    checks = select(exercise, ids)
-    target = _target(namespace, exercise)
-    with _quiet():
-        return run_checks(target, checks)
+    if key not in _TARGETS:
+        _TARGETS[key] = InProcessTarget.for_namespace(namespace)
+    return _TARGETS[key]
 
 
 def report_line(result) -> str:
     """``passed  spiral_2d: layout (2/2 points)``: one line per check."""
-    return (f"{result.status:<8s} {result.exercise}: {result.title} "
-            f"({result.score:g}/{result.max_score:g} points)")
+    return f"{result.status:<8s} {result.exercise}: {result.title} ({result.score:g}/{result.max_score:g} points)"
 
 
 def run(exercise: str, namespace: dict, ids=None) -> None:
     """Grade `exercise` as defined in `namespace`; raise `TestCellFailed` (an
     AssertionError) with the student-facing messages on failure."""
-    results = grade(exercise, namespace, ids)
+    from .checks import run_checks
+
+    checks = select(exercise, ids)
+    target = _target(namespace, exercise)
+    with (warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()),
+          contextlib.redirect_stderr(io.StringIO())):
+        warnings.simplefilter("ignore")
+        results = run_checks(target, checks)
     for result in results:
         print(report_line(result))
     failed = [r for r in results if not r.passed]

@@ -5,12 +5,9 @@ Run from the kit's folder (the one that holds ``exercises/``)::
     python -m toyopt_check.pack                 # writes submission.zip
     python -m toyopt_check.pack --out my.zip
 
-The zip holds the ``exercises/`` package: every ``.py`` file under it (no
-``__pycache__``, no links, nothing else of the folder), each module of
-`PACKAGE_FILES` included. A package with a module missing is refused, with
-one line naming what is missing, before anything is written: the grader
-would otherwise fail to import it and score every exercise 0. Otter's
-``grader.export()`` is the model: one call, one file to upload.
+The zip holds every ``.py`` file of the ``exercises/`` package (no ``__pycache__``,
+no links). A package with a module of `PACKAGE_FILES` missing is refused before
+anything is written: the grader would fail to import it and score every exercise 0.
 """
 
 from __future__ import annotations
@@ -31,8 +28,6 @@ PACKAGE_FILES = HELPER_FILES + tuple(f"{module}.py" for module in EXERCISE_MODUL
 DEFAULT_OUT = "submission.zip"
 #: a fixed timestamp: packing twice gives the same bytes
 DATE = (2024, 1, 1, 0, 0, 0)
-OUT_HELP = f"the zip to write (default: {DEFAULT_OUT})"
-FROM_HELP = "the folder that holds exercises/ (default: the current folder)"
 
 
 class PackError(Exception):
@@ -51,9 +46,8 @@ def package_files(root) -> list[Path]:
     if missing:
         raise PackError(f"exercises/ is missing {', '.join(missing)}: the grader imports the whole package; "
                         "copy the missing files back from the kit")
-    files = [path for path in package.rglob("*.py")
-             if "__pycache__" not in path.parts and not any(p.is_symlink() for p in (path, *path.parents))]
-    return sorted(files)
+    return sorted(path for path in package.rglob("*.py")
+                  if "__pycache__" not in path.parts and not any(p.is_symlink() for p in (path, *path.parents)))
 
 
 def pack(root=".", out=DEFAULT_OUT) -> tuple[Path, list[str]]:
@@ -67,8 +61,7 @@ def pack(root=".", out=DEFAULT_OUT) -> tuple[Path, list[str]]:
             for path, name in zip(files, names):
                 info = zipfile.ZipInfo(name, date_time=DATE)
                 info.external_attr = 0o100644 << 16
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, path.read_bytes())
+                archive.writestr(info, path.read_bytes(), compress_type=zipfile.ZIP_DEFLATED)
 
     atomic_write(out, write)
     return out, names
@@ -76,8 +69,9 @@ def pack(root=".", out=DEFAULT_OUT) -> tuple[Path, list[str]]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m toyopt_check.pack", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=DEFAULT_OUT, help=OUT_HELP)
-    parser.add_argument("--from", dest="root", default=".", metavar="FOLDER", help=FROM_HELP)
+    parser.add_argument("--out", default=DEFAULT_OUT, help=f"the zip to write (default: {DEFAULT_OUT})")
+    parser.add_argument("--from", dest="root", default=".", metavar="FOLDER",
+                        help="the folder that holds exercises/ (default: the current folder)")
     args = parser.parse_args(argv)
     try:
         out, names = pack(args.root, args.out)

@@ -1,20 +1,16 @@
 """The autograder as a pytest plugin: ``pytest autograder``.
 
-``autograder/conftest.py`` loads it. One test per check (see
-``autograder/test_exercises.py``), a score table at the end, Gradescope's
-results.json on request::
+``autograder/conftest.py`` loads it: one test per check (``autograder/test_exercises.py``),
+a score table at the end, Gradescope's results.json on request::
 
     pytest autograder                          # grades ./exercises
     pytest autograder --target toyopt_ref      # grades the reference solution
     pytest autograder --submission PATH        # grades PATH/exercises
     pytest autograder --results results.json   # also writes Gradescope's file
 
-A failing check fails its test with the message for the student only (no
-grader traceback). The rules of `checks.core.Run` apply; a check that repeats
-its exercise's stop (a stub, the budget used up) is reported as "not run", so
-an untouched exercise prints one message, not one per check. The score table
-ends with each exercise's points left to hidden checks at grading, when the
-kit's wheel carries them (`GRADING_POINTS`).
+A failing check fails its test with the message for the student only (no grader
+traceback); a check that repeats its exercise's stop (a stub, the budget used up) is
+"not run", so an untouched exercise prints one message, not one per check.
 """
 
 from __future__ import annotations
@@ -43,16 +39,14 @@ TARGET_HELP = ("what to grade: 'exercises' (the exercises/ package in the curren
                "the default) or 'toyopt_ref' (the reference solution)")
 SUBMISSION_HELP = "grade PATH/exercises instead of ./exercises (PATH holds an exercises/ package)"
 RESULTS_HELP = "also write Gradescope's results.json to FILE"
-TIME_BUDGET_HELP = (f"seconds of student code allowed per exercise, summed over its checks "
-                    f"(default: {DEFAULT_BUDGET:g})")
+TIME_BUDGET_HELP = f"seconds of student code allowed per exercise, summed over its checks (default: {DEFAULT_BUDGET:g})"
 
 
 @dataclass(frozen=True)
 class Settings:
     """The plugin's options, validated once (see `settings_from`)."""
 
-    target: str  # "exercises" | "toyopt_ref"
-    root: Path | None  # folder holding exercises/ (None for the reference)
+    root: Path | None  # folder holding exercises/ (None: the reference, --target toyopt_ref)
     results: Path | None
     budget: float
 
@@ -67,11 +61,10 @@ def settings_from(config) -> Settings:
     except ConfigurationError as exc:
         raise pytest.UsageError(str(exc)) from None
     if submission is not None and target == "toyopt_ref":
-        raise pytest.UsageError("--submission grades a student folder; it cannot be combined "
-                                "with --target toyopt_ref")
+        raise pytest.UsageError("--submission grades a student folder; it cannot be combined with --target toyopt_ref")
     results = Path(results) if results else None
     if target == "toyopt_ref":
-        return Settings(target, None, results, budget)
+        return Settings(None, results, budget)
     if submission is not None:
         candidates = [Path(submission)]
         where = f"--submission {submission}"
@@ -80,7 +73,7 @@ def settings_from(config) -> Settings:
         where = "the current folder"
     for root in candidates:
         if (root / "exercises").is_dir():
-            return Settings(target, root.resolve(), results, budget)
+            return Settings(root.resolve(), results, budget)
     message = (f"no exercises/ folder found in {where} ({candidates[0].resolve()}): run "
                "`pytest autograder` from the folder that holds exercises/, or pass "
                "--submission PATH (a folder holding exercises/)")
@@ -103,9 +96,9 @@ class Grading:
 
     def run(self, chk) -> CheckResult:
         if self._run is None:
-            budget = self.settings.budget
-            self._run = Run(InProcessTarget.reference(budget=budget) if self.settings.target == "toyopt_ref"
-                            else InProcessTarget.for_package(self.settings.root, budget=budget))
+            root, budget = self.settings.root, self.settings.budget
+            self._run = Run(InProcessTarget.reference(budget=budget) if root is None
+                            else InProcessTarget.for_package(root, budget=budget))
         repeat = self._run.stopped(chk.exercise) is not None
         res = self._run.run(chk)
         if repeat and res.status != "skipped":
@@ -119,12 +112,9 @@ _GRADING = pytest.StashKey[Grading]()
 
 def pytest_addoption(parser):
     group = parser.getgroup("autograder", "toyopt autograder")
-    group.addoption("--target", dest="autograder_target", choices=TARGETS, default="exercises",
-                    help=TARGET_HELP)
-    group.addoption("--submission", dest="autograder_submission", metavar="PATH", default=None,
-                    help=SUBMISSION_HELP)
-    group.addoption("--results", dest="autograder_results", metavar="FILE", default=None,
-                    help=RESULTS_HELP)
+    group.addoption("--target", dest="autograder_target", choices=TARGETS, default="exercises", help=TARGET_HELP)
+    group.addoption("--submission", dest="autograder_submission", metavar="PATH", help=SUBMISSION_HELP)
+    group.addoption("--results", dest="autograder_results", metavar="FILE", help=RESULTS_HELP)
     group.addoption("--time-budget", dest="autograder_time_budget", metavar="SECONDS",
                     default=DEFAULT_BUDGET, help=TIME_BUDGET_HELP)
 
@@ -143,32 +133,23 @@ def grading(request) -> Grading:
     return request.config.stash[_GRADING]
 
 
-def _check_id(nodeid: str) -> str:
-    """``test_check[spiral_2d.layout]`` -> ``spiral_2d.layout``."""
-    return nodeid.partition("[")[2][:-1]
-
-
 def pytest_report_teststatus(report, config):
     """A check that repeats its exercise's stop (not implemented, out of time) is
     "not run": it scores 0 and fails the session, but prints no failure block."""
     grading = config.stash.get(_GRADING, None)
-    if grading is not None and report.when == "call" and report.failed \
-            and _check_id(report.nodeid) in grading.repeats:
+    check_id = report.nodeid.partition("[")[2][:-1]  # test_check[spiral_2d.layout]
+    if grading is not None and report.when == "call" and report.failed and check_id in grading.repeats:
         return NOT_RUN
     return None
 
 
-def grading_points(path=GRADING_POINTS) -> dict:
-    """The kit's points per exercise (`GRADING_POINTS`), or {} outside a kit."""
+def hidden_points_lines(results) -> list[str]:
+    """``epoch_loop: 18 visible; 7 more in hidden checks at grading (25 in all)``, one
+    line per graded exercise, from the kit's `GRADING_POINTS` (none outside a kit)."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        points = json.loads(GRADING_POINTS.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return {}
-
-
-def hidden_points_lines(results, points: dict) -> list[str]:
-    """``epoch_loop: 18 visible; 7 more in hidden checks at grading (25 in all)``,
-    one line per graded exercise that `points` knows."""
+        return []
     lines = []
     for exercise in exercise_totals(results):
         row = points.get(exercise)
@@ -190,13 +171,13 @@ def pytest_terminal_summary(terminalreporter, config):
     grading = config.stash.get(_GRADING, None)
     if grading is None or not grading.results:
         return
-    what = {"toyopt_ref": "the reference solution (toyopt_ref)"}.get(
-        grading.settings.target, str(grading.settings.root / "exercises") if grading.settings.root else "")
+    root = grading.settings.root
+    what = "the reference solution (toyopt_ref)" if root is None else root / "exercises"
     terminalreporter.write_sep("=", "autograder score")
     terminalreporter.write_line(f"graded: {what}")
     for line in score_table(grading.results).splitlines():
         terminalreporter.write_line(line)
-    for line in hidden_points_lines(grading.results, grading_points()):
+    for line in hidden_points_lines(grading.results):
         terminalreporter.write_line(line)
     if grading.repeats:
         terminalreporter.write_line(f"{len(grading.repeats)} checks not run: their exercise is not implemented "

@@ -1,10 +1,5 @@
-"""The root of toyopt's typed errors, kept where the sandbox side can import it.
-
-A *configuration* error is the caller's (bad option, missing file); a
-*submission* error is the student's code misbehaving. Both sides of the
-sandbox and the student kit raise these same types; the instructor's tooling
-imports them from here.
-"""
+"""toyopt's typed errors (docs/architecture.md, "Errors"), kept where the sandbox side
+and the student kit can import them; the instructor's tooling imports them from here."""
 
 
 class ToyoptError(Exception):
@@ -20,5 +15,4 @@ class SubmissionError(ToyoptError):
 
 
 class GraderError(ToyoptError, RuntimeError):
-    """The grader itself is broken (a bug, a damaged install): neither the user's
-    configuration nor the student's code is at fault. Staff see the details."""
+    """The grader itself is broken (a bug, a damaged install); staff see the details."""

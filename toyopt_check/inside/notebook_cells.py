@@ -1,17 +1,14 @@
-"""Run a notebook's code cells as a Jupyter kernel would, inside the sandbox.
-
-Untrusted side: copied next to ``worker.py`` and imported by it only for a
-notebook sent in ``"execute"`` mode (the nbgrader route). It imports the
-standard library and IPython (an in-process ``InteractiveShell``: magics such
-as ``%matplotlib inline``, ``display()``, the value of a cell's last line),
-and nothing of the grader.
+"""Run a notebook's code cells as a Jupyter kernel would, inside the sandbox: for a
+notebook sent in ``"execute"`` mode (the nbgrader route), in an in-process IPython
+``InteractiveShell`` (magics such as ``%matplotlib inline``, ``display()``, the value
+of a cell's last line).
 
 Each cell's outputs are recorded as plain nbformat v4 output dicts (``stream``,
-``display_data``, ``execute_result``, ``error``), in the order they happened,
-capped in size here (a courtesy: the trusted side validates and caps them
-again, since the student's code can forge anything in this process). A cell
-runs at most ``cell_timeout`` seconds (a ``SIGALRM`` interrupts it; the
-grader's own deadline on the whole run stops a cell that blocks the alarm).
+``display_data``, ``execute_result``, ``error``), in the order they happened, capped
+in size here (a courtesy: the trusted side validates and caps them again, since the
+student's code can forge anything in this process). A cell runs at most
+``cell_timeout`` seconds (a ``SIGALRM`` interrupts it; the grader's own deadline on
+the whole run stops a cell that blocks the alarm).
 """
 
 from __future__ import annotations
@@ -21,6 +18,7 @@ import io
 import os
 import signal
 import sys
+import types
 
 #: MIME types kept from displays: text and pictures (no HTML or JavaScript,
 #: which would run in the feedback page)
@@ -53,14 +51,11 @@ class _Recorder:
         return True
 
     def stream(self, name: str, text: str) -> None:
-        if not text:
-            return
-        room = min(MAX_CELL_CHARS - self.text_chars, self.budget[0])
-        if room <= 0:
-            self.truncated = True
-            return
+        room = min(MAX_CELL_CHARS - self.text_chars, self.budget[0])  # never negative
         if len(text) > room:
             text, self.truncated = text[:room], True
+        if not text:
+            return
         self.text_chars += len(text)
         self.budget[0] -= len(text)
         last = self.outputs[-1] if self.outputs else None
@@ -99,12 +94,7 @@ class _Recorder:
         lines = [f"  {f}" for f in frames] + [f"{ename}: {evalue}"]
         size = sum(len(x) for x in lines)
         if self._room(size, MAX_CELL_CHARS):
-            self.outputs.append({"output_type": "error", "ename": ename, "evalue": evalue,
-                                 "traceback": lines})
-
-    def result(self, index: int, count: int) -> dict:
-        return {"index": index, "execution_count": count, "outputs": self.outputs,
-                "truncated": self.truncated}
+            self.outputs.append({"output_type": "error", "ename": ename, "evalue": evalue, "traceback": lines})
 
 
 class _Stream(io.TextIOBase):
@@ -120,12 +110,7 @@ class _Stream(io.TextIOBase):
         return len(text)
 
 
-class _State:
-    current: _Recorder
-    index = 0
-
-
-def _make_shell(state: _State, student_frames):
+def _make_shell(state, student_frames):
     from IPython.core.compilerop import CachingCompiler
     from IPython.core.displayhook import DisplayHook
     from IPython.core.displaypub import DisplayPublisher
@@ -140,8 +125,7 @@ def _make_shell(state: _State, student_frames):
             state.current.data("execute_result", format_dict, self.shell.execution_count)
 
     class Publisher(DisplayPublisher):
-        def publish(self, data, metadata=None, source=None, *, transient=None, update=False,
-                    **kwargs):
+        def publish(self, data, *args, **kwargs):
             state.current.data("display_data", data)
 
         def clear_output(self, wait=False):
@@ -166,12 +150,7 @@ def _make_shell(state: _State, student_frames):
     config = Config()
     config.HistoryManager.enabled = False
     config.InteractiveShell.colors = "NoColor"
-    return Shell.instance(config=config, displayhook_class=Hook, display_pub_class=Publisher,
-                          compiler_class=Compiler)
-
-
-def _on_alarm(signum, frame):
-    raise CellTimeout(f"this cell ran past its time limit of {_on_alarm.seconds:g} s")
+    return Shell.instance(config=config, displayhook_class=Hook, display_pub_class=Publisher, compiler_class=Compiler)
 
 
 def run_cells(cells: list, scratch: str, cell_timeout: float, student_frames):
@@ -179,11 +158,13 @@ def run_cells(cells: list, scratch: str, cell_timeout: float, student_frames):
     ``(namespace, [{"index", "execution_count", "outputs", "truncated"}])``."""
     os.environ.setdefault("IPYTHONDIR", os.path.join(scratch, ".ipython"))
     os.environ.setdefault("MPLBACKEND", "agg")
-    state = _State()
     budget = [MAX_TOTAL_CHARS]
-    state.current = _Recorder(budget)
+    state = types.SimpleNamespace(index=0, current=_Recorder(budget))  # the cell running now
     shell = _make_shell(state, student_frames)
-    _on_alarm.seconds = float(cell_timeout)
+
+    def on_alarm(signum, frame):
+        raise CellTimeout(f"this cell ran past its time limit of {cell_timeout:g} s")
+
     results = []
     out, err = _Stream(state, "stdout"), _Stream(state, "stderr")
     for count, cell in enumerate(cells, start=1):
@@ -191,8 +172,8 @@ def run_cells(cells: list, scratch: str, cell_timeout: float, student_frames):
         saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = out, err
         try:
-            signal.signal(signal.SIGALRM, _on_alarm)
-            signal.setitimer(signal.ITIMER_REAL, float(cell_timeout))
+            signal.signal(signal.SIGALRM, on_alarm)  # again: a cell may have replaced it
+            signal.setitimer(signal.ITIMER_REAL, cell_timeout)
             try:
                 shell.run_cell(cell["source"], store_history=False, silent=False)
             finally:
@@ -201,5 +182,6 @@ def run_cells(cells: list, scratch: str, cell_timeout: float, student_frames):
             state.current.error(exc, [])
         finally:
             sys.stdout, sys.stderr = saved
-        results.append(state.current.result(cell["index"], count))
+        results.append({"index": cell["index"], "execution_count": count, "outputs": state.current.outputs,
+                        "truncated": state.current.truncated})
     return shell.user_ns, results

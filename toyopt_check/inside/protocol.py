@@ -1,30 +1,20 @@
 """Framing of the messages that cross the sandbox boundary.
 
-Contract
---------
-* A *frame* is an 8-byte big-endian length followed by that many bytes of UTF-8
-  JSON holding one JSON object.
-* NumPy arrays travel inside the JSON as ``{"__ndarray__": "<base64 .npy>"}`` and
-  are decoded with ``np.load(..., allow_pickle=False)`` after their ``.npy`` header
-  has been checked (plain numeric / bool / string dtypes only, and the byte count
-  the header promises must be exactly what is there, so a lying header cannot
-  make the reader allocate).  Nothing is ever unpickled.
-* Limits, all checked before anything is built from the bytes: a frame is at
-  most ``max_bytes`` (8 MiB by default: the largest reply of the grading probes
-  is under 1 MiB); before the JSON is parsed, an upper bound of the number of
-  values it holds (one per ``,`` ``:`` ``[`` ``{``, strings included) is held
-  to `MAX_VALUES` (50,000), so parsing allocates at most a few times the frame;
-  the parsed value is then walked (iteratively) for nesting depth
-  (``MAX_DEPTH``), string lengths (``MAX_STRING`` characters, valid Unicode:
-  no lone surrogates) and at most ``max_arrays`` arrays (256).  Anything else
-  is a :class:`ProtocolError`.  Decoding a frame takes milliseconds whatever
-  its content (``bench/bench_wire.py``).  *What* each probe may send back
-  (keys, types, array sizes) is the trusted side's business
-  (:mod:`.replies`).
-* Reads and writes take an absolute ``deadline`` (``time.monotonic()`` seconds,
-  or ``None`` to block); running past it raises :class:`FrameTimeout`, the other
-  end closing the pipe raises :class:`FrameEOF`.  Malformed bytes never hang the
-  reader: it reads exactly the announced length, which is checked first.
+* A *frame* is an 8-byte big-endian length, then that many bytes of UTF-8 JSON holding
+  one JSON object. NumPy arrays travel inside it as ``{"__ndarray__": "<base64 .npy>"}``,
+  loaded with ``allow_pickle=False`` once their ``.npy`` header is checked: plain
+  numeric, bool or string dtypes, and exactly the byte count the header promises (a
+  lying header cannot make the reader allocate). Nothing is ever unpickled.
+* Limits, checked before anything is built from the bytes: the announced length
+  (``max_bytes``, 8 MiB by default: the largest grading reply is under 1 MiB), read
+  exactly, so malformed bytes never hang the reader; an upper bound of the values the
+  JSON holds, `MAX_VALUES`, so that parsing allocates a few times the frame at most;
+  then, walked without recursion, the nesting depth (`MAX_DEPTH`), the strings
+  (`MAX_STRING` characters, no lone surrogates) and at most ``max_arrays`` arrays.
+  Anything else is a `ProtocolError`; decoding takes milliseconds whatever the content
+  (``bench/bench_wire.py``). What each probe may send back is :mod:`.replies`' business.
+* Reads and writes take an absolute ``deadline`` (``time.monotonic()``, or ``None``
+  to block): past it, `FrameTimeout`; the other end closing its pipe, `FrameEOF`.
 """
 
 from __future__ import annotations
@@ -67,16 +57,13 @@ class FrameEOF(ProtocolError):
     """The other end closed its pipe (for the parent: the worker is gone)."""
 
 
-# ----------------------------------------------------------------------------- encoding
 def encode(message: dict, *, max_bytes: int = MAX_BYTES, max_arrays: int = MAX_ARRAYS) -> bytes:
     """Serialise ``message`` (a dict of JSON values and ndarrays) into one frame."""
-    if not isinstance(message, dict):
-        raise ProtocolError(f"a message must be a dict, not {type(message).__name__}")
     counter = [0]
     plain = _to_plain(message, counter, max_arrays, "message", 0)
     try:
         body = json.dumps(plain, allow_nan=True, separators=(",", ":")).encode("utf-8")
-    except (TypeError, ValueError) as exc:  # e.g. a circular structure slipped through
+    except ValueError as exc:  # an int of more digits than Python prints
         raise ProtocolError(f"message cannot be written as JSON: {exc}") from exc
     if len(body) > max_bytes:
         raise ProtocolError(f"message of {len(body)} bytes exceeds the limit of {max_bytes} bytes")
@@ -88,8 +75,7 @@ def _to_plain(value, counter, max_arrays, where, depth):
     if depth > MAX_DEPTH:
         raise ProtocolError(f"{where} is nested deeper than {MAX_DEPTH} levels")
     if isinstance(value, str) and len(value) > MAX_STRING:
-        raise ProtocolError(f"{where} is a string of {len(value)} characters "
-                            f"(limit {MAX_STRING})")
+        raise ProtocolError(f"{where} is a string of {len(value)} characters (limit {MAX_STRING})")
     if value is None or isinstance(value, (bool, str)) or type(value) in (int, float):
         return value
     if isinstance(value, np.generic):
@@ -111,8 +97,7 @@ def _to_plain(value, counter, max_arrays, where, depth):
             out[key] = _to_plain(item, counter, max_arrays, f"{where}[{key!r}]", depth + 1)
         return out
     if isinstance(value, (list, tuple)):
-        return [_to_plain(v, counter, max_arrays, f"{where}[{i}]", depth + 1)
-                for i, v in enumerate(value)]
+        return [_to_plain(v, counter, max_arrays, f"{where}[{i}]", depth + 1) for i, v in enumerate(value)]
     raise ProtocolError(f"{where} is a {type(value).__name__}, which cannot cross the "
                         "sandbox boundary (only JSON values and NumPy arrays can)")
 
@@ -128,7 +113,6 @@ def _array_to_b64(array: np.ndarray, where: str) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-# ----------------------------------------------------------------------------- decoding
 def decode(body: bytes, *, max_arrays: int = MAX_ARRAYS) -> dict:
     """Parse a frame's body (without its length header) into a dict, within the
     bounds of the module docstring (checked before the JSON is parsed)."""
@@ -156,10 +140,9 @@ def decode(body: bytes, *, max_arrays: int = MAX_ARRAYS) -> dict:
 
 
 def _count_values(body: bytes) -> None:
-    """Refuse a body that may hold more than `MAX_VALUES` JSON values (keys
-    included): each value but the first follows a ``,`` ``:`` ``[`` or ``{``.
-    Counted in C over the raw bytes (separators inside strings count too, so
-    this is an upper bound; base64 arrays hold none)."""
+    """Refuse a body that may hold more than `MAX_VALUES` JSON values: each but the first
+    follows a ``,`` ``:`` ``[`` or ``{``, counted in C over the raw bytes (an upper bound:
+    separators inside strings count too; base64 arrays hold none)."""
     count = 1 + sum(body.count(sep) for sep in (b",", b":", b"[", b"{"))
     if count > MAX_VALUES:
         raise ProtocolError(f"frame may hold {count} JSON values, over the limit of {MAX_VALUES}")
@@ -172,13 +155,11 @@ def _check_shape(message: dict) -> None:
         value, depth = stack.pop()
         if isinstance(value, str):
             if len(value) > MAX_STRING:
-                raise ProtocolError(f"frame holds a string of {len(value)} characters "
-                                    f"(limit {MAX_STRING})")
+                raise ProtocolError(f"frame holds a string of {len(value)} characters (limit {MAX_STRING})")
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
-                raise ProtocolError("frame holds a string that is not valid Unicode "
-                                    "(a lone surrogate)") from None
+                raise ProtocolError("frame holds a string that is not valid Unicode (a lone surrogate)") from None
         elif isinstance(value, (dict, list)):
             if depth > MAX_DEPTH:
                 raise ProtocolError(f"frame is nested deeper than {MAX_DEPTH} levels")
@@ -209,8 +190,7 @@ def _b64_to_array(text: str) -> np.ndarray:
         raise ProtocolError(f"array of dtype {dtype} refused (numeric, bool and string only)")
     expected = math.prod(shape) * dtype.itemsize
     if expected != len(raw) - stream.tell():
-        raise ProtocolError(f"array header promises {expected} bytes of data, "
-                            f"{len(raw) - stream.tell()} are there")
+        raise ProtocolError(f"array header promises {expected} bytes of data, {len(raw) - stream.tell()} are there")
     stream.seek(0)
     try:
         return np.load(stream, allow_pickle=False)
@@ -218,23 +198,17 @@ def _b64_to_array(text: str) -> np.ndarray:
         raise ProtocolError(f"array cannot be loaded: {exc}"[:300]) from exc
 
 
-# ----------------------------------------------------------------------------- pipes
-def _remaining(deadline):
-    if deadline is None:
-        return None
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise FrameTimeout("deadline passed")
-    return left
-
-
 def _wait(fd: int, event: int, deadline) -> None:
     """Block until ``fd`` is ready for ``event`` (poll, so any fd number works)."""
     poller = select.poll()
     poller.register(fd, event)
     while True:
-        left = _remaining(deadline)
-        timeout_ms = -1 if left is None else max(1, int(left * 1000) + 1)
+        timeout_ms = -1
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise FrameTimeout("deadline passed")
+            timeout_ms = max(1, int(left * 1000) + 1)
         if poller.poll(timeout_ms):
             return  # readable, writable, or hung up: the read/write says which
 

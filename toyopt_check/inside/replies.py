@@ -1,27 +1,18 @@
 """What a probe may send back: the vocabulary of reply schemas, and the one validator.
 
-The wire protocol (:mod:`.protocol`) bounds a frame by its structure before
-decoding it (bytes, number of values, depth, strings, arrays). The trusted
-side bounds it by its *meaning*: `check_reply` compares the result of probe
-``name`` called with ``kwargs`` with that probe's `Reply`, declared in a
-``REPLIES`` dict beside its ``PROBES`` (``probes/<exercise>.py``, found by
-`probes.load_replies`), so that the checks and the figures only ever see the
-keys, types and sizes they were written for. A reply that does not fit raises
-`ReplyRejected` (a failed probe, never a grader crash: `SandboxTarget` turns
-it into the exercise's `StudentCodeError`).
+:mod:`.protocol` bounds a frame by its structure; `check_reply` bounds it by its
+*meaning*, holding the result of probe ``name`` called with ``kwargs`` to that probe's
+`Reply` (in ``REPLIES`` beside its ``PROBES``), so that the checks and the figures only
+see the keys, types and sizes they were written for. A reply that does not fit raises
+`ReplyRejected`: a failed probe, never a grader crash.
 
-A schema is plain data:
-
-* ``int``, ``float`` (an int is accepted too), ``str``, ``bool``, ``None``;
-* ``Array(kinds, ndim)``: a NumPy array of those dtype kinds and dimensions;
-* ``[item]``: a list of items; ``(a, b, ...)``: any one of the alternatives;
-* ``{key: schema, ...}``: a dict whose keys are among these (each optional);
-  ``{str: schema}``: a dict of any string keys.
-
-`Reply` adds the array budget: the most array *elements*, all arrays of the
-reply together, as a function of the probe's arguments (a student's
-``spiral_2d(400)`` may return points of a wrong shape, for the checks to
-report, but not a million of them).
+A schema is plain data: ``int``, ``float`` (an int fits too), ``str``, ``bool``,
+``None``; ``Array(kinds, ndim)``, a NumPy array; `Blob`, bytes; ``[item]``, a list;
+``(a, b, ...)``, any one of the alternatives; ``{key: schema, ...}``, a dict whose keys
+are among these (each optional), or ``{str: schema}``, any string keys. `Reply` adds the
+array budget: the most array elements, all arrays together, as a function of the
+probe's arguments (a student's ``spiral_2d(400)`` may return points of a wrong shape,
+for the checks to report, but not a million of them).
 """
 
 from __future__ import annotations
@@ -71,11 +62,6 @@ NUMBERS = Array("biuf", (0, 3))
 SHAPE = ([int], None)
 
 
-def _int(kwargs: dict, key: str) -> int:
-    value = kwargs.get(key)
-    return max(int(value), 0) if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
 def input_elements(value) -> int:
     """Numbers the trusted side sent: array elements plus numeric list items."""
     stack, count = [value], 0
@@ -92,24 +78,21 @@ def input_elements(value) -> int:
     return count
 
 
-def per_point(key: str, factor: int) -> Callable[[dict], int]:
-    """A budget of `factor` numbers per unit of the argument `key`."""
-    return lambda kwargs: factor * _int(kwargs, key) + BASE_ELEMENTS
-
-
 def per_input(factor: int, count_key: str | None = None, per_count: int = 0) -> Callable[[dict], int]:
-    """A budget of `factor` numbers per number sent, plus `per_count` per unit of `count_key`."""
+    """A budget of `factor` numbers per number sent, plus `per_count` per unit of the int argument `count_key`."""
     def budget(kwargs: dict) -> int:
-        extra = per_count * _int(kwargs, count_key) if count_key else 0
+        count = kwargs.get(count_key)
+        extra = per_count * max(count, 0) if type(count) is int else 0
         return factor * input_elements(kwargs) + extra + BASE_ELEMENTS
     return budget
 
 
-# ----------------------------------------------------------------------------- validator
-@functools.cache
-def _schemas() -> dict:
-    """Every probe's `Reply`, gathered once (the probe modules' dicts do not change)."""
-    return load_replies()
+def per_point(key: str, factor: int) -> Callable[[dict], int]:
+    """A budget of `factor` numbers per unit of the argument `key`."""
+    return per_input(0, key, factor)
+
+
+_schemas = functools.cache(load_replies)  # the probe modules' dicts do not change
 
 
 def check_reply(name: str, kwargs: dict, result) -> dict:
@@ -125,15 +108,13 @@ def check_reply(name: str, kwargs: dict, result) -> dict:
 
 def _check(schema, value, where: str) -> int:
     """The array elements `value` holds, if it fits `schema`; else `ReplyRejected`."""
-    if isinstance(schema, tuple):
-        errors = []
+    if isinstance(schema, tuple):  # alternatives: every schema writes two or more
         for option in schema:
             try:
                 return _check(option, value, where)
-            except ReplyRejected as exc:
-                errors.append(str(exc))
-        raise ReplyRejected(errors[0] if len(errors) == 1 else
-                            f"{where} is {_describe(value)}, which fits none of its forms")
+            except ReplyRejected:
+                pass
+        raise ReplyRejected(f"{where} is {_describe(value)}, which fits none of its forms")
     if schema is None:
         if value is not None:
             raise ReplyRejected(f"{where} should be null, not {_describe(value)}")

@@ -1,17 +1,12 @@
 """Loading and calling student code: ONE implementation for every route.
 
-The in-process routes (``pytest autograder``, notebook cells) and the sandbox
-worker load a package folder or a notebook, call the student's functions and
-translate their failures here, so a fault reads the same everywhere
-(``exercises/data.py failed to import: SyntaxError: ...``,
-``ValueError: bad n (exercises/data.py, line 3)``). The per-exercise time
-budget is the caller's: SIGALRM in-process (``toyopt_check.checks.target``),
-the parent's deadline for the worker.
-
-Self-contained: stdlib only at import time.
+The in-process routes (``pytest autograder``, notebook cells) and the sandbox worker
+load a package folder or a notebook, call the student's functions and translate their
+failures here, so a fault reads the same everywhere (``exercises/data.py failed to
+import: SyntaxError: ...``, ``ValueError: bad n (exercises/data.py, line 3)``). The
+time budget is the caller's. Stdlib only at import time.
 """
 
-import builtins
 import dis
 import importlib
 import json
@@ -23,10 +18,8 @@ import types
 from pathlib import Path
 
 #: THE registry of the exercises, in the order of the tutorial: each exercise and the
-#: module of the student's package that defines it. Everything else is found from it
-#: by name: the probes and their replies (``inside/probes/<exercise>.py``), the visible checks
-#: (``checks/<exercise>.py``), the oracles (``toyopt/oracles/<exercise>.py``). Kept
-#: here, where the self-contained sandbox side can read it too.
+#: module of the student's package that defines it; the rest is found from it by name
+#: (docs/architecture.md, "How to extend"). Here, where the sandbox side can read it too.
 EXERCISE_MODULES = {
     "spiral_2d": "data",
     "plot_datasets": "plotting",
@@ -40,14 +33,9 @@ NOTEBOOK_MODULE = "__notebook__"
 
 
 class StudentCodeError(Exception):
-    """Student code failed: the one form of a student's error on every route.
-
-    Raised where the student's code runs (a `Context`, which words `message`
-    for the student: the file or the notebook cell, the exception, the line),
-    it crosses the sandbox's wire as plain data (``kind`` and ``message``) and
-    is raised again as this same type on the trusted side, where the check
-    framework turns it into a `CheckResult`. `kind` is one of `KINDS`.
-    """
+    """Student code failed: the one form of a student's error on every route
+    (docs/architecture.md, "Errors"). A `Context` words `message` for the student;
+    `kind` is one of `KINDS`."""
 
     #: kind -> what the check framework's result says (its status)
     KINDS = {
@@ -69,9 +57,8 @@ class StudentCodeError(Exception):
 
     @property
     def raised(self) -> bool:
-        """True when the student's code ran and failed (a check may quote the
-        message as its own failure); False for a stub or a timeout, which end
-        the exercise's checks."""
+        """Whether the student's code ran and failed (a check may quote the message);
+        not for a stub or a timeout, which end the exercise's checks."""
         return self.kind not in ("not_implemented", "timeout")
 
 
@@ -110,41 +97,28 @@ _NO_WORK = frozenset({"RESUME", "CACHE", "NOP", "EXTENDED_ARG"})
 def stub_message(func):
     """The message of an untouched stub, or ``None``.
 
-    A stub is a plain function whose whole body is ``raise
-    NotImplementedError`` or ``raise NotImplementedError("a constant")``
-    (a docstring and comments aside), with the name bound to the builtin:
-    calling it can do nothing but raise that error, so the runtime reports
-    "not implemented" without calling it, and a probe skips the setup it
-    would spend on the call (an optimiser's first construction alone imports
-    ``torch._dynamo``, a second and a half). Anything else, a decorated
-    function, an f-string message, a bytecode form this Python's compiler did
-    not produce here, is ``None``: it is called as usual, and a
-    `NotImplementedError` it raises reads the same.
+    A stub is a plain function whose whole body (its docstring aside) is ``raise
+    NotImplementedError`` or ``raise NotImplementedError("a constant")``, the name bound
+    to the builtin: calling it can only raise, so it is reported without a call, and a
+    probe skips its setup (an optimiser's first construction alone imports
+    ``torch._dynamo``, 1.5 s). Anything else is ``None``: called as usual, its
+    `NotImplementedError` reads the same.
     """
-    if type(func) is not types.FunctionType:
-        return None
-    code = func.__code__
-    if code.co_names != ("NotImplementedError",):
-        return None
-    namespace = func.__globals__
-    bound = namespace.get("NotImplementedError", None)
-    if bound is None:
-        space = namespace.get("__builtins__", builtins)
-        space = space if isinstance(space, dict) else getattr(space, "__dict__", {})
-        bound = space.get("NotImplementedError", None)
-    if bound is not NotImplementedError:
+    name = "NotImplementedError"
+    if (type(func) is not types.FunctionType or func.__code__.co_names != (name,)
+            or func.__globals__.get(name, func.__builtins__.get(name)) is not NotImplementedError):
         return None
     try:
-        ops = [(i.opname, i.argval) for i in dis.get_instructions(code) if i.opname not in _NO_WORK]
+        ops = [(i.opname, i.argval) for i in dis.get_instructions(func.__code__) if i.opname not in _NO_WORK]
     except Exception:  # an odd code object: call it as usual
         return None
-    if ops[:1] != [("LOAD_GLOBAL", "NotImplementedError")] or ops[-1:] != [("RAISE_VARARGS", 1)]:
+    if ops[:1] != [("LOAD_GLOBAL", name)] or ops[-1:] != [("RAISE_VARARGS", 1)]:
         return None
     middle = [op for op, _ in ops[1:-1] if op != "PRECALL"]  # 3.11 calls in two steps
     if middle in ([], ["CALL"]):
-        return "NotImplementedError"
+        return name
     if middle == ["LOAD_CONST", "CALL"] and isinstance(ops[1][1], str):
-        return ops[1][1] or "NotImplementedError"
+        return ops[1][1] or name
     return None
 
 
@@ -161,7 +135,6 @@ class Context:
         self._cache = {}
         self._errors = {}
 
-    # -- messages -------------------------------------------------------------------
     def is_student_file(self, filename: str) -> bool:
         if filename.startswith("<cell "):
             return True
@@ -198,7 +171,6 @@ class Context:
                                 f"not implemented yet: complete {exercise}() in {self.where(exercise)} "
                                 "(it still raises NotImplementedError)")
 
-    # -- loading and calling ------------------------------------------------------
     def _find(self, exercise):
         """The student's `exercise`, found by the subclass, which also says `where` it is."""
         raise NotImplementedError
@@ -213,8 +185,7 @@ class Context:
         try:
             func = self._find(exercise)
             if not callable(func):
-                raise StudentCodeError(exercise, "missing",
-                                       f"{exercise} is a {type(func).__name__}, not a function")
+                raise StudentCodeError(exercise, "missing", f"{exercise} is a {type(func).__name__}, not a function")
             if stub_message(func) is not None:
                 raise self.not_implemented(exercise)
         except StudentCodeError as exc:
@@ -250,11 +221,9 @@ class Context:
 class PackageContext(Context):
     """Student functions from a package folder (``<root>/<package>/*.py``).
 
-    `modules` maps each exercise to its module (``"data"``, under `package`;
-    with ``package=None``, full dotted names such as ``"exercises.data"``).
-    With `fresh` (the default) modules are imported anew (any earlier import
-    of the package is dropped from `sys.modules`), so two targets never share
-    state; the reference (``toyopt_ref``) is loaded with ``fresh=False``.
+    `modules` maps each exercise to its module under `package` (with ``package=None``,
+    dotted names such as ``"exercises.data"``). With `fresh`, any earlier import of the
+    package is dropped from `sys.modules` first, so that two targets never share state.
     """
 
     def __init__(self, root, package="exercises", modules=None, fresh=True):
@@ -289,8 +258,7 @@ class PackageContext(Context):
         if not self._purged:
             self._purge()
             self._purged = True
-        module_name = self._module_name(exercise)
-        filename = module_name.replace(".", "/") + ".py"
+        module_name, filename = self._module_name(exercise), self.where(exercise)
         root = str(self.root)
         added = root not in sys.path
         if added:

@@ -1,24 +1,20 @@
-"""The worker's confinement (stdlib only): the rlimits, :func:`confine` (the
-sandbox's own uid, the seccomp filter), :func:`fill_scratch`, and the fallback's
-process supervisor (no bubblewrap).
+"""The worker's confinement (stdlib only): the rlimits, :func:`confine` (the sandbox's
+own uid, the seccomp filter), :func:`fill_scratch`, all before any probe is imported,
+and the fallback's process supervisor.
 
-:func:`confine` runs before any student code (and before the probes are
-imported): with ``--uid`` (a root caller) it drops every group and sets the
-real, effective and saved uid and gid to the sandbox's, which clears every
-capability; with ``--seccomp-file`` (the fallback: bubblewrap installs it
-itself with ``--seccomp``) it sets ``no_new_privs`` and installs the filter.
-Without bubblewrap there is no PID namespace to kill in one go, so with
-``--supervise`` the worker's first process becomes a Linux *child subreaper*:
-it forks the real worker (``serve``), and on SIGTERM, on its parent's death or
-when the worker exits it SIGKILLs every descendant, ``setsid`` daemons included.
-Under bubblewrap the scratch folder is a tmpfs of a fixed size; in the fallback
-the supervisor watches what the worker writes (`scratch_usage`) and stops it with
-`SCRATCH_FULL` past ``--scratch-cap``.
+Without bubblewrap there is no PID namespace to kill in one go, so with ``--supervise``
+the worker's first process becomes a Linux *child subreaper*: it forks the real worker,
+and on SIGTERM, on its parent's death or when the worker exits it SIGKILLs every
+descendant, ``setsid`` daemons included. Under bubblewrap the scratch folder is a tmpfs
+of a fixed size; in the fallback the supervisor watches what the worker writes
+(`scratch_usage`) and stops it with `SCRATCH_FULL` past ``--scratch-cap``.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
+import shutil
 import signal
 import stat
 import time
@@ -28,20 +24,18 @@ SCRATCH_FULL = 95
 #: world-writable folders an unprivileged uid can fill besides its scratch folder
 TEMP_ROOTS = ("/tmp", "/var/tmp", "/dev/shm")
 WATCH_SECONDS = 0.1  #: how often the fallback supervisor measures the scratch folder
+#: the rlimits the launcher may set, each an option ``--limit-NAME`` (RLIMIT_NAME)
+LIMITS = ("as", "cpu", "fsize", "nproc")
 
 
 def apply_limits(args) -> None:
     """Set rlimits in this process; every descendant inherits them."""
     import resource
 
-    def cap(which, value):
+    for name in LIMITS:
+        value = getattr(args, f"limit_{name}")
         if value is not None and value > 0:
-            resource.setrlimit(which, (value, value))
-
-    cap(resource.RLIMIT_AS, args.limit_as)
-    cap(resource.RLIMIT_CPU, args.limit_cpu)
-    cap(resource.RLIMIT_FSIZE, args.limit_fsize)
-    cap(resource.RLIMIT_NPROC, args.limit_nproc)
+            resource.setrlimit(getattr(resource, f"RLIMIT_{name.upper()}"), (value, value))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
@@ -50,7 +44,10 @@ class ConfineError(Exception):
 
 
 def confine(args) -> None:
-    """Become the sandbox's uid (if asked and root) and install the seccomp filter."""
+    """With ``--uid`` (a root caller) drop every group and set the real, effective and
+    saved uid and gid to the sandbox's, which clears every capability; with
+    ``--seccomp-file`` (the fallback: bubblewrap installs it itself) set
+    ``no_new_privs`` and install the filter."""
     uid = args.uid
     if uid is not None and os.geteuid() == 0:
         try:
@@ -61,16 +58,12 @@ def confine(args) -> None:
             raise ConfineError(f"cannot switch to uid {uid}: {exc}") from None
         if os.getresuid() != (uid, uid, uid) or os.getresgid() != (uid, uid, uid):
             raise ConfineError(f"the switch to uid {uid} did not hold")
-        if args.scratch:  # the scratch copy is the uid's own (0700): enter it as that uid
-            os.chdir(args.scratch)
     if args.seccomp_file:
         install_seccomp(args.seccomp_file)
 
 
 def install_seccomp(path: str) -> None:
     """``prctl(PR_SET_NO_NEW_PRIVS)`` then ``prctl(PR_SET_SECCOMP, FILTER, prog)``."""
-    import ctypes
-
     with open(path, "rb") as handle:
         data = handle.read()
     if not data or len(data) % 8:
@@ -80,8 +73,7 @@ def install_seccomp(path: str) -> None:
         _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
 
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_ulong,
-                           ctypes.c_ulong]
+    libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong]
     program = ctypes.create_string_buffer(data, len(data))
     fprog = SockFprog(len(data) // 8, ctypes.addressof(program))
     if libc.prctl(38, 1, None, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
@@ -129,7 +121,6 @@ def _kill_descendants() -> None:
 
 
 def _reap() -> None:
-    """Collect every child that has ended, without waiting."""
     while True:
         try:
             if os.waitpid(-1, os.WNOHANG)[0] == 0:
@@ -141,8 +132,6 @@ def _reap() -> None:
 def fill_scratch(args) -> None:
     """Copy ``--copy-from`` (the submission, read-only) into ``--scratch`` and enter it;
     run as the sandbox's uid, so every copy is the worker's own."""
-    import shutil
-
     try:
         for entry in os.scandir(args.copy_from) if args.copy_from else ():
             target = os.path.join(args.scratch, entry.name)
@@ -156,10 +145,9 @@ def fill_scratch(args) -> None:
 
 
 def disk_usage(folder: str, uid: int | None = None, skip=()) -> int:
-    """Bytes of the files under `folder` (all of them, or only those of `uid`;
-    then only folders `uid` owns or anyone may write are entered: nowhere else can
-    it create files), `skip` folders left out.  Iterative; what vanishes meanwhile
-    is skipped."""
+    """Bytes of the files under `folder`, `skip` folders left out: all of them, or only
+    those of `uid` (then only folders it owns or anyone may write are entered: nowhere
+    else can it create files). What vanishes meanwhile is skipped."""
     total, todo = 0, [folder]
     while todo:
         try:
@@ -186,19 +174,19 @@ def scratch_usage(args) -> int:
     its files in `TEMP_ROOTS` (where no other process writes as that uid)."""
     used = disk_usage(args.scratch)
     if args.uid is not None:
-        used += sum(disk_usage(root, args.uid, skip={args.scratch}) for root in TEMP_ROOTS
-                    if os.path.isdir(root))
+        used += sum(disk_usage(root, args.uid, skip={args.scratch}) for root in TEMP_ROOTS if os.path.isdir(root))
     return used
 
 
-def _confined(args) -> bool:
+def confined(args) -> bool:
+    """Confine this process and fill its scratch folder; False (and a line on stderr) if it cannot."""
     try:
         confine(args)
         fill_scratch(args)
-        return True
     except ConfineError as exc:
         os.write(2, f"toyopt sandbox: {exc}\n".encode())
         return False
+    return True
 
 
 class _Stop(Exception):
@@ -207,14 +195,12 @@ class _Stop(Exception):
 
 def supervise(args, serve) -> int:
     """Fork the worker; outlive it only to kill whatever it left behind."""
-    import ctypes
-
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER: orphans of the tree come here
     libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG: parent gone -> clean up
     worker = os.fork()
     if worker == 0:  # the worker: confined; the supervisor stays out of its reach
-        return serve(args) if _confined(args) else 96
+        return serve(args) if confined(args) else 96
     os.close(args.request_fd)  # the worker's EOF must reach the parent
     os.close(args.reply_fd)
 
@@ -248,8 +234,7 @@ def supervise(args, serve) -> int:
         return SCRATCH_FULL
     if status is None:
         return 128 + signal.SIGTERM
-    if os.WIFSIGNALED(status):
-        return 128 + os.WTERMSIG(status)
-    return os.WEXITSTATUS(status)
+    code = os.waitstatus_to_exitcode(status)  # -N: killed by signal N
+    return 128 - code if code < 0 else code
 
 

@@ -1,34 +1,21 @@
 """The program that runs inside the sandbox: the only process where student code runs.
 
-Self-contained on purpose: its package (``toyopt_check/inside``) is copied into a
-private read-only folder inside the sandbox, where ``toyopt`` is hidden, so it
-imports only the standard library, NumPy and its own package at start. The
-launcher runs ``python -s -B -c "import sys; sys.path[0] = CODE; from PKG.worker
-import entry; entry()"`` with the options of `main`: ``--copy-from`` (the
-submission) is copied into ``--scratch`` before anything else runs
-(`supervisor.fill_scratch`); ``--supervise`` (without bubblewrap, which has its
-own PID namespace) runs the worker under :mod:`supervisor`, which kills every
-descendant at the end.
+The launcher's command calls `entry`; `supervisor` confines the process and copies
+the submission into ``--scratch`` before any probe is imported. On the two pipes
+(frames of :mod:`protocol`):
 
-Conversation on the two pipes (frames of :mod:`protocol`):
-
-1. hello: parent sends ``{"op": "hello", "exercise_modules": {name: module},
-   "notebook": path-or-null, "preload": bool}`` and what the `canary` measures;
-   the worker imports the probes and answers ``{"ok": true, "op": "hello", "pid",
-   "probes": [...], "canary"}`` (or ``ok: false``), then, with ``preload``, imports
-   torch and matplotlib before it reads the first call.
-2. calls: ``{"id", "probe", "kwargs"}`` -> ``{"id", "ok": true, "result"}`` or
-   ``{"id", "ok": false, "kind", "message"}``: a `runtime.StudentCodeError` as
-   plain data (``kind`` one of its `KINDS`, the message worded for the student,
-   naming only the student's own frames), or ``kind`` ``unknown_probe`` (the
-   grader's fault).
+1. ``{"op": "hello", "exercise_modules": {name: module}, "notebook": path-or-null,
+   "preload": bool}`` and what the `canary` measures -> ``{"ok": true, "op": "hello",
+   "pid", "probes": [...], "canary"}`` (or ``ok: false``); with ``preload`` the worker
+   then imports torch and matplotlib before it reads the first call.
+2. ``{"id", "probe", "kwargs"}`` -> ``{"id", "ok": true, "result"}`` or ``{"id", "ok":
+   false, "kind", "message"}``: a `runtime.StudentCodeError` as plain data (the
+   message worded for the student, naming only the student's own frames), or ``kind``
+   ``unknown_probe`` (the grader's fault).
 3. ``{"op": "shutdown"}`` or EOF on the request pipe: exit 0.
 
-A probe is ``probe(ctx, **kwargs) -> dict`` (see :func:`load_probes`);
-``ctx.load(exercise)`` returns the student's callable and ``ctx.call(exercise,
-*args)`` calls it, its failures raised as ``StudentCodeError``. The worker seeds
-nothing. Student ``print`` goes to stdout/stderr, which the parent captures and
-truncates.
+The worker seeds nothing (each probe seeds what it uses). Student ``print`` goes to
+stdout/stderr, which the parent captures and truncates.
 """
 
 from __future__ import annotations
@@ -40,27 +27,11 @@ import importlib
 import importlib.util
 import os
 import shutil
+import site
 import sys
 
 from . import protocol, supervisor
 from .runtime import NotebookContext, PackageContext, StudentCodeError, safe_str, type_name
-
-PROBE_PACKAGE = "toyopt_probes"
-
-
-def make_context(scratch: str, exercise_modules: dict, notebook: str | None):
-    """What a probe sees: the runtime's context on the submission's package or on
-    its notebook's selected cells, plus ``ctx.scratch``."""
-    scratch = os.path.realpath(scratch)
-    if scratch not in sys.path:
-        sys.path.insert(0, scratch)  # for the student's own imports, for the worker's life
-    if notebook:
-        ctx = NotebookContext(notebook, scratch)
-    else:
-        ctx = PackageContext(scratch, package=None, modules=exercise_modules, fresh=False)
-    ctx.scratch = scratch
-    return ctx
-
 
 #: the probe that runs a notebook sent in "execute" mode and returns its outputs
 NOTEBOOK_PROBE = "notebook.outputs"
@@ -68,40 +39,30 @@ NOTEBOOK_PROBE = "notebook.outputs"
 
 def notebook_outputs(ctx) -> dict:
     """``{"cells": [{"index", "execution_count", "outputs", "truncated"}]}``."""
-    if getattr(ctx, "namespace", None) is None and hasattr(ctx, "_run"):
+    if isinstance(ctx, NotebookContext) and ctx.namespace is None:
         ctx._run()
-    return {"cells": getattr(ctx, "cell_outputs", None) or []}
+    return {"cells": getattr(ctx, "cell_outputs", [])}
 
 
-# ----------------------------------------------------------------------------- serving
 def load_probes(path: str) -> dict:
-    """``{name: probe}`` from this package's probe subpackage when ``path`` is its
-    folder (what every grading uses), or from the one probe module file at
-    ``path``. The single file is kept for the sandbox's own tests: a probe module
-    of a few lines with no torch import starts a worker in a fraction of the
-    time, so the tests of the boundary (faults, limits, isolation) stay fast."""
-    if not os.path.isdir(path):
-        spec = importlib.util.spec_from_file_location(PROBE_PACKAGE, path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return dict(module.PROBES)
-    here = os.path.dirname(os.path.abspath(__file__))
-    if os.path.realpath(path) != os.path.realpath(os.path.join(here, "probes")):
-        raise ImportError(f"a probe package must be this worker's own probes/ folder, not {path}")
-    return importlib.import_module(f"{__package__}.probes").load_probes()
+    """``{name: probe}``: this package's probes for a folder (every grading), else the
+    module file at ``path``, for the sandbox's own tests (a module of a few lines with
+    no torch import starts a worker in a fraction of the time)."""
+    if os.path.isdir(path):
+        return importlib.import_module(f"{__package__}.probes").load_probes()
+    spec = importlib.util.spec_from_file_location("toyopt_probes", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return dict(module.PROBES)
 
 
 def run_request(ctx, probes: dict, request: dict, max_bytes: int) -> dict:
-    """Run one probe and build the reply (never raises for student behaviour).
-
-    A failure is sent as a `StudentCodeError`'s ``kind`` and ``message``, worded
-    here where the code ran: the context's own errors as they are, any other
-    exception as ``Type: message (file, line N)``."""
+    """Run one probe and build the reply, never raising: a failure is sent as a
+    `StudentCodeError`'s ``kind`` and ``message``, worded here where the code ran."""
     rid = request.get("id")
     probe = probes.get(request.get("probe"))
     if probe is None:
-        return {"id": rid, "ok": False, "kind": "unknown_probe",
-                "message": f"no probe named {request.get('probe')!r}"}
+        return {"id": rid, "ok": False, "kind": "unknown_probe", "message": f"no probe named {request.get('probe')!r}"}
     try:
         result = probe(ctx, **(request.get("kwargs") or {}))
         if not isinstance(result, dict):
@@ -114,7 +75,7 @@ def run_request(ctx, probes: dict, request: dict, max_bytes: int) -> dict:
     except protocol.ProtocolError as exc:
         kind, message = "bad_result", f"a result that cannot be sent back to the grader: {safe_str(exc)}"
     except NotImplementedError:
-        from .probes import exercise_of
+        from .probes import exercise_of  # not copied in with a single probe file
 
         error = ctx.not_implemented(exercise_of(str(request.get("probe"))))
         kind, message = error.kind, error.message
@@ -140,15 +101,10 @@ def _flush_std():
 
 
 def preload() -> None:
-    """Import torch and matplotlib before any student code runs.
-
-    The parent imports its own copies meanwhile (two cores work in parallel),
-    and the font list copied by the launcher next to this file spares
-    matplotlib rebuilding its cache in every fresh sandbox. Best effort: a
-    missing library only means the first probe pays for the import.
-    What the imports made lives as long as the worker: it is frozen
-    (`gc.freeze`), so that no later collection walks it again.
-    """
+    """Import torch and matplotlib before any student code runs, while the parent imports
+    its own copies; the font list the launcher copied beside this file spares matplotlib
+    rebuilding its cache. Best effort. What the imports made lives as long as the
+    worker: `gc.freeze` keeps later collections from walking it."""
     gc.freeze()  # torch, imported by the probes
     cache = os.environ.get("MPLCONFIGDIR")
     seed = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mplcache")
@@ -186,16 +142,15 @@ def _reachable(path: str) -> bool:
 
 
 def canary(hello: dict) -> dict:
-    """What the sandbox looks like from inside, measured before any student code runs
-    (so the parent may believe it): uid, seccomp mode, which of the ``hidden`` host
-    paths (the instructor's folders and some of their files, chosen by the trusted
-    side) can be listed, opened or written, which libraries import (``imports``)
-    or at least are found (``find``), and with ``cuda`` whether torch can use a
-    CUDA device here (what decides whether the CUDA checks run)."""
+    """What the sandbox looks like from inside, measured before any student code runs (so
+    the parent may believe it): uid, seccomp mode, which of the ``hidden`` host paths
+    (instructor's folders and files) can be listed, opened or written, which libraries
+    import (``imports``) or are found (``find``), and with ``cuda`` whether torch can
+    use a CUDA device here (what decides whether the CUDA checks run)."""
     status = {}
     try:
         with open("/proc/self/status") as handle:
-            status = dict(line.rstrip("\n").split(":\t", 1) for line in handle if ":\t" in line)
+            status = {k: v.strip() for k, v in (line.split(":\t", 1) for line in handle if ":\t" in line)}
     except OSError:
         pass
     exposed = [path for path in hello.get("hidden") or [] if _reachable(path)]
@@ -213,9 +168,8 @@ def canary(hello: dict) -> dict:
         if not found:
             missing[name] = "not found"
     report = {"uid": os.getuid(), "euid": os.geteuid(), "gid": os.getgid(),
-              "seccomp": status.get("Seccomp", "").strip(),
-              "no_new_privs": status.get("NoNewPrivs", "").strip(),
-              "cap_eff": status.get("CapEff", "").strip(),
+              "seccomp": status.get("Seccomp", ""), "no_new_privs": status.get("NoNewPrivs", ""),
+              "cap_eff": status.get("CapEff", ""),
               "exposed": exposed, "missing": missing, "python": sys.version.split()[0]}
     if hello.get("cuda"):
         try:
@@ -243,7 +197,13 @@ def serve(args) -> int:
     probes.setdefault(NOTEBOOK_PROBE, notebook_outputs)
     max_bytes = int(hello.get("max_message_bytes") or protocol.MAX_BYTES) - 1024
     measured = canary(hello)  # before the scratch folder is on sys.path
-    ctx = make_context(args.scratch, hello.get("exercise_modules") or {}, hello.get("notebook"))
+    scratch = os.path.realpath(args.scratch)
+    sys.path.insert(0, scratch)  # for the student's own imports
+    if hello.get("notebook"):
+        ctx = NotebookContext(hello["notebook"], scratch)
+    else:
+        ctx = PackageContext(scratch, package=None, modules=hello.get("exercise_modules") or {}, fresh=False)
+    ctx.scratch = scratch
     protocol.write_frame(wfd, {"ok": True, "op": "hello", "pid": os.getpid(),
                                "probes": sorted(probes), "canary": measured})
     if hello.get("preload"):
@@ -260,36 +220,29 @@ def serve(args) -> int:
         protocol.write_frame(wfd, reply)
 
 
-def main(argv=None) -> int:
+def entry() -> None:
+    """Parse the options, confine, serve, then leave at once, skipping the interpreter's
+    teardown: student atexit hooks and threads get no say."""
     parser = argparse.ArgumentParser(description="toyopt sandbox worker")
     parser.add_argument("--probes", required=True)
     parser.add_argument("--request-fd", type=int, required=True)
     parser.add_argument("--reply-fd", type=int, required=True)
     parser.add_argument("--scratch", required=True)
-    parser.add_argument("--copy-from", default=None)
-    parser.add_argument("--scratch-cap", type=int, default=None)
+    parser.add_argument("--copy-from")
+    parser.add_argument("--scratch-cap", type=int)
     parser.add_argument("--supervise", action="store_true")
-    parser.add_argument("--uid", type=int, default=None)
-    parser.add_argument("--seccomp-file", default=None)
+    parser.add_argument("--uid", type=int)
+    parser.add_argument("--seccomp-file")
     parser.add_argument("--site", action="append", default=[])
-    for name in ("as", "cpu", "fsize", "nproc"):
-        parser.add_argument(f"--limit-{name}", type=int, default=None)
-    args = parser.parse_args(argv)
+    for name in supervisor.LIMITS:
+        parser.add_argument(f"--limit-{name}", type=int)
+    args = parser.parse_args()
     for folder in args.site:  # the grader's user site (a `pip --user` install)
-        import site
-
         site.addsitedir(folder)
     supervisor.apply_limits(args)
     if args.supervise and sys.platform.startswith("linux"):
-        return supervisor.supervise(args, serve)
-    if not supervisor._confined(args):
-        return 96
-    return serve(args)
-
-
-def entry(argv=None):
-    """Run :func:`main` and leave at once (what the launcher's command calls)."""
-    code = main(argv)
+        code = supervisor.supervise(args, serve)
+    else:
+        code = serve(args) if supervisor.confined(args) else 96
     _flush_std()
-    os._exit(code)  # skip interpreter teardown: student atexit hooks and threads get no say
-
+    os._exit(code)

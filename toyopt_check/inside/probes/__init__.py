@@ -1,12 +1,8 @@
-"""Probes: the code that runs *next to* student code and returns plain data
-(self-contained, as all of ``inside/``).
-
-A probe never decides pass or fail: it calls student functions on inputs
-chosen by the trusted side and reports what came back (arrays, numbers, figure
-summaries). A probe is ``probe(ctx, **kwargs) -> dict`` registered in a
-module-level ``PROBES`` dict under a name ``"<exercise>.<what>"``; the schema of
-what it may send back is a `..replies.Reply` under the same name in the
-module's ``REPLIES`` dict.
+"""Probes: the code that runs *next to* student code. A probe calls student functions
+on inputs the trusted side chose and reports what came back; it never decides pass or
+fail. Each module, named after its exercise, holds ``PROBES`` (``"<exercise>.<what>"``
+-> ``probe(ctx, **kwargs) -> dict``) and, under the same names, ``REPLIES`` (the
+`..replies.Reply` each may send back).
 """
 
 import importlib
@@ -18,8 +14,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def _gather(registry):
-    """The union of the dicts named `registry` of every probe module (one per
-    exercise, named after it), imported in this process."""
+    """The union of the dicts named `registry` of every probe module."""
     found = {}
     for exercise in EXERCISE_MODULES:
         found.update(getattr(importlib.import_module(f"{__name__}.{exercise}"), registry))
@@ -34,6 +29,11 @@ def load_probes():
 def load_replies():
     """``{name: Reply}``: what each probe may send back (`..replies.check_reply`)."""
     return _gather("REPLIES")
+
+
+def float64_values(tensor):
+    """A float64 NumPy copy of `tensor`'s values, whatever its dtype and device (None for None)."""
+    return None if tensor is None else tensor.detach().cpu().double().numpy().copy()
 
 
 def exercise_of(probe_name):

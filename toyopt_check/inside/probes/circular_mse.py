@@ -7,6 +7,7 @@ import torch
 
 from ..replies import NUMBERS, SHAPE, Array, Reply, per_input
 from ..runtime import describe
+from . import float64_values
 
 EXERCISE = "circular_mse"
 
@@ -14,8 +15,7 @@ _DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
 
 def _tensor(values, dtype, requires_grad=False):
-    array = np.array(values, dtype=np.float64, copy=True)
-    return torch.tensor(array, dtype=_DTYPES[dtype], requires_grad=requires_grad)
+    return torch.tensor(np.array(values, dtype=np.float64), dtype=_DTYPES[dtype], requires_grad=requires_grad)
 
 
 def _kwargs(case):
@@ -23,16 +23,12 @@ def _kwargs(case):
     return {key: case[key] for key in ("period", "reduction") if case.get(key) is not None}
 
 
-def _numpy(tensor):
-    return np.array(tensor.detach().to("cpu", torch.float64).numpy(), dtype=np.float64)
-
-
 def _report(result):
     """What came back, as plain data: type, dtype, shape, device and values."""
     if isinstance(result, torch.Tensor):
         return {"type": type(result).__name__, "is_tensor": True, "dtype": str(result.dtype).replace("torch.", ""),
                 "shape": [int(s) for s in result.shape], "device": str(result.device),
-                "requires_grad": bool(result.requires_grad), "value": _numpy(result)}
+                "requires_grad": bool(result.requires_grad), "value": float64_values(result)}
     out = {"type": type(result).__name__, "is_tensor": False, "dtype": "", "shape": None, "device": "",
            "requires_grad": False, "value": None}
     try:
@@ -44,11 +40,8 @@ def _report(result):
 
 
 def evaluate(ctx, cases):
-    """Call ``circular_mse`` on each case; report each result.
-
-    A case: ``prediction``, ``target`` (arrays), ``dtype`` (of the prediction),
-    optional ``target_dtype``, ``period``, ``reduction``, ``device`` (of both).
-    """
+    """Call ``circular_mse`` on each case: ``prediction``, ``target`` (arrays), ``dtype`` (of
+    the prediction), optional ``target_dtype``, ``period``, ``reduction``, ``device``."""
     torch.manual_seed(0)
     results = []
     with torch.no_grad():
@@ -60,17 +53,10 @@ def evaluate(ctx, cases):
     return {"results": results}
 
 
-def _grad_array(tensor):
-    return None if tensor.grad is None else _numpy(tensor.grad)
-
-
 def gradients(ctx, cases):
-    """Autograd gradients (float64) w.r.t. prediction and target and the value
-    at perturbed inputs (finite differences are taken on the trusted side).
-
-    A case: ``prediction``, ``target``, ``period``, ``reduction``, and
-    ``probes``: a list of ``[prediction, target]`` pairs to evaluate too.
-    """
+    """Autograd gradients (float64) w.r.t. prediction and target, and the values at the
+    case's ``probes``, ``[prediction, target]`` pairs (the trusted side takes finite
+    differences). A case: ``prediction``, ``target``, ``period``, ``reduction``, ``probes``."""
     torch.manual_seed(0)
     results = []
     for case in cases:
@@ -84,8 +70,8 @@ def gradients(ctx, cases):
                 out.sum().backward()
             except RuntimeError as exc:
                 entry["backward_error"] = describe(exc)
-            entry["grad_prediction"] = _grad_array(pred)
-            entry["grad_target"] = _grad_array(target)
+            entry["grad_prediction"] = float64_values(pred.grad)
+            entry["grad_target"] = float64_values(target.grad)
         elif isinstance(out, torch.Tensor):
             entry["backward_error"] = "the result does not require grad (no autograd graph)"
         else:
@@ -101,23 +87,16 @@ def gradients(ctx, cases):
 
 
 def errors(ctx, cases):
-    """Call with bad arguments; report which exception (if any) came out.
-
-    A case: ``prediction``, ``target``, ``dtype``, optional ``period`` (any
-    JSON value), ``reduction``.
-    """
+    """Call with bad arguments; report which exception (if any) came out. A case:
+    ``prediction``, ``target``, ``dtype``, optional ``period`` (any JSON value), ``reduction``."""
     func = ctx.load(EXERCISE)
     results = []
     for case in cases:
         pred = _tensor(case["prediction"], case.get("dtype", "float64"))
         target = _tensor(case["target"], case.get("dtype", "float64"))
-        kwargs = {}
-        if "period" in case:
-            period = case["period"]
-            # non-finite numbers travel as 0-d arrays (JSON has no inf)
-            kwargs["period"] = float(period) if isinstance(period, np.ndarray) else period
-        if "reduction" in case:
-            kwargs["reduction"] = case["reduction"]
+        kwargs = {key: case[key] for key in ("period", "reduction") if key in case}
+        if isinstance(kwargs.get("period"), np.ndarray):  # a non-finite number (JSON has no inf)
+            kwargs["period"] = float(kwargs["period"])
         entry = {"raised": "", "value_error": False, "type_error": False, "message": ""}
         try:
             with torch.no_grad():
@@ -135,11 +114,8 @@ def errors(ctx, cases):
 
 
 def train_angles(ctx, x, target, steps, lr, period=None, seed=0):
-    """Fit ``angle = w * x + b`` to `target` angles by full-batch SGD on the
-    student's ``circular_mse`` (float64, from w = b = 0).
-
-    Returns the final ``w``, ``b`` and the loss of every step (as reported).
-    """
+    """Fit ``angle = w * x + b`` to `target` angles by full-batch SGD on the student's
+    ``circular_mse`` (float64, from w = b = 0): the final ``w``, ``b`` and every step's loss."""
     torch.manual_seed(seed)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
@@ -168,26 +144,19 @@ def train_angles(ctx, x, target, steps, lr, period=None, seed=0):
             losses.append(float(loss.detach()))
     finally:
         torch.set_num_threads(threads)
-    return {"ok": True, "why": "", "w": float(w.detach()), "b": float(b.detach()),
-            "losses": np.array(losses, dtype=np.float64)}
+    return {"ok": True, "why": "", "w": float(w.detach()), "b": float(b.detach()), "losses": np.array(losses)}
 
 
-PROBES = {
-    "circular_mse.evaluate": evaluate,
-    "circular_mse.gradients": gradients,
-    "circular_mse.errors": errors,
-    "circular_mse.train_angles": train_angles,
-}
+PROBES = {"circular_mse.evaluate": evaluate, "circular_mse.gradients": gradients,
+          "circular_mse.errors": errors, "circular_mse.train_angles": train_angles}
 
 TENSOR_REPORT = {"type": str, "is_tensor": bool, "dtype": str, "shape": SHAPE, "device": str,
                  "requires_grad": bool, "value": (NUMBERS, None)}
 REPLIES = {
     "circular_mse.evaluate": Reply({"results": [TENSOR_REPORT]}, per_input(4)),
     "circular_mse.gradients": Reply({"results": [{**TENSOR_REPORT, "backward_error": str,
-                                                  "grad_prediction": (NUMBERS, None),
-                                                  "grad_target": (NUMBERS, None),
-                                                  "probe_values": [(NUMBERS, None)]}]},
-                                    per_input(4)),
+                                                  "grad_prediction": (NUMBERS, None), "grad_target": (NUMBERS, None),
+                                                  "probe_values": [(NUMBERS, None)]}]}, per_input(4)),
     "circular_mse.errors": Reply({"results": [{"raised": str, "value_error": bool, "type_error": bool,
                                                "message": str, "returned": str}]}),
     "circular_mse.train_angles": Reply({"ok": bool, "why": str, "w": float, "b": float,

@@ -1,36 +1,18 @@
 """Probes of the `epoch_loop` exercise.
 
-The probes build the grader's own 2-5-1 network (same parameter names as
-``Simple2DNetwork``: ``linear1``, ``linear2``) from weights sent by the check,
-so that nothing of the submission but ``epoch_loop`` is used, and report
-plain data: what ``epoch_loop`` returned and the parameters and ``.grad``
-after each call. Nothing is recorded on the objects the student's code
-receives: the facts the checks need show in the *values* instead.
+They run the student's ``epoch_loop`` on the grader's own 2-5-1 network (the parameter
+names of ``Simple2DNetwork``), built from weights the check sent, and report what it
+returned and the parameters and ``.grad`` after each call. Nothing is recorded on the
+objects the student's code receives; the facts the checks need show in the values: in
+training mode the network scales its hidden units by `TRAIN_SCALE`; where a scenario
+asks, it adds `GRAPH_MARK` in eval mode while autograd records; updates, stale
+gradients and the optimiser's state show in the parameters.
 
-- **Mode.** In training mode the network scales its hidden units by the
-  fixed, known factors `TRAIN_SCALE` (a deterministic, dropout-like layer);
-  in eval mode it does not. So the loss, labels and update reveal the mode
-  the forward pass ran in.
-- **Autograd during evaluation.** In the scenarios that ask for it the
-  network adds `GRAPH_MARK` to its output when it runs in eval mode while
-  autograd records (its hidden units require grad), so an evaluation outside
-  ``torch.no_grad()`` returns another loss.
-- **Number of updates, stale gradients, optimiser state** show in the
-  parameters after each call, compared on the trusted side with values
-  computed there.
-- **Inputs.** The network accepts only a float32 ``(n, 2)`` tensor; with
-  ``strict`` the criterion accepts only a ``(n,)`` prediction and a float32
-  ``(n,)`` target that needs no gradient, else it raises a `TypeError` that
-  says so (the student sees it as an exception of their call).
-
-No switches: what the network does depends only on the state the contract
-asks the student to set (``model.training``, whether autograd records) and on
-values the probe fixed when it built the network, held in the closure of its
-forward pass (floats and bools), not in attributes or buffers of the model.
-Setting attributes on the model (``model.reveal_mode = False``) or filling
-its buffers changes nothing. (Code in the same process can still replace the
-model's forward pass or this module's functions: it then computes the
-outputs itself, and must get them right on scenarios drawn at grading.)
+No switches: what the network does depends only on the state the contract asks the
+student to set (``model.training``, whether autograd records) and on values held in
+the closure of its forward pass, not in attributes or buffers of the model. (Code in
+the same process can still replace the forward pass or this module's functions: it
+then computes the outputs itself, and must get them right on scenarios drawn at grading.)
 """
 
 import numpy as np
@@ -38,6 +20,7 @@ import torch
 from torch import nn
 
 from ..replies import NUMBERS, SHAPE, Array, Reply, per_input
+from . import float64_values
 
 EXERCISE = "epoch_loop"
 
@@ -60,13 +43,12 @@ def _describe(x):
     return f"a {type(x).__name__}"
 
 
-def network_class(reveal_mode=True, reveal_graph=False):
-    """A class of ``Linear(2, 5) -> ReLU -> [x TRAIN_SCALE in training mode] ->
-    Linear(5, 1)`` (``+ GRAPH_MARK`` in eval mode while autograd records, with
-    `reveal_graph`); the choices live in the closure of its forward pass (see
-    the module docstring: no switches)."""
-    scale = tuple(float(f) for f in TRAIN_SCALE) if reveal_mode else None
-    mark = float(GRAPH_MARK) if reveal_graph else None
+def build_network(weights, device="cpu", reveal_mode=True, reveal_graph=False):
+    """``Linear(2, 5) -> ReLU -> [x TRAIN_SCALE in training mode] -> Linear(5, 1)``
+    (``+ GRAPH_MARK`` in eval mode while autograd records, with `reveal_graph`), with
+    `weights`; the choices live in the closure of its forward pass (no switches)."""
+    scale = TRAIN_SCALE if reveal_mode else None
+    mark = GRAPH_MARK if reveal_graph else None
 
     class ProbeNetwork(nn.Module):
         def __init__(self):
@@ -77,8 +59,7 @@ def network_class(reveal_mode=True, reveal_graph=False):
 
         def forward(self, x):
             if not isinstance(x, torch.Tensor) or x.dtype != torch.float32 or x.dim() != 2 or x.shape[1] != 2:
-                raise TypeError("the model takes the points as a float32 tensor of shape (n, 2), "
-                                f"got {_describe(x)}")
+                raise TypeError(f"the model takes the points as a float32 tensor of shape (n, 2), got {_describe(x)}")
             hidden = self.relu(self.linear1(x))
             if scale is not None and self.training:
                 hidden = hidden * torch.tensor(scale, dtype=hidden.dtype, device=hidden.device)
@@ -87,7 +68,12 @@ def network_class(reveal_mode=True, reveal_graph=False):
                 out = out + mark
             return out
 
-    return ProbeNetwork
+    net = ProbeNetwork()
+    with torch.no_grad():
+        for name, param in net.named_parameters():
+            value = np.array(weights[name], dtype=np.float32, copy=True).reshape(PARAM_SHAPES[name])
+            param.copy_(torch.from_numpy(value))
+    return net.to(device)
 
 
 class ProbeCriterion(nn.Module):
@@ -113,26 +99,9 @@ class ProbeCriterion(nn.Module):
         return self.loss(prediction, target)
 
 
-def build_network(weights, device="cpu", reveal_mode=True, reveal_graph=False):
-    """A probe network with `weights`; `reveal_mode`, `reveal_graph` (the
-    probe's choices, never the model's attributes): see the module docstring."""
-    net = network_class(reveal_mode, reveal_graph)()
-    with torch.no_grad():
-        for name, param in net.named_parameters():
-            value = np.array(weights[name], dtype=np.float32, copy=True).reshape(PARAM_SHAPES[name])
-            param.copy_(torch.from_numpy(value))
-    return net.to(device)
-
-
 def build_optimiser(params, spec):
     """``{"name": "SGD" | "Adam", "lr": ..., other keyword arguments}``."""
-    spec = dict(spec)
-    name = spec.pop("name")
-    return OPTIMISERS[name](params, **{k: float(v) for k, v in spec.items()})
-
-
-def _array(tensor):
-    return None if tensor is None else np.array(tensor.detach().to("cpu").numpy(), dtype=np.float64)
+    return OPTIMISERS[spec["name"]](params, **{k: float(v) for k, v in spec.items() if k != "name"})
 
 
 def _number(x):
@@ -147,10 +116,9 @@ def _number(x):
 
 def report_returned(out):
     """What one ``epoch_loop`` call returned, as plain data."""
-    rep = {"returned_type": type(out).__name__, "returned_len": -1,
-           "acc": None, "acc_type": "", "acc_is_python_float": False, "loss": None, "loss_type": "",
-           "loss_is_python_float": False, "labels": None, "labels_type": "", "labels_dtype": "",
-           "labels_shape": None}
+    rep = {"returned_type": type(out).__name__, "returned_len": -1, "acc": None, "acc_type": "",
+           "acc_is_python_float": False, "loss": None, "loss_type": "", "loss_is_python_float": False,
+           "labels": None, "labels_type": "", "labels_dtype": "", "labels_shape": None}
     if not isinstance(out, (tuple, list)):
         return rep
     rep["returned_len"] = len(out)
@@ -181,17 +149,11 @@ def _db(call):
 
 def run(ctx, weights, calls, criterion="MSE", optimiser=None, stale_grad=None, device="cpu",
         pass_device=False, reveal_graph=False, strict=False):
-    """Call ``epoch_loop`` once per entry of `calls` on one network and one
-    optimiser (`optimiser`: see `build_optimiser`; default plain SGD, lr 0.1).
-
-    A call is ``{"points", "labels", "train", "mode"}``: ``train`` False passes
-    ``optimiser=None``; ``mode`` (``"train"``/``"eval"``, optional) is the mode
-    the network is put in before the call. `stale_grad`: ``{name: array}``
-    written into each ``.grad`` before the first call (a leftover an earlier
-    batch could have left). `pass_device`: give ``device=`` explicitly (else
-    the default, the model's device). `reveal_graph`, `strict`: see the
-    module docstring.
-    """
+    """Call ``epoch_loop`` once per entry of `calls` on one network and one optimiser
+    (`build_optimiser`'s spec; default plain SGD, lr 0.1). A call is ``{"points", "labels",
+    "train", "mode"}``: ``train`` False passes ``optimiser=None``; ``mode`` (optional) is
+    set before the call. `stale_grad` (``{name: array}``) is written into each ``.grad``
+    first, as an earlier batch could have left it."""
     ctx.load(EXERCISE)  # a stub or a missing function fails here, before any setup
     torch.manual_seed(0)
     np.random.seed(0)
@@ -211,8 +173,8 @@ def run(ctx, weights, calls, criterion="MSE", optimiser=None, stale_grad=None, d
         kwargs = {"device": device} if pass_device else {}
         out = ctx.call(EXERCISE, net, db, loss_fn, opt if call["train"] else None, **kwargs)
         rep = report_returned(out)
-        rep["params"] = {name: _array(p) for name, p in net.named_parameters()}
-        rep["grads"] = {name: _array(p.grad) for name, p in net.named_parameters()}
+        rep["params"] = {name: float64_values(p) for name, p in net.named_parameters()}
+        rep["grads"] = {name: float64_values(p.grad) for name, p in net.named_parameters()}
         results.append(rep)
     return {"results": results}
 
@@ -247,10 +209,7 @@ def train(ctx, weights, points, labels, criterion="L1", lr=0.1, epochs=100):
     return {"train_acc": acc, "train_loss": loss, "weights": np.array(history, copy=True)}
 
 
-PROBES = {
-    "epoch_loop.run": run,
-    "epoch_loop.train": train,
-}
+PROBES = {"epoch_loop.run": run, "epoch_loop.train": train}
 
 PARAMS = {str: (NUMBERS, None)}
 REPLIES = {
@@ -259,8 +218,7 @@ REPLIES = {
                                           "acc_type": str, "acc_is_python_float": bool, "loss": (float, None),
                                           "loss_type": str, "loss_is_python_float": bool,
                                           "labels": (NUMBERS, None), "labels_type": str, "labels_dtype": str,
-                                          "labels_shape": SHAPE, "params": PARAMS, "grads": PARAMS}]},
-                            per_input(4)),
+                                          "labels_shape": SHAPE, "params": PARAMS, "grads": PARAMS}]}, per_input(4)),
     "epoch_loop.train": Reply({"train_acc": Array("f", (1, 1)), "train_loss": Array("f", (1, 1)),
                                "weights": Array("f", (2, 2))}, per_input(1, "epochs", 2 * 23)),
 }

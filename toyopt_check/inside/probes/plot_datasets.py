@@ -1,15 +1,10 @@
 """Probes of the `plot_datasets` exercise.
 
-The probe calls the student's ``plot_datasets`` on datasets chosen by the
-check, on the Agg backend, *draws* the Figure that came back (``savefig`` to
-an in-memory PNG, returned as bytes) and summarises it as plain data: per
-Axes its title, aspect, legend, position and every point drawn (scatter
-`PathCollection` offsets and `Line2D` markers) with its RGBA colour, plus the
-pixel boxes (after the draw) that let the trusted side find each point,
-title and legend in the PNG. The checks judge colours, visibility and aspect
-from the pixels and use the summary only where pixels cannot tell (how often
-a point is drawn, the title's text). Figures opened with pyplot during the
-call are closed afterwards.
+The student's ``plot_datasets`` runs on the Agg backend; the Figure it returns is drawn
+into an in-memory PNG, sent as bytes with a plain summary: per Axes its title, aspect,
+legend, position, every point drawn (scatter offsets and `Line2D` markers) with its
+RGBA colour, and the pixel boxes that let the trusted side find each point, title and
+legend in the PNG. Figures opened with pyplot during the call are closed afterwards.
 """
 
 import contextlib
@@ -27,8 +22,7 @@ _NO_MARKER = (None, "None", "none", "", " ")
 
 
 def _per_point(colours, count):
-    """RGBA rows for `count` points: one colour broadcast, or cycled as
-    Matplotlib does when the lengths differ; transparent when there is none."""
+    """RGBA rows for `count` points: one colour broadcast or cycled, as Matplotlib does; transparent if none."""
     colours = np.asarray(colours, dtype=np.float64).reshape(-1, 4)
     if len(colours) == 0:
         return np.zeros((count, 4))
@@ -36,8 +30,7 @@ def _per_point(colours, count):
 
 
 def _collection_points(coll):
-    offsets = coll.get_offsets()
-    xy = np.ma.filled(np.ma.asarray(offsets, dtype=np.float64), np.nan).reshape(-1, 2)
+    xy = np.ma.filled(np.ma.asarray(coll.get_offsets(), dtype=np.float64), np.nan).reshape(-1, 2)
     coll.update_scalarmappable()  # maps a numeric c= array through its colormap now
     return (np.array(xy, dtype=np.float64, copy=True),
             _per_point(coll.get_facecolor(), len(xy)),
@@ -126,28 +119,23 @@ def summarise_axes(ax):
     aspect = ax.get_aspect()
     x0, y0, width, height = ax.get_position(original=True).bounds
     return {
-        "title": str(ax.get_title()),
-        "title_left": str(ax.get_title(loc="left")),
+        "title": str(ax.get_title()), "title_left": str(ax.get_title(loc="left")),
         "title_right": str(ax.get_title(loc="right")),
         "aspect": aspect if isinstance(aspect, str) else float(aspect),
         "position": [float(x0), float(y0), float(width), float(height)],
         "box": _box(ax.patch) if ax.get_visible() else None,
-        "xlim": [float(v) for v in ax.get_xlim()],
-        "ylim": [float(v) for v in ax.get_ylim()],
+        "xlim": [float(v) for v in ax.get_xlim()], "ylim": [float(v) for v in ax.get_ylim()],
         "scales": [str(ax.get_xscale()), str(ax.get_yscale())],
         "title_box": _box(ax.title) if ax.get_title() else None,
         "marker_points": _marker_points(collections, lines),
         **_legend_report(ax),
-        "points": points,
-        "facecolors": face,
-        "edgecolors": edge,
+        "points": points, "facecolors": face, "edgecolors": edge,
     }
 
 
 def render(fig):
-    """Draw `fig` into a PNG in memory: ``(png bytes, dpi)``. The dpi makes the
-    longer side about `RENDER_PIXELS`; the figure keeps that dpi, so that the
-    pixel boxes read afterwards are those of the drawing."""
+    """Draw `fig` into a PNG in memory: ``(png bytes, dpi)``, the dpi making its longer side
+    about `RENDER_PIXELS`; the figure keeps it, so that pixel boxes read afterwards are the drawing's."""
     import matplotlib
 
     width, height = (float(v) for v in fig.get_size_inches())
@@ -177,30 +165,28 @@ def summarise_figure(fig):
 
 @contextlib.contextmanager
 def _closing_new_figures():
-    """Run the block on the Agg backend (no display; set before the student imports
-    pyplot), then close the pyplot figures it opened; yields a list that gets their count."""
+    """Run the block on the Agg backend (no display; chosen before pyplot is first
+    imported), then close the pyplot figures it opened; yields a list that gets their count."""
     import matplotlib
 
     if "matplotlib.pyplot" not in sys.modules:
         matplotlib.use("Agg")
-    plt = sys.modules.get("matplotlib.pyplot")
-    before = set(plt.get_fignums()) if plt is not None else set()
+    from matplotlib import pyplot
+
+    before = set(pyplot.get_fignums())
     opened = []
     try:
         yield opened
     finally:
-        plt = sys.modules.get("matplotlib.pyplot")
-        new = sorted(set(plt.get_fignums()) - before) if plt is not None else []
+        new = sorted(set(pyplot.get_fignums()) - before)
         for num in new:
-            plt.close(num)
+            pyplot.close(num)
         opened.append(len(new))
 
 
 def summary(ctx, datasets, title=None, pass_title=True):
-    """``plot_datasets({name: (points, labels), ...}[, title=title])``, summarised.
-
-    `datasets` is a list of ``[name, points, labels]`` in mapping order.
-    """
+    """``plot_datasets({name: (points, labels), ...}[, title=title])``, summarised;
+    `datasets` is a list of ``[name, points, labels]`` in mapping order."""
     dbs = {str(name): (np.array(points, dtype=np.float64), np.array(labels, dtype=np.int64))
            for name, points, labels in datasets}
     with _closing_new_figures() as opened:
@@ -229,10 +215,8 @@ BOX = ([float], None)
 AXES = {"title": str, "title_left": str, "title_right": str, "aspect": (str, float),
         "has_legend": bool, "legend_visible": bool, "legend_texts": [str],
         "legend_colours": [[float]], "legend_box": BOX, "title_box": BOX, "box": BOX,
-        "position": [float], "xlim": [float], "ylim": [float], "scales": [str],
-        "marker_points": (float, None),
-        "points": Array("f", (2, 2)), "facecolors": Array("f", (2, 2)),
-        "edgecolors": Array("f", (2, 2))}
+        "position": [float], "xlim": [float], "ylim": [float], "scales": [str], "marker_points": (float, None),
+        "points": Array("f", (2, 2)), "facecolors": Array("f", (2, 2)), "edgecolors": Array("f", (2, 2))}
 REPLIES = {
     # per point drawn: xy + two RGBA = 10 numbers, from 3 sent; a point drawn twice fits;
     # plus the rendering: a PNG of at most PNG_BYTES, bounded apart (a `Blob`)
