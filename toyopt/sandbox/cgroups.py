@@ -1,11 +1,12 @@
 """One control group per worker: memory (tmpfs pages included: the kernel charges
 them to the writer's group, and its OOM killer then kills a process *of that
-group*), process count and CPU share for all its processes together, and a kill
-that leaves nothing behind.
+group*), process count and CPU share for all its processes together, their CPU
+time (`Cgroup.cpu_seconds`), and a kill that leaves nothing behind.
 
 :func:`create` makes the group below this process's own (v2, or v1's ``memory``,
-``pids``, ``cpu`` and ``freezer``), or says why it cannot: every report carries the
-reason.  The worker is born inside it (``launcher.JOIN_CGROUP``).
+``pids``, ``cpu`` and ``freezer``, and ``cpuacct`` where it is a hierarchy of its own,
+not mounted with ``cpu``), or says why it cannot: every report carries the reason.
+The worker is born inside it (``launcher.JOIN_CGROUP``).
 """
 
 from __future__ import annotations
@@ -40,6 +41,19 @@ class Cgroup:
                 with open(path) as handle:
                     found.update(int(line) for line in handle if line.strip())
         return found
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time used so far by every process and thread of the group, read from the
+        kernel (v2 ``cpu.stat`` ``usage_usec``, kept whether the cpu controller is
+        enabled or not; v1 ``cpuacct.usage``, ns); None where the kernel keeps none."""
+        if self.version == "v2":
+            for line in (_read(os.path.join(self.dirs["cpu"], "cpu.stat")) or "").splitlines():
+                key, _, value = line.partition(" ")
+                if key == "usage_usec":
+                    return int(value) / 1e6
+            return None
+        usage = _read(os.path.join(self.dirs.get("cpuacct", self.dirs["cpu"]), "cpuacct.usage"))
+        return int(usage) / 1e9 if usage else None
 
     def kill(self, timeout: float = 5.0) -> bool:
         """SIGKILL every process of the group (v2: ``cgroup.kill``, or freeze and kill
@@ -136,7 +150,12 @@ def _parents(version: str) -> dict[str, str]:
     own = _own_paths()
     if version == "v2":
         return {"": os.path.join(ROOT, own.get("", "/").lstrip("/"))}
-    return {c: os.path.join(ROOT, c, own.get(c, "/").lstrip("/")) for c in V1_CONTROLLERS}
+    controllers = list(V1_CONTROLLERS)
+    accounting = os.path.join(ROOT, "cpuacct")
+    if os.path.isfile(os.path.join(accounting, "cgroup.procs")) and \
+            os.path.realpath(accounting) != os.path.realpath(os.path.join(ROOT, "cpu")):
+        controllers.append("cpuacct")  # a hierarchy of its own (else cpu's folder holds cpuacct.usage)
+    return {c: os.path.join(ROOT, c, own.get(c, "/").lstrip("/")) for c in controllers}
 
 
 def sweep(owners) -> int:
@@ -188,8 +207,8 @@ def create(memory_bytes: int, max_pids: int, cpu_weight: int = 100):
             optional = [("memory.swap.max", "0"), ("memory.oom.group", "1")]
         else:
             dirs = {}
-            for controller in V1_CONTROLLERS:
-                folder = os.path.join(parents[controller], name)
+            for controller, parent in parents.items():
+                folder = os.path.join(parent, name)
                 os.mkdir(folder)
                 made.append(folder)
                 dirs[controller] = folder

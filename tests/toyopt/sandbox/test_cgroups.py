@@ -104,3 +104,31 @@ def test_a_partial_v1_mount_names_what_is_missing(tmp_path, monkeypatch):
         (tmp_path / controller / "cgroup.procs").write_text("")
     monkeypatch.setattr(cgroups, "ROOT", str(tmp_path))
     assert cgroups.detect() == (None, "no cgroup v2 and no v1 cpu, freezer controller")
+
+
+def test_v2_cpu_time_is_cpu_stat_usage_usec(v2):
+    group, _ = cgroups.create(MEMORY, PIDS)
+    with open(os.path.join(group.dirs["cpu"], "cpu.stat"), "w") as handle:
+        handle.write("usage_usec 2500000\nuser_usec 2000000\nsystem_usec 500000\n")
+    assert group.cpu_seconds() == 2.5
+
+
+@pytest.mark.parametrize("mounted_with_cpu", [True, False])
+def test_v1_cpu_time_is_cpuacct_usage_where_cpuacct_is_mounted(tmp_path, monkeypatch, mounted_with_cpu):
+    """Separate hierarchies (as here) get a cpuacct group of their own; ``cpu,cpuacct``
+    (most distributions: both names link to one mount) is one folder, made once."""
+    for controller in cgroups.V1_CONTROLLERS:
+        (tmp_path / controller).mkdir()
+        (tmp_path / controller / "cgroup.procs").write_text("")
+    if mounted_with_cpu:
+        (tmp_path / "cpuacct").symlink_to(tmp_path / "cpu")
+    else:
+        (tmp_path / "cpuacct").mkdir()
+        (tmp_path / "cpuacct" / "cgroup.procs").write_text("")
+    monkeypatch.setattr(cgroups, "ROOT", str(tmp_path))
+    monkeypatch.setattr(cgroups, "_own_paths", lambda: {})
+    group, why = cgroups.create(MEMORY, PIDS)
+    assert why == "" and ("cpuacct" in group.dirs) is not mounted_with_cpu
+    with open(os.path.join(group.dirs.get("cpuacct", group.dirs["cpu"]), "cpuacct.usage"), "w") as handle:
+        handle.write("1500000000\n")
+    assert group.cpu_seconds() == 1.5
