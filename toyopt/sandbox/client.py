@@ -10,6 +10,7 @@ only counted.
 
 from __future__ import annotations
 
+import glob
 import os
 import signal
 import subprocess
@@ -26,7 +27,7 @@ from toyopt_check.inside.probes import exercise_of
 from toyopt_check.inside.protocol import ProtocolError
 from toyopt_check.inside.runtime import EXERCISE_MODULES as STUDENT_MODULES
 from toyopt_check.inside.runtime import StudentCodeError
-from toyopt_check.inside.supervisor import SCRATCH_FULL
+from toyopt_check.inside.supervisor import SCRATCH_FULL, descendants
 
 from . import launcher, paths
 from .launcher import Limits, SandboxBroken
@@ -124,6 +125,22 @@ def stderr_summary(tail: str) -> str:
             if line.strip() and "toyopt-worker" not in line
             and not line.startswith("Extension modules:")]
     return "\n".join(kept[-6:])
+
+
+def tree_cpu_seconds(root: int) -> float | None:
+    """CPU seconds of the live threads of `root` and its descendants (the first field of
+    each ``/proc/PID/task/TID/schedstat``, ns; ``stat``'s utime counts 10 ms ticks);
+    None where none can be read. Threads and processes that have ended are not counted."""
+    total, read = 0, False
+    for pid in (root, *descendants(root)):
+        for path in glob.glob(f"/proc/{pid}/task/*/schedstat"):
+            try:
+                with open(path) as handle:
+                    total += int(handle.read().split()[0])
+                read = True
+            except (OSError, ValueError, IndexError):
+                pass
+    return total / 1e9 if read else None
 
 
 class Worker:
@@ -257,6 +274,24 @@ class Worker:
         student code ran (``report_cuda``); None when not asked or not started."""
         cuda = self.canary.get("cuda")
         return cuda if isinstance(cuda, bool) else None
+
+    @property
+    def cpu_counts_all(self) -> bool:
+        """Whether `cpu_seconds` reads the cgroup, which counts every process and thread
+        the worker ever ran; else it sums the live threads of its process tree."""
+        launched = self._launched
+        return launched is not None and launched.cgroup is not None \
+            and launched.cgroup.cpu_seconds() is not None
+
+    def cpu_seconds(self) -> float | None:
+        """CPU seconds the worker's processes have used so far, read from the kernel,
+        outside the worker (a counter: read it before and after a call); None when
+        not started or where the kernel shows none."""
+        if self._launched is None:
+            return None
+        if self.cpu_counts_all:
+            return self._launched.cgroup.cpu_seconds()
+        return tree_cpu_seconds(self._launched.process.pid)
 
     def restart(self) -> None:
         """Kill the worker (if any) and start a fresh one."""

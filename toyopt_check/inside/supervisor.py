@@ -82,7 +82,7 @@ def install_seccomp(path: str) -> None:
         raise ConfineError(f"installing the seccomp filter failed: errno {ctypes.get_errno()}")
 
 
-def _descendants(root: int) -> list[int]:
+def descendants(root: int) -> list[int]:
     children: dict[int, list[int]] = {}
     try:
         entries = os.listdir("/proc")
@@ -108,7 +108,7 @@ def _descendants(root: int) -> list[int]:
 
 def _kill_descendants() -> None:
     for _ in range(200):
-        pids = _descendants(os.getpid())
+        pids = descendants(os.getpid())
         if not pids:
             break
         for pid in pids:
