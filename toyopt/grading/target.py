@@ -134,6 +134,14 @@ class SandboxTarget(Target):
         current = [(self.worker.stdout, self.worker.stderr)] if self._started else []
         return self.outputs + current
 
+    @property
+    def cpu_counts_all(self) -> bool:
+        return self.worker.cpu_counts_all
+
+    def cpu_seconds(self) -> float | None:
+        """The worker's CPU seconds (`Worker.cpu_seconds`: its cgroup, else its process tree)."""
+        return self.worker.cpu_seconds()
+
     def _run(self, name: str, seconds: float, kwargs: dict) -> dict:
         exercise = exercise_of(name)
         self._ensure_started()

@@ -363,15 +363,32 @@ def _yardstick(n: int, seed: int = 0) -> None:
     protocol.decode(frame[protocol.HEADER.size:])
 
 
-def _timed(func):
-    start = time.perf_counter()
-    value = func()
-    return time.perf_counter() - start, value
-
-
 class TimingUndecided(CheckFailure):
-    """The clock could not decide (a machine too busy to time on): not a pass,
-    not a verdict on the code; the message asks for a re-grade."""
+    """The clocks could not decide (a machine too busy to time on, or no CPU time to
+    read): not a pass, not a verdict on the code; the message asks for a re-grade."""
+
+
+REGRADE = ("spiral_2d: RE-GRADE REQUESTED: {why}, so this check could not decide whether it "
+           "loops over the points; it is not passed. Ask your instructor to grade it again")
+
+
+def _student_cost(target, n: int, seed: int) -> tuple[dict, dict]:
+    """One timed call: its costs (``cpu``: the student's side's, read by `target`;
+    ``wall``: around the probe call, here) and its output."""
+    cpu, wall = target.cpu_seconds(), time.perf_counter()
+    out = _call(target, n, seed, compact=True)
+    wall, after = time.perf_counter() - wall, target.cpu_seconds()
+    if cpu is None or after is None:
+        raise TimingUndecided(REGRADE.format(why="the grader could not read the CPU time of the "
+                                             "process running your code"))
+    return {"cpu": after - cpu, "wall": wall}, out
+
+
+def _yardstick_cost(n: int, seed: int) -> dict:
+    """The yardstick's costs: this thread's CPU time, and the wall clock."""
+    cpu, wall = time.thread_time(), time.perf_counter()
+    _yardstick(n, seed)
+    return {"cpu": time.thread_time() - cpu, "wall": time.perf_counter() - wall}
 
 
 @dataclass(frozen=True)
@@ -420,49 +437,58 @@ def steady(times) -> bool:
 
 def timing_problem(target) -> str | None:
     """Why the timings show a loop over the points (None: they do not). A pass
-    needs minima within `TIME_RATIO`, a fail a steady clock (see the module
-    docstring); otherwise `TimingUndecided`."""
+    needs minima within `TIME_RATIO` on every clock timed (`clocks`), a fail one
+    clock over it and steady (see the module docstring); otherwise `TimingUndecided`."""
     plan = timing_plan(target)
     small, large = plan.small, plan.large
-    student = {small: [], large: []}
-    yard = {small: [], large: []}
-    rep, ratio, clock = 0, math.inf, False
+    clocks = ("cpu",) if target.cpu_counts_all else ("cpu", "wall")
+    student = {(clock, n): [] for clock in clocks for n in (small, large)}
+    yard = {key: [] for key in student}
+
+    def per_point(times, clock):
+        return (min(times[clock, large]) - min(times[clock, small])) / (large - small)
+
+    rep = 0
     for series in range(TIME_SERIES):
         if series:
             time.sleep(TIME_PAUSE)
         for _ in range(TIME_MAX_REPEATS):
             seed = plan.seeds[rep % len(plan.seeds)]
             for n in (small, large):
-                seconds, out = _timed(lambda n=n, seed=seed: _call(target, n, seed, compact=True))
+                cost, out = _student_cost(target, n, seed)
                 problem = timed_call_problem(plan, n, out)
                 if problem:
                     return problem
-                student[n].append(seconds)
-                yard[n].append(_timed(lambda n=n, seed=seed: _yardstick(n, seed))[0])
+                yard_cost = _yardstick_cost(n, seed)
+                for clock in clocks:
+                    student[clock, n].append(cost[clock])
+                    yard[clock, n].append(yard_cost[clock])
             rep += 1
-            per_point = (min(student[large]) - min(student[small])) / (large - small)
-            per_yard = max((min(yard[large]) - min(yard[small])) / (large - small), 1e-10)
-            ratio, clock = per_point / per_yard, steady(yard[large])
-            if rep >= TIME_REPEATS and (ratio <= TIME_RATIO or (clock and ratio > 10 * TIME_RATIO)):
+            ratios = {c: per_point(student, c) / max(per_point(yard, c), 1e-10) for c in clocks}
+            worst = max(clocks, key=ratios.get)
+            failing = max((c for c in clocks if ratios[c] > TIME_RATIO and steady(yard[c, large])),
+                          key=ratios.get, default=None)
+            far = ratios[failing] if failing else 0.0
+            if rep >= TIME_REPEATS and (ratios[worst] <= TIME_RATIO or far > 10 * TIME_RATIO):
                 break  # a verdict far from the limit needs no more rounds
         # over the limit: another series (after a pause) lets the minima fall,
         # unless the ratio is so far over that no quieter moment brings it down
-        if ratio <= TIME_RATIO or (clock and ratio > 2 * TIME_RATIO):
+        if ratios[worst] <= TIME_RATIO or far > 2 * TIME_RATIO:
             break
-    if ratio <= TIME_RATIO:
+    if ratios[worst] <= TIME_RATIO:
         return None
-    if not clock:
-        raise TimingUndecided(
-            f"spiral_2d: RE-GRADE REQUESTED: the machine was too busy to time spiral_2d "
-            f"({rep} rounds; the grader's own NumPy yardstick never ran steadily): its calls "
-            f"measured {ratio:.1f} times what whole-array NumPy work costs (allowed: "
-            f"{TIME_RATIO:g} times), which a busy machine alone can cause, so this check could "
-            "not decide whether it loops over the points; it is not passed. Ask your "
-            "instructor to grade it again")
-    return (f"spiral_2d took {min(student[small]) * 1e3:.1f} ms for num_points={small} and "
-            f"{min(student[large]) * 1e3:.1f} ms for num_points={large}: {per_point * 1e9:.0f} ns "
-            f"per extra point, {ratio:.1f} times what whole-array NumPy work of that size costs "
-            f"on this machine (allowed: {TIME_RATIO:g} times), so it still loops over the points")
+    if failing is None:
+        raise TimingUndecided(REGRADE.format(
+            why=f"the machine was too busy to time spiral_2d ({rep} rounds; the grader's own NumPy "
+                f"yardstick never ran steadily): its calls measured {ratios[worst]:.1f} times what "
+                f"whole-array NumPy work costs (allowed: {TIME_RATIO:g} times), which a busy machine "
+                "alone can cause"))
+    words = "of CPU" if failing == "cpu" else "by the wall clock"
+    return (f"spiral_2d took {min(student[failing, small]) * 1e3:.1f} ms {words} for num_points={small} "
+            f"and {min(student[failing, large]) * 1e3:.1f} ms for num_points={large}: "
+            f"{per_point(student, failing) * 1e9:.0f} ns per extra point, {far:.1f} times what whole-array "
+            f"NumPy work of that size costs on this machine (allowed: {TIME_RATIO:g} times), so it still "
+            "loops over the points")
 
 
 @check(EX, "vectorised", 5, "vectorised: no Python loop over the points (source and timing)",

@@ -61,8 +61,18 @@ class Target:
         self.used: dict[str, float] = {}
         self.crashes: dict[str, list[str]] = {}  # exercise -> crash messages
 
+    #: whether `cpu_seconds` counts every thread and process of the student's side
+    #: (False: work in ones that end during a call can escape it)
+    cpu_counts_all = True
+
     def _run(self, name: str, seconds: float, kwargs: dict) -> dict:
         """Run probe `name` within `seconds`; raise `OutOfTime` past them."""
+        raise NotImplementedError
+
+    def cpu_seconds(self) -> float | None:
+        """CPU seconds the side running the student's code has used so far, read where
+        that code cannot forge them (a counter: read it before and after a call); None
+        where none can be read."""
         raise NotImplementedError
 
     def probe(self, name: str, **kwargs) -> dict:
@@ -126,6 +136,11 @@ class InProcessTarget(Target):
                                      "it is on the instructor's side only")
         root = Path(list(spec.submodule_search_locations)[0]).resolve().parent
         return cls.for_package(root, REFERENCE, **kwargs)
+
+    def cpu_seconds(self) -> float:
+        """This process's CPU time, its ended threads included, not its child processes
+        (the self-check is a teaching tool, not a grader)."""
+        return time.process_time()
 
     def _run(self, name: str, seconds: float, kwargs: dict) -> dict:
         if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):

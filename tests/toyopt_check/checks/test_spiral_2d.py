@@ -151,6 +151,9 @@ class _LyingSource:
     def __init__(self, inner):
         self.inner = inner
 
+    def __getattr__(self, name):  # the CPU readings
+        return getattr(self.inner, name)
+
     def probe(self, name, **kwargs):
         if name == "spiral_2d.source":
             return {"function": "spiral_2d", "first_line": 1, "file": "data.py",
@@ -168,14 +171,16 @@ def test_forged_source_does_not_hide_a_slow_loop_from_the_timing():
 
 
 class FakeClock:
-    """Stands in for the timing's `time` module: the timed calls and the
-    yardstick advance it by set costs, so no test here depends on the machine."""
+    """Stands in for the timing's clocks (wall and CPU alike): the timed calls and
+    the yardstick advance it by set costs, so no test here depends on the machine."""
 
     def __init__(self):
         self.now = 0.0
 
     def perf_counter(self):
         return self.now
+
+    thread_time = perf_counter
 
     def sleep(self, seconds):
         self.now += seconds
@@ -199,6 +204,7 @@ def fake_timing(monkeypatch, call_ns, yard_ns):
         clock.now += yard_ns(sum(r == n for r in runs)) * n * 1e-9
 
     monkeypatch.setattr(checks, "time", clock)
+    monkeypatch.setattr(InProcessTarget, "cpu_seconds", lambda self: clock.now)
     monkeypatch.setattr(checks, "_call", call)
     monkeypatch.setattr(checks, "_yardstick", yardstick)
     return runs
@@ -233,6 +239,19 @@ def test_bursts_of_load_leave_the_clock_deciding(monkeypatch):
     fake_timing(monkeypatch, call_ns=3000, yard_ns=lambda k: 250 if k % 3 == 0 else 750)
     problem = checks.timing_problem(InProcessTarget.for_namespace({"spiral_2d": spiral_2d}))
     assert "per extra point, 12.0 times what" in problem
+
+
+def test_where_cpu_time_can_miss_work_the_wall_clock_must_pass_too(monkeypatch):
+    """A worker without a cgroup: work in threads or processes that end during a call
+    escapes its CPU reading (here all of it); the wall clock, timed as well there, fails
+    the call on its own."""
+    import toyopt_check.checks.spiral_2d as checks
+
+    fake_timing(monkeypatch, call_ns=3000, yard_ns=lambda k: 250)
+    monkeypatch.setattr(InProcessTarget, "cpu_counts_all", False)
+    monkeypatch.setattr(InProcessTarget, "cpu_seconds", lambda self: 0.0)
+    problem = checks.timing_problem(InProcessTarget.for_namespace({"spiral_2d": spiral_2d}))
+    assert "ms by the wall clock" in problem and "per extra point, 12.0 times what" in problem
 
 
 def test_forged_source_with_a_vectorised_function_passes_the_timing():
