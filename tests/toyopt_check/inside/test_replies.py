@@ -22,6 +22,7 @@ class WireTarget:
         self.inner = InProcessTarget.reference()
         self.budget, self.used = self.inner.budget, self.inner.used
         self.largest: dict[str, int] = {}
+        self.cpu_counts_all, self.cpu_seconds = self.inner.cpu_counts_all, self.inner.cpu_seconds
 
     def probe(self, name, **kwargs):
         out = self.inner.probe(name, **kwargs)
