@@ -1,11 +1,20 @@
 """Hostile and broken submissions, in both isolation modes: each fault becomes a
 typed error with a message a student can act on, and nothing outlives close()."""
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
 import time
 import uuid
+from pathlib import Path
 
 import numpy as np
 import pytest
+from grade_support import ROOT, reference_submission
 from sandbox_support import MODES, processes_with, wait_until, worker_for
 
 from toyopt.sandbox import Limits, WorkerCrashed, WorkerTimeout
@@ -150,7 +159,7 @@ def test_fork_swarm_is_gone_after_close(tmp_path, isolation):
 
 
 def test_output_flood_is_drained_truncated_and_counted(tmp_path, isolation):
-    total = 1 << 30
+    total = 1 << 28  # far more than any pipe buffer and the kept head
     src = {"data.py": f"""
         import sys
         def spiral_2d(n):
@@ -161,28 +170,15 @@ def test_output_flood_is_drained_truncated_and_counted(tmp_path, isolation):
             return n
         """}
     with worker_for(tmp_path, isolation, src, Limits(output_bytes=10_000)) as worker:
-        start = time.monotonic()
+        # the call's budget bounds the drain: a stalled reader would time it out
         assert worker.call("call", 30, exercise="spiral_2d", args=[2]) == {"value": 2}
-        elapsed = time.monotonic() - start
         worker.call("echo", 5)
         out, err = worker.stdout, worker.stderr
     assert out.head == "x" * 10_000 and out.total_bytes == total and out.truncated
     assert err.head == "err line\n"
-    assert elapsed < 20
 
 
 # ------------------------------------------------- an environment fault is not the student's
-import json  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
-import os  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
-import shutil  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
-import subprocess  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
-import sys  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
-import sysconfig  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
-import tempfile  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
-from pathlib import Path  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
-
-from grade_support import ROOT, reference_submission  # noqa: E402  (this half of the module: the interpreter-anywhere tests)
-
 WORKTREE = str(ROOT)
 
 
