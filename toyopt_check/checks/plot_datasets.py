@@ -12,23 +12,18 @@ Primary checks: ``points_once`` and ``colours``; the secondary properties score
 only once both pass, so an empty, titled, square figure earns the layout points
 only (``returns_figure`` + ``axes_count`` = 5 of 25).
 
-Forgeable facts (for the threat model). The summary is made in the student's
-interpreter; these parts of it are used without a pixel to confirm them:
+Forgeable facts (for the threat model): the summary is made in the student's
+interpreter; these parts of it are used without pixels to confirm them:
 
-* how many times a point is drawn (``points_once``): a point drawn twice at
-  the same place looks the same; forging the count gains only the points of a
-  bug that nobody can see;
-* the text of the Axes titles and of the suptitle (``titles_in_order``,
-  ``suptitle``): the pixels confirm that a text is drawn in the reported box,
-  not what it says; forging the text means patching the probe to report a
-  title one could have set with ``ax.set_title(name)``;
-* the legend's entry texts (``legend``): the pixels confirm a legend box
-  holding each label's colour is drawn, not its words.
+* how many times a point is drawn (``points_once``): drawn twice at the same
+  place looks the same, so forging the count gains only a bug nobody can see;
+* the texts of the Axes titles, the suptitle (``titles_in_order``, ``suptitle``)
+  and the legend's entries (``legend``): the pixels confirm that a text, or a
+  legend box holding each label's colour, is drawn where reported, not its words.
 
-The Axes' boxes and limits also come from the summary, but a false box or
-false limits put the expected pixel of each point somewhere else, where the
-drawing does not show it: forging them consistently means drawing the points
-there, i.e. drawing the figure.
+False Axes boxes or limits (also from the summary) put each point's expected
+pixel where the drawing does not show it: forging them consistently means
+drawing the figure.
 """
 
 from __future__ import annotations
@@ -79,20 +74,16 @@ MAX_SIDE = 4096
 LEGEND_MAX_SHARE = 0.4
 
 
-def _exp() -> dict:
-    return expected(EX)
-
-
 def colours() -> dict:
     """``{label: colour name}`` of the contract."""
-    return {int(k): v for k, v in _exp()["colours"].items()}
+    return {int(k): v for k, v in expected(EX)["colours"].items()}
 
 
 def scenarios() -> list:
     """The fixed inputs: ``[(datasets, title, pass_title), ...]`` where
     `datasets` is a list of ``(name, points, labels)`` in mapping order."""
     out = []
-    for sc in _exp()["scenarios"]:
+    for sc in expected(EX)["scenarios"]:
         datasets = [(str(name), np.asarray(points, dtype=np.float64).reshape(-1, 2),
                      np.asarray(labels, dtype=np.int64).reshape(-1))
                     for name, points, labels in sc["datasets"]]
@@ -111,13 +102,6 @@ def describe_call(scenario) -> str:
 
 
 _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
-def _cache_for(target) -> dict:
-    try:
-        return _CACHE.setdefault(target, {})
-    except TypeError:  # a target that cannot be weakly referenced: no cache
-        return {}
 
 
 # ------------------------------------------------------------------ pixels
@@ -165,16 +149,15 @@ def _drawing(target, index) -> tuple[dict, np.ndarray, dict]:
     check reads the same figures; the probe's summary alone under `index`, for the
     feedback's figures); raises CheckFailure when no Figure came back or it
     could not be drawn."""
-    cache = _cache_for(target)
+    cache = _CACHE.setdefault(target, {})
     key = ("drawing", index)
     if key in cache:
         return cache[key]
     datasets, title, pass_title = scenario = scenarios()[index]
     call = describe_call(scenario)
     if index not in cache:
-        out = probe_call(target, call, "plot_datasets.summary", datasets=[list(d) for d in datasets],
-                         title=title, pass_title=pass_title)
-        cache[index] = out if isinstance(out, dict) else {}
+        cache[index] = probe_call(target, call, "plot_datasets.summary", datasets=[list(d) for d in datasets],
+                                  title=title, pass_title=pass_title)
     out = cache[index]
     if not out.get("is_figure"):
         raise CheckFailure(
@@ -312,6 +295,10 @@ def _each_dataset(target):
             yield describe_call(scenario), name, points, labels, ax, drawing
 
 
+def _point(points, i) -> str:
+    return f"point {int(i)} {points[i].round(4).tolist()}"
+
+
 def _matches(points, drawn):
     """Boolean (len(points), len(drawn)): drawn point j is data point i."""
     drawn = np.asarray(drawn, dtype=np.float64).reshape(-1, 2)
@@ -388,26 +375,20 @@ def check_points_once(target):
         extra = int((close.sum(axis=0) == 0).sum())
         where = f"{call}, Axes {name!r}"
         if (per_point == 0).any():
-            i = int(np.argmax(per_point == 0))
-            raise CheckFailure(
-                f"{where}: point {i} {points[i].round(4).tolist()} is not drawn "
-                f"({int((per_point == 0).sum())} of {len(points)} points missing)")
+            i = np.argmax(per_point == 0)
+            raise CheckFailure(f"{where}: {_point(points, i)} is not drawn "
+                               f"({int((per_point == 0).sum())} of {len(points)} points missing)")
         if (per_point > 1).any():
-            i = int(np.argmax(per_point > 1))
-            raise CheckFailure(
-                f"{where}: point {i} {points[i].round(4).tolist()} is drawn {int(per_point[i])} "
-                f"times; draw every point exactly once")
+            i = np.argmax(per_point > 1)
+            raise CheckFailure(f"{where}: {_point(points, i)} is drawn {int(per_point[i])} times; draw every "
+                               "point exactly once")
         if extra:
-            raise CheckFailure(
-                f"{where}: {extra} drawn point(s) are not points of the dataset "
-                f"(expected exactly {len(points)} points)")
-        seen = seen_colours(out, image, masks, ax, points)
-        for i, what in enumerate(seen):
+            raise CheckFailure(f"{where}: {extra} drawn point(s) are not points of the dataset "
+                               f"(expected exactly {len(points)} points)")
+        for i, what in enumerate(seen_colours(out, image, masks, ax, points)):
             if what in ("nothing", "outside"):
                 why = "outside the Axes' limits" if what == "outside" else "not visible"
-                raise CheckFailure(
-                    f"{where}: point {i} {points[i].round(4).tolist()} is {why} in the drawn "
-                    "figure (saved as an image)")
+                raise CheckFailure(f"{where}: {_point(points, i)} is {why} in the drawn figure (saved as an image)")
 
 
 @check(EX, "colours", 4, "label-0 points red, label-1 points blue",
@@ -423,18 +404,15 @@ def check_colours(target):
             rgba = _point_colour(ax, j)
             label = int(labels[i])
             if not (np.allclose(rgba[:3], want[label][:3], atol=COLOUR_ATOL) and rgba[3] > 0):
-                raise CheckFailure(
-                    f"{call}, Axes {name!r}: point {int(i)} {points[i].round(4).tolist()} has "
-                    f"label {label}, so it should be {named[label]}; it is drawn in "
-                    f"{_colour_name(rgba)}")
+                raise CheckFailure(f"{call}, Axes {name!r}: {_point(points, i)} has label {label}, so it "
+                                   f"should be {named[label]}; it is drawn in {_colour_name(rgba)}")
         for i, what in enumerate(seen_colours(out, image, masks, ax, points)):
             label = int(labels[i])
             if what != "hidden" and what != named[label]:
                 shows = {"nothing": "nothing", "outside": "nothing (it is outside the limits)",
                          "other": "neither red nor blue"}.get(what, what)
-                raise CheckFailure(
-                    f"{call}, Axes {name!r}: point {i} {points[i].round(4).tolist()} has label "
-                    f"{label}, so it should look {named[label]}; the drawn figure shows {shows} there")
+                raise CheckFailure(f"{call}, Axes {name!r}: {_point(points, i)} has label {label}, so it "
+                                   f"should look {named[label]}; the drawn figure shows {shows} there")
 
 
 @check(EX, "titles_in_order", 3, "Axes titled with the keys, in the mapping's order",
