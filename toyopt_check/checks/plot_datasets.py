@@ -137,7 +137,6 @@ def decode_png(data) -> np.ndarray | None:
 
 
 def colour_masks(rgb: np.ndarray) -> dict:
-    """``{"red": mask, "blue": mask, "ink": mask}`` of an image."""
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
     return {"red": r - np.maximum(g, b) > PIXEL_MARGIN,
             "blue": b - np.maximum(r, g) > PIXEL_MARGIN,
@@ -312,9 +311,13 @@ def _point_colour(ax, j):
     return face if face[3] > 0 else edge  # hollow markers show their edge colour
 
 
+def _is_colour(rgba, name) -> bool:
+    return np.allclose(np.asarray(rgba, dtype=np.float64)[:3], to_rgba(name)[:3], atol=COLOUR_ATOL)
+
+
 def _colour_name(rgba):
     for name in ("red", "blue", "green", "orange", "black", "purple", "tab:blue", "tab:orange"):
-        if np.allclose(rgba[:3], to_rgba(name)[:3], atol=COLOUR_ATOL):
+        if _is_colour(rgba, name):
             return name
     return "RGBA(" + ", ".join(f"{v:.2f}" for v in rgba) + ")"
 
@@ -395,7 +398,6 @@ def check_points_once(target):
        clause="label-0 points in red and label-1 points in blue")
 def check_colours(target):
     named = colours()
-    want = {label: np.array(to_rgba(colour)) for label, colour in named.items()}
     for call, name, points, labels, ax, (out, image, masks) in _each_dataset(target):
         close = _matches(points, ax["points"])
         if not close.any() and len(points):
@@ -403,7 +405,7 @@ def check_colours(target):
         for i, j in zip(*np.nonzero(close)):
             rgba = _point_colour(ax, j)
             label = int(labels[i])
-            if not (np.allclose(rgba[:3], want[label][:3], atol=COLOUR_ATOL) and rgba[3] > 0):
+            if not (_is_colour(rgba, named[label]) and rgba[3] > 0):
                 raise CheckFailure(f"{call}, Axes {name!r}: {_point(points, i)} has label {label}, so it "
                                    f"should be {named[label]}; it is drawn in {_colour_name(rgba)}")
         for i, what in enumerate(seen_colours(out, image, masks, ax, points)):
@@ -446,15 +448,11 @@ def check_legend(target):
             raise CheckFailure(f"{call}: the legend of Axes {name!r} is empty: give each scatter a "
                                "label= (e.g. label=0) before calling ax.legend()")
         for label in sorted(set(labels.tolist())):
-            colour = to_rgba(named[label])
             entries = [k for k, t in enumerate(texts) if names_label(t, label)]
             if not entries:
                 raise CheckFailure(f"{call}: the legend of Axes {name!r} has no entry for label "
                                    f"{label} (its texts: {texts})")
-            coloured = [k for k in entries if k < len(shades)
-                        and np.allclose(np.asarray(shades[k], dtype=np.float64)[:3], colour[:3],
-                                        atol=COLOUR_ATOL)]
-            if not coloured:
+            if not any(k < len(shades) and _is_colour(shades[k], named[label]) for k in entries):
                 raise CheckFailure(f"{call}: the legend entry for label {label} of Axes {name!r} "
                                    f"is not drawn in {named[label]}")
             if not _box_has(masks[named[label]], ax.get("legend_box"), image.shape[0], least=1):
