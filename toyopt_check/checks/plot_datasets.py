@@ -180,22 +180,17 @@ def _floats(value, count):
     return arr if len(arr) == count and np.all(np.isfinite(arr)) else None
 
 
-def pixel_frame(ax: dict, height: int):
-    """A function ``data points -> (columns, rows)`` of the image, from the
+def to_pixels(ax: dict, height: int, points: np.ndarray):
+    """The image's ``(columns, rows)`` of the data `points` ``(n, 2)``, from the
     Axes' drawn box and limits; None when they are missing or not linear."""
     box, xlim, ylim = _floats(ax.get("box"), 4), _floats(ax.get("xlim"), 2), _floats(ax.get("ylim"), 2)
     if box is None or xlim is None or ylim is None or box[2] <= 0 or box[3] <= 0:
         return None
     if list(ax.get("scales") or []) != ["linear", "linear"] or xlim[0] == xlim[1] or ylim[0] == ylim[1]:
         return None
-
-    def to_pixels(points):
-        points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-        x = box[0] + (points[:, 0] - xlim[0]) / (xlim[1] - xlim[0]) * box[2]
-        y = box[1] + (points[:, 1] - ylim[0]) / (ylim[1] - ylim[0]) * box[3]
-        return x, height - y
-
-    return to_pixels
+    x = box[0] + (points[:, 0] - xlim[0]) / (xlim[1] - xlim[0]) * box[2]
+    y = box[1] + (points[:, 1] - ylim[0]) / (ylim[1] - ylim[0]) * box[3]
+    return x, height - y
 
 
 def _disk(mask, col, row, radius):
@@ -203,8 +198,6 @@ def _disk(mask, col, row, radius):
     h, w = mask.shape
     c0, c1 = max(int(np.floor(col - radius)), 0), min(int(np.ceil(col + radius)) + 1, w)
     r0, r1 = max(int(np.floor(row - radius)), 0), min(int(np.ceil(row + radius)) + 1, h)
-    if c0 >= c1 or r0 >= r1:
-        return 0
     rr, cc = np.mgrid[r0:r1, c0:c1]
     near = (rr + 0.5 - row) ** 2 + (cc + 0.5 - col) ** 2 <= radius ** 2
     return int(mask[r0:r1, c0:c1][near].sum())
@@ -220,8 +213,8 @@ def seen_colours(out, image, masks, ax, points) -> list:
     ``"blue"``, ``"other"`` (drawn, another colour), ``"nothing"``,
     ``"outside"`` (beyond the Axes' limits) or ``"hidden"`` (under the legend)."""
     height = image.shape[0]
-    frame = pixel_frame(ax, height)
-    if frame is None:
+    pixels = to_pixels(ax, height, points)
+    if pixels is None:
         return ["nothing"] * len(points)
     dpi = float(out.get("dpi") or 100.0)
     marker = max(float(ax.get("marker_points") or 0.0), 1.0)
@@ -231,9 +224,8 @@ def seen_colours(out, image, masks, ax, points) -> list:
     legend = _floats(ax.get("legend_box"), 4) if ax.get("legend_visible") else None
     if legend is not None and legend[2] * legend[3] > LEGEND_MAX_SHARE * box[2] * box[3]:
         legend = None
-    cols, rows = frame(points)
     seen = []
-    for col, row in zip(cols, rows):
+    for col, row in zip(*pixels):
         if not _inside(box, col, row, height):
             seen.append("outside")
             continue
