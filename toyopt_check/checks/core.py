@@ -24,11 +24,9 @@ EXERCISES = tuple(EXERCISE_MODULES)
 def grading_settings():
     """Hypothesis settings for grading: same examples every run, no deadline
     (a slow machine must not cost points), no example database (no state
-    carried between runs), no health check that depends on timing.
-
-    Hypothesis is imported here, on the first property check, not with the
-    framework: its import costs a second, and a student who runs the
-    self-check on untouched stubs reaches no property check."""
+    carried between runs), no health check that depends on timing. Imported on
+    the first property check: its import costs a second, which a self-check on
+    untouched stubs never reaches."""
     from hypothesis import HealthCheck, settings
 
     settings.register_profile(
@@ -93,11 +91,10 @@ def malformed(exercise: str) -> CheckFailure:
 
 
 def probe_results(target: Target, name: str, count: int, **kwargs) -> list:
-    """The ``results`` list, one per case, of probe `name`'s reply (checked: the
-    student's code can make the reply anything)."""
-    out = target.probe(name, **kwargs)
-    results = out.get("results") if isinstance(out, dict) else None
-    if not isinstance(results, list) or len(results) != count:
+    """The ``results`` list, one per case, of probe `name`'s reply (its schema holds
+    the types, not the count)."""
+    results = target.probe(name, **kwargs).get("results")
+    if results is None or len(results) != count:
         raise malformed(exercise_of(name))
     return results
 
@@ -115,13 +112,12 @@ def probe_call(target: Target, call: str, name: str, **kwargs) -> dict:
 
 
 def expect_raise(out, call: str, allowed: tuple, why: str, article: str = "a ") -> None:
-    """Fail unless the probe's reply `out` reports one of the exceptions `allowed`."""
-    raised = out.get("raised") if isinstance(out, dict) else None
+    """Fail unless the probe's reply `out` (a dict: its schema holds it) reports one of the exceptions `allowed`."""
+    raised = out.get("raised")
     names = " or ".join(allowed)
     if raised is None:
-        got = out.get("returned_type") if isinstance(out, dict) else None
-        raise CheckFailure(f"{call}: expected a {names} ({why}), but it returned {article}{got}")
-    if not isinstance(raised, list) or not any(name in raised for name in allowed):
+        raise CheckFailure(f"{call}: expected a {names} ({why}), but it returned {article}{out.get('returned_type')}")
+    if not any(name in raised for name in allowed):
         raise CheckFailure(f"{call}: expected a {names}, got {out.get('message')}")
 
 

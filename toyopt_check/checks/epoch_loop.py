@@ -58,13 +58,6 @@ def scenarios(target, key):
     return [*fixed, *({**sc, "name": f"{sc['name']}, drawn at grading"} for sc in drawn[key])]
 
 
-def run_probe(target, sc, device="cpu"):
-    kwargs = dict(sc["probe"])
-    if device != "cpu":
-        kwargs.update(device=device, pass_device=True)
-    return probe_results(target, "epoch_loop.run", len(sc["probe"]["calls"]), **kwargs)
-
-
 def call_text(sc, k):
     calls = sc["probe"]["calls"]
     call = calls[k]
@@ -166,8 +159,11 @@ def check_grads_unchanged(rep, want, where):
 def check_calls(target, sc, *, values=True, params=True, grads=False, hint=MODE_HINT, device="cpu"):
     """What every call of `sc` returned (its types; with `values`, its values) and,
     with `params` / `grads`, the parameters and ``.grad`` after it."""
-    for k, (rep, want) in enumerate(zip(run_probe(target, sc, device), sc["want"])):
-        call = sc["probe"]["calls"][k]
+    kwargs, calls = dict(sc["probe"]), sc["probe"]["calls"]
+    if device != "cpu":
+        kwargs.update(device=device, pass_device=True)
+    for k, (rep, want) in enumerate(zip(probe_results(target, "epoch_loop.run", len(calls), **kwargs), sc["want"])):
+        call = calls[k]
         where = call_text(sc, k)
         n = len(call["labels"])
         check_returned_types(rep, n, where)
@@ -199,19 +195,17 @@ _scenarios_check("eval_no_side_effects", 2, "evaluation: no autograd, no paramet
                        "run the forward pass under torch.no_grad()"))
 
 
-@check(EXERCISE, "train_step", 4, "training: train mode, exactly one SGD step on this batch, values before it",
-       clause=CLAUSE_TRAIN)
-def check_train_step(target, device="cpu"):
-    for sc in scenarios(target, "train_step"):
-        check_calls(target, sc, device=device)
+_scenarios_check("train_step", 4, "training: train mode, exactly one SGD step on this batch, values before it",
+                 CLAUSE_TRAIN)
 
 
 @check(EXERCISE, "train_step", 0, "training on CUDA with device='cuda' (not scored: skipped without a GPU)",
        device="cuda", clause=CLAUSE_INPUTS)
 def check_train_step_cuda(target):
-    check_train_step(target, device="cuda")
-    # a CPU model on a machine with CUDA: the default device is the model's (cpu)
-    check_train_step(target)
+    # then a CPU model on a machine with CUDA: the default device is the model's (cpu)
+    for device in ("cuda", "cpu"):
+        for sc in scenarios(target, "train_step"):
+            check_calls(target, sc, device=device)
 
 
 @check(EXERCISE, "no_accumulation", 2, "training: gradients of this batch only, across calls and stale .grad",

@@ -112,7 +112,6 @@ def expected(exercise: str) -> dict:
     if path is None or path == "live":
         value = _live(exercise)
     else:
-        path = Path(path)
         if path not in _FILES:
             _FILES[path] = json.loads(path.read_text(encoding="utf-8"))
         data = _FILES[path]

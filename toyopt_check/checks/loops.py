@@ -89,7 +89,7 @@ def _reachable(root, functions) -> list:
 def _module_bindings(tree: ast.Module, functions_to_scan) -> list:
     """Module-level statements binding a name the scanned functions use
     (``helper = np.vectorize(f)``)."""
-    used = set().union(*(_names(fn) for fn in functions_to_scan)) if functions_to_scan else set()
+    used = set().union(*(_names(fn) for fn in functions_to_scan))
     out = []
     for stmt in tree.body:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
@@ -122,11 +122,10 @@ def _tainted(functions_to_scan) -> set[str]:
                 elif isinstance(node, (ast.With, ast.AsyncWith)):
                     pairs = [(i.optional_vars, i.context_expr) for i in node.items if i.optional_vars]
                 for target, value in pairs:
-                    if _names(value) & taint:
-                        new = _names(target) - taint
-                        if new:
-                            taint |= new
-                            changed = True
+                    new = _names(target) - taint
+                    if new and _names(value) & taint:
+                        taint |= new
+                        changed = True
     return taint
 
 
@@ -157,21 +156,17 @@ def _fixed_length(node, taint, literal=frozenset()) -> bool:
         return not any(isinstance(e, ast.Starred) for e in node.elts)
     if isinstance(node, ast.Dict):
         return None not in node.keys
-    if isinstance(node, ast.Constant):
-        return True
     if isinstance(node, ast.Attribute) and node.attr == "T":
         return True
     if isinstance(node, ast.Call):
         name = _call_name(node)
         if name in ("enumerate", "zip", "reversed", "sorted", "list", "tuple"):
             return bool(node.args) and all(_fixed_length(a, taint, literal) for a in node.args)
-        if name == "range":
-            return not (_names(node) & taint)
         if name in FIXED_SPLITS and len(node.args) >= 2:
             return not (_names(node.args[1]) & taint)
         if name in ("items", "values", "keys"):
             return isinstance(node.func, ast.Attribute) and _fixed_length(node.func.value, taint, literal)
-    return not (_names(node) & taint)
+    return not (_names(node) & taint)  # range(k), a constant: fixed unless computed from an argument
 
 
 def find_loops(text: str, function: str, first_line: int | None = None) -> list[Finding]:
@@ -197,9 +192,7 @@ def find_loops(text: str, function: str, first_line: int | None = None) -> list[
     lines = text.splitlines()
 
     def say(node, what):
-        line = getattr(node, "lineno", 0)
-        src = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-        return Finding(line, what, src[:120])
+        return Finding(node.lineno, what, lines[node.lineno - 1].strip()[:120])
 
     out: list[Finding] = []
     for fn in scanned:

@@ -12,23 +12,18 @@ Primary checks: ``points_once`` and ``colours``; the secondary properties score
 only once both pass, so an empty, titled, square figure earns the layout points
 only (``returns_figure`` + ``axes_count`` = 5 of 25).
 
-Forgeable facts (for the threat model). The summary is made in the student's
-interpreter; these parts of it are used without a pixel to confirm them:
+Forgeable facts (for the threat model): the summary is made in the student's
+interpreter; these parts of it are used without pixels to confirm them:
 
-* how many times a point is drawn (``points_once``): a point drawn twice at
-  the same place looks the same; forging the count gains only the points of a
-  bug that nobody can see;
-* the text of the Axes titles and of the suptitle (``titles_in_order``,
-  ``suptitle``): the pixels confirm that a text is drawn in the reported box,
-  not what it says; forging the text means patching the probe to report a
-  title one could have set with ``ax.set_title(name)``;
-* the legend's entry texts (``legend``): the pixels confirm a legend box
-  holding each label's colour is drawn, not its words.
+* how many times a point is drawn (``points_once``): drawn twice at the same
+  place looks the same, so forging the count gains only a bug nobody can see;
+* the texts of the Axes titles, the suptitle (``titles_in_order``, ``suptitle``)
+  and the legend's entries (``legend``): the pixels confirm that a text, or a
+  legend box holding each label's colour, is drawn where reported, not its words.
 
-The Axes' boxes and limits also come from the summary, but a false box or
-false limits put the expected pixel of each point somewhere else, where the
-drawing does not show it: forging them consistently means drawing the points
-there, i.e. drawing the figure.
+False Axes boxes or limits (also from the summary) put each point's expected
+pixel where the drawing does not show it: forging them consistently means
+drawing the figure.
 """
 
 from __future__ import annotations
@@ -79,20 +74,16 @@ MAX_SIDE = 4096
 LEGEND_MAX_SHARE = 0.4
 
 
-def _exp() -> dict:
-    return expected(EX)
-
-
 def colours() -> dict:
     """``{label: colour name}`` of the contract."""
-    return {int(k): v for k, v in _exp()["colours"].items()}
+    return {int(k): v for k, v in expected(EX)["colours"].items()}
 
 
 def scenarios() -> list:
     """The fixed inputs: ``[(datasets, title, pass_title), ...]`` where
     `datasets` is a list of ``(name, points, labels)`` in mapping order."""
     out = []
-    for sc in _exp()["scenarios"]:
+    for sc in expected(EX)["scenarios"]:
         datasets = [(str(name), np.asarray(points, dtype=np.float64).reshape(-1, 2),
                      np.asarray(labels, dtype=np.int64).reshape(-1))
                     for name, points, labels in sc["datasets"]]
@@ -111,13 +102,6 @@ def describe_call(scenario) -> str:
 
 
 _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
-def _cache_for(target) -> dict:
-    try:
-        return _CACHE.setdefault(target, {})
-    except TypeError:  # a target that cannot be weakly referenced: no cache
-        return {}
 
 
 # ------------------------------------------------------------------ pixels
@@ -153,7 +137,6 @@ def decode_png(data) -> np.ndarray | None:
 
 
 def colour_masks(rgb: np.ndarray) -> dict:
-    """``{"red": mask, "blue": mask, "ink": mask}`` of an image."""
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
     return {"red": r - np.maximum(g, b) > PIXEL_MARGIN,
             "blue": b - np.maximum(r, g) > PIXEL_MARGIN,
@@ -165,16 +148,15 @@ def _drawing(target, index) -> tuple[dict, np.ndarray, dict]:
     check reads the same figures; the probe's summary alone under `index`, for the
     feedback's figures); raises CheckFailure when no Figure came back or it
     could not be drawn."""
-    cache = _cache_for(target)
+    cache = _CACHE.setdefault(target, {})
     key = ("drawing", index)
     if key in cache:
         return cache[key]
     datasets, title, pass_title = scenario = scenarios()[index]
     call = describe_call(scenario)
     if index not in cache:
-        out = probe_call(target, call, "plot_datasets.summary", datasets=[list(d) for d in datasets],
-                         title=title, pass_title=pass_title)
-        cache[index] = out if isinstance(out, dict) else {}
+        cache[index] = probe_call(target, call, "plot_datasets.summary", datasets=[list(d) for d in datasets],
+                                  title=title, pass_title=pass_title)
     out = cache[index]
     if not out.get("is_figure"):
         raise CheckFailure(
@@ -198,22 +180,17 @@ def _floats(value, count):
     return arr if len(arr) == count and np.all(np.isfinite(arr)) else None
 
 
-def pixel_frame(ax: dict, height: int):
-    """A function ``data points -> (columns, rows)`` of the image, from the
+def to_pixels(ax: dict, height: int, points: np.ndarray):
+    """The image's ``(columns, rows)`` of the data `points` ``(n, 2)``, from the
     Axes' drawn box and limits; None when they are missing or not linear."""
     box, xlim, ylim = _floats(ax.get("box"), 4), _floats(ax.get("xlim"), 2), _floats(ax.get("ylim"), 2)
     if box is None or xlim is None or ylim is None or box[2] <= 0 or box[3] <= 0:
         return None
     if list(ax.get("scales") or []) != ["linear", "linear"] or xlim[0] == xlim[1] or ylim[0] == ylim[1]:
         return None
-
-    def to_pixels(points):
-        points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-        x = box[0] + (points[:, 0] - xlim[0]) / (xlim[1] - xlim[0]) * box[2]
-        y = box[1] + (points[:, 1] - ylim[0]) / (ylim[1] - ylim[0]) * box[3]
-        return x, height - y
-
-    return to_pixels
+    x = box[0] + (points[:, 0] - xlim[0]) / (xlim[1] - xlim[0]) * box[2]
+    y = box[1] + (points[:, 1] - ylim[0]) / (ylim[1] - ylim[0]) * box[3]
+    return x, height - y
 
 
 def _disk(mask, col, row, radius):
@@ -221,8 +198,6 @@ def _disk(mask, col, row, radius):
     h, w = mask.shape
     c0, c1 = max(int(np.floor(col - radius)), 0), min(int(np.ceil(col + radius)) + 1, w)
     r0, r1 = max(int(np.floor(row - radius)), 0), min(int(np.ceil(row + radius)) + 1, h)
-    if c0 >= c1 or r0 >= r1:
-        return 0
     rr, cc = np.mgrid[r0:r1, c0:c1]
     near = (rr + 0.5 - row) ** 2 + (cc + 0.5 - col) ** 2 <= radius ** 2
     return int(mask[r0:r1, c0:c1][near].sum())
@@ -238,8 +213,8 @@ def seen_colours(out, image, masks, ax, points) -> list:
     ``"blue"``, ``"other"`` (drawn, another colour), ``"nothing"``,
     ``"outside"`` (beyond the Axes' limits) or ``"hidden"`` (under the legend)."""
     height = image.shape[0]
-    frame = pixel_frame(ax, height)
-    if frame is None:
+    pixels = to_pixels(ax, height, points)
+    if pixels is None:
         return ["nothing"] * len(points)
     dpi = float(out.get("dpi") or 100.0)
     marker = max(float(ax.get("marker_points") or 0.0), 1.0)
@@ -249,9 +224,8 @@ def seen_colours(out, image, masks, ax, points) -> list:
     legend = _floats(ax.get("legend_box"), 4) if ax.get("legend_visible") else None
     if legend is not None and legend[2] * legend[3] > LEGEND_MAX_SHARE * box[2] * box[3]:
         legend = None
-    cols, rows = frame(points)
     seen = []
-    for col, row in zip(cols, rows):
+    for col, row in zip(*pixels):
         if not _inside(box, col, row, height):
             seen.append("outside")
             continue
@@ -312,6 +286,10 @@ def _each_dataset(target):
             yield describe_call(scenario), name, points, labels, ax, drawing
 
 
+def _point(points, i) -> str:
+    return f"point {int(i)} {points[i].round(4).tolist()}"
+
+
 def _matches(points, drawn):
     """Boolean (len(points), len(drawn)): drawn point j is data point i."""
     drawn = np.asarray(drawn, dtype=np.float64).reshape(-1, 2)
@@ -325,9 +303,13 @@ def _point_colour(ax, j):
     return face if face[3] > 0 else edge  # hollow markers show their edge colour
 
 
+def _is_colour(rgba, name) -> bool:
+    return np.allclose(np.asarray(rgba, dtype=np.float64)[:3], to_rgba(name)[:3], atol=COLOUR_ATOL)
+
+
 def _colour_name(rgba):
     for name in ("red", "blue", "green", "orange", "black", "purple", "tab:blue", "tab:orange"):
-        if np.allclose(rgba[:3], to_rgba(name)[:3], atol=COLOUR_ATOL):
+        if _is_colour(rgba, name):
             return name
     return "RGBA(" + ", ".join(f"{v:.2f}" for v in rgba) + ")"
 
@@ -388,33 +370,26 @@ def check_points_once(target):
         extra = int((close.sum(axis=0) == 0).sum())
         where = f"{call}, Axes {name!r}"
         if (per_point == 0).any():
-            i = int(np.argmax(per_point == 0))
-            raise CheckFailure(
-                f"{where}: point {i} {points[i].round(4).tolist()} is not drawn "
-                f"({int((per_point == 0).sum())} of {len(points)} points missing)")
+            i = np.argmax(per_point == 0)
+            raise CheckFailure(f"{where}: {_point(points, i)} is not drawn "
+                               f"({int((per_point == 0).sum())} of {len(points)} points missing)")
         if (per_point > 1).any():
-            i = int(np.argmax(per_point > 1))
-            raise CheckFailure(
-                f"{where}: point {i} {points[i].round(4).tolist()} is drawn {int(per_point[i])} "
-                f"times; draw every point exactly once")
+            i = np.argmax(per_point > 1)
+            raise CheckFailure(f"{where}: {_point(points, i)} is drawn {int(per_point[i])} times; draw every "
+                               "point exactly once")
         if extra:
-            raise CheckFailure(
-                f"{where}: {extra} drawn point(s) are not points of the dataset "
-                f"(expected exactly {len(points)} points)")
-        seen = seen_colours(out, image, masks, ax, points)
-        for i, what in enumerate(seen):
+            raise CheckFailure(f"{where}: {extra} drawn point(s) are not points of the dataset "
+                               f"(expected exactly {len(points)} points)")
+        for i, what in enumerate(seen_colours(out, image, masks, ax, points)):
             if what in ("nothing", "outside"):
                 why = "outside the Axes' limits" if what == "outside" else "not visible"
-                raise CheckFailure(
-                    f"{where}: point {i} {points[i].round(4).tolist()} is {why} in the drawn "
-                    "figure (saved as an image)")
+                raise CheckFailure(f"{where}: {_point(points, i)} is {why} in the drawn figure (saved as an image)")
 
 
 @check(EX, "colours", 4, "label-0 points red, label-1 points blue",
        clause="label-0 points in red and label-1 points in blue")
 def check_colours(target):
     named = colours()
-    want = {label: np.array(to_rgba(colour)) for label, colour in named.items()}
     for call, name, points, labels, ax, (out, image, masks) in _each_dataset(target):
         close = _matches(points, ax["points"])
         if not close.any() and len(points):
@@ -422,19 +397,16 @@ def check_colours(target):
         for i, j in zip(*np.nonzero(close)):
             rgba = _point_colour(ax, j)
             label = int(labels[i])
-            if not (np.allclose(rgba[:3], want[label][:3], atol=COLOUR_ATOL) and rgba[3] > 0):
-                raise CheckFailure(
-                    f"{call}, Axes {name!r}: point {int(i)} {points[i].round(4).tolist()} has "
-                    f"label {label}, so it should be {named[label]}; it is drawn in "
-                    f"{_colour_name(rgba)}")
+            if not (_is_colour(rgba, named[label]) and rgba[3] > 0):
+                raise CheckFailure(f"{call}, Axes {name!r}: {_point(points, i)} has label {label}, so it "
+                                   f"should be {named[label]}; it is drawn in {_colour_name(rgba)}")
         for i, what in enumerate(seen_colours(out, image, masks, ax, points)):
             label = int(labels[i])
             if what != "hidden" and what != named[label]:
                 shows = {"nothing": "nothing", "outside": "nothing (it is outside the limits)",
                          "other": "neither red nor blue"}.get(what, what)
-                raise CheckFailure(
-                    f"{call}, Axes {name!r}: point {i} {points[i].round(4).tolist()} has label "
-                    f"{label}, so it should look {named[label]}; the drawn figure shows {shows} there")
+                raise CheckFailure(f"{call}, Axes {name!r}: {_point(points, i)} has label {label}, so it "
+                                   f"should look {named[label]}; the drawn figure shows {shows} there")
 
 
 @check(EX, "titles_in_order", 3, "Axes titled with the keys, in the mapping's order",
@@ -468,15 +440,11 @@ def check_legend(target):
             raise CheckFailure(f"{call}: the legend of Axes {name!r} is empty: give each scatter a "
                                "label= (e.g. label=0) before calling ax.legend()")
         for label in sorted(set(labels.tolist())):
-            colour = to_rgba(named[label])
             entries = [k for k, t in enumerate(texts) if names_label(t, label)]
             if not entries:
                 raise CheckFailure(f"{call}: the legend of Axes {name!r} has no entry for label "
                                    f"{label} (its texts: {texts})")
-            coloured = [k for k in entries if k < len(shades)
-                        and np.allclose(np.asarray(shades[k], dtype=np.float64)[:3], colour[:3],
-                                        atol=COLOUR_ATOL)]
-            if not coloured:
+            if not any(k < len(shades) and _is_colour(shades[k], named[label]) for k in entries):
                 raise CheckFailure(f"{call}: the legend entry for label {label} of Axes {name!r} "
                                    f"is not drawn in {named[label]}")
             if not _box_has(masks[named[label]], ax.get("legend_box"), image.shape[0], least=1):

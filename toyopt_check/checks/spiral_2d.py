@@ -141,10 +141,7 @@ def _exp() -> dict:
 
 def ideal_points(n: int) -> np.ndarray:
     """The expected noise-free points of ``spiral_2d(n)`` (data, for the fixed sizes)."""
-    table = _exp()["ideal"]
-    if str(n) not in table:
-        raise KeyError(f"no ideal points for spiral_2d({n}) in the expectations")
-    return np.asarray(table[str(n)], dtype=np.float64).reshape(-1, 2)
+    return np.asarray(_exp()["ideal"][str(n)], dtype=np.float64).reshape(-1, 2)
 
 
 def _call(target, n, seed, numpy_int=False, compact=False):
@@ -171,8 +168,7 @@ def layout_problem(n: int, out: dict) -> str | None:
         dtype = out.get(f"{name}_dtype")
         if out.get(name) is None or dtype != want:
             return f"{call}: {name} should have dtype {want} (exactly), got {dtype}"
-    expected_shapes = {"points": [2 * half, 2], "labels": [2 * half]}
-    for name, shape in expected_shapes.items():
+    for name, shape in (("points", [2 * half, 2]), ("labels", [2 * half])):
         got = out.get(f"{name}_shape")
         if not isinstance(got, list) or list(got) != shape:
             why = " (fewer than 2 points: empty arrays)" if half == 0 else f" (2 * ({n} // 2) points)"
@@ -512,14 +508,11 @@ def timing_problem(target) -> str | None:
        clause="the work does not loop in Python over the points", requires=VALUES)
 def check_vectorised(target):
     src = target.probe("spiral_2d.source")
-    text = src.get("text") if isinstance(src, dict) else None
-    if not isinstance(text, str):
+    if src.get("text") is None:
         raise CheckFailure("spiral_2d: the grader could not read the source of your spiral_2d, "
                            "so it cannot check that it is vectorised (define it in your file with def)")
-    first = src.get("first_line")
     try:
-        found = find_loops(text, str(src.get("function") or EX),
-                           first if isinstance(first, int) else None)
+        found = find_loops(src["text"], src.get("function") or EX, src.get("first_line"))
     except (SyntaxError, ValueError, SourceUnavailable, RecursionError) as exc:
         raise CheckFailure(f"spiral_2d: the grader could not read the definition of spiral_2d "
                            f"in your source ({type(exc).__name__}), so it cannot check that it is "
