@@ -1,3 +1,5 @@
+import importlib
+import sys
 import textwrap
 
 import pytest
@@ -38,20 +40,22 @@ def test_stub_package_imports_and_non_exercise_code_runs(tmp_path, monkeypatch):
     for name, content in render_exercises().items():
         (pkg / name).write_text(content)
     monkeypatch.syspath_prepend(str(tmp_path))
-    import importlib
+    # an earlier test's `exercises` (an in-process target leaves its package
+    # imported) must not stand in for these stubs; monkeypatch puts it back
+    for name in [m for m in sys.modules if m == "exercises" or m.startswith("exercises.")]:
+        monkeypatch.delitem(sys.modules, name)
 
-    data = importlib.import_module("exercises.data")
-    model = importlib.import_module("exercises.model")
     try:
+        data = importlib.import_module("exercises.data")
+        model = importlib.import_module("exercises.model")
+        assert data.__file__ == str(pkg / "data.py")
         assert data.circular_2d(10)[0].shape == (10, 2)
         assert model.Simple2DNetwork() is not None
         with pytest.raises(NotImplementedError, match="spiral_2d: not implemented yet"):
             data.spiral_2d(10)
-    finally:
-        import sys
-
-        for mod in [m for m in sys.modules if m == "exercises" or m.startswith("exercises.")]:
-            del sys.modules[mod]
+    finally:  # drop the stubs; monkeypatch then restores what was there before
+        for name in [m for m in sys.modules if m == "exercises" or m.startswith("exercises.")]:
+            del sys.modules[name]
 
 
 @pytest.mark.parametrize("source, message", [
